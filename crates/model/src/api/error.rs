@@ -1,0 +1,78 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The one error body of the API, for every 4xx and 5xx:
+/// `{"error":{"code":400,"message":"...","fields":[{"name":"client.email","reason":"..."}]}}`.
+///
+/// The reference documents no error shape; this one is this project's choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+impl ErrorBody {
+    /// An error without field details.
+    pub fn new(code: u16, message: impl Into<String>) -> Self {
+        Self {
+            error: ErrorDetail {
+                code,
+                message: message.into(),
+                fields: Vec::new(),
+            },
+        }
+    }
+
+    /// A 400 listing the invalid fields (e.g. the output of the `validate` functions).
+    pub fn invalid_fields(fields: Vec<FieldError>) -> Self {
+        let message = match fields.as_slice() {
+            [only] => format!("invalid request: {only}"),
+            _ => format!("invalid request: {} fields are invalid", fields.len()),
+        };
+        Self {
+            error: ErrorDetail {
+                code: 400,
+                message,
+                fields,
+            },
+        }
+    }
+}
+
+/// Content of [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// The HTTP status code, repeated for clients that only see the body.
+    pub code: u16,
+    /// What went wrong and what to do about it.
+    pub message: String,
+    /// The invalid fields, for a validation error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+/// One invalid field: its dotted JSON path (`client.email`, `form.contactFields[2].value`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// Dotted JSON path of the field in the request.
+    pub name: String,
+    /// What is wrong and what to do, e.g. "must be at most 127 characters (got 130)".
+    pub reason: String,
+}
+
+impl FieldError {
+    /// Builds a field error.
+    pub fn new(name: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.name, self.reason)
+    }
+}

@@ -1,0 +1,73 @@
+//! The company (the business taking bookings). Not in the reference: shaped after the wider API.
+
+use serde::{Deserialize, Serialize};
+
+use crate::appointment::ExtendedProperties;
+use crate::enums::Currency;
+use crate::schedule::{DayHours, Vacation};
+
+/// A company: its zone, currency, opening hours and closures.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Company {
+    /// Identifier of the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name of the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// IANA zone of the company: the default zone of every date-time without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Contact email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Contact phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Postal address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+    /// Description shown to visitors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Opening hours, per day of the week.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub working_hours: Vec<DayHours>,
+    /// Currency of every price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Closures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vacations: Vec<Vacation>,
+    /// Identifier in an external system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Caller-defined properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_properties: Option<ExtendedProperties>,
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    /// Street and number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// Second address line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_street: Option<String>,
+    /// Postal code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
+    /// State or region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// City.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Country (name or ISO code, as entered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}

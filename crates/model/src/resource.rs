@@ -1,0 +1,32 @@
+//! Bookable resources (rooms, equipment). Not in the reference: shaped after the wider API.
+
+use serde::{Deserialize, Serialize};
+
+use crate::schedule::DayHours;
+
+/// Something booked by units, e.g. "Meeting room", 3 units.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    /// Identifier of the resource (max 16 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name of the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Length of one booking (one iteration), in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    /// Units available at the same time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Price of one unit for one iteration, in the company's currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// Opening hours; the company's when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub working_hours: Vec<DayHours>,
+    /// Identifier in an external system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}

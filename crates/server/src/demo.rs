@@ -1,0 +1,126 @@
+//! The demo company (`--demo`): "Atelier Lumière", a Paris hair and wellness studio. Seeding is
+//! idempotent (every record is an upsert keyed by id), so restarting the demo keeps bookings made in it.
+
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use serde::Deserialize;
+
+use booking_model::{Company, Form, Resource, Service, Staff, Vacation};
+
+use crate::db::business::{self, Collection};
+use crate::db::Db;
+use crate::error::Result;
+
+/// The demo company's id.
+pub const COMPANY_ID: &str = "demo";
+/// Its API key. Public by design: for the demo only, never for real data.
+pub const API_KEY: &str = "demo-api-key";
+
+/// The demo records, in API JSON (the same shapes the business API accepts).
+#[derive(Deserialize)]
+struct DemoData {
+    company: Company,
+    services: Vec<Service>,
+    staff: Vec<Staff>,
+    resources: Vec<Resource>,
+    forms: Vec<Form>,
+}
+
+/// Loads the demo data, dated relative to `today` (one staff member is on vacation next week).
+fn demo_data(today: NaiveDate) -> Result<DemoData> {
+    let mut data: DemoData =
+        serde_json::from_str(include_str!("../assets/demo.json")).map_err(anyhow::Error::from)?;
+    let next_monday = today + Days::new(u64::from(7 - today.weekday().num_days_from_monday()));
+    let next_friday = next_monday + Days::new(4);
+    if let Some(lea) = data
+        .staff
+        .iter_mut()
+        .find(|s| s.id.as_deref() == Some("lea"))
+    {
+        lea.vacations = vec![Vacation {
+            start_date: next_monday.to_string(),
+            end_date: next_friday.to_string(),
+        }];
+    }
+    Ok(data)
+}
+
+/// Writes the demo company and everything it offers, in one transaction.
+pub async fn seed(db: &Db) -> Result<()> {
+    let data = demo_data(Utc::now().date_naive())?;
+    let mut tx = db.begin().await?;
+    business::put_company(&mut *tx, &data.company).await?;
+    let collections = [
+        (
+            Collection::Services,
+            docs(&data.services, |s| (&s.id, &s.external_id))?,
+        ),
+        (
+            Collection::Staff,
+            docs(&data.staff, |s| (&s.id, &s.external_id))?,
+        ),
+        (
+            Collection::Resources,
+            docs(&data.resources, |r| (&r.id, &r.external_id))?,
+        ),
+        (Collection::Forms, docs(&data.forms, |f| (&f.id, &None))?),
+    ];
+    for (collection, rows) in collections {
+        for (position, (id, external_id, doc)) in rows.into_iter().enumerate() {
+            let position = i64::try_from(position).unwrap_or(i64::MAX);
+            business::put_doc(
+                &mut *tx,
+                collection,
+                COMPANY_ID,
+                &id,
+                external_id.as_deref(),
+                position,
+                &doc,
+            )
+            .await?;
+        }
+    }
+    business::put_api_key(&mut *tx, COMPANY_ID, API_KEY, "demo (public)").await?;
+    tx.commit().await?;
+    tracing::info!("demo company `{COMPANY_ID}` seeded");
+    Ok(())
+}
+
+/// `(id, externalId, JSON)` rows for a list of records; every demo record must have an id.
+type Row = (String, Option<String>, serde_json::Value);
+
+fn docs<T: serde::Serialize>(
+    items: &[T],
+    keys: impl Fn(&T) -> (&Option<String>, &Option<String>),
+) -> Result<Vec<Row>> {
+    items
+        .iter()
+        .map(|item| {
+            let (id, external_id) = keys(item);
+            let id = id
+                .clone()
+                .ok_or_else(|| anyhow::anyhow!("demo record without id"))?;
+            let doc = serde_json::to_value(item).map_err(anyhow::Error::from)?;
+            Ok((id, external_id.clone(), doc))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_data_parses_and_puts_a_vacation_next_week() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date"); // a Wednesday
+        let data = demo_data(today).expect("demo.json matches the model");
+        assert_eq!(data.company.id.as_deref(), Some(COMPANY_ID));
+        assert!(data.services.len() >= 5);
+        let lea = data
+            .staff
+            .iter()
+            .find(|s| s.id.as_deref() == Some("lea"))
+            .expect("lea");
+        assert_eq!(lea.vacations[0].start_date, "2026-11-30");
+        assert_eq!(lea.vacations[0].end_date, "2026-12-04");
+    }
+}

@@ -1,0 +1,110 @@
+//! The one error type of the server and its single JSON shape
+//! (`{"error":{"code":400,"message":"...","fields":[{"name":"...","reason":"..."}]}}`).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use booking_model::{ErrorBody, ErrorDetail, FieldError};
+
+/// Everything a handler can fail with. Each variant maps to one HTTP status.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input: the fields named say what to fix.
+    #[error("{message}")]
+    BadRequest {
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    /// Missing or invalid credentials.
+    #[error("authentication required: {0}")]
+    Unauthorized(String),
+    /// The thing does not exist (or belongs to another company: we don't leak which).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the current state (e.g. the slot was just taken).
+    #[error("{0}")]
+    Conflict(String),
+    /// A sync token that is unknown or expired: the client must re-sync fully.
+    #[error("{0}")]
+    Gone(String),
+    /// Too many requests; retry after the given number of seconds.
+    #[error("too many requests, retry in {0} s")]
+    TooManyRequests(u64),
+    /// A database failure: logged in full, reported to the client without details.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Any other unexpected failure.
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// A 400 about one field.
+    pub fn field(name: impl Into<String>, reason: impl Into<String>) -> Self {
+        let (name, reason) = (name.into(), reason.into());
+        Error::BadRequest {
+            message: format!("{name}: {reason}"),
+            fields: vec![FieldError { name, reason }],
+        }
+    }
+
+    /// A 400 listing every invalid field (from the model's validation).
+    pub fn invalid(fields: Vec<FieldError>) -> Self {
+        let message = match fields.as_slice() {
+            [one] => format!("{}: {}", one.name, one.reason),
+            many => format!("{} fields are invalid", many.len()),
+        };
+        Error::BadRequest { message, fields }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Gone(_) => StatusCode::GONE,
+            Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let retry_after = match self {
+            Error::TooManyRequests(secs) => Some(secs),
+            _ => None,
+        };
+        let (message, fields) = match self {
+            Error::BadRequest { message, fields } => (message, fields),
+            Error::Database(ref e) => {
+                tracing::error!(error = %e, "database error");
+                ("internal server error".to_owned(), Vec::new())
+            }
+            Error::Internal(ref e) => {
+                tracing::error!(error = ?e, "internal error");
+                ("internal server error".to_owned(), Vec::new())
+            }
+            other => (other.to_string(), Vec::new()),
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: status.as_u16(),
+                message,
+                fields,
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
+    }
+}
+
+/// The server's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,97 @@
+//! `booking-server`: the command line. Everything else is in the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use booking_server::{app, db, demo, AppState, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "booking-server",
+    version,
+    about = "Scheduling server for the booking widget"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API, the widget and (with --demo) the demo page.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// SQLite database file (created when missing).
+        #[arg(long, default_value = "./data/booking.sqlite")]
+        db: PathBuf,
+        /// Seed the demo company (id `demo`, API key `demo-api-key`) and serve the demo page at `/`.
+        #[arg(long)]
+        demo: bool,
+        /// Directory of the built widget (trunk's output), served under /widget/.
+        #[arg(long, default_value = "./dist")]
+        widget_dir: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve {
+            addr,
+            db: db_path,
+            demo: with_demo,
+            widget_dir,
+        } => {
+            let db = db::open(&db_path)
+                .await
+                .with_context(|| format!("opening database {}", db_path.display()))?;
+            if with_demo {
+                demo::seed(&db).await.context("seeding demo data")?;
+            }
+            if !widget_dir.join("index.html").exists() {
+                tracing::warn!(dir = %widget_dir.display(), "no built widget here; run `cargo xtask demo`");
+            }
+            let config = Config {
+                widget_dir: Some(widget_dir),
+                demo: with_demo,
+            };
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
+            let local = listener.local_addr()?;
+            println!("booking-server listening on http://{local}");
+            if with_demo {
+                println!("  demo page:  http://{local}/");
+                println!("  widget:     http://{local}/widget/?company=demo");
+                println!("  API:        http://{local}/api/2.1/scheduling/companies/demo/widget/services");
+            }
+            let state = AppState {
+                db,
+                config: Arc::new(config),
+            };
+            axum::serve(listener, app(state))
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    // Ctrl-C ends the demo cleanly; if the handler can't be installed, run until killed.
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,0 +1,54 @@
+//! The HTTP surface in one screen: each resource module contributes a `router()`.
+
+/// Public routes the widget uses (no auth).
+pub mod public;
+/// The widget's static files and the demo host page.
+pub mod site;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, Method};
+use axum::routing::get;
+use axum::Router;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::error::Error;
+use crate::AppState;
+
+/// Base path (under `/api`) of every company-scoped route.
+pub const COMPANY_BASE: &str = "/2.1/scheduling/companies/{company_id}";
+
+/// Largest accepted request body: room for a form with a file answer (5 MiB as a base64 data URI).
+const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// Builds the whole application.
+pub fn router(state: AppState) -> Router {
+    // The API is called cross-origin by widgets on customer sites; credentials travel in headers, never
+    // cookies, so an open CORS policy is safe.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::HeaderName::from_static("apikey"),
+            header::HeaderName::from_static("token"),
+        ]);
+    let api = Router::new()
+        .nest(COMPANY_BASE, public::router())
+        .route("/health", get(|| async { "ok" }))
+        .fallback(|| async { Error::NotFound("no such API route".to_owned()) })
+        .layer(cors);
+    Router::new()
+        .nest("/api", api)
+        .merge(site::router(&state.config))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,148 @@
+//! The widget's settings, read once at start-up from its page URL (iframe mode) — later also from a mount
+//! element's `data-*` attributes (direct mount).
+
+use std::collections::BTreeMap;
+
+/// What the host asked for. Every field but `company` is optional.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WidgetConfig {
+    /// Company id (`company`, or upstream's short `c`). Required.
+    pub company: Option<String>,
+    /// Origin of the booking server (`api`); `None` = the widget's own origin.
+    pub api: Option<String>,
+    /// UI language (`lang`), e.g. `fr`; `None` = the browser's.
+    pub lang: Option<String>,
+    /// Preselected service id (`service`).
+    pub service: Option<String>,
+    /// Preselected staff id (`staff`).
+    pub staff: Option<String>,
+    /// Preselected resource id (`resource`).
+    pub resource: Option<String>,
+    /// Visitor time zone override (`timeZone`).
+    pub time_zone: Option<String>,
+    /// `light`, `dark` or `auto` (`theme`).
+    pub theme: Option<String>,
+    /// Accent colour (`primaryColor`), any CSS colour.
+    pub primary_color: Option<String>,
+    /// Public extended properties (`ep.<key>=value`) stored with the booking.
+    pub extended_properties: BTreeMap<String, String>,
+    /// Every query parameter, for prefilling form items by `externalId`.
+    pub params: BTreeMap<String, String>,
+}
+
+impl WidgetConfig {
+    /// Reads the settings from a query string (`?a=1&b=2` or `a=1&b=2`).
+    pub fn from_query(query: &str) -> Self {
+        let params: BTreeMap<String, String> = parse_query(query).into_iter().collect();
+        let get = |name: &str| params.get(name).filter(|v| !v.is_empty()).cloned();
+        let extended_properties = params
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("ep.").map(|key| (key.to_owned(), v.clone())))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        WidgetConfig {
+            company: get("company").or_else(|| get("c")),
+            api: get("api").map(|a| a.trim_end_matches('/').to_owned()),
+            lang: get("lang"),
+            service: get("service"),
+            staff: get("staff"),
+            resource: get("resource"),
+            time_zone: get("timeZone"),
+            theme: get("theme"),
+            primary_color: get("primaryColor"),
+            extended_properties,
+            params,
+        }
+    }
+
+    /// Reads the settings from the current page's URL.
+    pub fn from_location() -> Self {
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        Self::from_query(&search)
+    }
+}
+
+/// Splits a query string into decoded `(name, value)` pairs, keeping their order.
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(name), percent_decode(value))
+        })
+        .collect()
+}
+
+/// Decodes `application/x-www-form-urlencoded` text; malformed escapes are kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, None) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_company_and_options() {
+        let c = WidgetConfig::from_query(
+            "?company=demo&lang=fr&api=http://127.0.0.1:8080/&ep.campaign=winter",
+        );
+        assert_eq!(c.company.as_deref(), Some("demo"));
+        assert_eq!(c.lang.as_deref(), Some("fr"));
+        assert_eq!(c.api.as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(
+            c.extended_properties.get("campaign").map(String::as_str),
+            Some("winter")
+        );
+    }
+
+    #[test]
+    fn short_company_name_and_empty_values() {
+        let c = WidgetConfig::from_query("c=acme&service=");
+        assert_eq!(c.company.as_deref(), Some("acme"));
+        assert_eq!(c.service, None);
+    }
+
+    #[test]
+    fn decodes_percent_and_plus() {
+        let pairs = parse_query("email=ada%40example.com&name=Ada+Lovelace&bad=%zz&end=%4");
+        assert_eq!(pairs[0], ("email".into(), "ada@example.com".into()));
+        assert_eq!(pairs[1], ("name".into(), "Ada Lovelace".into()));
+        assert_eq!(pairs[2], ("bad".into(), "%zz".into()));
+        assert_eq!(pairs[3], ("end".into(), "%4".into()));
+    }
+
+    #[test]
+    fn decodes_utf8() {
+        let pairs = parse_query("city=Orl%C3%A9ans");
+        assert_eq!(pairs[0].1, "Orléans");
+    }
+}

@@ -1,0 +1,5 @@
+//! The entry point trunk builds: mount the widget.
+
+fn main() {
+    booking_widget::start();
+}

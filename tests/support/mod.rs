@@ -1,0 +1,77 @@
+//! Helpers shared by the browser tests: mounting into a fresh element, waiting for the DOM, the server URL.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// A fresh `<div>` appended to the test page's body.
+pub fn container() -> HtmlElement {
+    let document = document();
+    let div = document.create_element("div").expect("create div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&div)
+        .expect("append div");
+    div.unchecked_into()
+}
+
+/// Mounts a view into a fresh container and keeps it mounted for the rest of the test run.
+pub fn mount<F, N>(f: F) -> HtmlElement
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView,
+{
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), f);
+    handle.forget();
+    root
+}
+
+/// Resolves after `ms` milliseconds (lets fetches and timers progress).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("timer");
+}
+
+/// Waits (up to 10 s) until `selector` matches inside `root`, then returns the element.
+pub async fn wait_for(root: &HtmlElement, selector: &str) -> Element {
+    for _ in 0..200 {
+        leptos::task::tick().await;
+        if let Some(found) = root.query_selector(selector).expect("valid selector") {
+            return found;
+        }
+        sleep(50).await;
+    }
+    panic!(
+        "`{selector}` did not appear within 10 s; page was:\n{}",
+        root.inner_html()
+    );
+}
+
+/// Texts of every element matching `selector` inside `root`.
+pub fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.text_content().unwrap_or_default().trim().to_owned())
+        .collect()
+}
+
+/// The booking server the HTTP tests talk to (`cargo xtask test` starts one with demo data and passes
+/// its URL at compile time).
+pub fn api_url() -> &'static str {
+    option_env!("BOOKING_API_URL").expect(
+        "BOOKING_API_URL is not set: run the browser tests with `cargo xtask test`, or start \
+         `booking-server serve --demo` and set BOOKING_API_URL=http://127.0.0.1:8080 (see README)",
+    )
+}

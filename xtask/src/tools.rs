@@ -1,0 +1,149 @@
+//! Installs what the commands need, idempotently: each `ensure_*` checks first and is instant when the
+//! tool is already there. Everything comes from crates.io, npm or Debian — never a downloaded binary.
+
+use std::path::{Path, PathBuf};
+
+use crate::cmd::{capture, run, Cmd};
+use crate::{project_root, Result};
+
+/// trunk 0.21.x: 0.22 needs a newer rustc than the one we build with.
+const TRUNK_VERSION: &str = "0.21.14";
+/// binaryen's wasm-opt from npm; Debian's is too old for current Rust wasm output.
+const BINARYEN_VERSION: &str = "132";
+
+/// `~/.cargo/bin` (or `$CARGO_HOME/bin`), where `cargo install` puts tools.
+pub fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// Where the npm-installed wasm-opt lives (inside the project, ignored by git).
+pub fn binaryen_bin() -> PathBuf {
+    project_root().join(".tools/binaryen/node_modules/.bin")
+}
+
+/// PATH with our tool directories first, for every child process.
+pub fn tool_path() -> std::ffi::OsString {
+    let mut dirs = vec![binaryen_bin(), cargo_bin()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+/// The `version` line of a tool, if it runs.
+fn version_of(program: &str, arg: &str) -> Option<String> {
+    capture(Cmd::new(program).arg(arg)).ok()
+}
+
+pub fn ensure_wasm_target() -> Result<()> {
+    let installed = capture(Cmd::new("rustup").args(["target", "list", "--installed"]))?;
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        run(Cmd::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` version pinned in Cargo.lock: the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|v| v.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock; run `cargo fetch` first".into())
+}
+
+pub fn ensure_wasm_bindgen() -> Result<()> {
+    let wanted = locked_wasm_bindgen_version()?;
+    let have = version_of("wasm-bindgen", "--version").unwrap_or_default();
+    let have_runner = version_of("wasm-bindgen-test-runner", "--version").unwrap_or_default();
+    if !have.ends_with(&wanted) || !have_runner.ends_with(&wanted) {
+        eprintln!("xtask: installing wasm-bindgen-cli {wanted} (about 2 minutes, once)");
+        // Not --locked: one of its locked dependencies is not served by the registry mirror we can reach.
+        run(Cmd::new("cargo").args([
+            "install",
+            "--force",
+            "wasm-bindgen-cli",
+            "--version",
+            &wanted,
+        ]))?;
+    }
+    Ok(())
+}
+
+pub fn ensure_trunk() -> Result<()> {
+    let have = version_of("trunk", "--version").unwrap_or_default();
+    if !have.contains(" 0.21.") {
+        eprintln!("xtask: installing trunk {TRUNK_VERSION} (about 6 minutes, once)");
+        run(Cmd::new("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))?;
+    }
+    Ok(())
+}
+
+pub fn ensure_wasm_opt() -> Result<()> {
+    let wasm_opt = binaryen_bin().join("wasm-opt");
+    let have = version_of(&wasm_opt.to_string_lossy(), "--version").unwrap_or_default();
+    if !have.contains(&format!("version {BINARYEN_VERSION}")) {
+        eprintln!("xtask: installing wasm-opt (npm binaryen@{BINARYEN_VERSION})");
+        let prefix = project_root().join(".tools/binaryen");
+        std::fs::create_dir_all(&prefix)?;
+        run(Cmd::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(prefix)
+            .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+    }
+    Ok(())
+}
+
+/// The system ChromeDriver the browser tests drive.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Debian's Chromium and ChromeDriver; installed with apt-get when missing and we are root.
+pub fn ensure_chromium() -> Result<()> {
+    if Path::new("/usr/bin/chromium").exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let uid = capture(Cmd::new("id").arg("-u")).unwrap_or_default();
+    if uid.trim() != "0" {
+        return Err(
+            "browser tests need Debian's chromium and chromium-driver: run \
+                    `sudo apt-get install chromium chromium-driver` (or run this command as root)"
+                .into(),
+        );
+    }
+    eprintln!("xtask: installing chromium and chromium-driver with apt-get");
+    run(Cmd::new("apt-get")
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Cmd::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(())
+}
+
+/// Everything needed to build the widget with trunk.
+pub fn ensure_widget_build_tools() -> Result<()> {
+    ensure_wasm_target()?;
+    // trunk runs with `offline = true`: the registry must be in the local cache before it builds.
+    run(Cmd::new("cargo").args(["fetch", "--quiet"]))?;
+    ensure_wasm_bindgen()?;
+    ensure_trunk()?;
+    ensure_wasm_opt()
+}
