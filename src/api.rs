@@ -3,9 +3,13 @@
 
 use std::fmt;
 
-use booking_model::{ErrorBody, ListResponse, PublicService};
-use gloo_net::http::{Request, Response};
+use booking_model::{
+    ErrorBody, FieldError, Form, FreeSlotsResponse, ListResponse, PublicAppointment,
+    PublicBookingRequest, PublicCompany, PublicService, PublicStaff,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Why a call failed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +32,16 @@ impl ApiError {
         match self {
             ApiError::Http { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// The invalid fields the server named (a 400), if any.
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            ApiError::Http {
+                body: Some(body), ..
+            } => &body.error.fields,
+            _ => &[],
         }
     }
 }
@@ -76,11 +90,145 @@ impl Api {
         let list: ListResponse<PublicService> = get_json(&url).await?;
         Ok(list.items)
     }
+
+    /// The company's public profile (name, time zone, currency, address).
+    pub async fn company(&self) -> Result<PublicCompany, ApiError> {
+        get_json(&format!("{}/widget/company", self.company_base)).await
+    }
+
+    /// The staff who perform `service_id` and can be booked online.
+    pub async fn staff(&self, service_id: &str) -> Result<Vec<PublicStaff>, ApiError> {
+        let url = format!(
+            "{}/widget/staff?serviceId={}",
+            self.company_base,
+            encode_component(service_id)
+        );
+        let list: ListResponse<PublicStaff> = get_json(&url).await?;
+        Ok(list.items)
+    }
+
+    /// The form definition the visitor fills for `service_id`, titles in `lang`.
+    pub async fn form(&self, service_id: &str, lang: &str) -> Result<Form, ApiError> {
+        let url = format!(
+            "{}/widget/form?serviceId={}&lang={}",
+            self.company_base,
+            encode_component(service_id),
+            encode_component(lang)
+        );
+        get_json(&url).await
+    }
+
+    /// Bookable start times between two days (inclusive, at most 62 days), grouped by day in
+    /// `query.time_zone`.
+    pub async fn free_slots(&self, query: &SlotQuery) -> Result<FreeSlotsResponse, ApiError> {
+        let mut url = format!(
+            "{}/widget/freeSlots?startDate={}&endDate={}&serviceId={}&timeZone={}",
+            self.company_base,
+            query.start_date,
+            query.end_date,
+            encode_component(&query.service_id),
+            encode_component(&query.time_zone)
+        );
+        // No staffId means "any available".
+        if let Some(staff) = &query.staff_id {
+            url.push_str(&format!("&staffId={}", encode_component(staff)));
+        }
+        get_json(&url).await
+    }
+
+    /// Books a slot; 409 when someone else just took it, 400 naming the invalid fields.
+    pub async fn book(
+        &self,
+        request: &PublicBookingRequest,
+    ) -> Result<PublicAppointment, ApiError> {
+        let url = format!("{}/widget/appointments", self.company_base);
+        send_json(Request::post(&url), request).await
+    }
+
+    /// An appointment by the encrypted id of its links.
+    pub async fn appointment(&self, encrypted_id: &str) -> Result<PublicAppointment, ApiError> {
+        get_json(&self.appointment_url(encrypted_id)).await
+    }
+
+    /// Moves an appointment to another slot; 409 when that slot was just taken.
+    pub async fn reschedule(
+        &self,
+        encrypted_id: &str,
+        request: &RescheduleRequest,
+    ) -> Result<PublicAppointment, ApiError> {
+        send_json(Request::put(&self.appointment_url(encrypted_id)), request).await
+    }
+
+    /// Cancels an appointment; answers with the cancelled appointment.
+    pub async fn cancel(&self, encrypted_id: &str) -> Result<PublicAppointment, ApiError> {
+        let response = Request::delete(&self.appointment_url(encrypted_id))
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        decode(response).await
+    }
+
+    /// Address of the appointment's iCalendar file (for an "add to calendar" link).
+    pub fn calendar_url(&self, encrypted_id: &str) -> String {
+        format!("{}/calendar.ics", self.appointment_url(encrypted_id))
+    }
+
+    fn appointment_url(&self, encrypted_id: &str) -> String {
+        format!(
+            "{}/widget/appointments/{}",
+            self.company_base,
+            encode_component(encrypted_id)
+        )
+    }
+}
+
+/// Which free slots to ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotQuery {
+    /// The service to book.
+    pub service_id: String,
+    /// A staff member, or `None` for any available.
+    pub staff_id: Option<String>,
+    /// First day, `yyyy-MM-dd`, in `time_zone`.
+    pub start_date: chrono::NaiveDate,
+    /// Last day (inclusive), at most 62 days after `start_date`.
+    pub end_date: chrono::NaiveDate,
+    /// The visitor's IANA zone: days and slots are expressed in it.
+    pub time_zone: String,
+}
+
+/// Body of `PUT widget/appointments/{encryptedId}`: the new slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescheduleRequest {
+    /// The new slot, as received from free slots.
+    pub start: String,
+    /// Another staff member; `None` keeps the server's choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
+    /// The visitor's IANA zone, for the confirmation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     let response = Request::get(url)
         .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
+    let response = request
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;

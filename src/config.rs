@@ -26,6 +26,16 @@ pub struct WidgetConfig {
     pub primary_color: Option<String>,
     /// Public extended properties (`ep.<key>=value`) stored with the booking.
     pub extended_properties: BTreeMap<String, String>,
+    /// An existing appointment's encrypted id (`appointment`), from a reschedule / cancel link.
+    pub appointment: Option<String>,
+    /// What to do with [`WidgetConfig::appointment`] (`action`).
+    pub action: Option<ManageAction>,
+    /// Origin of the host page (`parentOrigin`), the only one events are posted to.
+    pub parent_origin: Option<String>,
+    /// Which prefilled form items the visitor may not change (`readonly`), see [`ReadOnly`].
+    pub read_only: ReadOnly,
+    /// Where the visitor came from (`source`), stored with the booking.
+    pub source: Option<String>,
     /// Every query parameter, for prefilling form items by `externalId`.
     pub params: BTreeMap<String, String>,
 }
@@ -51,6 +61,11 @@ impl WidgetConfig {
             theme: get("theme"),
             primary_color: get("primaryColor"),
             extended_properties,
+            appointment: get("appointment"),
+            action: get("action").map(|a| ManageAction::parse(&a)),
+            parent_origin: get("parentOrigin"),
+            read_only: ReadOnly::parse(params.get("readonly").map(String::as_str)),
+            source: get("source"),
             params,
         }
     }
@@ -61,6 +76,69 @@ impl WidgetConfig {
             .and_then(|w| w.location().search().ok())
             .unwrap_or_default();
         Self::from_query(&search)
+    }
+}
+
+/// What a link to an existing appointment asks for (`action=reschedule|cancel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManageAction {
+    /// Pick a new time (`action=reschedule`).
+    Reschedule,
+    /// Cancel it (`action=cancel`).
+    Cancel,
+    /// Any other value: show the appointment with both choices.
+    View,
+}
+
+impl ManageAction {
+    fn parse(text: &str) -> Self {
+        match text.to_ascii_lowercase().as_str() {
+            "reschedule" => ManageAction::Reschedule,
+            "cancel" => ManageAction::Cancel,
+            _ => ManageAction::View,
+        }
+    }
+}
+
+/// Which form items filled from the URL are locked (`readonly` parameter).
+///
+/// The rule: a prefilled value is editable unless the host says otherwise, because a host that
+/// already knows the visitor (a logged-in customer area, a CRM link) is the one who knows the value
+/// is right. `readonly=1` (or `true`, `all`) locks every prefilled item; `readonly=email,phone` locks
+/// the items prefilled from those parameter names. Items that were not prefilled are never locked,
+/// so a visitor can always complete the form. Hidden items (`visible=false`) are never shown at all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ReadOnly {
+    /// Every prefilled item stays editable (no `readonly` parameter).
+    #[default]
+    None,
+    /// Every prefilled item is locked.
+    All,
+    /// Items prefilled from these parameter names are locked.
+    Params(Vec<String>),
+}
+
+impl ReadOnly {
+    fn parse(value: Option<&str>) -> Self {
+        match value.map(str::trim) {
+            None | Some("" | "0" | "false") => ReadOnly::None,
+            Some("1" | "true" | "all") => ReadOnly::All,
+            Some(list) => ReadOnly::Params(
+                list.split(',')
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether a value prefilled from the URL parameter `param` is locked.
+    pub fn locks(&self, param: &str) -> bool {
+        match self {
+            ReadOnly::None => false,
+            ReadOnly::All => true,
+            ReadOnly::Params(names) => names.iter().any(|n| n == param),
+        }
     }
 }
 
@@ -138,6 +216,24 @@ mod tests {
         assert_eq!(pairs[1], ("name".into(), "Ada Lovelace".into()));
         assert_eq!(pairs[2], ("bad".into(), "%zz".into()));
         assert_eq!(pairs[3], ("end".into(), "%4".into()));
+    }
+
+    #[test]
+    fn manage_links_and_read_only_rules() {
+        let c = WidgetConfig::from_query(
+            "company=demo&appointment=abc&action=Cancel&parentOrigin=https://shop.example&readonly=email,phone",
+        );
+        assert_eq!(c.appointment.as_deref(), Some("abc"));
+        assert_eq!(c.action, Some(ManageAction::Cancel));
+        assert_eq!(c.parent_origin.as_deref(), Some("https://shop.example"));
+        assert!(c.read_only.locks("email") && !c.read_only.locks("zip"));
+        assert!(WidgetConfig::from_query("readonly=1")
+            .read_only
+            .locks("zip"));
+        assert!(!WidgetConfig::from_query("readonly=0")
+            .read_only
+            .locks("zip"));
+        assert!(!WidgetConfig::from_query("").read_only.locks("zip"));
     }
 
     #[test]

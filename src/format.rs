@@ -3,7 +3,10 @@
 use js_sys::{Array, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::i18n::Lang;
+use crate::zone::DateTimeFormat;
 
 /// `55 €` / `€55.00`: an amount in a currency, formatted for `lang`.
 pub fn price(amount: f64, currency: &str, lang: Lang) -> String {
@@ -11,7 +14,7 @@ pub fn price(amount: f64, currency: &str, lang: Lang) -> String {
     // Reflect::set only fails on frozen objects; a fresh one is not.
     let _ = Reflect::set(&options, &"style".into(), &"currency".into());
     let _ = Reflect::set(&options, &"currency".into(), &currency.into());
-    let locales = Array::of1(&lang.code().into());
+    let locales = Array::of1(&lang.locale().into());
     let formatter = Intl::NumberFormat::new(&locales, &options);
     formatter
         .format()
@@ -29,6 +32,120 @@ pub fn duration(minutes: u32, lang: Lang) -> String {
         (h, 0) => format!("{h} h"),
         (h, m) => format!("{h} h {m} {unit}"),
     }
+}
+
+/// `9:00 AM` / `09:00`: the time of an instant in `zone`.
+pub fn time(epoch_ms: f64, zone: &str, lang: Lang) -> String {
+    with_zone(
+        lang,
+        zone,
+        &[("hour", "numeric"), ("minute", "2-digit")],
+        epoch_ms,
+    )
+}
+
+/// `Tuesday, December 1, 2026` / `mardi 1 décembre 2026`: the date of an instant in `zone`.
+pub fn long_date(epoch_ms: f64, zone: &str, lang: Lang) -> String {
+    with_zone(
+        lang,
+        zone,
+        &[
+            ("weekday", "long"),
+            ("year", "numeric"),
+            ("month", "long"),
+            ("day", "numeric"),
+        ],
+        epoch_ms,
+    )
+}
+
+/// `Tuesday, December 1, 2026 at 9:00 AM`: date and time of an instant in `zone`.
+pub fn date_time(epoch_ms: f64, zone: &str, lang: Lang) -> String {
+    with_zone(
+        lang,
+        zone,
+        &[("dateStyle", "full"), ("timeStyle", "short")],
+        epoch_ms,
+    )
+}
+
+/// `GMT+1`: the offset `zone` has at an instant, for labelling a zone.
+pub fn zone_offset(epoch_ms: f64, zone: &str, lang: Lang) -> String {
+    let Some(format) = DateTimeFormat::with(
+        lang.code(),
+        &[("timeZone", zone), ("timeZoneName", "shortOffset")],
+    ) else {
+        return String::new();
+    };
+    // The zone name is the last word ("12/1/2026, GMT+1").
+    format
+        .instant(epoch_ms)
+        .rsplit([' ', '\u{a0}'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `December 2026`: a calendar month's title.
+pub fn month_title(month: NaiveDate, lang: Lang) -> String {
+    calendar_day(month, lang, &[("month", "long"), ("year", "numeric")])
+}
+
+/// `Tuesday, December 1, 2026`: a calendar day (no instant, no zone).
+pub fn day_label(day: NaiveDate, lang: Lang) -> String {
+    calendar_day(
+        day,
+        lang,
+        &[
+            ("weekday", "long"),
+            ("year", "numeric"),
+            ("month", "long"),
+            ("day", "numeric"),
+        ],
+    )
+}
+
+/// `Mon` and `Monday`: a weekday's short and long names, for `day`'s weekday.
+pub fn weekday_names(day: NaiveDate, lang: Lang) -> (String, String) {
+    (
+        calendar_day(day, lang, &[("weekday", "short")]),
+        calendar_day(day, lang, &[("weekday", "long")]),
+    )
+}
+
+/// A calendar day formatted at noon UTC in UTC, so no zone can move it to another day.
+fn calendar_day(day: NaiveDate, lang: Lang, options: &[(&str, &str)]) -> String {
+    let noon = day
+        .and_hms_opt(12, 0, 0)
+        .map_or(0.0, |t| t.and_utc().timestamp_millis() as f64);
+    with_zone(lang, "UTC", options, noon).if_empty(|| day.format("%Y-%m-%d").to_string())
+}
+
+fn with_zone(lang: Lang, zone: &str, options: &[(&str, &str)], epoch_ms: f64) -> String {
+    let mut all = vec![("timeZone", zone)];
+    all.extend_from_slice(options);
+    DateTimeFormat::with(&lang.locale(), &all)
+        .map(|f| f.instant(epoch_ms))
+        .unwrap_or_default()
+}
+
+trait IfEmpty {
+    fn if_empty(self, fallback: impl FnOnce() -> String) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, fallback: impl FnOnce() -> String) -> String {
+        if self.is_empty() {
+            fallback()
+        } else {
+            self
+        }
+    }
+}
+
+/// The first day of `day`'s month.
+pub fn first_of_month(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
 }
 
 #[cfg(test)]

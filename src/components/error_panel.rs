@@ -1,8 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::i18n::Strings;
-use crate::WidgetContext;
+use crate::i18n::{use_strings, Strings};
 
 /// What the visitor should read for an error: friendly text for the failures we understand.
 pub fn describe(error: &(dyn std::error::Error + Send + Sync + 'static), t: &Strings) -> String {
@@ -22,7 +21,7 @@ pub fn ErrorPanel(
     /// Called when the visitor asks to try again.
     on_retry: Callback<()>,
 ) -> impl IntoView {
-    let t = use_context::<WidgetContext>().map_or(crate::i18n::Lang::En.strings(), |c| c.strings());
+    let t = use_strings();
     let messages = move || {
         errors.with(|errors| {
             errors
@@ -38,6 +37,31 @@ pub fn ErrorPanel(
             <button type="button" class="bw-button bw-button--secondary" on:click=move |_| on_retry.run(())>
                 {t.retry}
             </button>
+        </div>
+    }
+}
+
+/// One known failure as an alert, with an optional retry button — for places that keep their
+/// content on screen while showing the error (an `<ErrorBoundary>` would replace it).
+#[component]
+pub fn ErrorNotice(
+    /// What to tell the visitor.
+    #[prop(into)]
+    message: String,
+    /// Called when the visitor asks to try again; `None` shows no button.
+    #[prop(optional)]
+    on_retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let t = use_strings();
+    view! {
+        <div class="bw-error" role="alert">
+            <p class="bw-error__title">{t.error_title}</p>
+            <p class="bw-error__message">{message}</p>
+            {on_retry.map(|retry| view! {
+                <button type="button" class="bw-button bw-button--secondary" on:click=move |_| retry.run(())>
+                    {t.retry}
+                </button>
+            })}
         </div>
     }
 }

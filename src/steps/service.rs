@@ -1,15 +1,22 @@
 use booking_model::PublicService;
 use leptos::prelude::*;
 
-use crate::components::{ErrorPanel, SkeletonList};
+use crate::components::{ErrorPanel, SkeletonList, StepHeading};
 use crate::format;
 use crate::WidgetContext;
 
-/// Step 1: loads the company's services and lets the visitor pick one.
+/// Step 1: loads the company's services and lets the visitor pick one. When the URL names a service
+/// (`service`) that exists, it is chosen at once and the list never shows.
 #[component]
 pub fn ServiceStep(
-    /// Called with the service the visitor picked.
-    on_select: Callback<PublicService>,
+    /// Called with the chosen service; `true` when it came from the URL rather than the visitor.
+    on_select: Callback<(PublicService, bool)>,
+    /// Service id preselected by the URL.
+    #[prop(optional)]
+    preset: Option<String>,
+    /// Whether the heading takes focus (the visitor came back here).
+    #[prop(optional)]
+    focus: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<WidgetContext>();
     let t = ctx.strings();
@@ -19,16 +26,29 @@ pub fn ServiceStep(
         let api = api.clone();
         async move { api.services(lang.code()).await }
     });
+    if let Some(wanted) = preset {
+        Effect::new(move |_| {
+            if let Some(Ok(list)) = services.get() {
+                if let Some(found) = list
+                    .iter()
+                    .find(|s| s.id.as_deref() == Some(wanted.as_str()))
+                {
+                    on_select.run((found.clone(), true));
+                }
+            }
+        });
+    }
+    let on_pick = Callback::new(move |service| on_select.run((service, false)));
     let list = move || {
         Suspend::new(async move {
             services
                 .await
-                .map(|items| view! { <ServiceList items on_select/> })
+                .map(|items| view! { <ServiceList items on_select=on_pick/> })
         })
     };
     view! {
         <section class="bw-step" aria-labelledby="bw-step-service-title">
-            <h2 id="bw-step-service-title" class="bw-step__title" tabindex="-1">{t.choose_service}</h2>
+            <StepHeading id="bw-step-service-title" text=t.choose_service.to_owned() focus/>
             <Transition fallback=move || view! { <SkeletonList label=t.loading/> }>
                 <ErrorBoundary fallback=move |errors| {
                     view! { <ErrorPanel errors on_retry=Callback::new(move |()| services.refetch())/> }

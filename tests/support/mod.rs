@@ -70,8 +70,11 @@ pub fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
 /// The booking server the HTTP tests talk to (`cargo xtask test` starts one with demo data and passes
 /// its URL at compile time).
 pub fn api_url() -> &'static str {
-    option_env!("BOOKING_API_URL").expect(
-        "BOOKING_API_URL is not set: run the browser tests with `cargo xtask test`, or start \
-         `booking-server serve --demo` and set BOOKING_API_URL=http://127.0.0.1:8080 (see README)",
-    )
+    match option_env!("BOOKING_API_URL") {
+        Some(url) => url,
+        None => panic!(
+            "BOOKING_API_URL is not set: run the browser tests with `cargo xtask test`, or start \
+             `booking-server serve --demo` and set BOOKING_API_URL=http://127.0.0.1:8080 (see README)"
+        ),
+    }
 }

@@ -3,6 +3,8 @@
 //!
 //! `app()` builds the whole HTTP surface; `main.rs` only parses the command line.
 
+/// Booking rules shared by the widget routes and the Appointments API.
+pub mod booking;
 /// Storage: connection, migrations, queries per kind of record.
 pub mod db;
 /// Demo data (`--demo`): a realistic company to try the widget against.
@@ -11,6 +13,8 @@ pub mod demo;
 pub mod error;
 /// Typed extractors whose rejections use the JSON error shape.
 pub mod extract;
+/// Per-IP limits on booking requests.
+pub mod rate_limit;
 /// HTTP routes, one module per resource.
 pub mod routes;
 
@@ -22,12 +26,27 @@ use axum::Router;
 pub use error::{Error, Result};
 
 /// Settings fixed at start-up.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Directory holding the built widget (trunk's `dist/`), served under `/widget/`.
     pub widget_dir: Option<PathBuf>,
     /// Serve the demo host page at `/`.
     pub demo: bool,
+    /// Origin for links in answers (reschedule links); `None` = the origin each request came to.
+    pub public_url: Option<String>,
+    /// Booking requests allowed per IP per minute.
+    pub bookings_per_minute: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            widget_dir: None,
+            demo: false,
+            public_url: None,
+            bookings_per_minute: 30,
+        }
+    }
 }
 
 /// What every handler can reach.
@@ -35,6 +54,24 @@ pub struct Config {
 pub struct AppState {
     pub db: db::Db,
     pub config: Arc<Config>,
+    /// Form pattern checks (compiled regexes are cached here).
+    pub matcher: Arc<booking::pattern::RegexMatcher>,
+    /// Per-IP limit on booking requests.
+    pub booking_limiter: Arc<rate_limit::RateLimiter>,
+}
+
+impl AppState {
+    /// State for a database and configuration.
+    pub fn new(db: db::Db, config: Config) -> Self {
+        AppState {
+            db,
+            matcher: Arc::default(),
+            booking_limiter: Arc::new(rate_limit::RateLimiter::per_minute(
+                config.bookings_per_minute,
+            )),
+            config: Arc::new(config),
+        }
+    }
 }
 
 /// The complete application: API routes, widget files, demo page.

@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -37,6 +36,12 @@ enum Command {
         /// Directory of the built widget (trunk's output), served under /widget/.
         #[arg(long, default_value = "./dist")]
         widget_dir: PathBuf,
+        /// Public origin for links in answers, e.g. https://book.example.com (default: the request's).
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Booking requests allowed per visitor IP per minute.
+        #[arg(long, default_value_t = 30)]
+        bookings_per_minute: u32,
     },
 }
 
@@ -53,6 +58,8 @@ async fn main() -> anyhow::Result<()> {
             db: db_path,
             demo: with_demo,
             widget_dir,
+            public_url,
+            bookings_per_minute,
         } => {
             let db = db::open(&db_path)
                 .await
@@ -66,6 +73,8 @@ async fn main() -> anyhow::Result<()> {
             let config = Config {
                 widget_dir: Some(widget_dir),
                 demo: with_demo,
+                public_url,
+                bookings_per_minute,
             };
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
@@ -77,11 +86,10 @@ async fn main() -> anyhow::Result<()> {
                 println!("  widget:     http://{local}/widget/?company=demo");
                 println!("  API:        http://{local}/api/2.1/scheduling/companies/demo/widget/services");
             }
-            let state = AppState {
-                db,
-                config: Arc::new(config),
-            };
-            axum::serve(listener, app(state))
+            let state = AppState::new(db, config);
+            // Connection info gives the per-IP booking limit its key.
+            let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, service)
                 .with_graceful_shutdown(shutdown_signal())
                 .await?;
         }

@@ -1,6 +1,7 @@
 //! Storage: connection set-up and migrations. Queries live next to the code that uses them, in the
 //! submodules here, one per kind of record.
 
+pub mod appointments;
 pub mod business;
 
 use std::path::Path;

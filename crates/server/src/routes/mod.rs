@@ -4,6 +4,10 @@
 pub mod public;
 /// The widget's static files and the demo host page.
 pub mod site;
+/// `widget/freeSlots` and `widget/form`.
+pub mod slots;
+/// The visitor's own appointment: book, view, reschedule, cancel, .ics.
+pub mod visits;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Method};
@@ -41,7 +45,12 @@ pub fn router(state: AppState) -> Router {
             header::HeaderName::from_static("token"),
         ]);
     let api = Router::new()
-        .nest(COMPANY_BASE, public::router())
+        .nest(
+            COMPANY_BASE,
+            public::router()
+                .merge(slots::router())
+                .merge(visits::router(&state)),
+        )
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { Error::NotFound("no such API route".to_owned()) })
         .layer(cors);

@@ -2,8 +2,6 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use std::sync::Arc;
-
 use booking_server::{app, db, demo, AppState, Config};
 
 /// A running server; the database lives as long as this value.
@@ -11,32 +9,42 @@ pub struct TestServer {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub client: reqwest::Client,
+    /// The server's database, for arranging data the API can't create yet.
+    pub db: db::Db,
     _dir: tempfile::TempDir,
 }
 
 impl TestServer {
     /// Starts the app with the demo company seeded.
     pub async fn with_demo() -> Self {
+        Self::with_booking_limit(1_000).await
+    }
+
+    /// Same, with a given per-IP booking limit per minute.
+    pub async fn with_booking_limit(bookings_per_minute: u32) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = db::open(&dir.path().join("test.sqlite"))
             .await
             .expect("open db");
         demo::seed(&db).await.expect("seed demo");
-        let state = AppState {
-            db,
-            config: Arc::new(Config {
-                widget_dir: None,
+        let state = AppState::new(
+            db.clone(),
+            Config {
                 demo: true,
-            }),
-        };
+                bookings_per_minute,
+                ..Config::default()
+            },
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(async move { axum::serve(listener, app(state)).await.expect("serve") });
+        let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
         TestServer {
             base,
             client: reqwest::Client::new(),
+            db,
             _dir: dir,
         }
     }
@@ -51,5 +59,29 @@ impl TestServer {
             .expect("request");
         let status = response.status().as_u16();
         (status, response.json().await.expect("JSON body"))
+    }
+
+    /// `{method} {base}{path}` with a JSON body → (status, JSON body or Null when empty).
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).expect("JSON body")
+        };
+        (status, json)
     }
 }

@@ -1,0 +1,228 @@
+//! Appointments and clients. The appointment's API JSON is the `doc`; the columns beside it are what
+//! availability, lookups and sync query by, and are always written from the same record.
+
+use booking_availability::Busy;
+use booking_model::{Appointment, ClientRef};
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::{Row, SqliteConnection};
+
+use super::now_utc;
+use crate::booking::ids;
+use crate::error::{Error, Result};
+
+/// An instant as stored: UTC, whole seconds, `Z` — so text order is time order.
+pub fn utc_text(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn parse_utc(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| Error::Internal(anyhow::anyhow!("bad stored instant {text:?}: {e}")))
+}
+
+/// An appointment with the instants and bookkeeping the document alone doesn't make queryable.
+#[derive(Debug, Clone)]
+pub struct StoredAppointment {
+    pub company_id: String,
+    pub appointment: Appointment,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Units of the service's resource this appointment holds.
+    pub resource_units: u32,
+    /// Soft-deleted (kept so sync can report the deletion).
+    pub deleted: bool,
+}
+
+impl StoredAppointment {
+    /// Whether it occupies its slot: not cancelled/declined, not deleted, not merely waiting-listed.
+    pub fn blocks(&self) -> bool {
+        !self.deleted
+            && self.appointment.add_to_waiting_list != Some(true)
+            && self.appointment.effective_status().blocks_slot()
+    }
+}
+
+/// Existing appointments overlapping `[from, to)` that occupy their slot, as the slot engine wants them
+/// (`except_id`: leave out the appointment being moved).
+pub async fn busy_between(
+    conn: &mut SqliteConnection,
+    company_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    except_id: Option<&str>,
+) -> Result<Vec<Busy>> {
+    let rows = sqlx::query(
+        "SELECT staff_id, resource_id, resource_units, service_id, start_utc, end_utc FROM appointments \
+         WHERE company_id = ? AND blocks = 1 AND start_utc < ? AND end_utc > ? AND id <> ?",
+    )
+    .bind(company_id)
+    .bind(utc_text(to))
+    .bind(utc_text(from))
+    .bind(except_id.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Busy {
+                staff_id: row.try_get("staff_id")?,
+                resource_id: row.try_get("resource_id")?,
+                resource_units: u32::try_from(row.try_get::<i64, _>("resource_units")?)
+                    .unwrap_or(0),
+                service_id: row.try_get("service_id")?,
+                start: parse_utc(row.try_get("start_utc")?)?,
+                end: parse_utc(row.try_get("end_utc")?)?,
+                blocks: true,
+            })
+        })
+        .collect()
+}
+
+/// Bumps and returns the appointments change counter (inside the caller's transaction).
+async fn next_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
+    let (seq,): (i64,) = sqlx::query_as(
+        "UPDATE counters SET value = value + 1 WHERE name = 'appointments' RETURNING value",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(seq)
+}
+
+/// Inserts a new appointment, assigning its reference (retrying the rare collision).
+pub async fn insert(conn: &mut SqliteConnection, stored: &mut StoredAppointment) -> Result<()> {
+    for _ in 0..5 {
+        let reference = ids::reference();
+        let taken: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM appointments WHERE company_id = ? AND reference = ?")
+                .bind(&stored.company_id)
+                .bind(&reference)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if taken.is_none() {
+            stored.appointment.reference = Some(reference);
+            return write(conn, stored, true).await;
+        }
+    }
+    Err(Error::Internal(anyhow::anyhow!(
+        "could not find a free reference"
+    )))
+}
+
+/// Saves changes to an existing appointment.
+pub async fn update(conn: &mut SqliteConnection, stored: &StoredAppointment) -> Result<()> {
+    write(conn, stored, false).await
+}
+
+async fn write(
+    conn: &mut SqliteConnection,
+    stored: &StoredAppointment,
+    insert: bool,
+) -> Result<()> {
+    let a = &stored.appointment;
+    let seq = next_change_seq(conn).await?;
+    let now = now_utc();
+    let doc = serde_json::to_string(a).map_err(anyhow::Error::from)?;
+    let sql = if insert {
+        "INSERT INTO appointments (company_id, id, reference, encrypted_id, service_id, resource_id, \
+         resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, waiting_list, deleted, \
+         created_at, updated_at, change_seq, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    } else {
+        "UPDATE appointments SET company_id = ?, id = ?, reference = ?, encrypted_id = ?, service_id = ?, \
+         resource_id = ?, resource_units = ?, staff_id = ?, client_id = ?, status = ?, start_utc = ?, \
+         end_utc = ?, blocks = ?, waiting_list = ?, deleted = ?, updated_at = ?, \
+         change_seq = ?, doc = ? WHERE company_id = ? AND id = ?"
+    };
+    let mut query = sqlx::query(sql)
+        .bind(&stored.company_id)
+        .bind(&a.id)
+        .bind(&a.reference)
+        .bind(&a.encrypted_id)
+        .bind(a.service.as_ref().and_then(|s| s.id.clone()))
+        .bind(a.resource.as_ref().and_then(|r| r.id.clone()))
+        .bind(i64::from(stored.resource_units))
+        .bind(a.staff.as_ref().and_then(|s| s.id.clone()))
+        .bind(a.client.as_ref().and_then(|c| c.id.clone()))
+        .bind(a.effective_status().as_str())
+        .bind(utc_text(stored.start))
+        .bind(utc_text(stored.end))
+        .bind(stored.blocks())
+        .bind(a.add_to_waiting_list == Some(true))
+        .bind(stored.deleted);
+    if insert {
+        query = query.bind(&now);
+    }
+    query = query.bind(&now).bind(seq).bind(doc);
+    if !insert {
+        query = query.bind(&stored.company_id).bind(&a.id);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The appointment a visitor's manage link points at, if any.
+pub async fn find_by_encrypted_id(
+    conn: &mut SqliteConnection,
+    encrypted_id: &str,
+) -> Result<Option<StoredAppointment>> {
+    let row = sqlx::query(
+        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments WHERE encrypted_id = ?",
+    )
+    .bind(encrypted_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| from_row(&row)).transpose()
+}
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAppointment> {
+    let doc: String = row.try_get("doc")?;
+    Ok(StoredAppointment {
+        company_id: row.try_get("company_id")?,
+        appointment: serde_json::from_str(&doc).map_err(anyhow::Error::from)?,
+        start: parse_utc(row.try_get("start_utc")?)?,
+        end: parse_utc(row.try_get("end_utc")?)?,
+        resource_units: u32::try_from(row.try_get::<i64, _>("resource_units")?).unwrap_or(0),
+        deleted: row.try_get("deleted")?,
+    })
+}
+
+/// The client matching `wanted` by externalId, else by email (case-insensitive); created when new.
+/// Returns the stored client with its id.
+pub async fn find_or_create_client(
+    conn: &mut SqliteConnection,
+    company_id: &str,
+    wanted: &ClientRef,
+) -> Result<ClientRef> {
+    let email = wanted.email.as_deref().map(|e| e.trim().to_lowercase());
+    let existing: Option<(String,)> = sqlx::query_as(
+        "SELECT doc FROM clients WHERE company_id = ? AND \
+         ((external_id IS NOT NULL AND external_id = ?) OR (email IS NOT NULL AND email = ?)) \
+         ORDER BY CASE WHEN external_id = ? THEN 0 ELSE 1 END LIMIT 1",
+    )
+    .bind(company_id)
+    .bind(&wanted.external_id)
+    .bind(&email)
+    .bind(&wanted.external_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((doc,)) = existing {
+        return Ok(serde_json::from_str(&doc).map_err(anyhow::Error::from)?);
+    }
+    let client = ClientRef {
+        id: Some(ids::record_id()),
+        ..wanted.clone()
+    };
+    let now = now_utc();
+    sqlx::query(
+        "INSERT INTO clients (company_id, id, external_id, email, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company_id)
+    .bind(&client.id)
+    .bind(&client.external_id)
+    .bind(&email)
+    .bind(serde_json::to_string(&client).map_err(anyhow::Error::from)?)
+    .bind(&now)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(client)
+}

@@ -1,0 +1,220 @@
+//! The visitor's own appointment through the widget: book (`POST widget/appointments`), then view,
+//! reschedule, cancel and download it by its `encryptedId`.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use booking_model::{PublicAppointment, PublicBookingRequest, RescheduleLink};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::booking::visitor;
+use crate::db::appointments::StoredAppointment;
+use crate::error::{Error, Result};
+use crate::extract::{Json, Path};
+use crate::AppState;
+
+/// Routes of this module. Booking requests are rate-limited per IP before anything else is read.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let limited = middleware::from_fn_with_state(state.clone(), limit_bookings);
+    Router::new()
+        .route("/widget/appointments", post(book).route_layer(limited))
+        .route(
+            "/widget/appointments/{encrypted_id}",
+            get(view).put(reschedule).delete(cancel),
+        )
+        .route(
+            "/widget/appointments/{encrypted_id}/calendar.ics",
+            get(calendar),
+        )
+}
+
+/// The caller's IP address, when the server was started with connection info.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        Ok(ClientIp(ip))
+    }
+}
+
+/// Where links in answers point: the configured public URL, else the origin this request came to.
+fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+/// The visitor's view, with a reschedule link while the appointment is still ahead.
+pub fn public_view(
+    stored: &StoredAppointment,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> PublicAppointment {
+    let mut view = PublicAppointment::from(&stored.appointment);
+    let active = stored.appointment.effective_status().blocks_slot();
+    view.reschedule_link = (stored.end > now && active).then(|| RescheduleLink {
+        url: Some(format!(
+            "{origin}/widget/?company={}&appointment={}&action=reschedule",
+            stored.company_id,
+            stored
+                .appointment
+                .encrypted_id
+                .as_deref()
+                .unwrap_or_default()
+        )),
+    });
+    view
+}
+
+/// Counts the request against its IP's booking allowance (429 with Retry-After when spent).
+async fn limit_bookings(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(ip) = ip {
+        if let Err(e) = state.booking_limiter.check(ip) {
+            return e.into_response();
+        }
+    }
+    next.run(request).await
+}
+
+async fn book(
+    State(state): State<AppState>,
+    Path(company_id): Path<String>,
+    headers: HeaderMap,
+    Json(request): Json<PublicBookingRequest>,
+) -> Result<impl IntoResponse> {
+    let now = Utc::now();
+    // IMMEDIATE takes SQLite's write lock before the availability check, so concurrent bookings run
+    // one after the other: the check and the insert can't interleave with another booking.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let stored = visitor::book(&mut tx, &company_id, &request, state.matcher.as_ref(), now).await?;
+    tx.commit().await?;
+    let view = public_view(&stored, &public_origin(&state, &headers), now);
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+async fn view(
+    State(state): State<AppState>,
+    Path((company_id, encrypted_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<PublicAppointment>> {
+    let mut conn = state.db.acquire().await?;
+    let stored = visitor::find(&mut conn, &company_id, &encrypted_id).await?;
+    Ok(Json(public_view(
+        &stored,
+        &public_origin(&state, &headers),
+        Utc::now(),
+    )))
+}
+
+/// `PUT` body: the new slot, as received from freeSlots.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RescheduleRequest {
+    start: String,
+    staff_id: Option<String>,
+    lang: Option<String>,
+}
+
+async fn reschedule(
+    State(state): State<AppState>,
+    Path((company_id, encrypted_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(request): Json<RescheduleRequest>,
+) -> Result<Json<PublicAppointment>> {
+    let start = DateTime::parse_from_rfc3339(&request.start)
+        .map_err(|_| {
+            Error::field(
+                "start",
+                format!(
+                    "must be a date-time with offset like 2026-12-01T09:30:00+01:00 (got {:?})",
+                    request.start
+                ),
+            )
+        })?
+        .with_timezone(&Utc);
+    let now = Utc::now();
+    let lang = request.lang.as_deref().unwrap_or("en");
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
+    let stored = visitor::reschedule(
+        &mut tx,
+        &company_id,
+        &encrypted_id,
+        start,
+        staff_id,
+        lang,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(public_view(
+        &stored,
+        &public_origin(&state, &headers),
+        now,
+    )))
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    Path((company_id, encrypted_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<PublicAppointment>> {
+    let now = Utc::now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let stored = visitor::cancel(&mut tx, &company_id, &encrypted_id, "en", now).await?;
+    tx.commit().await?;
+    Ok(Json(public_view(
+        &stored,
+        &public_origin(&state, &headers),
+        now,
+    )))
+}
+
+async fn calendar(
+    State(state): State<AppState>,
+    Path((company_id, encrypted_id)): Path<(String, String)>,
+) -> Result<impl IntoResponse> {
+    let mut conn = state.db.acquire().await?;
+    let stored = visitor::find(&mut conn, &company_id, &encrypted_id).await?;
+    let company = crate::db::business::get_company(&mut *conn, &company_id).await?;
+    let body = crate::booking::ics::event(&stored, company.as_ref(), Utc::now());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"appointment.ics\"",
+            ),
+        ],
+        body,
+    ))
+}

@@ -1,0 +1,507 @@
+//! Free slots, booking, reschedule, cancel and the double-booking guarantee, over real HTTP against a
+//! real SQLite file.
+
+mod support;
+
+use booking_model::{ErrorBody, Form, FreeSlotsResponse, PublicAppointment, Service};
+use booking_server::db::business::{self, Collection};
+use chrono::{Days, Utc};
+use reqwest::Method;
+use serde_json::{json, Value};
+use support::TestServer;
+
+const DEMO: &str = "/api/2.1/scheduling/companies/demo";
+
+/// The next two weeks, as freeSlots wants them.
+fn next_two_weeks() -> (String, String) {
+    let today = Utc::now().date_naive();
+    (today.to_string(), (today + Days::new(13)).to_string())
+}
+
+async fn slots(
+    server: &TestServer,
+    service: &str,
+    staff: Option<&str>,
+    zone: &str,
+) -> FreeSlotsResponse {
+    let (from, to) = next_two_weeks();
+    let staff = staff.map(|s| format!("&staffId={s}")).unwrap_or_default();
+    let (status, body) = server
+        .get_json(&format!(
+            "{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&serviceId={service}{staff}&timeZone={zone}&lang=en"
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_value(body).expect("free slots")
+}
+
+async fn first_slot(server: &TestServer, service: &str, staff: Option<&str>) -> String {
+    slots(server, service, staff, "Europe/Paris")
+        .await
+        .items
+        .iter()
+        .flat_map(|d| d.slots.clone())
+        .next()
+        .expect("a free slot in the next two weeks")
+}
+
+/// A complete booking of the demo form, as the widget sends it.
+fn booking(service: &str, staff: Option<&str>, start: &str, email: &str) -> Value {
+    json!({
+        "serviceId": service,
+        "staffId": staff,
+        "start": start,
+        "timeZone": "America/New_York",
+        "lang": "en",
+        "extendedProperties": {"campaign": "winter"},
+        "form": {
+            "id": "default",
+            "contactFields": [
+                {"id": "firstName", "bind": "crm-first-name", "value": "Ada"},
+                {"id": "lastName", "bind": "crm-last-name", "value": "Lovelace"},
+                {"id": "email", "bind": "crm-email", "value": email}
+            ],
+            "additionalFields": [[
+                {"id": "firstVisit", "values": [{"value": "yes"}]}
+            ], [
+                {"id": "zip", "value": "75011"},
+                {"id": "consent", "values": [{"value": "agree"}]}
+            ]]
+        }
+    })
+}
+
+#[tokio::test]
+async fn free_slots_are_listed_per_day_in_the_requested_zone() {
+    let server = TestServer::with_demo().await;
+    let paris = slots(&server, "haircut", Some("camille"), "Europe/Paris").await;
+    assert_eq!(paris.items.len(), 14, "every day of the range is listed");
+    assert_eq!(
+        paris.service.as_ref().and_then(|s| s.name.as_deref()),
+        Some("Haircut & blow-dry")
+    );
+    // Camille works Monday to Friday only.
+    for day in &paris.items {
+        use chrono::Datelike;
+        if day.day.weekday().number_from_monday() >= 6 {
+            assert!(day.slots.is_empty(), "no slots on {}", day.day);
+        }
+    }
+    let first = paris
+        .items
+        .iter()
+        .flat_map(|d| d.slots.clone())
+        .next()
+        .expect("a slot");
+    let new_york = slots(&server, "haircut", Some("camille"), "America/New_York").await;
+    let ny_first = new_york
+        .items
+        .iter()
+        .flat_map(|d| d.slots.clone())
+        .next()
+        .expect("a slot");
+    let (a, b) = (
+        chrono::DateTime::parse_from_rfc3339(&first).expect("rfc3339"),
+        chrono::DateTime::parse_from_rfc3339(&ny_first).expect("rfc3339"),
+    );
+    assert_eq!(a, b, "same instant whatever the zone");
+    assert_ne!(
+        a.offset(),
+        b.offset(),
+        "but written in the requested zone: {first} vs {ny_first}"
+    );
+}
+
+#[tokio::test]
+async fn free_slots_reject_bad_parameters_naming_them() {
+    let server = TestServer::with_demo().await;
+    let cases = [
+        (
+            "startDate=2026-13-01&endDate=2026-12-02&serviceId=haircut",
+            "startDate",
+        ),
+        ("endDate=2026-12-02&serviceId=haircut", "startDate"),
+        (
+            "startDate=2026-12-05&endDate=2026-12-01&serviceId=haircut",
+            "endDate",
+        ),
+        (
+            "startDate=2026-12-01&endDate=2027-03-01&serviceId=haircut",
+            "endDate",
+        ),
+        ("startDate=2026-12-01&endDate=2026-12-02", "serviceId"),
+        (
+            "startDate=2026-12-01&endDate=2026-12-02&serviceId=haircut&timeZone=Mars/Base",
+            "timeZone",
+        ),
+    ];
+    for (query, field) in cases {
+        let (status, body) = server
+            .get_json(&format!("{DEMO}/widget/freeSlots?{query}"))
+            .await;
+        assert_eq!(status, 400, "{query}: {body}");
+        let error: ErrorBody = serde_json::from_value(body).expect("error shape");
+        assert_eq!(error.error.fields[0].name, field, "{query}");
+    }
+    let (status, _) = server
+        .get_json(&format!(
+            "{DEMO}/widget/freeSlots?startDate=2026-12-01&endDate=2026-12-02&serviceId=nope"
+        ))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_form_of_a_service_is_public() {
+    let server = TestServer::with_demo().await;
+    let (status, body) = server
+        .get_json(&format!("{DEMO}/widget/form?serviceId=haircut"))
+        .await;
+    assert_eq!(status, 200);
+    let form: Form = serde_json::from_value(body).expect("a form");
+    assert_eq!(form.contact_fields.len(), 4);
+    assert_eq!(form.additional_fields.len(), 2, "two pages");
+    let (status, body) = server.get_json(&format!("{DEMO}/widget/form")).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["fields"][0]["name"], "serviceId");
+}
+
+#[tokio::test]
+async fn a_visitor_books_views_and_the_slot_is_gone() {
+    let server = TestServer::with_demo().await;
+    let start = first_slot(&server, "haircut", Some("camille")).await;
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("haircut", Some("camille"), &start, "ada@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let booked: PublicAppointment =
+        serde_json::from_value(body.clone()).expect("public appointment");
+    assert_eq!(booked.status.map(|s| s.as_str()), Some("accepted"));
+    assert_eq!(
+        booked.staff.as_ref().and_then(|s| s.id.as_deref()),
+        Some("camille")
+    );
+    assert_eq!(
+        booked
+            .extended_properties
+            .as_ref()
+            .and_then(|e| e.get("campaign")),
+        Some(&json!("winter"))
+    );
+    assert_eq!(booked.price.map(|p| p.amount), Some(55.0));
+    assert!(booked.reference.as_deref().is_some_and(|r| r.len() == 9));
+    let link = booked
+        .reschedule_link
+        .as_ref()
+        .and_then(|l| l.url.clone())
+        .expect("reschedule link");
+    let encrypted = booked.encrypted_id.clone().expect("encrypted id");
+    assert!(link.contains(&encrypted));
+    assert!(
+        body.get("client").is_none() && body.get("form").is_none(),
+        "no private data back: {body}"
+    );
+    let local = booked.start.as_ref().expect("start");
+    assert_eq!(local.time_zone.as_deref(), Some("Europe/Paris"));
+
+    // The slot is no longer offered for Camille, and booking it again is a 409.
+    let after = slots(&server, "haircut", Some("camille"), "Europe/Paris").await;
+    assert!(!after.items.iter().any(|d| d.slots.contains(&start)));
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("haircut", Some("camille"), &start, "grace@example.com"),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let error: ErrorBody = serde_json::from_value(body).expect("error shape");
+    assert!(
+        error.error.message.contains("choose another time"),
+        "{}",
+        error.error.message
+    );
+
+    let (status, body) = server
+        .get_json(&format!("{DEMO}/widget/appointments/{encrypted}"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["reference"], json!(booked.reference));
+    let (status, _) = server
+        .get_json(&format!("{DEMO}/widget/appointments/not-a-real-id"))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = server
+        .get_json(&format!(
+            "/api/2.1/scheduling/companies/other/widget/appointments/{encrypted}"
+        ))
+        .await;
+    assert_eq!(status, 404, "another company's path never finds it");
+}
+
+#[tokio::test]
+async fn any_staff_picks_someone_free_and_validation_names_fields() {
+    let server = TestServer::with_demo().await;
+    let start = first_slot(&server, "haircut", None).await;
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("haircut", None, &start, "a@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert!(body["staff"]["id"].is_string());
+
+    let mut missing = booking("haircut", None, &start, "b@example.com");
+    missing["form"]["additionalFields"][1] = json!([{"id": "zip", "value": "7501"}]);
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &missing,
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let error: ErrorBody = serde_json::from_value(body).expect("error shape");
+    let names: Vec<_> = error.error.fields.iter().map(|f| f.name.as_str()).collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("[1]") && n.ends_with(".value")),
+        "zip pattern: {names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.contains("additionalFields[1]")),
+        "consent missing: {names:?}"
+    );
+
+    let mut bad_email = booking("haircut", None, &start, "not-an-email");
+    bad_email["start"] = json!(start);
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &bad_email,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .any(|f| f["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("form.contactFields[2]"))));
+
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &json!({"serviceId": "haircut"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["fields"][0]["name"], "start");
+}
+
+#[tokio::test]
+async fn services_needing_validation_start_pending() {
+    let server = TestServer::with_demo().await;
+    let start = first_slot(&server, "consult", None).await;
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("consult", None, &start, "c@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["status"], "pending");
+    assert_eq!(body["location"], "videoconference");
+}
+
+#[tokio::test]
+async fn reschedule_cancel_and_calendar_file() {
+    let server = TestServer::with_demo().await;
+    let paris = slots(&server, "haircut", Some("camille"), "Europe/Paris").await;
+    // Past the demo's 24-hour cancellation delay, so the visitor may still change it.
+    let mut all = paris.items.iter().skip(3).flat_map(|d| d.slots.clone());
+    let (first, later) = (all.next().expect("slot"), all.nth(3).expect("another slot"));
+    let (_, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("haircut", Some("camille"), &first, "d@example.com"),
+        )
+        .await;
+    let encrypted = body["encryptedId"]
+        .as_str()
+        .expect("encrypted id")
+        .to_owned();
+    let path = format!("{DEMO}/widget/appointments/{encrypted}");
+
+    let (status, body) = server
+        .send_json(Method::PUT, &path, &json!({"start": later}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let moved: PublicAppointment = serde_json::from_value(body).expect("appointment");
+    let expected = chrono::DateTime::parse_from_rfc3339(&later).expect("rfc3339");
+    let local = moved.start.expect("start").parse_local().expect("local");
+    assert_eq!(
+        local,
+        expected.naive_local(),
+        "moved to the new Paris wall-clock time"
+    );
+    let after = slots(&server, "haircut", Some("camille"), "Europe/Paris").await;
+    assert!(
+        after.items.iter().any(|d| d.slots.contains(&first)),
+        "the old slot is free again"
+    );
+    assert!(
+        !after.items.iter().any(|d| d.slots.contains(&later)),
+        "the new one is taken"
+    );
+
+    let (status, body) = server
+        .send_json(Method::PUT, &path, &json!({"start": "tomorrow"}))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["fields"][0]["name"], "start");
+
+    let ics = server
+        .client
+        .get(format!("{}{path}/calendar.ics", server.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        ics.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    let ics = ics.text().await.expect("text");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(ics.contains("DTSTART;TZID=Europe/Paris:"));
+    assert!(ics.contains("STATUS:CONFIRMED"));
+
+    let (status, body) = server.send_json(Method::DELETE, &path, &json!(null)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "cancelled");
+    assert!(
+        body.get("rescheduleLink").is_none(),
+        "no reschedule link once cancelled"
+    );
+    let after = slots(&server, "haircut", Some("camille"), "Europe/Paris").await;
+    assert!(
+        after.items.iter().any(|d| d.slots.contains(&later)),
+        "a cancelled booking frees its slot"
+    );
+    let (status, _) = server.send_json(Method::DELETE, &path, &json!(null)).await;
+    assert_eq!(status, 409, "cancelling twice is refused");
+}
+
+#[tokio::test]
+async fn booking_posts_are_rate_limited_per_ip() {
+    let server = TestServer::with_booking_limit(2).await;
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let response = server
+            .client
+            .post(format!("{}{DEMO}/widget/appointments", server.base))
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("request");
+        statuses.push((
+            response.status().as_u16(),
+            response.headers().get("retry-after").cloned(),
+        ));
+    }
+    assert_eq!(statuses[0].0, 400);
+    assert_eq!(statuses[2].0, 429);
+    assert!(statuses[2].1.is_some(), "429 carries Retry-After");
+}
+
+/// Fires `n` concurrent bookings at one slot and returns the status codes.
+async fn race(server: &TestServer, service: &str, staff: &str, start: &str, n: usize) -> Vec<u16> {
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let client = server.client.clone();
+        let url = format!("{}{DEMO}/widget/appointments", server.base);
+        let body = booking(
+            service,
+            Some(staff),
+            start,
+            &format!("racer{i}@example.com"),
+        );
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("request")
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("task"));
+    }
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_bookings_of_one_slot_capacity_one() {
+    let server = TestServer::with_demo().await;
+    let start = first_slot(&server, "haircut", Some("camille")).await;
+    let statuses = race(&server, "haircut", "camille", &start, 50).await;
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_bookings_of_one_slot_capacity_three() {
+    let server = TestServer::with_demo().await;
+    let group: Service = serde_json::from_value(json!({
+        "id": "trio", "name": "Small group", "duration": 60, "capacity": 3, "price": 10,
+        "staff": [{"id": "camille"}], "useCompanyWorkingHours": true
+    }))
+    .expect("service");
+    business::put_doc(
+        &server.db,
+        Collection::Services,
+        "demo",
+        "trio",
+        None,
+        9,
+        &group,
+    )
+    .await
+    .expect("insert service");
+    let start = first_slot(&server, "trio", Some("camille")).await;
+    let statuses = race(&server, "trio", "camille", &start, 50).await;
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 409).count(),
+        47,
+        "{statuses:?}"
+    );
+}
