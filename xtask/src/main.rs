@@ -227,19 +227,21 @@ impl TestServer {
             .current_dir(project_root())
             .stdout(Stdio::piped())
             .spawn()?;
-        let first = child
-            .stdout
-            .take()
-            .and_then(|out| BufReader::new(out).lines().next())
-            .and_then(std::result::Result::ok)
-            .unwrap_or_default();
-        let Some(url) = first
-            .strip_prefix("booking-server listening on ")
-            .map(str::to_owned)
-        else {
+        let mut lines = child.stdout.take().map(|out| BufReader::new(out).lines());
+        let url = lines.as_mut().and_then(|lines| {
+            lines.map_while(std::result::Result::ok).find_map(|line| {
+                line.strip_prefix("booking-server listening on ")
+                    .map(str::to_owned)
+            })
+        });
+        let Some(url) = url else {
             let _ = child.kill();
-            return Err(format!("test server did not start (printed {first:?})").into());
+            return Err("test server did not start (see its output above)".into());
         };
+        // Keep draining its stdout so the server never blocks on a full pipe.
+        if let Some(rest) = lines {
+            std::thread::spawn(move || rest.map_while(std::result::Result::ok).for_each(drop));
+        }
         eprintln!("xtask: test server at {url}");
         Ok(TestServer { child, url, dir })
     }

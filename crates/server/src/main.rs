@@ -51,6 +51,8 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        // Logs go to stderr: stdout carries the "listening on" line that tooling reads.
+        .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
         Command::Serve {
@@ -82,7 +84,13 @@ async fn main() -> anyhow::Result<()> {
             let local = listener.local_addr()?;
             println!("booking-server listening on http://{local}");
             if with_demo {
-                println!("  demo page:  http://{local}/");
+                // The host page on `localhost` embeds the widget from `127.0.0.1`: two origins, as on a
+                // customer's site.
+                let host_page = match local.ip().is_loopback() {
+                    true => format!("http://localhost:{}/", local.port()),
+                    false => format!("http://{local}/"),
+                };
+                println!("  demo page:  {host_page}");
                 println!("  widget:     http://{local}/widget/?company=demo");
                 println!("  API:        http://{local}/api/2.1/scheduling/companies/demo/widget/services");
             }

@@ -1,0 +1,200 @@
+/*! booking-widget embed.js v1 — puts the booking widget on any page: inline, popup or floating button.
+ * Plain ES5, no dependencies, no cookies or storage. Served by booking-server at /embed.js. */
+(function (window, document) {
+  'use strict';
+  if (window.BookingWidget && window.BookingWidget.version) return; // loaded twice: keep the first
+
+  var VERSION = 1;
+  var script = document.currentScript;
+  // The widget lives on the server that served this script; messages from any other origin are ignored.
+  var WIDGET_ORIGIN = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  var OPTION_NAMES = ['company', 'api', 'service', 'staff', 'resource', 'lang', 'timeZone', 'theme', 'primaryColor'];
+  var instances = [];
+  var listeners = {};
+  var defaultPrefill = {};
+  var nextId = 1;
+
+  function each(list, fn) { for (var i = 0; i < list.length; i++) fn(list[i], i); }
+  function assign(target, source) { for (var k in source) if (Object.prototype.hasOwnProperty.call(source, k)) target[k] = source[k]; return target; }
+  function camel(name) { return name.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); }); }
+
+  /** Options from data-* attributes: data-company, data-prefill-email, data-ep-campaign, ... */
+  function optionsFrom(el) {
+    var options = { prefill: {}, extendedProperties: {} };
+    each(el.attributes, function (attr) {
+      var name = attr.name;
+      if (name.indexOf('data-prefill-') === 0) options.prefill[name.slice(13)] = attr.value;
+      else if (name.indexOf('data-ep-') === 0) options.extendedProperties[name.slice(8)] = attr.value;
+      else if (name.indexOf('data-') === 0) {
+        var key = camel(name.slice(5));
+        if (OPTION_NAMES.indexOf(key) >= 0) options[key] = attr.value;
+      }
+    });
+    return options;
+  }
+
+  /** The widget URL: host page query (UTM, prefill), then explicit prefill, then options, then ep.* */
+  function widgetUrl(options) {
+    var params = new URLSearchParams(location.search);
+    var prefill = assign(assign({}, defaultPrefill), options.prefill || {});
+    for (var p in prefill) params.set(p, prefill[p]);
+    each(OPTION_NAMES, function (key) { if (options[key] != null && options[key] !== '') params.set(key, options[key]); });
+    var ep = options.extendedProperties || {};
+    for (var e in ep) params.set('ep.' + e, ep[e]);
+    params.set('parentOrigin', location.origin);
+    params.set('embed', '1');
+    return WIDGET_ORIGIN + '/widget/?' + params.toString();
+  }
+
+  function emit(instance, type, payload) {
+    var detail = { type: type, version: VERSION, widget: instance.id, payload: payload };
+    instance.container.dispatchEvent(new CustomEvent('booking:' + type, { detail: detail, bubbles: true }));
+    each((instance.listeners[type] || []).concat(listeners[type] || []), function (fn) {
+      try { fn(payload, detail); } catch (err) { setTimeout(function () { throw err; }); }
+    });
+  }
+
+  function createInstance(container, options, kind) {
+    if (!options || !options.company) throw new Error('BookingWidget: the "company" option is required');
+    var iframe = document.createElement('iframe');
+    iframe.src = widgetUrl(options);
+    iframe.title = options.title || 'Book an appointment';
+    iframe.setAttribute('loading', 'lazy');
+    iframe.style.cssText = 'display:block;width:100%;border:0;height:' + (options.height || 600) + 'px;transition:height .15s';
+    container.appendChild(iframe);
+    var instance = {
+      id: 'bw-' + nextId++,
+      kind: kind,
+      container: container,
+      iframe: iframe,
+      options: options,
+      listeners: {},
+      on: function (type, fn) { (instance.listeners[type] = instance.listeners[type] || []).push(fn); return instance; },
+      prefill: function (values) {
+        instance.options.prefill = assign(instance.options.prefill || {}, values);
+        iframe.src = widgetUrl(instance.options);
+        return instance;
+      },
+      destroy: function () {
+        if (iframe.parentNode) iframe.parentNode.removeChild(iframe);
+        instances.splice(instances.indexOf(instance), 1);
+      }
+    };
+    container.setAttribute('data-booking-widget-id', instance.id);
+    instances.push(instance);
+    return instance;
+  }
+
+  window.addEventListener('message', function (event) {
+    if (event.origin !== WIDGET_ORIGIN) return;
+    var data = event.data;
+    if (!data || data.source !== 'booking-widget' || data.version !== VERSION || typeof data.type !== 'string') return;
+    each(instances.slice(), function (instance) {
+      if (instance.iframe.contentWindow !== event.source) return;
+      if (data.type === 'resize' && data.payload && data.payload.height > 0) {
+        instance.iframe.style.height = Math.ceil(data.payload.height) + 'px';
+      }
+      emit(instance, data.type, data.payload);
+    });
+  });
+
+  /** Inline: the widget inside `el`. */
+  function inline(el, options) {
+    if (typeof el === 'string') el = document.querySelector(el);
+    return createInstance(el, assign(optionsFrom(el), options || {}), 'inline');
+  }
+
+  /** Popup: a modal dialog (focus trapped, Esc closes, focus returns to the opener, page scroll locked). */
+  function popup(options, opener) {
+    opener = opener || document.activeElement;
+    var overlay = document.createElement('div');
+    overlay.className = 'bw-embed-overlay';
+    overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:rgba(15,18,25,.55);display:flex;align-items:center;justify-content:center;padding:1rem';
+    var dialog = document.createElement('div');
+    dialog.setAttribute('role', 'dialog');
+    dialog.setAttribute('aria-modal', 'true');
+    dialog.setAttribute('aria-label', options.title || 'Book an appointment');
+    dialog.style.cssText = 'position:relative;background:#fff;border-radius:12px;width:min(40rem,100%);max-height:100%;overflow:auto;box-shadow:0 10px 40px rgba(0,0,0,.3)';
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'bw-embed-close';
+    close.setAttribute('aria-label', options.closeLabel || 'Close');
+    close.textContent = '\u00d7';
+    close.style.cssText = 'position:absolute;top:.25rem;right:.25rem;z-index:1;width:2.5rem;height:2.5rem;border:0;border-radius:50%;background:#fff;font-size:1.5rem;cursor:pointer';
+    // Sentinels before and after the content send Tab focus back inside: the trap.
+    var first = sentinel(), last = sentinel();
+    var body = document.createElement('div');
+    dialog.appendChild(first); dialog.appendChild(close); dialog.appendChild(body); dialog.appendChild(last);
+    overlay.appendChild(dialog);
+    var html = document.documentElement, previousOverflow = html.style.overflow;
+    html.style.overflow = 'hidden';
+    document.body.appendChild(overlay);
+    var instance = createInstance(body, options, 'popup');
+    first.addEventListener('focus', function () { instance.iframe.focus(); });
+    last.addEventListener('focus', function () { close.focus(); });
+    function onKey(e) { if (e.key === 'Escape') instance.close(); }
+    instance.close = function () {
+      document.removeEventListener('keydown', onKey, true);
+      instance.destroy();
+      if (overlay.parentNode) overlay.parentNode.removeChild(overlay);
+      html.style.overflow = previousOverflow;
+      if (opener && opener.focus) opener.focus();
+      emit(instance, 'closed', null);
+    };
+    document.addEventListener('keydown', onKey, true);
+    close.addEventListener('click', instance.close);
+    overlay.addEventListener('click', function (e) { if (e.target === overlay) instance.close(); });
+    close.focus();
+    return instance;
+  }
+
+  function sentinel() {
+    var s = document.createElement('span');
+    s.tabIndex = 0;
+    s.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden';
+    return s;
+  }
+
+  /** Floating button in the bottom corner that opens the popup. */
+  function button(label, options) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'bw-embed-button';
+    b.textContent = label || 'Book now';
+    b.style.cssText = 'position:fixed;right:1.25rem;bottom:1.25rem;z-index:2147482000;padding:.85rem 1.4rem;border:0;border-radius:999px;font:600 1rem system-ui,sans-serif;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);background:' + (options.primaryColor || '#3b5bdb');
+    b.addEventListener('click', function () { popup(options, b); });
+    document.body.appendChild(b);
+    return b;
+  }
+
+  function scan(root) {
+    each((root || document).querySelectorAll('[data-booking-widget]:not([data-booking-widget-id])'), function (el) { inline(el); });
+    each((root || document).querySelectorAll('[data-booking-popup]:not([data-booking-bound])'), function (el) {
+      el.setAttribute('data-booking-bound', '');
+      el.addEventListener('click', function (e) { e.preventDefault(); popup(optionsFrom(el), el); });
+    });
+    each((root || document).querySelectorAll('[data-booking-button]:not([data-booking-bound])'), function (el) {
+      el.setAttribute('data-booking-bound', '');
+      button(el.getAttribute('data-booking-button'), optionsFrom(el));
+    });
+  }
+
+  window.BookingWidget = {
+    version: VERSION,
+    widgetOrigin: WIDGET_ORIGIN,
+    inline: inline,
+    popup: function (options) { return popup(options || {}); },
+    button: function (label, options) { return button(label, options || {}); },
+    on: function (type, fn) { (listeners[type] = listeners[type] || []).push(fn); return window.BookingWidget; },
+    prefill: function (values) {
+      assign(defaultPrefill, values || {});
+      each(instances, function (instance) { instance.prefill({}); });
+      return window.BookingWidget;
+    },
+    scan: scan,
+    instances: instances
+  };
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', function () { scan(); });
+  else scan();
+})(window, document);
