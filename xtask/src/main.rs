@@ -129,11 +129,16 @@ fn test() -> Result<()> {
         ]))
         .map(|()| vec![])
     });
-    part("native tests", &mut || {
-        run_tests(Cmd::new("cargo").args(["test", "--workspace"]))
-    });
     part("widget release build (trunk)", &mut || {
         build_widget().map(|()| vec![])
+    });
+    // After the widget build: the end-to-end tests (crates/e2e) drive the release widget in Chromium.
+    part("native tests (incl. end-to-end in Chromium)", &mut || {
+        run_tests(
+            Cmd::new("cargo")
+                .args(["test", "--workspace"])
+                .env("CHROMEDRIVER", tools::CHROMEDRIVER),
+        )
     });
     part("browser tests (headless Chromium)", &mut browser_tests);
 
