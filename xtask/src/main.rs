@@ -85,6 +85,7 @@ fn test() -> Result<()> {
     let setup = Instant::now();
     tools::ensure_widget_build_tools()?;
     tools::ensure_chromium()?;
+    tools::ensure_axe()?;
     eprintln!(
         "xtask: tools ready in {:.0} s",
         setup.elapsed().as_secs_f64()
@@ -137,7 +138,8 @@ fn test() -> Result<()> {
         run_tests(
             Cmd::new("cargo")
                 .args(["test", "--workspace"])
-                .env("CHROMEDRIVER", tools::CHROMEDRIVER),
+                .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+                .env("AXE_SCRIPT", tools::axe_script()),
         )
     });
     part("browser tests (headless Chromium)", &mut browser_tests);

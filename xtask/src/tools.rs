@@ -106,6 +106,29 @@ pub fn ensure_wasm_opt() -> Result<()> {
     Ok(())
 }
 
+/// axe-core, the accessibility rules engine the end-to-end tests inject into every step.
+const AXE_VERSION: &str = "4.14.1";
+
+/// The installed `axe.min.js`.
+pub fn axe_script() -> PathBuf {
+    project_root().join(".tools/axe/node_modules/axe-core/axe.min.js")
+}
+
+pub fn ensure_axe() -> Result<()> {
+    let package = project_root().join(".tools/axe/node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&package).unwrap_or_default();
+    if !installed.contains(&format!("\"version\": \"{AXE_VERSION}\"")) {
+        eprintln!("xtask: installing axe-core {AXE_VERSION} (npm)");
+        let prefix = project_root().join(".tools/axe");
+        std::fs::create_dir_all(&prefix)?;
+        run(Cmd::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(prefix)
+            .arg(format!("axe-core@{AXE_VERSION}")))?;
+    }
+    Ok(())
+}
+
 /// The system ChromeDriver the browser tests drive.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

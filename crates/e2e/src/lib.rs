@@ -160,6 +160,42 @@ impl Harness {
         Ok(self.browser.execute(script, vec![]).await?)
     }
 
+    /// Runs axe-core on the current frame and fails on any violation of impact "serious" or "critical",
+    /// listing every violation found (all impacts) in the error.
+    pub async fn axe(&self, step: &str) -> Result<()> {
+        let path = std::env::var_os("AXE_SCRIPT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                workspace_root().join(".tools/axe/node_modules/axe-core/axe.min.js")
+            });
+        let source = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "axe-core not found at {} (cargo xtask test installs it)",
+                path.display()
+            )
+        })?;
+        self.browser.execute(&source, vec![]).await?;
+        let script = "const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                                        nodes: v.nodes.map(n => n.target.join(' ')) }))))
+               .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));";
+        let violations = self.browser.execute_async(script, vec![]).await?;
+        let list = violations.as_array().cloned().unwrap_or_default();
+        let blocking: Vec<_> = list
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        if !blocking.is_empty() {
+            bail!(
+                "accessibility violations at step `{step}` (serious/critical: {}):\n{}",
+                blocking.len(),
+                serde_json::to_string_pretty(&list)?
+            );
+        }
+        Ok(())
+    }
+
     /// Ends the scenario: on failure, a screenshot and the console log are left behind, then it panics
     /// with the error.
     pub async fn finish(self, outcome: Result<()>) {

@@ -23,6 +23,7 @@ async fn services_on_the_demo_page(h: &Harness) -> Result<()> {
             .is_some_and(|n| n.iter().any(|v| v == "Haircut & blow-dry")),
         "services shown: {names}"
     );
+    h.axe("services").await?;
     h.browser.enter_parent_frame().await?;
     let iframe_src = h
         .browser
