@@ -48,7 +48,11 @@ fn all_items(definition: &Form) -> impl Iterator<Item = &FormItem> {
 /// The URL parameter that prefills `item`: its `externalId`, else the common name of its CRM
 /// binding (`firstname`, `lastname`, `email`, `phone`).
 pub fn prefill_param<'a>(item: &'a FormItem, params: &BTreeMap<String, String>) -> Option<&'a str> {
-    if let Some(id) = item.external_id.as_deref().filter(|id| params.contains_key(*id)) {
+    if let Some(id) = item
+        .external_id
+        .as_deref()
+        .filter(|id| params.contains_key(*id))
+    {
         return Some(id);
     }
     let common = match item.bind.as_deref()? {
@@ -92,7 +96,10 @@ pub fn prefill(definition: &Form, params: &BTreeMap<String, String>) -> Answers 
 fn choice_answer(item: &FormItem, text: &str) -> Answer {
     let options = item.options();
     let wanted: Vec<&str> = if item.allows_several_values() {
-        text.split(',').map(str::trim).filter(|t| !t.is_empty()).collect()
+        text.split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect()
     } else {
         vec![text]
     };
@@ -125,7 +132,9 @@ pub fn locked_items(
     let prefilled = prefill(definition, params);
     all_items(definition)
         .filter(|item| {
-            item.id.as_ref().is_some_and(|id| prefilled.contains_key(id))
+            item.id
+                .as_ref()
+                .is_some_and(|id| prefilled.contains_key(id))
                 && prefill_param(item, params).is_some_and(|p| rule.locks(p))
         })
         .filter_map(|item| item.id.clone())
@@ -157,13 +166,23 @@ fn fill_item(item: &FormItem, answers: &Answers) -> FormItem {
         .filter(|v| !v.is_empty())
         .map(str::to_owned);
     let values = match answer {
-        Some(answer) if is_choice(item) => item
-            .options()
-            .into_iter()
-            .filter(|o| answer.chosen.contains(&option_key(o)))
-            .map(|o| FormValue {
-                values: Vec::new(),
-                ..o.clone()
+        // Each choice as the definition's option; a key the definition lacks is sent as is, so
+        // the validator (here and on the server) can say it is not an option.
+        Some(answer) if is_choice(item) => answer
+            .chosen
+            .iter()
+            .map(|key| {
+                item.options()
+                    .into_iter()
+                    .find(|o| option_key(o) == *key)
+                    .map(|o| FormValue {
+                        values: Vec::new(),
+                        ..o.clone()
+                    })
+                    .unwrap_or_else(|| FormValue {
+                        value: Some(key.clone()),
+                        ..FormValue::default()
+                    })
             })
             .collect(),
         _ => Vec::new(),
@@ -174,7 +193,11 @@ fn fill_item(item: &FormItem, answers: &Answers) -> FormItem {
         file_name: answer
             .and_then(|a| a.file_name.clone())
             .or_else(|| item.file_name.clone()),
-        sub_item: item.sub_item.iter().map(|s| fill_item(s, answers)).collect(),
+        sub_item: item
+            .sub_item
+            .iter()
+            .map(|s| fill_item(s, answers))
+            .collect(),
         ..item.clone()
     }
 }
@@ -227,9 +250,10 @@ impl PatternMatcher for BrowserRegex {
     fn matches(&self, pattern: &str, value: &str) -> Result<bool, String> {
         use wasm_bindgen::JsCast;
         // `new RegExp` throws on a bad pattern; Reflect::construct turns that into an Err.
-        let constructor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"RegExp".into())
-            .map_err(|_| "this browser has no RegExp".to_owned())?
-            .unchecked_into();
+        let constructor: js_sys::Function =
+            js_sys::Reflect::get(&js_sys::global(), &"RegExp".into())
+                .map_err(|_| "this browser has no RegExp".to_owned())?
+                .unchecked_into();
         let args = js_sys::Array::of2(&pattern.into(), &"u".into());
         let regexp: js_sys::RegExp = js_sys::Reflect::construct(&constructor, &args)
             .map_err(|e| {

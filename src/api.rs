@@ -210,6 +210,9 @@ pub struct RescheduleRequest {
     /// The visitor's IANA zone, for the confirmation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    /// The visitor's language, for the confirmation message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {

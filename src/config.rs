@@ -79,6 +79,41 @@ impl WidgetConfig {
     }
 }
 
+impl WidgetConfig {
+    /// A link to this widget page that opens an existing appointment for `action`, keeping the
+    /// settings that shape the widget (company, server, language, theme, host origin).
+    pub fn manage_link(&self, page: &str, encrypted_id: &str, action: &str) -> String {
+        let kept = [
+            ("company", self.company.as_deref()),
+            ("api", self.api.as_deref()),
+            ("lang", self.lang.as_deref()),
+            ("theme", self.theme.as_deref()),
+            ("primaryColor", self.primary_color.as_deref()),
+            ("parentOrigin", self.parent_origin.as_deref()),
+            ("appointment", Some(encrypted_id)),
+            ("action", Some(action)),
+        ];
+        let query: Vec<String> = kept
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode_query_value(v))))
+            .collect();
+        format!("{page}?{}", query.join("&"))
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn encode_query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// What a link to an existing appointment asks for (`action=reschedule|cancel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ManageAction {
@@ -234,6 +269,16 @@ mod tests {
             .read_only
             .locks("zip"));
         assert!(!WidgetConfig::from_query("").read_only.locks("zip"));
+    }
+
+    #[test]
+    fn manage_links_keep_the_widget_settings() {
+        let c =
+            WidgetConfig::from_query("company=demo&lang=fr&api=http://127.0.0.1:8097&email=a@b.co");
+        assert_eq!(
+            c.manage_link("https://book.example/widget/", "x/y", "cancel"),
+            "https://book.example/widget/?company=demo&api=http%3A%2F%2F127.0.0.1%3A8097&lang=fr&appointment=x%2Fy&action=cancel"
+        );
     }
 
     #[test]

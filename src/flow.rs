@@ -163,10 +163,12 @@ impl Booking {
 
     /// Whether there is an earlier step the visitor can return to.
     pub fn can_go_back(&self) -> bool {
-        match self.step.get() {
+        match self.step.get_untracked() {
             Step::Service | Step::Done => false,
-            Step::Staff => !self.service_preset.get(),
-            Step::Time => !(self.staff_preset.get() && self.service_preset.get()),
+            Step::Staff => !self.service_preset.get_untracked(),
+            Step::Time => {
+                !(self.staff_preset.get_untracked() && self.service_preset.get_untracked())
+            }
             Step::Form | Step::Review => true,
         }
     }

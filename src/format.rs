@@ -34,14 +34,29 @@ pub fn duration(minutes: u32, lang: Lang) -> String {
     }
 }
 
-/// `9:00 AM` / `09:00`: the time of an instant in `zone`.
+/// `9:00 AM` / `09:00`: the time of an instant in `zone`. Two-digit hours where the locale
+/// counts to 23 (`09:00`), a bare hour where it says AM/PM (`9:00 AM`), as people write them.
 pub fn time(epoch_ms: f64, zone: &str, lang: Lang) -> String {
+    let hour = if uses_12_hours(lang) {
+        "numeric"
+    } else {
+        "2-digit"
+    };
     with_zone(
         lang,
         zone,
-        &[("hour", "numeric"), ("minute", "2-digit")],
+        &[("hour", hour), ("minute", "2-digit")],
         epoch_ms,
     )
+}
+
+fn uses_12_hours(lang: Lang) -> bool {
+    formatter(&lang.locale(), &[("hour", "numeric")]).is_some_and(|f| {
+        js_sys::Reflect::get(&f.resolved_options_object(), &"hourCycle".into())
+            .ok()
+            .and_then(|c| c.as_string())
+            .is_some_and(|c| c == "h11" || c == "h12")
+    })
 }
 
 /// `Tuesday, December 1, 2026` / `mardi 1 décembre 2026`: the date of an instant in `zone`.
@@ -71,8 +86,8 @@ pub fn date_time(epoch_ms: f64, zone: &str, lang: Lang) -> String {
 
 /// `GMT+1`: the offset `zone` has at an instant, for labelling a zone.
 pub fn zone_offset(epoch_ms: f64, zone: &str, lang: Lang) -> String {
-    let Some(format) = DateTimeFormat::with(
-        lang.code(),
+    let Some(format) = formatter(
+        &lang.locale(),
         &[("timeZone", zone), ("timeZoneName", "shortOffset")],
     ) else {
         return String::new();
@@ -124,9 +139,27 @@ fn calendar_day(day: NaiveDate, lang: Lang, options: &[(&str, &str)]) -> String 
 fn with_zone(lang: Lang, zone: &str, options: &[(&str, &str)], epoch_ms: f64) -> String {
     let mut all = vec![("timeZone", zone)];
     all.extend_from_slice(options);
-    DateTimeFormat::with(&lang.locale(), &all)
+    formatter(&lang.locale(), &all)
         .map(|f| f.instant(epoch_ms))
         .unwrap_or_default()
+}
+
+thread_local! {
+    /// Formatters by locale and options: building an `Intl.DateTimeFormat` costs far more than
+    /// using one, and a month of slots formats hundreds of times with a handful of them.
+    static FORMATTERS: std::cell::RefCell<std::collections::HashMap<String, Option<DateTimeFormat>>> =
+        Default::default();
+}
+
+fn formatter(locale: &str, options: &[(&str, &str)]) -> Option<DateTimeFormat> {
+    let key = format!("{locale}|{options:?}");
+    FORMATTERS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| DateTimeFormat::with(locale, options))
+            .clone()
+    })
 }
 
 trait IfEmpty {

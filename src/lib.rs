@@ -1,26 +1,40 @@
 //! The booking widget: a Leptos client-side app that walks a visitor through booking an appointment.
 //!
 //! Data flows one way: the page URL → [`WidgetConfig`] → [`WidgetContext`] (API client, language) →
-//! steps. Every HTTP call is in [`api`]; every visible string in [`i18n`].
+//! [`flow::Booking`] (what has been chosen) → the step on screen. Every HTTP call is in [`api`];
+//! every visible string in [`i18n`]; every message to the host page in [`host`].
 
+/// The visitor's form answers: prefill, filling, validation.
+pub mod answers;
 /// HTTP calls to the booking server.
 pub mod api;
 /// Reusable view pieces.
 pub mod components;
 /// Settings read from the URL.
 pub mod config;
-/// Locale-aware number, price and duration formatting.
+/// The state of one booking and the order of the steps.
+pub mod flow;
+/// Locale-aware number, price, date and time formatting.
 pub mod format;
+/// Events posted to the embedding page.
+pub mod host;
 /// UI strings in seven languages.
 pub mod i18n;
 /// The steps of the booking flow.
 pub mod steps;
+/// Time zones and wall-clock times through the browser's `Intl`.
+pub mod zone;
 
-use booking_model::PublicService;
+use booking_model::{Form, PublicCompany};
+use leptos::html::Div;
 use leptos::prelude::*;
 
 pub use api::{Api, ApiError};
+use components::{Announcer, LiveRegion};
+use config::ManageAction;
 pub use config::WidgetConfig;
+use flow::{Booking, Step};
+use host::{Host, HostEvent};
 use i18n::{Lang, Strings};
 
 /// What every component of one widget instance shares.
@@ -49,6 +63,17 @@ impl WidgetContext {
     pub fn strings(&self) -> &'static Strings {
         self.lang.strings()
     }
+
+    /// The zone to show times in: the URL's `timeZone` if the browser knows it, else the
+    /// browser's own, else UTC.
+    pub fn initial_zone(&self) -> String {
+        self.config
+            .time_zone
+            .as_deref()
+            .and_then(zone::canonical_zone)
+            .or_else(zone::browser_zone)
+            .unwrap_or_else(|| "UTC".to_owned())
+    }
 }
 
 fn page_origin() -> String {
@@ -57,61 +82,234 @@ fn page_origin() -> String {
         .unwrap_or_default()
 }
 
-/// The whole widget for a configuration: a friendly message when no company is set, else the flow.
+/// The company's public profile, loaded once and shared (zone and address for confirmations).
+#[derive(Clone, Copy)]
+pub struct CompanyInfo(pub LocalResource<Result<PublicCompany, ApiError>>);
+
+impl CompanyInfo {
+    /// The company once loaded (`None` while loading or when it failed).
+    pub fn get(&self) -> Option<PublicCompany> {
+        self.0.get().and_then(Result::ok)
+    }
+}
+
+/// The whole widget for a configuration: a friendly message when no company is set, the
+/// reschedule / cancel screens for an appointment link, else the booking flow.
 #[component]
 pub fn App(
     /// Settings, usually [`WidgetConfig::from_location`].
     config: WidgetConfig,
 ) -> impl IntoView {
-    let theme = config.theme.clone().unwrap_or_else(|| "auto".to_owned());
+    let theme = match config.theme.as_deref() {
+        Some("light") => "light",
+        Some("dark") => "dark",
+        _ => "auto",
+    };
     let style = config
         .primary_color
         .as_ref()
         .map(|c| format!("--bw-color-primary: {c}"));
+    let announcer = Announcer::provide();
+    let host = Host::new(config.parent_origin.as_deref());
+    provide_context(host.clone());
+    let root = NodeRef::<Div>::new();
+    {
+        let host = host.clone();
+        Effect::new(move |_| {
+            if let Some(element) = root.get() {
+                host.post(HostEvent::Ready);
+                host::observe_height(host.clone(), &element);
+            }
+        });
+    }
     let body = match config.company.clone() {
         None => {
             let t = Lang::resolve(config.lang.as_deref()).strings();
             view! { <p class="bw-error" role="alert">{t.missing_company}</p> }.into_any()
         }
         Some(company) => {
-            provide_context(WidgetContext::new(config, &company));
-            view! { <BookingFlow/> }.into_any()
+            let ctx = WidgetContext::new(config, &company);
+            let manage = ctx
+                .config
+                .appointment
+                .clone()
+                .map(|id| (id, ctx.config.action.unwrap_or(ManageAction::View)));
+            provide_context(ctx);
+            match manage {
+                Some((encrypted_id, action)) => {
+                    view! { <ManageFlow encrypted_id action/> }.into_any()
+                }
+                None => view! { <BookingFlow/> }.into_any(),
+            }
         }
     };
     view! {
-        <div class="bw-root" data-theme=theme style=style>
+        <div class="bw-root" data-theme=theme style=style node_ref=root>
+            <LiveRegion announcer/>
             {body}
         </div>
     }
 }
 
-/// The steps in order; each choice moves the visitor on, "Change" goes back.
+/// Loads the company once for the screens that show its zone and address.
+fn provide_company() -> CompanyInfo {
+    let api = expect_context::<WidgetContext>().api;
+    let company = CompanyInfo(LocalResource::new(move || {
+        let api = api.clone();
+        async move { api.company().await }
+    }));
+    provide_context(company);
+    company
+}
+
+/// The reschedule / cancel mode for an appointment link.
 #[component]
-fn BookingFlow() -> impl IntoView {
-    let t = expect_context::<WidgetContext>().strings();
-    let service = RwSignal::new(None::<PublicService>);
-    move || {
-        match service.get() {
-        None => view! { <steps::ServiceStep on_select=Callback::new(move |s| service.set(Some(s)))/> }.into_any(),
-        Some(chosen) => view! {
-            <section class="bw-step">
-                <p class="bw-summary">
-                    <span class="bw-summary__label">{t.selected}": "</span>
-                    <strong>{chosen.name}</strong>
-                </p>
-                <button type="button" class="bw-button bw-button--secondary" on:click=move |_| service.set(None)>
-                    {t.change}
-                </button>
-            </section>
-        }
-        .into_any(),
-    }
+fn ManageFlow(
+    /// The appointment's encrypted id.
+    encrypted_id: String,
+    /// What the link asked for.
+    action: ManageAction,
+) -> impl IntoView {
+    let ctx = expect_context::<WidgetContext>();
+    let company = provide_company();
+    let zone = RwSignal::new(ctx.initial_zone());
+    view! {
+        <steps::ManageAppointment encrypted_id action zone company=Signal::derive(move || company.get())/>
     }
 }
 
-/// Mounts the widget on the page body with the settings from the URL, after installing a panic hook
-/// that logs to the console.
+/// The steps in order. Which one shows follows from what has been chosen ([`Booking::step`]).
+#[component]
+fn BookingFlow() -> impl IntoView {
+    let ctx = expect_context::<WidgetContext>();
+    let host = host::use_host();
+    let company = provide_company();
+    let booking = Booking::new(ctx.initial_zone());
+    provide_context(booking);
+    let api = ctx.api.clone();
+    let lang = ctx.lang;
+    // Loaded as soon as the service is known, so the form is ready when the visitor gets there.
+    let definition = LocalResource::new(move || {
+        let api = api.clone();
+        let service_id = booking
+            .service
+            .with(|s| s.as_ref().and_then(|s| s.id.clone()));
+        async move {
+            match service_id {
+                Some(id) => api.form(&id, lang.code()).await,
+                None => Ok(Form::default()),
+            }
+        }
+    });
+    let config = StoredValue::new(ctx.config.clone());
+    let host = StoredValue::new(host);
+
+    let back = move || {
+        booking
+            .can_go_back()
+            .then(|| Callback::new(move |()| booking.back()))
+    };
+    let service_id = move || {
+        booking
+            .service
+            .with_untracked(|s| s.as_ref().and_then(|s| s.id.clone()))
+            .unwrap_or_default()
+    };
+    move || {
+        let focus = booking.moved.get_untracked();
+        match booking.step.get() {
+            Step::Service => view! {
+                <steps::ServiceStep focus preset=config.with_value(|c| c.service.clone())
+                    on_select=Callback::new(move |(service, preset): (booking_model::PublicService, bool)| {
+                        host.with_value(|h| h.post(HostEvent::ServiceSelected(&service)));
+                        booking.choose_service(service, preset);
+                    })/>
+            }
+            .into_any(),
+            Step::Staff => view! {
+                <steps::StaffStep service_id=service_id() focus on_back=back()
+                    preset=config.with_value(|c| c.staff.clone())
+                    on_select=Callback::new(move |(staff, preset)| booking.choose_staff(staff, preset))/>
+            }
+            .into_any(),
+            Step::Time => {
+                let staff_id = booking.staff.with_untracked(|s| s.as_ref().and_then(|s| s.id()));
+                view! {
+                    <steps::TimeStep service_id=service_id() staff_id=staff_id.clone() zone=booking.zone focus
+                        notice=booking.notice.get_untracked()
+                        on_back=back()
+                        on_select=Callback::new(move |slot: String| {
+                            host.with_value(|h| h.post(HostEvent::SlotSelected {
+                                start: &slot,
+                                service_id: Some(&service_id()),
+                                staff_id: staff_id.as_deref(),
+                            }));
+                            booking.choose_slot(slot);
+                        })/>
+                }
+                .into_any()
+            }
+            Step::Form => view! {
+                <steps::FormStep definition answers=booking.answers server_errors=booking.server_errors focus
+                    on_back=Some(Callback::new(move |()| booking.back()))
+                    on_done=Callback::new(move |()| { booking.moved.set(true); booking.form_done.set(true); })/>
+            }
+            .into_any(),
+            Step::Review => view! {
+                <steps::ReviewStep booking definition focus on_back=Some(Callback::new(move |()| booking.back()))/>
+            }
+            .into_any(),
+            Step::Done => view! {
+                <steps::ConfirmationStep appointment=booking.appointment.get_untracked().unwrap_or_default()
+                    company=Signal::derive(move || company.get()) zone=booking.zone focus/>
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// Mounts the widget on the page body with the settings from the URL, after installing a panic
+/// hook that logs to the console and replaces the widget with an error panel.
 pub fn start() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(|| view! { <App config=WidgetConfig::from_location()/> });
+    let config = WidgetConfig::from_location();
+    install_panic_hook(Lang::resolve(config.lang.as_deref()));
+    leptos::mount::mount_to_body(move || view! { <App config/> });
+}
+
+/// A panic is a bug, but the visitor must never face a frozen or blank widget: log it for us,
+/// and tell them what to do.
+fn install_panic_hook(lang: Lang) {
+    std::panic::set_hook(Box::new(move |info| {
+        console_error_panic_hook::hook(info);
+        show_crash_panel(lang.strings());
+    }));
+}
+
+fn show_crash_panel(t: &Strings) -> Option<()> {
+    let document = web_sys::window()?.document()?;
+    let root = document
+        .query_selector(".bw-root")
+        .ok()
+        .flatten()
+        .or_else(|| document.body().map(Into::into))?;
+    let panel = document.create_element("div").ok()?;
+    panel.set_class_name("bw-error bw-crash");
+    panel.set_attribute("role", "alert").ok()?;
+    let title = document.create_element("p").ok()?;
+    title.set_class_name("bw-error__title");
+    title.set_text_content(Some(t.error_title));
+    let message = document.create_element("p").ok()?;
+    message.set_text_content(Some(t.crash_message));
+    let reload = document.create_element("a").ok()?;
+    reload.set_class_name("bw-button bw-button--secondary");
+    let here = web_sys::window()?.location().href().ok()?;
+    reload.set_attribute("href", &here).ok()?;
+    reload.set_text_content(Some(t.reload));
+    panel.append_child(&title).ok()?;
+    panel.append_child(&message).ok()?;
+    panel.append_child(&reload).ok()?;
+    // Keep the live region out of it: replace the widget's content with the panel.
+    root.set_text_content(None);
+    root.append_child(&panel).ok()?;
+    Some(())
 }

@@ -12,6 +12,7 @@ extern "C" {
     /// `Intl.DateTimeFormat`, declared here because js-sys's constructor does not catch the
     /// `RangeError` an unknown zone throws (it would abort the wasm).
     #[wasm_bindgen(js_namespace = Intl)]
+    #[derive(Clone)]
     pub(crate) type DateTimeFormat;
 
     #[wasm_bindgen(constructor, js_namespace = Intl, catch)]
@@ -40,6 +41,11 @@ impl DateTimeFormat {
             let _ = Reflect::set(&object, &(*name).into(), &(*value).into());
         }
         DateTimeFormat::new(locale, &object).ok()
+    }
+
+    /// `resolvedOptions()`, e.g. to read the `hourCycle` a locale chose.
+    pub(crate) fn resolved_options_object(&self) -> Object {
+        self.resolved_options()
     }
 
     /// The formatted instant; empty when it is out of range.
@@ -186,7 +192,7 @@ mod tests {
     fn slot_strings_are_instants() {
         assert_eq!(
             slot_instant("2026-12-01T09:00:00+01:00"),
-            Some(1_764_576_000_000.0)
+            Some(1_796_112_000_000.0)
         );
         assert_eq!(slot_instant("2026-12-01T09:00:00"), None);
     }

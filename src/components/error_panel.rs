@@ -26,7 +26,9 @@ pub fn ErrorPanel(
         errors.with(|errors| {
             errors
                 .iter()
-                .map(|(_, e)| view! { <p class="bw-error__message">{describe(&**e, t)}</p> })
+                // `Error` derefs to an `Arc<dyn Error>`: go one level further to reach the error
+                // itself, or downcasting to `ApiError` sees the `Arc` and fails.
+                .map(|(_, e)| view! { <p class="bw-error__message">{describe(&***e, t)}</p> })
                 .collect::<Vec<_>>()
         })
     };

@@ -26,12 +26,11 @@ impl Announcer {
     }
 }
 
-/// Announces `message` through the widget's live region, when there is one (components mounted
-/// alone in tests have none).
-pub fn announce(message: impl Into<String>) {
-    if let Some(announcer) = use_context::<Announcer>() {
-        announcer.say(message);
-    }
+/// The widget's announcer. Take it when the component is created (event handlers and async
+/// blocks run outside the component, where context cannot be read). A component mounted alone, as
+/// in tests, gets one that nobody hears.
+pub fn use_announcer() -> Announcer {
+    use_context::<Announcer>().unwrap_or_else(|| Announcer(RwSignal::new(String::new())))
 }
 
 /// The visually hidden region itself; render it once, near the root.

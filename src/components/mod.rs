@@ -12,7 +12,7 @@ mod step_heading;
 mod zone_picker;
 
 pub use error_panel::{describe, ErrorNotice, ErrorPanel};
-pub use live_region::{announce, Announcer, LiveRegion};
+pub use live_region::{use_announcer, Announcer, LiveRegion};
 pub use skeleton::SkeletonList;
 pub use step_heading::{BackButton, StepHeading};
 pub use zone_picker::ZonePicker;

@@ -76,8 +76,12 @@ pub fn Calendar(
             "ArrowRight" => from.checked_add_days(Days::new(1)),
             "ArrowUp" => from.checked_sub_days(Days::new(7)),
             "ArrowDown" => from.checked_add_days(Days::new(7)),
-            "Home" => from.checked_sub_days(Days::new(u64::from(days_into_week(from, first_weekday)))),
-            "End" => from.checked_add_days(Days::new(u64::from(6 - days_into_week(from, first_weekday)))),
+            "Home" => {
+                from.checked_sub_days(Days::new(u64::from(days_into_week(from, first_weekday))))
+            }
+            "End" => from.checked_add_days(Days::new(u64::from(
+                6 - days_into_week(from, first_weekday),
+            ))),
             "PageUp" if ev.shift_key() => from.checked_sub_months(Months::new(12)),
             "PageDown" if ev.shift_key() => from.checked_add_months(Months::new(12)),
             "PageUp" => from.checked_sub_months(Months::new(1)),
@@ -102,7 +106,8 @@ pub fn Calendar(
     let weekdays = (0..7)
         .map(|i| {
             // 2024-01-01 was a Monday.
-            let day = NaiveDate::from_ymd_opt(2024, 1, 1 + u32::from((first_weekday + i) % 7)).unwrap_or_default();
+            let day = NaiveDate::from_ymd_opt(2024, 1, 1 + u32::from((first_weekday + i) % 7))
+                .unwrap_or_default();
             let (short, long) = format::weekday_names(day, lang);
             view! { <th scope="col" abbr=long><span aria-hidden="true">{short}</span></th> }
         })

@@ -12,7 +12,6 @@ pub fn ServiceStep(
     /// Called with the chosen service; `true` when it came from the URL rather than the visitor.
     on_select: Callback<(PublicService, bool)>,
     /// Service id preselected by the URL.
-    #[prop(optional)]
     preset: Option<String>,
     /// Whether the heading takes focus (the visitor came back here).
     #[prop(optional)]

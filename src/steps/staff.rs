@@ -12,12 +12,10 @@ pub fn StaffStep(
     /// The service chosen in step 1.
     service_id: String,
     /// Staff id preselected by the URL (`staff`).
-    #[prop(optional)]
     preset: Option<String>,
     /// Called with the choice; `true` when it came from the URL rather than the visitor.
     on_select: Callback<(StaffChoice, bool)>,
     /// Goes back to the service step; `None` when it was skipped.
-    #[prop(optional)]
     on_back: Option<Callback<()>>,
     /// Whether the heading takes focus (the visitor just arrived here).
     #[prop(optional)]
@@ -34,7 +32,10 @@ pub fn StaffStep(
         // Once the list is here: skip the step when the URL's staff member performs the service.
         Effect::new(move |_| {
             if let Some(Ok(list)) = staff.get() {
-                if let Some(found) = list.iter().find(|s| s.id.as_deref() == Some(wanted.as_str())) {
+                if let Some(found) = list
+                    .iter()
+                    .find(|s| s.id.as_deref() == Some(wanted.as_str()))
+                {
                     on_select.run((StaffChoice::One(found.clone()), true));
                 }
             }

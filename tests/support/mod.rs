@@ -78,3 +78,84 @@ pub fn api_url() -> &'static str {
         ),
     }
 }
+
+/// The first element matching `selector` inside `root`, as an `HtmlElement`.
+pub fn find(root: &HtmlElement, selector: &str) -> HtmlElement {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .unwrap_or_else(|| panic!("no `{selector}` in:\n{}", root.inner_html()))
+        .unchecked_into()
+}
+
+/// Every element matching `selector` inside `root`.
+pub fn find_all(root: &HtmlElement, selector: &str) -> Vec<HtmlElement> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into())
+        .collect()
+}
+
+/// Clicks the first element matching `selector`, then lets the UI update.
+pub async fn click(root: &HtmlElement, selector: &str) {
+    find(root, selector).click();
+    settle().await;
+}
+
+/// Lets effects, timers and re-renders run.
+pub async fn settle() {
+    leptos::task::tick().await;
+    sleep(10).await;
+    leptos::task::tick().await;
+}
+
+/// Types `text` into an input or textarea (replacing its value), as the `input` event reports it.
+pub async fn type_into(element: &HtmlElement, text: &str) {
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.set_value(text);
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(text);
+    }
+    dispatch(element, "input").await;
+}
+
+/// Fires a bubbling event of `kind` (e.g. `change`) on `element`.
+pub async fn dispatch(element: &HtmlElement, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).expect("event");
+    element.dispatch_event(&event).expect("dispatch");
+    settle().await;
+}
+
+/// Presses `key` (e.g. `ArrowRight`) on `element`, as a bubbling, cancelable keydown.
+pub async fn press(element: &HtmlElement, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("key");
+    element.dispatch_event(&event).expect("dispatch");
+    settle().await;
+}
+
+/// The element that has focus.
+pub fn focused() -> Option<HtmlElement> {
+    document().active_element().map(|e| e.unchecked_into())
+}
+
+/// Waits (up to 10 s) until `root`'s text contains `text`.
+pub async fn wait_for_text(root: &HtmlElement, text: &str) {
+    for _ in 0..200 {
+        leptos::task::tick().await;
+        if root.text_content().unwrap_or_default().contains(text) {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!(
+        "{text:?} did not appear within 10 s; page was:\n{}",
+        root.inner_html()
+    );
+}

@@ -6,7 +6,8 @@ use serde::Deserialize;
 
 use booking_model::{Company, Form, Resource, Service, Staff, Vacation};
 
-use crate::db::business::{self, Collection};
+use crate::booking::setup;
+use crate::db::business;
 use crate::db::Db;
 use crate::error::Result;
 
@@ -44,65 +45,28 @@ fn demo_data(today: NaiveDate) -> Result<DemoData> {
     Ok(data)
 }
 
-/// Writes the demo company and everything it offers, in one transaction.
+/// Writes the demo company and everything it offers, in one transaction, through the same validated
+/// write functions as the setup API.
 pub async fn seed(db: &Db) -> Result<()> {
     let data = demo_data(Utc::now().date_naive())?;
     let mut tx = db.begin().await?;
-    business::put_company(&mut *tx, &data.company).await?;
-    let collections = [
-        (
-            Collection::Services,
-            docs(&data.services, |s| (&s.id, &s.external_id))?,
-        ),
-        (
-            Collection::Staff,
-            docs(&data.staff, |s| (&s.id, &s.external_id))?,
-        ),
-        (
-            Collection::Resources,
-            docs(&data.resources, |r| (&r.id, &r.external_id))?,
-        ),
-        (Collection::Forms, docs(&data.forms, |f| (&f.id, &None))?),
-    ];
-    for (collection, rows) in collections {
-        for (position, (id, external_id, doc)) in rows.into_iter().enumerate() {
-            let position = i64::try_from(position).unwrap_or(i64::MAX);
-            business::put_doc(
-                &mut *tx,
-                collection,
-                COMPANY_ID,
-                &id,
-                external_id.as_deref(),
-                position,
-                &doc,
-            )
-            .await?;
-        }
+    setup::save_company(&mut tx, &data.company).await?;
+    for service in &data.services {
+        setup::save(&mut tx, COMPANY_ID, service).await?;
+    }
+    for staff in &data.staff {
+        setup::save(&mut tx, COMPANY_ID, staff).await?;
+    }
+    for resource in &data.resources {
+        setup::save(&mut tx, COMPANY_ID, resource).await?;
+    }
+    for form in &data.forms {
+        setup::save(&mut tx, COMPANY_ID, form).await?;
     }
     business::put_api_key(&mut *tx, COMPANY_ID, API_KEY, "demo (public)").await?;
     tx.commit().await?;
     tracing::info!("demo company `{COMPANY_ID}` seeded");
     Ok(())
-}
-
-/// `(id, externalId, JSON)` rows for a list of records; every demo record must have an id.
-type Row = (String, Option<String>, serde_json::Value);
-
-fn docs<T: serde::Serialize>(
-    items: &[T],
-    keys: impl Fn(&T) -> (&Option<String>, &Option<String>),
-) -> Result<Vec<Row>> {
-    items
-        .iter()
-        .map(|item| {
-            let (id, external_id) = keys(item);
-            let id = id
-                .clone()
-                .ok_or_else(|| anyhow::anyhow!("demo record without id"))?;
-            let doc = serde_json::to_value(item).map_err(anyhow::Error::from)?;
-            Ok((id, external_id.clone(), doc))
-        })
-        .collect()
 }
 
 #[cfg(test)]

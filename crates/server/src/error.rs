@@ -77,6 +77,7 @@ impl IntoResponse for Error {
             Error::TooManyRequests(secs) => Some(secs),
             _ => None,
         };
+        let challenge = matches!(self, Error::Unauthorized(_));
         let (message, fields) = match self {
             Error::BadRequest { message, fields } => (message, fields),
             Error::Database(ref e) => {
@@ -97,6 +98,12 @@ impl IntoResponse for Error {
             },
         };
         let mut response = (status, Json(body)).into_response();
+        if challenge {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
         if let Some(secs) = retry_after {
             response
                 .headers_mut()
@@ -108,3 +115,20 @@ impl IntoResponse for Error {
 
 /// The server's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Turns a unique-constraint violation into a client error, so handlers stay one `?` long.
+pub trait OnConstraint<T> {
+    /// `conflict()` when the database refused the write as a duplicate; other errors pass through.
+    fn on_unique_violation(self, conflict: impl FnOnce() -> Error) -> Result<T>;
+}
+
+impl<T> OnConstraint<T> for Result<T> {
+    fn on_unique_violation(self, conflict: impl FnOnce() -> Error) -> Result<T> {
+        match self {
+            Err(Error::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                Err(conflict())
+            }
+            other => other,
+        }
+    }
+}

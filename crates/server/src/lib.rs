@@ -3,6 +3,10 @@
 //!
 //! `app()` builds the whole HTTP surface; `main.rs` only parses the command line.
 
+/// The `admin` subcommands: companies and API keys.
+pub mod admin;
+/// API-key authentication and tenancy of the authenticated API.
+pub mod auth;
 /// Booking rules shared by the widget routes and the Appointments API.
 pub mod booking;
 /// Storage: connection, migrations, queries per kind of record.

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use booking_server::{app, db, demo, AppState, Config};
+use booking_server::{admin, app, db, demo, AppState, Config};
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +43,39 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         bookings_per_minute: u32,
     },
+    /// Administration: companies and API keys.
+    Admin {
+        /// SQLite database file (created when missing).
+        #[arg(long, global = true, default_value = "./data/booking.sqlite")]
+        db: PathBuf,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Creates a company and prints a new API key for it.
+    CreateCompany {
+        /// Company id (1-16 letters, digits, '-', '_', '.').
+        #[arg(long)]
+        id: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// IANA time zone, e.g. Europe/Paris.
+        #[arg(long)]
+        time_zone: String,
+    },
+    /// Prints a new API key for an existing company.
+    CreateKey {
+        /// Company id.
+        #[arg(long)]
+        company: String,
+        /// A note to recognise the key by.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
 }
 
 #[tokio::main]
@@ -55,6 +88,25 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
+        Command::Admin {
+            db: db_path,
+            command,
+        } => {
+            let db = db::open(&db_path)
+                .await
+                .with_context(|| format!("opening database {}", db_path.display()))?;
+            let key = match command {
+                AdminCommand::CreateCompany {
+                    id,
+                    name,
+                    time_zone,
+                } => admin::create_company(&db, &id, &name, &time_zone).await?,
+                AdminCommand::CreateKey { company, label } => {
+                    admin::create_key(&db, &company, &label).await?
+                }
+            };
+            println!("{key}");
+        }
         Command::Serve {
             addr,
             db: db_path,

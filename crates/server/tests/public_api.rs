@@ -100,27 +100,52 @@ async fn unknown_api_route_is_a_json_404() {
 
 /// `GET` a static file → (status, content type, CORS header, body).
 async fn fetch_text(server: &TestServer, path: &str) -> (u16, String, Option<String>, String) {
-    let response = server.client.get(format!("{}{path}", server.base)).send().await.expect("request");
-    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let response = server
+        .client
+        .get(format!("{}{path}", server.base))
+        .send()
+        .await
+        .expect("request");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let (status, content_type, cors) = (
         response.status().as_u16(),
         header("content-type").unwrap_or_default(),
         header("access-control-allow-origin"),
     );
-    (status, content_type, cors, response.text().await.expect("text"))
+    (
+        status,
+        content_type,
+        cors,
+        response.text().await.expect("text"),
+    )
 }
 
 #[tokio::test]
 async fn demo_pages_embed_the_widget_three_ways() {
     let server = TestServer::with_demo().await;
     let (status, content_type, _, html) = fetch_text(&server, "/").await;
-    assert_eq!((status, content_type.as_str()), (200, "text/html; charset=utf-8"));
-    assert!(html.contains(r#"data-booking-widget data-company="demo""#), "inline embed");
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/html; charset=utf-8")
+    );
+    assert!(
+        html.contains(r#"data-booking-widget data-company="demo""#),
+        "inline embed"
+    );
     assert!(html.contains("data-booking-popup"), "popup embed");
     assert!(html.contains("data-booking-button="), "floating button");
     assert!(html.contains("/demo/load-embed.js"));
     let (_, _, _, iframe) = fetch_text(&server, "/demo/iframe.html").await;
-    assert!(iframe.contains(r#"src="/widget/?company=demo""#), "plain iframe page");
+    assert!(
+        iframe.contains(r#"src="/widget/?company=demo""#),
+        "plain iframe page"
+    );
     let (status, _, _, _) = fetch_text(&server, "/demo/two.html").await;
     assert_eq!(status, 200);
 }

@@ -30,6 +30,12 @@ pub fn encrypted_id() -> String {
     random_string(URL_SAFE, 22)
 }
 
+/// A new API key: 32 characters from a 64-letter alphabet (192 bits) from the OS-seeded CSPRNG. Only
+/// its SHA-256 digest is stored, so it is shown once, when created.
+pub fn api_key() -> String {
+    random_string(URL_SAFE, 32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +49,7 @@ mod tests {
         assert!(r.chars().all(|c| c == '-' || HUMAN.contains(&(c as u8))));
         assert_eq!(encrypted_id().len(), 22);
         assert_ne!(encrypted_id(), encrypted_id());
+        assert_eq!(api_key().len(), 32);
+        assert_ne!(api_key(), api_key());
     }
 }

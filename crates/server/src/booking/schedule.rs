@@ -224,3 +224,68 @@ pub fn build_query(
 fn minutes(m: u64) -> Duration {
     Duration::minutes(i64::try_from(m).unwrap_or(i64::MAX / 120_000))
 }
+
+/// The id under which a resource booking's own calendar is passed to the engine: the engine books
+/// through a staff calendar, and a resource booked on its own has nobody attached.
+pub const RESOURCE_DESK: &str = "";
+
+/// The engine query for booking `units` of `resource` on its own for `iterations` consecutive
+/// periods of its duration: the resource's hours (the company's when it has none), its unit count,
+/// and the existing bookings holding it.
+pub fn build_resource_query(
+    catalog: &Catalog,
+    resource: &Resource,
+    units: u32,
+    iterations: u32,
+    day: NaiveDate,
+    busy: Vec<Busy>,
+    now: DateTime<Utc>,
+) -> Result<Query> {
+    let id = resource.id.clone().unwrap_or_default();
+    let period = resource
+        .duration
+        .filter(|d| *d > 0)
+        .ok_or_else(|| bad_setup("resource", format!("`{id}` has no duration")))?;
+    let company_hours = weekly_hours(&catalog.company.working_hours)?;
+    let hours = match resource.working_hours.is_empty() {
+        true => None,
+        false => Some(weekly_hours(&resource.working_hours)?),
+    };
+    let mut rules =
+        booking_availability::ServiceRules::new(period.saturating_mul(iterations.max(1)));
+    rules.step = Some(period);
+    rules.hours = hours.clone();
+    Ok(Query {
+        zone: catalog.zone,
+        output_zone: catalog.zone,
+        first_day: day,
+        last_day: day,
+        service_id: format!("resource:{id}"),
+        rules,
+        company_vacations: date_ranges(&catalog.company.vacations)?,
+        staff: vec![StaffCalendar {
+            id: RESOURCE_DESK.to_owned(),
+            hours: hours.unwrap_or_else(|| company_hours.clone()),
+            vacations: Vec::new(),
+            offers_service: true,
+        }],
+        company_hours,
+        resource: Some(ResourcePool {
+            count: resource.count.unwrap_or(1),
+            requested: units,
+            id,
+        }),
+        busy,
+        now,
+    })
+}
+
+impl Catalog {
+    /// A resource by id or externalId; 404 naming it otherwise.
+    pub fn resource(&self, id: &str) -> Result<&Resource> {
+        self.resources
+            .iter()
+            .find(|r| r.id.as_deref() == Some(id) || r.external_id.as_deref() == Some(id))
+            .ok_or_else(|| Error::NotFound(format!("resource `{id}` not found")))
+    }
+}

@@ -298,7 +298,7 @@ pub async fn reschedule(
     let a = &mut stored.appointment;
     a.start = Some(company_local(start, &catalog));
     a.end = Some(company_local(end, &catalog));
-    if let Some(member) = catalog.staff_member(&chosen).ok() {
+    if let Ok(member) = catalog.staff_member(&chosen) {
         a.staff = Some(StaffRef {
             id: member.id.clone(),
             first_name: member.first_name.clone(),

@@ -2,7 +2,7 @@
 //! availability, lookups and sync query by, and are always written from the same record.
 
 use booking_availability::Busy;
-use booking_model::{Appointment, ClientRef};
+use booking_model::{Appointment, AppointmentType, ClientRef};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{Row, SqliteConnection};
 
@@ -125,12 +125,13 @@ async fn write(
     let sql = if insert {
         "INSERT INTO appointments (company_id, id, reference, encrypted_id, service_id, resource_id, \
          resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, waiting_list, deleted, \
-         created_at, updated_at, change_seq, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         created_at, updated_at, change_seq, doc, appointment_type, search_text) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     } else {
         "UPDATE appointments SET company_id = ?, id = ?, reference = ?, encrypted_id = ?, service_id = ?, \
          resource_id = ?, resource_units = ?, staff_id = ?, client_id = ?, status = ?, start_utc = ?, \
          end_utc = ?, blocks = ?, waiting_list = ?, deleted = ?, updated_at = ?, \
-         change_seq = ?, doc = ? WHERE company_id = ? AND id = ?"
+         change_seq = ?, doc = ?, appointment_type = ?, search_text = ? WHERE company_id = ? AND id = ?"
     };
     let mut query = sqlx::query(sql)
         .bind(&stored.company_id)
@@ -151,7 +152,16 @@ async fn write(
     if insert {
         query = query.bind(&now);
     }
-    query = query.bind(&now).bind(seq).bind(doc);
+    query = query
+        .bind(&now)
+        .bind(seq)
+        .bind(doc)
+        .bind(
+            a.appointment_type
+                .unwrap_or(AppointmentType::Normal)
+                .as_str(),
+        )
+        .bind(search_text(a));
     if !insert {
         query = query.bind(&stored.company_id).bind(&a.id);
     }
@@ -225,4 +235,109 @@ pub async fn find_or_create_client(
     .execute(&mut *conn)
     .await?;
     Ok(client)
+}
+
+/// What the `q` filter searches: the client's names and email and every form answer, lower-cased and
+/// separated by newlines (so a term never matches across two values).
+pub fn search_text(a: &Appointment) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if let Some(client) = &a.client {
+        parts.extend(
+            [&client.first_name, &client.last_name, &client.email]
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
+    }
+    if let Some(form) = &a.form {
+        for item in form.items() {
+            parts.extend(item.value.as_deref());
+            for chosen in &item.values {
+                parts.extend(chosen.value.as_deref());
+                parts.extend(chosen.name.as_deref());
+            }
+        }
+    }
+    parts
+        .iter()
+        .map(|p| p.trim().to_lowercase())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fills `search_text` for rows written before it existed (run once when the database is opened).
+pub async fn backfill_search_text(db: &super::Db) -> Result<()> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT company_id, id, doc FROM appointments WHERE search_text IS NULL")
+            .fetch_all(db)
+            .await?;
+    for (company_id, id, doc) in rows {
+        let appointment: Appointment = serde_json::from_str(&doc).map_err(anyhow::Error::from)?;
+        sqlx::query("UPDATE appointments SET search_text = ? WHERE company_id = ? AND id = ?")
+            .bind(search_text(&appointment))
+            .bind(&company_id)
+            .bind(&id)
+            .execute(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The appointment with this id, or else this reference, in `company_id` (deleted ones included:
+/// callers decide).
+pub async fn find_by_id_or_reference(
+    conn: &mut SqliteConnection,
+    company_id: &str,
+    key: &str,
+) -> Result<Option<StoredAppointment>> {
+    let row = sqlx::query(
+        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments \
+         WHERE company_id = ? AND (id = ? OR reference = ?) ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1",
+    )
+    .bind(company_id)
+    .bind(key)
+    .bind(key)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| from_row(&row)).transpose()
+}
+
+/// Blocking appointments of `staff_id` overlapping `[from, to)` (`except_id`: the one being moved);
+/// returns how many there are. Personal appointments are checked with this rather than the slot engine.
+pub async fn staff_overlaps(
+    conn: &mut SqliteConnection,
+    company_id: &str,
+    staff_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    except_id: Option<&str>,
+) -> Result<i64> {
+    let (count,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM appointments WHERE company_id = ? AND staff_id = ? AND blocks = 1 \
+         AND start_utc < ? AND end_utc > ? AND id <> ?",
+    )
+    .bind(company_id)
+    .bind(staff_id)
+    .bind(utc_text(to))
+    .bind(utc_text(from))
+    .bind(except_id.unwrap_or(""))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(count)
+}
+
+/// The value of the appointments change counter: every write so far has a `change_seq` ≤ this.
+pub async fn current_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
+    let (seq,): (i64,) = sqlx::query_as("SELECT value FROM counters WHERE name = 'appointments'")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(seq)
+}
+
+/// Reads one stored appointment from a row holding `company_id, resource_units, start_utc, end_utc,
+/// deleted, doc`.
+pub(super) fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAppointment> {
+    from_row(row)
 }

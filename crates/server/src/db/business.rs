@@ -240,3 +240,90 @@ fn default_form() -> booking_model::Form {
         ..Form::default()
     }
 }
+
+/// One document of a company's collection, by id.
+pub async fn get_doc<'c, E, T>(
+    db: E,
+    collection: Collection,
+    company_id: &str,
+    id: &str,
+) -> Result<Option<T>>
+where
+    E: Executor<'c, Database = Sqlite>,
+    T: DeserializeOwned,
+{
+    let sql = format!(
+        "SELECT doc FROM {} WHERE company_id = ? AND id = ?",
+        collection.table()
+    );
+    let row: Option<(String,)> = sqlx::query_as(&sql)
+        .bind(company_id)
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.map(|(doc,)| from_json(&doc)).transpose()
+}
+
+/// Display position of a document: its current one, or after the last for a new one.
+pub async fn position_for<'c, E: Executor<'c, Database = Sqlite>>(
+    db: E,
+    collection: Collection,
+    company_id: &str,
+    id: &str,
+) -> Result<i64> {
+    let sql = format!(
+        "SELECT COALESCE(MAX(CASE WHEN id = ? THEN position END), MAX(position) + 1, 0) FROM {} \
+         WHERE company_id = ?",
+        collection.table()
+    );
+    let (position,): (i64,) = sqlx::query_as(&sql)
+        .bind(id)
+        .bind(company_id)
+        .fetch_one(db)
+        .await?;
+    Ok(position)
+}
+
+/// Removes one document; whether it was there.
+pub async fn delete_doc<'c, E: Executor<'c, Database = Sqlite>>(
+    db: E,
+    collection: Collection,
+    company_id: &str,
+    id: &str,
+) -> Result<bool> {
+    let sql = format!(
+        "DELETE FROM {} WHERE company_id = ? AND id = ?",
+        collection.table()
+    );
+    let done = sqlx::query(&sql)
+        .bind(company_id)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Removes a company and, by cascade, everything it owns (keys, setup, clients, appointments).
+pub async fn delete_company<'c, E: Executor<'c, Database = Sqlite>>(
+    db: E,
+    company_id: &str,
+) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM companies WHERE id = ?")
+        .bind(company_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The company an API key belongs to, if the key is known.
+pub async fn company_of_api_key<'c, E: Executor<'c, Database = Sqlite>>(
+    db: E,
+    key: &str,
+) -> Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT company_id FROM api_keys WHERE key_hash = ?")
+            .bind(hash_api_key(key))
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id,)| id))
+}

@@ -1,8 +1,12 @@
 //! Storage: connection set-up and migrations. Queries live next to the code that uses them, in the
 //! submodules here, one per kind of record.
 
+/// The Appointments API's list query: filters, pagination, sync.
+pub mod appointment_list;
 pub mod appointments;
 pub mod business;
+/// Clients (the people appointments are for).
+pub mod clients;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -31,6 +35,7 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
+    appointments::backfill_search_text(&pool).await?;
     Ok(pool)
 }
 

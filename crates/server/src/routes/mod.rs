@@ -1,7 +1,11 @@
 //! The HTTP surface in one screen: each resource module contributes a `router()`.
 
+/// The authenticated Appointments API.
+pub mod appointments;
 /// Public routes the widget uses (no auth).
 pub mod public;
+/// The authenticated business setup API: company, services, staff, resources, forms, clients.
+pub mod setup;
 /// The widget's static files and the demo host page.
 pub mod site;
 /// `widget/freeSlots` and `widget/form`.
@@ -49,7 +53,9 @@ pub fn router(state: AppState) -> Router {
             COMPANY_BASE,
             public::router()
                 .merge(slots::router())
-                .merge(visits::router(&state)),
+                .merge(visits::router(&state))
+                .merge(appointments::router(&state))
+                .merge(setup::router(&state)),
         )
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { Error::NotFound("no such API route".to_owned()) })

@@ -80,7 +80,8 @@ fn serve(asset: &'static Asset) -> Router<AppState> {
 
 /// Static routes for the given configuration.
 pub fn router(config: &Config) -> Router<AppState> {
-    let mut router = Router::new().route("/widget", get(|| async { Redirect::permanent("/widget/") }));
+    let mut router =
+        Router::new().route("/widget", get(|| async { Redirect::permanent("/widget/") }));
     if let Some(dir) = &config.widget_dir {
         // trunk names assets by content hash; only index.html must never be cached stale.
         let widget = ServeDir::new(dir);

@@ -53,7 +53,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 }
 
 /// Where links in answers point: the configured public URL, else the origin this request came to.
-fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
+pub fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {
         return url.trim_end_matches('/').to_owned();
     }
@@ -75,8 +75,19 @@ pub fn public_view(
     now: DateTime<Utc>,
 ) -> PublicAppointment {
     let mut view = PublicAppointment::from(&stored.appointment);
-    let active = stored.appointment.effective_status().blocks_slot();
-    view.reschedule_link = (stored.end > now && active).then(|| RescheduleLink {
+    view.reschedule_link = reschedule_link(stored, origin, now);
+    view
+}
+
+/// The link to the widget's reschedule page: only while the appointment's end is ahead and it still
+/// holds its slot (not cancelled, declined or deleted).
+pub fn reschedule_link(
+    stored: &StoredAppointment,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Option<RescheduleLink> {
+    let active = stored.appointment.effective_status().blocks_slot() && !stored.deleted;
+    (stored.end > now && active).then(|| RescheduleLink {
         url: Some(format!(
             "{origin}/widget/?company={}&appointment={}&action=reschedule",
             stored.company_id,
@@ -86,8 +97,7 @@ pub fn public_view(
                 .as_deref()
                 .unwrap_or_default()
         )),
-    });
-    view
+    })
 }
 
 /// Counts the request against its IP's booking allowance (429 with Retry-After when spent).

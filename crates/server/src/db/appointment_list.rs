@@ -1,0 +1,171 @@
+//! The list query of the Appointments API: filters, keyset pagination and incremental sync, as one
+//! portable SQL statement built with bound parameters only.
+
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+
+use super::appointments::{stored_from_row, utc_text, StoredAppointment};
+use crate::error::Result;
+
+/// Which appointments a list returns. `None` id lists mean "no filter"; an empty list matches nothing.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub company_id: String,
+    /// Only appointments ending after this instant.
+    pub ends_after: Option<DateTime<Utc>>,
+    /// Only appointments starting before this instant.
+    pub starts_before: Option<DateTime<Utc>>,
+    /// Only appointments created after this instant.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Only appointments created before this instant.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Wire spellings of the statuses wanted; empty = any.
+    pub statuses: Vec<&'static str>,
+    pub client_ids: Option<Vec<String>>,
+    pub service_ids: Option<Vec<String>>,
+    pub staff_ids: Option<Vec<String>>,
+    pub resource_ids: Option<Vec<String>>,
+    /// Lower-cased terms that must all occur in the client's name/email or form answers.
+    pub terms: Vec<String>,
+    pub include_personal: bool,
+    pub include_deleted: bool,
+}
+
+/// Order and position of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// By start then id, after this `(start_utc, id)` when given.
+    ByStart(Option<(String, String)>),
+    /// By change sequence (incremental sync), after this sequence number.
+    ByChange(i64),
+}
+
+/// One row of a list.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub stored: StoredAppointment,
+    /// `start_utc` as stored (the keyset of [`Position::ByStart`]).
+    pub start_key: String,
+    pub id: String,
+    pub change_seq: i64,
+}
+
+fn push_in(builder: &mut QueryBuilder<'_, Sqlite>, column: &str, values: &[String]) {
+    if values.is_empty() {
+        builder.push(" AND 1 = 0");
+        return;
+    }
+    builder.push(format_args!(" AND {column} IN ("));
+    let mut separated = builder.separated(", ");
+    for value in values {
+        separated.push_bind(value.clone());
+    }
+    separated.push_unseparated(")");
+}
+
+/// `%term%` for LIKE, with LIKE's own wildcards escaped.
+fn like_pattern(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Up to `limit` appointments matching `filter` after `position`, changed at or before `until_seq`
+/// (the snapshot the listing started from, so pages stay consistent while others write).
+pub async fn list(
+    conn: &mut SqliteConnection,
+    filter: &ListFilter,
+    position: &Position,
+    until_seq: i64,
+    limit: i64,
+) -> Result<Vec<Listed>> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT company_id, id, resource_units, start_utc, end_utc, deleted, doc, change_seq \
+         FROM appointments WHERE company_id = ",
+    );
+    q.push_bind(filter.company_id.clone());
+    q.push(" AND change_seq <= ").push_bind(until_seq);
+    let syncing = matches!(position, Position::ByChange(_));
+    // A sync reports every change, deletions included, wherever the appointment moved to.
+    if !syncing {
+        if let Some(t) = filter.ends_after {
+            q.push(" AND end_utc > ").push_bind(utc_text(t));
+        }
+        if let Some(t) = filter.starts_before {
+            q.push(" AND start_utc < ").push_bind(utc_text(t));
+        }
+        if let Some(t) = filter.created_after {
+            q.push(" AND created_at > ").push_bind(utc_text(t));
+        }
+        if let Some(t) = filter.created_before {
+            q.push(" AND created_at < ").push_bind(utc_text(t));
+        }
+        if !filter.include_deleted {
+            q.push(" AND deleted = 0");
+        }
+    }
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<String> = filter.statuses.iter().map(|s| (*s).to_owned()).collect();
+        push_in(&mut q, "status", &statuses);
+    }
+    for (column, ids) in [
+        ("client_id", &filter.client_ids),
+        ("service_id", &filter.service_ids),
+        ("staff_id", &filter.staff_ids),
+        ("resource_id", &filter.resource_ids),
+    ] {
+        if let Some(ids) = ids {
+            push_in(&mut q, column, ids);
+        }
+    }
+    for term in &filter.terms {
+        q.push(" AND search_text LIKE ")
+            .push_bind(like_pattern(term))
+            .push(" ESCAPE '\\'");
+    }
+    if !filter.include_personal {
+        q.push(" AND appointment_type <> 'personal'");
+    }
+    match position {
+        Position::ByStart(after) => {
+            if let Some((start, id)) = after {
+                q.push(" AND (start_utc > ")
+                    .push_bind(start.clone())
+                    .push(" OR (start_utc = ")
+                    .push_bind(start.clone())
+                    .push(" AND id > ")
+                    .push_bind(id.clone())
+                    .push("))");
+            }
+            q.push(" ORDER BY start_utc, id");
+        }
+        Position::ByChange(after) => {
+            q.push(" AND change_seq > ").push_bind(*after);
+            q.push(" ORDER BY change_seq");
+        }
+    }
+    q.push(" LIMIT ").push_bind(limit);
+    let rows = q.build().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Listed {
+                stored: stored_from_row(row)?,
+                start_key: row.try_get("start_utc")?,
+                id: row.try_get("id")?,
+                change_seq: row.try_get("change_seq")?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

@@ -1,0 +1,559 @@
+//! The authenticated Appointments API of the reference: `GET/POST appointments`,
+//! `GET/PUT/DELETE appointments/{appointmentId}` under `/companies/{companyId}/`.
+//!
+//! Handlers parse and check parameters, call `booking::appointments` inside a write transaction, and
+//! shape the answer (`fields`, `levelDetail`, `lang`, reschedule link).
+
+use std::str::FromStr;
+
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use booking_model::{Appointment, AppointmentStatus, LevelDetail};
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::auth;
+use crate::booking::appointments::{self as rules, WriteOptions};
+use crate::booking::fields::{Selection, APPOINTMENT};
+use crate::booking::history;
+use crate::booking::sync::{self, PageToken};
+use crate::db::appointment_list::{self, ListFilter, Position};
+use crate::db::appointments::{current_change_seq, utc_text, StoredAppointment};
+use crate::db::{business, clients};
+use crate::error::{Error, Result};
+use crate::extract::{Json, Path, Query};
+use crate::routes::visits::{public_origin, reschedule_link};
+use crate::AppState;
+
+/// Default and largest `maxResults`.
+pub const DEFAULT_MAX_RESULTS: i64 = 250;
+/// Largest `maxResults`.
+pub const MAX_MAX_RESULTS: i64 = 2500;
+
+/// Routes of this module, all behind the API key.
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/appointments", get(list).post(create))
+        .route(
+            "/appointments/{appointment_id}",
+            get(read).put(replace).delete(remove),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_api_key,
+        ))
+}
+
+/// `true`/`false` (also `1`/`0`, any case) for the boolean parameter `name`.
+pub fn flag(name: &str, value: Option<&str>) -> Result<bool> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some("false" | "0") => Ok(false),
+        Some(other) => Err(Error::field(
+            name,
+            format!("must be true or false (got {other:?})"),
+        )),
+    }
+}
+
+/// A language tag like `fr` or `fr-CA`.
+fn lang(value: Option<&str>) -> Result<String> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok("en".to_owned());
+    };
+    let ok = value.len() <= 35
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    match ok {
+        true => Ok(value.to_owned()),
+        false => Err(Error::field(
+            "lang",
+            format!("must be a language code like fr or en-GB (got {value:?})"),
+        )),
+    }
+}
+
+/// How much of each appointment to return.
+enum View {
+    Full,
+    Select(Selection),
+}
+
+impl View {
+    fn new(fields: Option<&str>, level: Option<&str>, default: LevelDetail) -> Result<Self> {
+        if let Some(fields) = fields.filter(|f| !f.trim().is_empty()) {
+            let selection =
+                Selection::parse(fields, &APPOINTMENT).map_err(|e| Error::field("fields", e))?;
+            return Ok(View::Select(selection));
+        }
+        let level = match level.filter(|l| !l.is_empty()) {
+            Some(l) => {
+                LevelDetail::from_str(l).map_err(|e| Error::field("levelDetail", e.to_string()))?
+            }
+            None => default,
+        };
+        Ok(match level {
+            LevelDetail::Full => View::Full,
+            LevelDetail::Light => View::Select(Selection::light()),
+        })
+    }
+}
+
+/// An appointment as this API returns it: external ids of service/resource/staff left out ("writable
+/// only" in the reference), the reschedule link while it is ahead, history texts in `lang` when
+/// asked, `deleted: true` on deleted ones, then the view applied.
+fn render(
+    stored: &StoredAppointment,
+    view: &View,
+    origin: &str,
+    lang: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Value> {
+    let mut a = stored.appointment.clone();
+    if let Some(s) = a.service.as_mut() {
+        s.external_id = None;
+    }
+    if let Some(r) = a.resource.as_mut() {
+        r.external_id = None;
+    }
+    if let Some(s) = a.staff.as_mut() {
+        s.external_id = None;
+    }
+    a.reschedule_link = reschedule_link(stored, origin, now);
+    if let Some(lang) = lang {
+        for entry in &mut a.history {
+            if let Some(kind) = entry.history_type {
+                entry.text = Some(history::text(kind, lang).to_owned());
+            }
+        }
+    }
+    let value = serde_json::to_value(&a).map_err(anyhow::Error::from)?;
+    let mut value = match view {
+        View::Full => value,
+        View::Select(selection) => selection.apply(value),
+    };
+    // Always marked, whatever the selection: sync clients must see deletions.
+    if stored.deleted {
+        if let Some(map) = value.as_object_mut() {
+            map.insert("deleted".to_owned(), Value::Bool(true));
+        }
+    }
+    Ok(value)
+}
+
+/// `GET appointments/{id}` parameters.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadParams {
+    lang: Option<String>,
+    fields: Option<String>,
+    level_detail: Option<String>,
+}
+
+async fn read(
+    State(state): State<AppState>,
+    Path((company_id, key)): Path<(String, String)>,
+    Query(params): Query<ReadParams>,
+    headers: HeaderMap,
+) -> Result<Json<Value>> {
+    let view = View::new(
+        params.fields.as_deref(),
+        params.level_detail.as_deref(),
+        LevelDetail::Full,
+    )?;
+    let lang = params.lang.as_deref().map(|l| lang(Some(l))).transpose()?;
+    let mut conn = state.db.acquire().await?;
+    let stored = rules::find(&mut conn, &company_id, &key).await?;
+    let origin = public_origin(&state, &headers);
+    Ok(Json(render(
+        &stored,
+        &view,
+        &origin,
+        lang.as_deref(),
+        Utc::now(),
+    )?))
+}
+
+/// `POST` / `PUT` / `DELETE` parameters.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WriteParams {
+    lang: Option<String>,
+    force: Option<String>,
+    personal_appointment_sync: Option<String>,
+    silent: Option<String>,
+    calculate_geolocation: Option<String>,
+}
+
+impl WriteParams {
+    /// Checks every parameter. `silent`, `personalAppointmentSync` and `calculateGeolocation` are
+    /// accepted and checked but change nothing: this server sends no notifications, syncs no external
+    /// calendar and has no geocoder.
+    fn options(&self) -> Result<WriteOptions> {
+        flag("silent", self.silent.as_deref())?;
+        flag(
+            "personalAppointmentSync",
+            self.personal_appointment_sync.as_deref(),
+        )?;
+        flag(
+            "calculateGeolocation",
+            self.calculate_geolocation.as_deref(),
+        )?;
+        Ok(WriteOptions {
+            lang: lang(self.lang.as_deref())?,
+            force: flag("force", self.force.as_deref())?,
+        })
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Path(company_id): Path<String>,
+    Query(params): Query<WriteParams>,
+    headers: HeaderMap,
+    Json(input): Json<Appointment>,
+) -> Result<impl IntoResponse> {
+    if params.calculate_geolocation.is_some() {
+        return Err(Error::field(
+            "calculateGeolocation",
+            "is only accepted when updating an appointment",
+        ));
+    }
+    let options = params.options()?;
+    let now = Utc::now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let stored = rules::insert(
+        &mut tx,
+        &company_id,
+        input,
+        &options,
+        state.matcher.as_ref(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let origin = public_origin(&state, &headers);
+    let body = render(&stored, &View::Full, &origin, None, now)?;
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    Path((company_id, key)): Path<(String, String)>,
+    Query(params): Query<WriteParams>,
+    headers: HeaderMap,
+    Json(input): Json<Appointment>,
+) -> Result<Json<Value>> {
+    let options = params.options()?;
+    let now = Utc::now();
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let stored = rules::update(
+        &mut tx,
+        &company_id,
+        &key,
+        input,
+        &options,
+        state.matcher.as_ref(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let origin = public_origin(&state, &headers);
+    Ok(Json(render(&stored, &View::Full, &origin, None, now)?))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    Path((company_id, key)): Path<(String, String)>,
+    Query(params): Query<WriteParams>,
+) -> Result<StatusCode> {
+    if params.force.is_some() || params.calculate_geolocation.is_some() {
+        return Err(Error::field(
+            if params.force.is_some() {
+                "force"
+            } else {
+                "calculateGeolocation"
+            },
+            "is not a parameter of delete",
+        ));
+    }
+    let options = params.options()?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    rules::delete(&mut tx, &company_id, &key, &options.lang, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The list parameters, read from the raw query so `status` may repeat.
+#[derive(Debug, Default)]
+struct ListParams {
+    start_date: Option<String>,
+    end_date: Option<String>,
+    created_start_date: Option<String>,
+    created_end_date: Option<String>,
+    statuses: Vec<AppointmentStatus>,
+    client_id: Option<String>,
+    external_client_id: Option<String>,
+    service_id: Option<String>,
+    staff_id: Option<String>,
+    resource_id: Option<String>,
+    q: Option<String>,
+    personal: bool,
+    show_deleted: bool,
+    fields: Option<String>,
+    level_detail: Option<String>,
+    lang: Option<String>,
+    sync_token: Option<String>,
+    page_token: Option<String>,
+    max_results: i64,
+}
+
+impl ListParams {
+    fn parse(pairs: &[(String, String)]) -> Result<Self> {
+        let mut p = ListParams {
+            max_results: DEFAULT_MAX_RESULTS,
+            ..ListParams::default()
+        };
+        for (key, value) in pairs {
+            let value = value.trim();
+            let text = || Some(value.to_owned()).filter(|v| !v.is_empty());
+            match key.as_str() {
+                "startDate" => p.start_date = text(),
+                "endDate" => p.end_date = text(),
+                "createdStartDate" => p.created_start_date = text(),
+                "createdEndDate" => p.created_end_date = text(),
+                "status" => {
+                    for one in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                        let status = AppointmentStatus::from_str(one)
+                            .map_err(|e| Error::field("status", e.to_string()))?;
+                        p.statuses.push(status);
+                    }
+                }
+                "clientId" => p.client_id = text(),
+                "externalClientId" => p.external_client_id = text(),
+                "serviceId" => p.service_id = text(),
+                "staffId" => p.staff_id = text(),
+                "resourceId" => p.resource_id = text(),
+                "q" => p.q = text(),
+                "personalAppointments" => p.personal = flag("personalAppointments", Some(value))?,
+                "showDeleted" => p.show_deleted = flag("showDeleted", Some(value))?,
+                "fields" => p.fields = text(),
+                "levelDetail" => p.level_detail = text(),
+                "lang" => p.lang = text(),
+                "syncToken" => p.sync_token = text(),
+                "pageToken" => p.page_token = text(),
+                "maxResults" => {
+                    p.max_results = value
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|n| (1..=MAX_MAX_RESULTS).contains(n))
+                        .ok_or_else(|| {
+                            Error::field(
+                                "maxResults",
+                                format!(
+                                    "must be a number from 1 to {MAX_MAX_RESULTS} (got {value:?})"
+                                ),
+                            )
+                        })?
+                }
+                // Credentials, and parameters of other APIs that a generic client may add.
+                _ => {}
+            }
+        }
+        Ok(p)
+    }
+}
+
+/// An RFC 3339 instant (or a `yyyy-MM-dd` day, read as its midnight UTC) for the parameter `name`.
+fn instant(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        return Ok(Some(t.with_timezone(&Utc)));
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        if value.len() == 10 {
+            return Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+        }
+    }
+    Err(Error::field(
+        name,
+        format!("must be an RFC 3339 date-time like 2026-12-01T00:00:00Z (got {value:?})"),
+    ))
+}
+
+/// Checks `from < to` for a pair of bounds, naming the second.
+fn ordered(name: &str, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Result<()> {
+    if let (Some(from), Some(to)) = (from, to) {
+        if from >= to {
+            return Err(Error::field(
+                name,
+                format!(
+                    "must be after the lower bound (got {} <= {})",
+                    utc_text(to),
+                    utc_text(from)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Path(company_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Json<Value>> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let params = ListParams::parse(&pairs)?;
+    let view = View::new(
+        params.fields.as_deref(),
+        params.level_detail.as_deref(),
+        LevelDetail::Light,
+    )?;
+    let lang = params.lang.as_deref().map(|l| lang(Some(l))).transpose()?;
+    let now = Utc::now();
+    // startDate/endDate select the appointments overlapping [startDate, endDate) — the reading of the
+    // reference's (swapped) "upper bound for start / lower bound for end" wording that makes its
+    // defaults (now − 1 month, now + 1 month) a window.
+    let window_from = instant("startDate", params.start_date.as_deref())?
+        .or_else(|| now.checked_sub_months(Months::new(1)));
+    let window_to = instant("endDate", params.end_date.as_deref())?
+        .or_else(|| now.checked_add_months(Months::new(1)));
+    ordered("endDate", window_from, window_to)?;
+    let created_after = instant("createdStartDate", params.created_start_date.as_deref())?;
+    let created_before = instant("createdEndDate", params.created_end_date.as_deref())?;
+    ordered("createdEndDate", created_after, created_before)?;
+    let fingerprint = sync::fingerprint(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+
+    // One read transaction: the counter and the rows come from the same snapshot.
+    let mut tx = state.db.begin().await?;
+    let current = current_change_seq(&mut tx).await?;
+    let (position, until) = match (&params.page_token, &params.sync_token) {
+        (Some(token), _) => {
+            let page = PageToken::read(token, &company_id, &fingerprint)?;
+            let position = match (page.q, page.s) {
+                (Some(seq), _) => Position::ByChange(seq),
+                (None, after) => Position::ByStart(after),
+            };
+            (position, page.u)
+        }
+        (None, Some(token)) => {
+            let from = sync::read_sync_token(token, &company_id, current, now)?;
+            (Position::ByChange(from), current)
+        }
+        (None, None) => (Position::ByStart(None), current),
+    };
+
+    let catalog = business::catalog(&mut tx, &company_id).await?;
+    let ids_of = |key: &Option<String>, found: Vec<String>| {
+        key.as_ref().map(|k| {
+            if found.is_empty() {
+                vec![k.clone()]
+            } else {
+                found
+            }
+        })
+    };
+    let service_ids = ids_of(
+        &params.service_id,
+        catalog
+            .services
+            .iter()
+            .filter(|s| matches_key(&s.id, &s.external_id, params.service_id.as_deref()))
+            .filter_map(|s| s.id.clone())
+            .collect(),
+    );
+    let staff_ids = ids_of(
+        &params.staff_id,
+        catalog
+            .staff
+            .iter()
+            .filter(|s| matches_key(&s.id, &s.external_id, params.staff_id.as_deref()))
+            .filter_map(|s| s.id.clone())
+            .collect(),
+    );
+    let resource_ids = ids_of(
+        &params.resource_id,
+        catalog
+            .resources
+            .iter()
+            .filter(|r| matches_key(&r.id, &r.external_id, params.resource_id.as_deref()))
+            .filter_map(|r| r.id.clone())
+            .collect(),
+    );
+    let mut client_ids: Option<Vec<String>> = None;
+    if let Some(key) = &params.client_id {
+        client_ids = Some(clients::ids_matching(&mut tx, &company_id, key, true).await?);
+    }
+    if let Some(key) = &params.external_client_id {
+        let found = clients::ids_matching(&mut tx, &company_id, key, false).await?;
+        client_ids = Some(match client_ids {
+            Some(ids) => ids.into_iter().filter(|id| found.contains(id)).collect(),
+            None => found,
+        });
+    }
+    let filter = ListFilter {
+        company_id: company_id.clone(),
+        ends_after: window_from,
+        starts_before: window_to,
+        created_after,
+        created_before,
+        statuses: params.statuses.iter().map(|s| s.as_str()).collect(),
+        client_ids,
+        service_ids,
+        staff_ids,
+        resource_ids,
+        terms: params
+            .q
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect(),
+        include_personal: params.personal,
+        include_deleted: params.show_deleted,
+    };
+    let mut rows =
+        appointment_list::list(&mut tx, &filter, &position, until, params.max_results + 1).await?;
+    tx.commit().await?;
+
+    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > params.max_results;
+    rows.truncate(usize::try_from(params.max_results).unwrap_or(usize::MAX));
+    let origin = public_origin(&state, &headers);
+    let items = rows
+        .iter()
+        .map(|row| render(&row.stored, &view, &origin, lang.as_deref(), now))
+        .collect::<Result<Vec<_>>>()?;
+    let mut body = json!({ "items": items });
+    match (more, rows.last()) {
+        (true, Some(last)) => {
+            let syncing = matches!(position, Position::ByChange(_));
+            let token = PageToken {
+                c: company_id.clone(),
+                f: fingerprint,
+                u: until,
+                q: syncing.then_some(last.change_seq),
+                s: (!syncing).then(|| (last.start_key.clone(), last.id.clone())),
+            };
+            body["nextPageToken"] = Value::String(token.encode());
+        }
+        _ => body["nextSyncToken"] = Value::String(sync::sync_token(&company_id, until, now)),
+    }
+    Ok(Json(body))
+}
+
+fn matches_key(id: &Option<String>, external_id: &Option<String>, key: Option<&str>) -> bool {
+    key.is_some_and(|k| id.as_deref() == Some(k) || external_id.as_deref() == Some(k))
+}
