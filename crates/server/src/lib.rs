@@ -17,6 +17,8 @@ pub mod demo;
 pub mod error;
 /// Typed extractors whose rejections use the JSON error shape.
 pub mod extract;
+/// The OpenAPI 3.1 document and its docs page.
+pub mod openapi;
 /// Per-IP limits on booking requests.
 pub mod rate_limit;
 /// HTTP routes, one module per resource.

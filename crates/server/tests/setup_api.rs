@@ -10,7 +10,12 @@ use support::TestServer;
 const DEMO: &str = "/api/2.1/scheduling/companies/demo";
 const KEY: &str = "demo-api-key";
 
-async fn call(server: &TestServer, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    server: &TestServer,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut request = server
         .client
         .request(method, format!("{}{DEMO}{path}", server.base))
@@ -21,13 +26,24 @@ async fn call(server: &TestServer, method: Method, path: &str, body: Option<Valu
     let response = request.send().await.expect("request");
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
-    (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON") })
+    (
+        status,
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("JSON")
+        },
+    )
 }
 
 fn names(body: &Value) -> Vec<String> {
     body["error"]["fields"]
         .as_array()
-        .map(|f| f.iter().filter_map(|f| f["name"].as_str().map(str::to_owned)).collect())
+        .map(|f| {
+            f.iter()
+                .filter_map(|f| f["name"].as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -37,7 +53,10 @@ async fn the_company_is_read_replaced_validated_and_deleted() {
     let (status, company) = call(&server, Method::GET, "", None).await;
     assert_eq!(status, 200, "{company}");
     assert_eq!(company["id"], "demo");
-    assert_eq!(company["externalId"], "crm-demo-001", "the full record, not the public view");
+    assert_eq!(
+        company["externalId"], "crm-demo-001",
+        "the full record, not the public view"
+    );
 
     let mut changed = company.clone();
     changed["name"] = json!("Atelier Lumière & Co");
@@ -46,7 +65,10 @@ async fn the_company_is_read_replaced_validated_and_deleted() {
     assert_eq!(status, 200, "{body}");
     let (_, public) = server.get_json(&format!("{DEMO}/widget/company")).await;
     assert_eq!(public["name"], "Atelier Lumière & Co");
-    assert!(!public.to_string().contains("gold"), "private data stays private");
+    assert!(
+        !public.to_string().contains("gold"),
+        "private data stays private"
+    );
 
     for (patch, field) in [
         (json!({"timeZone": "Mars/Base"}), "timeZone"),
@@ -54,9 +76,18 @@ async fn the_company_is_read_replaced_validated_and_deleted() {
         (json!({"name": ""}), "name"),
         (json!({"email": "nope"}), "email"),
         (json!({"id": "other"}), "id"),
-        (json!({"workingHours": [{"day": "monday", "hours": [{"start": "18:00", "end": "09:00"}]}]}), "workingHours[0].hours[0]"),
-        (json!({"workingHours": [{"day": "monday"}, {"day": "monday"}]}), "workingHours[1].day"),
-        (json!({"vacations": [{"startDate": "2026-12-26", "endDate": "2026-12-24"}]}), "vacations[0]"),
+        (
+            json!({"workingHours": [{"day": "monday", "hours": [{"start": "18:00", "end": "09:00"}]}]}),
+            "workingHours[0].hours[0]",
+        ),
+        (
+            json!({"workingHours": [{"day": "monday"}, {"day": "monday"}]}),
+            "workingHours[1].day",
+        ),
+        (
+            json!({"vacations": [{"startDate": "2026-12-26", "endDate": "2026-12-24"}]}),
+            "vacations[0]",
+        ),
         (json!({"currency": "XYZ"}), "currency"),
     ] {
         let mut body = company.clone();
@@ -109,12 +140,21 @@ async fn services_have_full_crud_and_are_bookable_right_away() {
     assert_eq!(status, 200);
     assert_eq!(read["externalId"], "SKU-BEARD");
     let (_, list) = call(&server, Method::GET, "/services", None).await;
-    let ids: Vec<_> = list["items"].as_array().expect("items").iter().map(|s| s["id"].clone()).collect();
+    let ids: Vec<_> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
     assert_eq!(ids[5], "beard", "new ones go last");
 
-    // The widget offers it at once, and the Appointments API can book it.
+    // The widget offers it at once.
     let (_, widget) = server.get_json(&format!("{DEMO}/widget/services")).await;
-    assert!(widget["items"].as_array().expect("items").iter().any(|s| s["id"] == "beard"));
+    assert!(widget["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|s| s["id"] == "beard"));
 
     let mut longer = service.clone();
     longer["duration"] = json!(30);
@@ -123,30 +163,63 @@ async fn services_have_full_crud_and_are_bookable_right_away() {
     assert_eq!(status, 200, "{replaced}");
     assert_eq!(replaced["duration"], 30);
     let (_, list) = call(&server, Method::GET, "/services", None).await;
-    assert_eq!(list["items"][5]["id"], "beard", "replacing keeps the position");
+    assert_eq!(
+        list["items"][5]["id"], "beard",
+        "replacing keeps the position"
+    );
 
     for (body, field) in [
         (json!({"name": "x", "duration": 0}), "duration"),
         (json!({"name": "x"}), "duration"),
         (json!({"duration": 10}), "name"),
         (json!({"name": "x", "duration": 10, "price": -1}), "price"),
-        (json!({"name": "x", "duration": 10, "capacity": 0}), "capacity"),
-        (json!({"name": "x", "duration": 10, "workingHours": [{"day": "monday", "hours": [{"start": "9h", "end": "10:00"}]}]}), "workingHours[0].hours[0]"),
-        (json!({"name": "x", "duration": 10, "staff": [{"id": "x".repeat(17)}]}), "staff[0].id"),
-        (json!({"name": "x", "duration": 10, "resource": [{"id": "room", "quantity": 0}]}), "resource[0].quantity"),
-        (json!({"id": "x".repeat(17), "name": "x", "duration": 10}), "id"),
+        (
+            json!({"name": "x", "duration": 10, "capacity": 0}),
+            "capacity",
+        ),
+        (
+            json!({"name": "x", "duration": 10, "workingHours": [{"day": "monday", "hours": [{"start": "9h", "end": "10:00"}]}]}),
+            "workingHours[0].hours[0]",
+        ),
+        (
+            json!({"name": "x", "duration": 10, "staff": [{"id": "x".repeat(17)}]}),
+            "staff[0].id",
+        ),
+        (
+            json!({"name": "x", "duration": 10, "resource": [{"id": "room", "quantity": 0}]}),
+            "resource[0].quantity",
+        ),
+        (
+            json!({"id": "x".repeat(17), "name": "x", "duration": 10}),
+            "id",
+        ),
         (json!({"id": "a/b", "name": "x", "duration": 10}), "id"),
         (json!({"name": "x", "duration": "long"}), "duration"),
-        (json!({"name": "x", "duration": 10, "locations": ["moon"]}), "locations[0]"),
+        (
+            json!({"name": "x", "duration": 10, "locations": ["moon"]}),
+            "locations[0]",
+        ),
     ] {
         let (status, answer) = call(&server, Method::POST, "/services", Some(body.clone())).await;
         assert_eq!(status, 400, "{body}: {answer}");
         assert_eq!(names(&answer), [field], "{body}");
     }
-    let (status, body) = call(&server, Method::PUT, "/services/beard", Some(json!({"id": "other", "name": "x", "duration": 5}))).await;
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        "/services/beard",
+        Some(json!({"id": "other", "name": "x", "duration": 5})),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(names(&body), ["id"]);
-    let (status, _) = call(&server, Method::PUT, "/services/ghost", Some(json!({"name": "x", "duration": 5}))).await;
+    let (status, _) = call(
+        &server,
+        Method::PUT,
+        "/services/ghost",
+        Some(json!({"name": "x", "duration": 5})),
+    )
+    .await;
     assert_eq!(status, 404);
 
     let (status, body) = call(&server, Method::DELETE, "/services/beard", None).await;
@@ -170,7 +243,7 @@ async fn staff_resources_and_forms_are_validated_too() {
         ),
         (
             "/resources",
-            json!({"id": "chair", "name": "Chair", "duration": 30, "count": 3, "price": 5}),
+            json!({"id": "chair", "name": "Chair", "duration": 30, "count": 3, "price": 5.0}),
             json!({"name": "Chair", "duration": 30, "count": 0}),
             "count",
         ),
@@ -194,11 +267,24 @@ async fn staff_resources_and_forms_are_validated_too() {
         assert_eq!((status, &read), (200, &good), "{path}");
         let (status, answer) = call(&server, Method::POST, path, Some(bad)).await;
         assert_eq!(status, 400, "{path}: {answer}");
-        assert!(names(&answer).iter().any(|n| n == field), "{path}: {answer}");
+        assert!(
+            names(&answer).iter().any(|n| n == field),
+            "{path}: {answer}"
+        );
         let (status, list) = call(&server, Method::GET, path, None).await;
         assert_eq!(status, 200);
-        assert!(list["items"].as_array().expect("items").iter().any(|i| i["id"] == json!(id)));
-        let (status, _) = call(&server, Method::PUT, &format!("{path}/{id}"), Some(good.clone())).await;
+        assert!(list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["id"] == json!(id)));
+        let (status, _) = call(
+            &server,
+            Method::PUT,
+            &format!("{path}/{id}"),
+            Some(good.clone()),
+        )
+        .await;
         assert_eq!(status, 200, "{path}");
         let (status, _) = call(&server, Method::DELETE, &format!("{path}/{id}"), None).await;
         assert_eq!(status, 204, "{path}");
@@ -220,7 +306,13 @@ async fn staff_resources_and_forms_are_validated_too() {
     )
     .await;
     assert_eq!(status, 400);
-    assert_eq!(names(&body), ["contactFields[1].id", "contactFields[2].valueFormat.regexValue"]);
+    assert_eq!(
+        names(&body),
+        [
+            "contactFields[1].id",
+            "contactFields[2].valueFormat.regexValue"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -235,15 +327,30 @@ async fn clients_have_crud_and_feed_appointments() {
     .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().expect("id").to_owned();
-    let (status, _) = call(&server, Method::POST, "/clients", Some(json!({"email": "b@example.com", "externalId": "CRM-1"}))).await;
+    let (status, _) = call(
+        &server,
+        Method::POST,
+        "/clients",
+        Some(json!({"email": "b@example.com", "externalId": "CRM-1"})),
+    )
+    .await;
     assert_eq!(status, 409, "externalId taken");
-    let (status, _) = call(&server, Method::POST, "/clients", Some(json!({"id": id, "email": "c@example.com"}))).await;
+    let (status, _) = call(
+        &server,
+        Method::POST,
+        "/clients",
+        Some(json!({"id": id, "email": "c@example.com"})),
+    )
+    .await;
     assert_eq!(status, 409, "id taken");
     for (body, field) in [
         (json!({}), "email"),
         (json!({"email": "nope"}), "email"),
         (json!({"firstName": "x".repeat(128)}), "firstName"),
-        (json!({"email": "a@b.co", "timeZone": "Nowhere"}), "timeZone"),
+        (
+            json!({"email": "a@b.co", "timeZone": "Nowhere"}),
+            "timeZone",
+        ),
         (json!({"id": "x".repeat(17), "email": "a@b.co"}), "id"),
     ] {
         let (status, answer) = call(&server, Method::POST, "/clients", Some(body.clone())).await;
@@ -273,17 +380,29 @@ async fn clients_have_crud_and_feed_appointments() {
             today + chrono::Days::new(20)
         ))
         .await;
-    let all: Vec<String> = slots["items"].as_array().expect("days").iter()
+    let all: Vec<String> = slots["items"]
+        .as_array()
+        .expect("days")
+        .iter()
         .flat_map(|d| d["slots"].as_array().cloned().unwrap_or_default())
         .filter_map(|s| s.as_str().map(|s| s[..19].to_owned()))
         .collect();
-    for (i, client) in [json!({"id": id}), json!({"email": "ada@example.com"}), json!({"externalId": "CRM-1"})].into_iter().enumerate() {
+    for (i, client) in [
+        json!({"id": id}),
+        json!({"email": "ada@example.com"}),
+        json!({"externalId": "CRM-1"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let (status, a) = call(
             &server,
             Method::POST,
             "/appointments",
-            Some(json!({"client": client, "service": {"id": "haircut"}, "staff": {"id": "camille"},
-                        "start": {"dateTime": all[i], "timeZone": "Europe/Paris"}})),
+            Some(
+                json!({"client": client, "service": {"id": "haircut"}, "staff": {"id": "camille"},
+                        "start": {"dateTime": all[i], "timeZone": "Europe/Paris"}}),
+            ),
         )
         .await;
         assert_eq!(status, 201, "{a}");
@@ -291,7 +410,11 @@ async fn clients_have_crud_and_feed_appointments() {
         assert_eq!(a["client"]["lastName"], "King");
     }
     let (_, list) = call(&server, Method::GET, "/clients", None).await;
-    assert_eq!(list["items"].as_array().expect("items").len(), 1, "no duplicates");
+    assert_eq!(
+        list["items"].as_array().expect("items").len(),
+        1,
+        "no duplicates"
+    );
 
     let (status, _) = call(&server, Method::DELETE, &format!("/clients/{id}"), None).await;
     assert_eq!(status, 204);
@@ -305,17 +428,39 @@ async fn setup_routes_require_a_key_of_the_company() {
     let other = booking_server::admin::create_company(&server.db, "other", "Other", "UTC")
         .await
         .expect("company");
-    for path in ["", "/services", "/services/haircut", "/staff", "/resources/room", "/forms", "/clients"] {
+    for path in [
+        "",
+        "/services",
+        "/services/haircut",
+        "/staff",
+        "/resources/room",
+        "/forms",
+        "/clients",
+    ] {
         let url = format!("{}{DEMO}{path}", server.base);
         let anonymous = server.client.get(&url).send().await.expect("request");
         assert_eq!(anonymous.status().as_u16(), 401, "{path}");
-        let foreign = server.client.get(&url).header("apiKey", &other).send().await.expect("request");
+        let foreign = server
+            .client
+            .get(&url)
+            .header("apiKey", &other)
+            .send()
+            .await
+            .expect("request");
         assert_eq!(foreign.status().as_u16(), 404, "{path}");
-        let own = server.client.get(&url).header("apiKey", KEY).send().await.expect("request");
+        let own = server
+            .client
+            .get(&url)
+            .header("apiKey", KEY)
+            .send()
+            .await
+            .expect("request");
         assert_eq!(own.status().as_u16(), 200, "{path}");
     }
     // Demo seeding goes through the same validated writes and stays idempotent.
-    booking_server::demo::seed(&server.db).await.expect("seed again");
+    booking_server::demo::seed(&server.db)
+        .await
+        .expect("seed again");
     let (_, list) = call(&server, Method::GET, "/services", None).await;
     assert_eq!(list["items"].as_array().expect("items").len(), 5);
 }

@@ -505,3 +505,49 @@ async fn fifty_concurrent_bookings_of_one_slot_capacity_three() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn a_massage_booked_in_the_widget_holds_its_treatment_room() {
+    let server = TestServer::with_demo().await;
+    let start = first_slot(&server, "massage", Some("lea")).await;
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("massage", Some("lea"), &start, "m@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    // The room has 2 units: the massage holds one, so one more unit fits and a second does not.
+    let local = chrono::DateTime::parse_from_rfc3339(&start)
+        .expect("rfc3339")
+        .naive_local();
+    let room = |email: &str| {
+        json!({
+            "client": {"email": email, "firstName": "Room", "lastName": "User"},
+            "resource": {"id": "room"}, "resourceCount": 1,
+            "start": {"dateTime": local.format("%Y-%m-%dT%H:%M:%S").to_string(), "timeZone": "Europe/Paris"}
+        })
+    };
+    let book_room = |email: &'static str| {
+        let client = server.client.clone();
+        let url = format!("{}{DEMO}/appointments", server.base);
+        async move {
+            client
+                .post(url)
+                .header("apiKey", "demo-api-key")
+                .json(&room(email))
+                .send()
+                .await
+                .expect("request")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(book_room("r1@example.com").await, 201);
+    assert_eq!(
+        book_room("r2@example.com").await,
+        409,
+        "both units are in use"
+    );
+}

@@ -500,6 +500,7 @@ fn apply_target(a: &mut Appointment, target: &Target<'_>, catalog: &Catalog) {
             });
             a.resource = None;
             a.resource_count = None;
+            a.service_resource = super::service_resource_refs(s);
         }
         Target::Resource { resource, units } => {
             a.resource = Some(ResourceRef {

@@ -46,7 +46,8 @@ static CLIENT: [(&str, Shape); 8] = [
     ("phone", Shape::Leaf),
     ("mobilePhone", Shape::Leaf),
 ];
-static FORM_VALUE: [(&str, Shape); 4] = [
+/// The fields of a form item's option (recursive: categories hold options).
+pub static FORM_VALUE: [(&str, Shape); 4] = [
     ("id", Shape::Leaf),
     ("name", Shape::Leaf),
     ("value", Shape::Leaf),
@@ -59,7 +60,8 @@ static VALUE_FORMAT: [(&str, Shape); 5] = [
     ("regexValue", Shape::Leaf),
     ("valueFormat", Shape::Leaf),
 ];
-static FORM_ITEM: [(&str, Shape); 19] = [
+/// The fields of a form item (recursive: `subItem`).
+pub static FORM_ITEM: [(&str, Shape); 19] = [
     ("id", Shape::Leaf),
     ("type", Shape::Leaf),
     ("title", Shape::Leaf),
@@ -81,7 +83,8 @@ static FORM_ITEM: [(&str, Shape); 19] = [
     ("subItem", Shape::Object(&FORM_ITEM)),
 ];
 static FORM_OBJECT: [(&str, Shape); 2] = [("id", Shape::Leaf), ("type", Shape::Leaf)];
-static FORM: [(&str, Shape); 5] = [
+/// The fields of a filled form (the `form` of an appointment).
+pub static FORM_SHAPE: [(&str, Shape); 5] = [
     ("id", Shape::Leaf),
     ("name", Shape::Leaf),
     ("contactFields", Shape::Object(&FORM_ITEM)),
@@ -135,7 +138,7 @@ pub static APPOINTMENT: [(&str, Shape); 39] = [
     ("start", Shape::Object(&DATE_TIME)),
     ("end", Shape::Object(&DATE_TIME)),
     ("created", Shape::Object(&DATE_TIME)),
-    ("form", Shape::Object(&FORM)),
+    ("form", Shape::Object(&FORM_SHAPE)),
     ("status", Shape::Leaf),
     ("customStatus", Shape::Object(&ID_NAME)),
     ("notes", Shape::Leaf),

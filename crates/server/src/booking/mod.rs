@@ -21,3 +21,18 @@ pub mod setup;
 pub mod sync;
 /// What visitors do through the widget: book, reschedule, cancel.
 pub mod visitor;
+
+/// The `service-resource` entries of an appointment for `service`: the resources it holds while it runs
+/// (the reference's "appointment for a service-resource"). Their first id is what availability counts.
+pub fn service_resource_refs(
+    service: &booking_model::Service,
+) -> Vec<booking_model::ServiceResourceRef> {
+    service
+        .resource
+        .iter()
+        .map(|r| booking_model::ServiceResourceRef {
+            id: r.id.clone(),
+            name: r.name.clone(),
+        })
+        .collect()
+}

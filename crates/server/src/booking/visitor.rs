@@ -183,6 +183,7 @@ pub async fn book(
             .zip(catalog.company.currency)
             .map(|(amount, currency)| Price { amount, currency }),
         location: Some(location),
+        service_resource: super::service_resource_refs(service),
         extended_properties: request
             .extended_properties
             .clone()

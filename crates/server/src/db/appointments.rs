@@ -139,7 +139,13 @@ async fn write(
         .bind(&a.reference)
         .bind(&a.encrypted_id)
         .bind(a.service.as_ref().and_then(|s| s.id.clone()))
-        .bind(a.resource.as_ref().and_then(|r| r.id.clone()))
+        // The resource held: a resource booking's own, or the one its service uses while it runs.
+        .bind(
+            a.resource
+                .as_ref()
+                .and_then(|r| r.id.clone())
+                .or_else(|| a.service_resource.first().and_then(|r| r.id.clone())),
+        )
         .bind(i64::from(stored.resource_units))
         .bind(a.staff.as_ref().and_then(|s| s.id.clone()))
         .bind(a.client.as_ref().and_then(|c| c.id.clone()))

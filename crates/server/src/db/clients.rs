@@ -32,15 +32,18 @@ pub async fn ids_matching(
     key: &str,
     by_id: bool,
 ) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT id FROM clients WHERE company_id = ? AND (external_id = ? OR (? = 1 AND id = ?))",
-    )
-    .bind(company_id)
-    .bind(key)
-    .bind(by_id)
-    .bind(key)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = match by_id {
+        true => "SELECT id FROM clients WHERE company_id = ? AND (external_id = ? OR id = ?)",
+        false => {
+            "SELECT id FROM clients WHERE company_id = ? AND (external_id = ? OR 1 = 0 AND id = ?)"
+        }
+    };
+    let rows: Vec<(String,)> = sqlx::query_as(sql)
+        .bind(company_id)
+        .bind(key)
+        .bind(key)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 

@@ -58,6 +58,14 @@ pub fn router(state: AppState) -> Router {
                 .merge(setup::router(&state)),
         )
         .route("/health", get(|| async { "ok" }))
+        .route(
+            "/openapi.json",
+            get(|| async { axum::Json(crate::openapi::document()) }),
+        )
+        .route(
+            "/docs",
+            get(|| async { axum::response::Html(crate::openapi::DOCS_PAGE) }),
+        )
         .fallback(|| async { Error::NotFound("no such API route".to_owned()) })
         .layer(cors);
     Router::new()

@@ -24,26 +24,39 @@ use crate::AppState;
 /// Routes of this module, all behind the API key.
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route("/", get(read_company).put(replace_company).delete(delete_company))
+        .route(
+            "/",
+            get(read_company)
+                .put(replace_company)
+                .delete(delete_company),
+        )
         .route("/services", get(list::<Service>).post(create::<Service>))
         .route(
             "/services/{id}",
-            get(read::<Service>).put(replace::<Service>).delete(remove::<Service>),
+            get(read::<Service>)
+                .put(replace::<Service>)
+                .delete(remove::<Service>),
         )
         .route("/staff", get(list::<Staff>).post(create::<Staff>))
         .route(
             "/staff/{id}",
-            get(read::<Staff>).put(replace::<Staff>).delete(remove::<Staff>),
+            get(read::<Staff>)
+                .put(replace::<Staff>)
+                .delete(remove::<Staff>),
         )
         .route("/resources", get(list::<Resource>).post(create::<Resource>))
         .route(
             "/resources/{id}",
-            get(read::<Resource>).put(replace::<Resource>).delete(remove::<Resource>),
+            get(read::<Resource>)
+                .put(replace::<Resource>)
+                .delete(remove::<Resource>),
         )
         .route("/forms", get(list::<Form>).post(create::<Form>))
         .route(
             "/forms/{id}",
-            get(read::<Form>).put(replace::<Form>).delete(remove::<Form>),
+            get(read::<Form>)
+                .put(replace::<Form>)
+                .delete(remove::<Form>),
         )
         .route("/clients", get(list_clients).post(create_client))
         .route(

@@ -1,0 +1,144 @@
+//! The notification body: the model's [`WatchNotification`] (the appointment's fields, `date`,
+//! `event`), enlarged for `levelDetails: extraFull`, then passed through the watch's `schema`.
+//!
+//! - `full`: the appointment as it was written by the change (the API's own JSON of it), plus
+//!   `date` — when the change happened, as a wall-clock time in the company's zone — and `event`.
+//! - `extraFull`: the same, where `service`, `staff`, `resource`, `client` and `company` are the
+//!   complete records (as `GET services/{id}`, `staff/{id}`, `resources/{id}`, `clients/{id}` and
+//!   the company return them now), with the appointment's own copy of their fields laid over them:
+//!   what was booked wins over what the record says today. A record that no longer exists leaves
+//!   the appointment's copy as it is.
+
+use booking_model::{Appointment, DateTimeZone, WatchEvent, WatchLevel, WatchNotification};
+use chrono_tz::Tz;
+use serde_json::{Map, Value};
+
+use super::template;
+use crate::db::business::{self, Collection};
+use crate::db::watches::{parse_instant, Delivery};
+use crate::db::{clients, Db};
+use crate::error::Result;
+use booking_model::Watch;
+
+/// The `date` of a notification: the instant of the change in `time_zone` (UTC if it is unknown).
+fn date_of(delivery: &Delivery) -> Result<DateTimeZone> {
+    let instant = parse_instant(&delivery.occurred_at)?;
+    let zone: Tz = delivery.time_zone.parse().unwrap_or(Tz::UTC);
+    let local = instant
+        .with_timezone(&zone)
+        .naive_local()
+        .with_nanosecond_zeroed();
+    Ok(DateTimeZone::from_local(local, Some(zone.name().to_owned())))
+}
+
+trait ZeroNanos {
+    fn with_nanosecond_zeroed(self) -> Self;
+}
+
+impl ZeroNanos for chrono::NaiveDateTime {
+    fn with_nanosecond_zeroed(self) -> Self {
+        use chrono::Timelike;
+        self.with_nanosecond(0).unwrap_or(self)
+    }
+}
+
+/// The notification before `schema`: `full` or `extraFull`.
+pub async fn notification(db: &Db, delivery: &Delivery, level: WatchLevel) -> Result<Value> {
+    let appointment: Appointment =
+        serde_json::from_str(&delivery.appointment).map_err(anyhow::Error::from)?;
+    let event = delivery
+        .event
+        .parse::<WatchEvent>()
+        .map_err(|e| anyhow::anyhow!("stored event: {e}"))?;
+    let notification = WatchNotification {
+        appointment,
+        date: date_of(delivery)?,
+        event,
+    };
+    let mut value = serde_json::to_value(&notification).map_err(anyhow::Error::from)?;
+    if level == WatchLevel::ExtraFull {
+        add_records(db, &delivery.company_id, &mut value).await?;
+    }
+    Ok(value)
+}
+
+/// The body to send: the notification through the watch's `schema`, as JSON text.
+pub async fn body(db: &Db, delivery: &Delivery, watch: &Watch) -> Result<String> {
+    let value = notification(db, delivery, watch.effective_level()).await?;
+    let value = match &watch.schema {
+        Some(schema) => template::render(schema, &value),
+        None => value,
+    };
+    Ok(serde_json::to_string(&value).map_err(anyhow::Error::from)?)
+}
+
+fn id_of(value: &Value, key: &str) -> Option<String> {
+    value.get(key)?.get("id")?.as_str().map(str::to_owned)
+}
+
+/// `record` with the fields of `booked` laid over it.
+fn overlay(record: Value, booked: Option<&Value>) -> Value {
+    match (record, booked) {
+        (Value::Object(mut record), Some(Value::Object(booked))) => {
+            for (k, v) in booked {
+                record.insert(k.clone(), v.clone());
+            }
+            Value::Object(record)
+        }
+        (record, _) => record,
+    }
+}
+
+async fn add_records(db: &Db, company_id: &str, value: &mut Value) -> Result<()> {
+    let mut conn = db.acquire().await?;
+    let mut records: Map<String, Value> = Map::new();
+    for (key, collection) in [
+        ("service", Collection::Services),
+        ("staff", Collection::Staff),
+        ("resource", Collection::Resources),
+    ] {
+        if let Some(id) = id_of(value, key) {
+            let record: Option<Value> =
+                business::get_doc(&mut *conn, collection, company_id, &id).await?;
+            if let Some(record) = record {
+                records.insert(key.to_owned(), record);
+            }
+        }
+    }
+    if let Some(id) = id_of(value, "client") {
+        if let Some(client) = clients::get(&mut conn, company_id, &id).await? {
+            records.insert(
+                "client".to_owned(),
+                serde_json::to_value(client).map_err(anyhow::Error::from)?,
+            );
+        }
+    }
+    if let Some(company) = business::get_company(&mut *conn, company_id).await? {
+        records.insert(
+            "company".to_owned(),
+            serde_json::to_value(company).map_err(anyhow::Error::from)?,
+        );
+    }
+    if let Value::Object(map) = value {
+        for (key, record) in records {
+            let merged = overlay(record, map.get(&key));
+            map.insert(key, merged);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn booked_fields_win_over_the_record() {
+        let merged = overlay(
+            json!({"id": "s1", "name": "Now", "duration": 30}),
+            Some(&json!({"id": "s1", "name": "Booked"})),
+        );
+        assert_eq!(merged, json!({"id": "s1", "name": "Booked", "duration": 30}));
+    }
+}

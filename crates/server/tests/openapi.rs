@@ -1,0 +1,204 @@
+//! The OpenAPI document: valid OpenAPI 3.1 structure, every `$ref` resolves, and every documented
+//! operation is served by the router (and no other method on its path).
+
+mod support;
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+use support::TestServer;
+
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                out.push(r.clone());
+            }
+            map.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_document_is_valid_and_matches_the_router() {
+    let server = TestServer::with_demo().await;
+    let (status, doc) = server.get_json("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let mut all_refs = Vec::new();
+    refs(&doc, &mut all_refs);
+    for r in &all_refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .expect("local schema ref");
+        assert!(schemas.contains_key(name), "unresolved {r}");
+    }
+    // The Appointment schema carries the reference's fields.
+    let appointment = &schemas["Appointment"]["properties"];
+    for field in [
+        "id",
+        "reference",
+        "client",
+        "start",
+        "history",
+        "extendedProperties",
+        "rescheduleLink",
+        "encryptedId",
+    ] {
+        assert!(appointment.get(field).is_some(), "Appointment.{field}");
+    }
+
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut operation_ids = HashSet::new();
+    let mut operations = Vec::new();
+    for (path, item) in paths {
+        let declared: HashSet<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split('}').next())
+            .collect();
+        for (method, op) in item.as_object().expect("path item") {
+            assert!(
+                operation_ids.insert(op["operationId"].as_str().expect("operationId").to_owned())
+            );
+            assert!(
+                op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+                "{method} {path}"
+            );
+            let path_params: HashSet<&str> = op["parameters"]
+                .as_array()
+                .expect("parameters")
+                .iter()
+                .filter(|p| p["in"] == "path")
+                .map(|p| {
+                    assert_eq!(p["required"], true);
+                    p["name"].as_str().expect("name")
+                })
+                .collect();
+            assert_eq!(path_params, declared, "{method} {path}");
+            operations.push((
+                method.clone(),
+                path.clone(),
+                !op["security"].as_array().expect("security").is_empty(),
+            ));
+        }
+    }
+    assert!(operations.len() >= 40, "{}", operations.len());
+    for wanted in [
+        (
+            "get",
+            "/api/2.1/scheduling/companies/{companyId}/appointments",
+        ),
+        (
+            "post",
+            "/api/2.1/scheduling/companies/{companyId}/appointments",
+        ),
+        (
+            "get",
+            "/api/2.1/scheduling/companies/{companyId}/appointments/{appointmentId}",
+        ),
+        (
+            "put",
+            "/api/2.1/scheduling/companies/{companyId}/appointments/{appointmentId}",
+        ),
+        (
+            "delete",
+            "/api/2.1/scheduling/companies/{companyId}/appointments/{appointmentId}",
+        ),
+        (
+            "get",
+            "/api/2.1/scheduling/companies/{companyId}/widget/freeSlots",
+        ),
+    ] {
+        assert!(
+            operations
+                .iter()
+                .any(|(m, p, _)| m == wanted.0 && p == wanted.1),
+            "{wanted:?}"
+        );
+    }
+
+    // Deleting the company last keeps the demo data for the other calls.
+    operations.sort_by_key(|(m, p, _)| (m == "delete" && p.ends_with("{companyId}"), p.clone()));
+    let concrete = |path: &str| {
+        path.replace("{companyId}", "demo")
+            .replace("{appointmentId}", "nope")
+            .replace("{encryptedId}", "nope")
+            .replace("{id}", "nope")
+    };
+    for (method, path, auth) in &operations {
+        let method_upper =
+            reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+        let mut request = server
+            .client
+            .request(method_upper, format!("{}{}", server.base, concrete(path)));
+        if *auth {
+            request = request.header("apiKey", "demo-api-key");
+        }
+        if method == "post" || method == "put" {
+            request = request.json(&serde_json::json!({}));
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let body = response.text().await.expect("body");
+        assert_ne!(status, 405, "{method} {path} is not routed");
+        assert!(
+            !body.contains("no such API route"),
+            "{method} {path} is not routed: {body}"
+        );
+        assert!(status < 500, "{method} {path}: {status} {body}");
+        // Every other method on the same path is refused: the document lists them all.
+        let documented: Vec<&str> = paths[path]
+            .as_object()
+            .expect("item")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for other in ["get", "post", "put", "delete", "patch"] {
+            if documented.contains(&other) || path.ends_with("{companyId}") {
+                continue;
+            }
+            let response = server
+                .client
+                .request(
+                    reqwest::Method::from_bytes(other.to_uppercase().as_bytes()).expect("m"),
+                    format!("{}{}", server.base, concrete(path)),
+                )
+                .header("apiKey", "demo-api-key")
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(
+                response.status().as_u16(),
+                405,
+                "{other} {path} answers but is not documented"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_docs_page_renders_the_document_without_external_scripts() {
+    let server = TestServer::with_demo().await;
+    let response = server
+        .client
+        .get(format!("{}/api/docs", server.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/html"));
+    let html = response.text().await.expect("html");
+    assert!(html.contains("/api/openapi.json"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing loaded from elsewhere"
+    );
+}
