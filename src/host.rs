@@ -8,7 +8,6 @@
 use booking_model::{PublicAppointment, PublicService};
 use leptos::prelude::*;
 use serde::Serialize;
-use serde_json::json;
 use wasm_bindgen::JsValue;
 
 use crate::api::ApiError;
@@ -60,31 +59,44 @@ impl HostEvent<'_> {
         }
     }
 
-    fn payload(&self) -> serde_json::Value {
-        fn value(v: &impl Serialize) -> serde_json::Value {
-            serde_json::to_value(v).unwrap_or_default()
+    /// The payload as JSON text. Serialized straight from the typed values: building a
+    /// `serde_json::Value` first would ship its serializer in the wasm for nothing.
+    fn payload(&self) -> String {
+        fn json(v: &impl Serialize) -> String {
+            serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
         }
         match self {
-            HostEvent::Ready => json!({}),
-            HostEvent::ServiceSelected(service) => value(service),
+            HostEvent::Ready => "{}".to_owned(),
+            HostEvent::ServiceSelected(service) => json(service),
             HostEvent::SlotSelected {
                 start,
                 service_id,
                 staff_id,
-            } => json!({"start": start, "serviceId": service_id, "staffId": staff_id}),
+            } => format!(
+                r#"{{"start":{},"serviceId":{},"staffId":{}}}"#,
+                json(start),
+                json(service_id),
+                json(staff_id)
+            ),
             HostEvent::BookingSucceeded(a)
             | HostEvent::Rescheduled(a)
-            | HostEvent::Cancelled(a) => value(a),
-            HostEvent::BookingFailed(error) => {
-                json!({"status": error.status(), "message": error.to_string()})
-            }
-            HostEvent::Resize(height) => json!({"height": height}),
+            | HostEvent::Cancelled(a) => json(a),
+            HostEvent::BookingFailed(error) => format!(
+                r#"{{"status":{},"message":{}}}"#,
+                json(&error.status()),
+                json(&error.to_string())
+            ),
+            HostEvent::Resize(height) => format!(r#"{{"height":{}}}"#, json(height)),
         }
     }
 
-    /// The message as JSON: `{source, version, type, payload}`.
-    pub fn message(&self) -> serde_json::Value {
-        json!({"source": SOURCE, "version": VERSION, "type": self.kind(), "payload": self.payload()})
+    /// The message as JSON text: `{"source", "version", "type", "payload"}`.
+    pub fn message(&self) -> String {
+        format!(
+            r#"{{"source":"{SOURCE}","version":{VERSION},"type":"{}","payload":{}}}"#,
+            self.kind(),
+            self.payload()
+        )
     }
 }
 
@@ -119,7 +131,7 @@ impl Host {
         let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
             return;
         };
-        let text = event.message().to_string();
+        let text = event.message();
         // A JSON round trip gives the host a plain object, as if posted from JavaScript.
         if let Ok(message) = js_sys::JSON::parse(&text) {
             let _ = parent.post_message(&message, target);
@@ -175,5 +187,29 @@ pub fn observe_height(host: Host, element: &web_sys::Element) {
         observer.observe(element);
         // The observer lives as long as the page: so does its callback.
         callback.forget();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_have_the_documented_shape() {
+        let message: serde_json::Value =
+            serde_json::from_str(&HostEvent::Resize(640.0).message()).expect("valid JSON");
+        assert_eq!(
+            message,
+            serde_json::json!({"source": "booking-widget", "version": 1, "type": "resize",
+                               "payload": {"height": 640.0}})
+        );
+        let slot = HostEvent::SlotSelected {
+            start: "2026-12-01T09:00:00+01:00",
+            service_id: Some("haircut"),
+            staff_id: None,
+        };
+        let message: serde_json::Value = serde_json::from_str(&slot.message()).expect("valid JSON");
+        assert_eq!(message["payload"]["start"], "2026-12-01T09:00:00+01:00");
+        assert!(message["payload"]["staffId"].is_null());
     }
 }

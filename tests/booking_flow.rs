@@ -62,9 +62,15 @@ async fn the_confirmation_shows_times_in_both_zones_place_price_properties_and_l
     assert_eq!(texts(&root, ".bw-step__title"), ["You're booked!"]);
     assert_eq!(texts(&root, ".bw-summary__reference"), ["LUM-7Q2K"]);
     let when = texts(&root, ".bw-summary__when")[0].clone();
-    assert!(when.contains("December 2, 2030") && when.contains("3:00"), "visitor time: {when}");
+    assert!(
+        when.contains("December 2, 2030") && when.contains("3:00"),
+        "visitor time: {when}"
+    );
     let there = texts(&root, ".bw-summary__company-time")[0].clone();
-    assert!(there.contains("9:00") && there.contains("(Europe/Paris)"), "company time: {there}");
+    assert!(
+        there.contains("9:00") && there.contains("(Europe/Paris)"),
+        "company time: {there}"
+    );
     assert_eq!(
         texts(&root, ".bw-summary__place"),
         ["Atelier Lumière, 12 rue des Lilas, 75011 Paris"]
@@ -82,14 +88,27 @@ async fn the_confirmation_shows_times_in_both_zones_place_price_properties_and_l
         "https://book.example/api/2.1/scheduling/companies/demo/widget/appointments/enc123/calendar.ics"
     );
     assert!(links[1].starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE"));
-    assert!(links[1].contains("&dates=20301202T080000Z/20301202T084500Z"), "{}", links[1]);
-    assert!(links[2].contains("appointment=enc123&action=reschedule"), "{}", links[2]);
-    assert!(links[3].contains("appointment=enc123&action=cancel"), "{}", links[3]);
+    assert!(
+        links[1].contains("&dates=20301202T080000Z/20301202T084500Z"),
+        "{}",
+        links[1]
+    );
+    assert!(
+        links[2].contains("appointment=enc123&action=reschedule"),
+        "{}",
+        links[2]
+    );
+    assert!(
+        links[3].contains("appointment=enc123&action=cancel"),
+        "{}",
+        links[3]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_video_appointment_links_to_its_call_and_a_pending_one_says_so() {
-    let mut appointment: PublicAppointment = serde_json::from_str(APPOINTMENT_JSON).expect("fixture");
+    let mut appointment: PublicAppointment =
+        serde_json::from_str(APPOINTMENT_JSON).expect("fixture");
     appointment.location = Some(booking_model::Location::Videoconference);
     appointment.online_meeting = Some(booking_model::OnlineMeeting {
         provider: None,
@@ -103,8 +122,14 @@ async fn a_video_appointment_links_to_its_call_and_a_pending_one_says_so() {
     settle().await;
     assert_eq!(texts(&root, ".bw-step__title"), ["Demande envoyée"]);
     let call = find(&root, ".bw-summary__place a");
-    assert_eq!(call.get_attribute("href").as_deref(), Some("https://meet.example/abc"));
-    assert_eq!(call.text_content().as_deref(), Some("Rejoindre la visioconférence"));
+    assert_eq!(
+        call.get_attribute("href").as_deref(),
+        Some("https://meet.example/abc")
+    );
+    assert_eq!(
+        call.text_content().as_deref(),
+        Some("Rejoindre la visioconférence")
+    );
 }
 
 // ---- Against the demo server -------------------------------------------------------------
@@ -113,14 +138,20 @@ fn demo_api() -> Api {
     Api::new(api_url(), "demo")
 }
 
-/// The first free haircut slot with `staff` in the next weeks, as the server writes it.
-async fn first_free_slot(api: &Api, staff: &str) -> String {
-    let today = chrono::Utc::now().date_naive();
+/// The first free haircut slot with `staff`, at least `days_ahead` days from today (changes are
+/// refused within 24 hours of the start), as the server writes it.
+async fn first_free_slot(api: &Api, staff: &str, days_ahead: u64) -> String {
+    // std's clock does not exist in wasm: ask the browser.
+    let today = booking_widget::zone::ZoneClock::new("Europe/Paris")
+        .and_then(|c| c.today())
+        .expect("today");
     let query = SlotQuery {
         service_id: "haircut".into(),
         staff_id: Some(staff.into()),
-        start_date: today,
-        end_date: today.checked_add_days(Days::new(40)).expect("date"),
+        start_date: today.checked_add_days(Days::new(days_ahead)).expect("date"),
+        end_date: today
+            .checked_add_days(Days::new(days_ahead + 40))
+            .expect("date"),
         time_zone: "Europe/Paris".into(),
     };
     let days = api.free_slots(&query).await.expect("free slots").items;
@@ -134,11 +165,27 @@ async fn first_free_slot(api: &Api, staff: &str) -> String {
 async fn book_directly(api: &Api, slot: &str, staff: &str) -> PublicAppointment {
     let definition = api.form("haircut", "en").await.expect("form");
     let mut answers = Answers::new();
-    for (id, value) in [("firstName", "Grace"), ("lastName", "Hopper"), ("email", "grace@example.com")] {
-        answers.insert(id.into(), Answer { value: value.into(), ..Answer::default() });
+    for (id, value) in [
+        ("firstName", "Grace"),
+        ("lastName", "Hopper"),
+        ("email", "grace@example.com"),
+    ] {
+        answers.insert(
+            id.into(),
+            Answer {
+                value: value.into(),
+                ..Answer::default()
+            },
+        );
     }
     for (id, option) in [("firstVisit", "no"), ("consent", "agree")] {
-        answers.insert(id.into(), Answer { chosen: vec![option.into()], ..Answer::default() });
+        answers.insert(
+            id.into(),
+            Answer {
+                chosen: vec![option.into()],
+                ..Answer::default()
+            },
+        );
     }
     let request = PublicBookingRequest {
         service_id: Some("haircut".into()),
@@ -155,13 +202,17 @@ async fn book_directly(api: &Api, slot: &str, staff: &str) -> PublicAppointment 
 fn record_messages() -> Rc<RefCell<Vec<serde_json::Value>>> {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
-    let listener = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        if let Some(text) = js_sys::JSON::stringify(&event.data()).ok().and_then(|s| s.as_string()) {
-            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
-                sink.borrow_mut().push(value);
+    let listener =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            if let Some(text) = js_sys::JSON::stringify(&event.data())
+                .ok()
+                .and_then(|s| s.as_string())
+            {
+                if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
+                    sink.borrow_mut().push(value);
+                }
             }
-        }
-    });
+        });
     web_sys::window()
         .expect("window")
         .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref())
@@ -171,7 +222,11 @@ fn record_messages() -> Rc<RefCell<Vec<serde_json::Value>>> {
 }
 
 fn origin() -> String {
-    web_sys::window().expect("window").location().origin().expect("origin")
+    web_sys::window()
+        .expect("window")
+        .location()
+        .origin()
+        .expect("origin")
 }
 
 /// Goes from the time step to the confirmation, keyboard and buttons only.
@@ -208,13 +263,23 @@ async fn books_end_to_end_with_prefill_properties_and_host_events() {
 
     // The service came from the URL: straight to the staff step, "any available" first.
     wait_for(&root, ".bw-choice__button--any").await;
-    assert_eq!(texts(&root, ".bw-step__title"), ["Choose who you'd like to see"]);
-    assert!(root.query_selector(".bw-back").unwrap().is_none(), "the skipped step is not offered");
+    assert_eq!(
+        texts(&root, ".bw-step__title"),
+        ["Choose who you'd like to see"]
+    );
+    assert!(
+        root.query_selector(".bw-back").unwrap().is_none(),
+        "the skipped step is not offered"
+    );
     click(&root, ".bw-choice__button--any").await;
 
     wait_for(&root, "#bw-step-time-title").await;
     settle().await;
-    assert_eq!(focused().map(|e| e.id()).as_deref(), Some("bw-step-time-title"), "focus on the new step");
+    assert_eq!(
+        focused().map(|e| e.id()).as_deref(),
+        Some("bw-step-time-title"),
+        "focus on the new step"
+    );
     // Choose a day with the keyboard: Enter on the grid's tab stop.
     wait_for(&root, ".bw-slot").await;
     let stop = find(&root, "[role=grid] button[tabindex=\"0\"]");
@@ -223,13 +288,26 @@ async fn books_end_to_end_with_prefill_properties_and_host_events() {
     choose_slot_fill_and_book(&root, None).await;
 
     let summary = root.text_content().unwrap_or_default();
-    assert!(summary.contains("Haircut & blow-dry") && summary.contains("Any available"), "{summary}");
-    assert!(summary.contains("Ada") && summary.contains("ada@example.com"), "{summary}");
+    assert!(
+        summary.contains("Haircut & blow-dry") && summary.contains("Any available"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Ada") && summary.contains("ada@example.com"),
+        "{summary}"
+    );
     click(&root, ".bw-submit").await;
     wait_for_text(&root, "You're booked!").await;
-    assert_eq!(texts(&root, ".bw-summary__property dd"), ["winter"], "public extendedProperties come back");
+    assert_eq!(
+        texts(&root, ".bw-summary__property dd"),
+        ["winter"],
+        "public extendedProperties come back"
+    );
     assert!(!texts(&root, ".bw-summary__reference")[0].is_empty());
-    assert!(find(&root, ".bw-link--cancel").get_attribute("href").unwrap_or_default().contains("action=cancel"));
+    assert!(find(&root, ".bw-link--cancel")
+        .get_attribute("href")
+        .unwrap_or_default()
+        .contains("action=cancel"));
 
     sleep(100).await;
     let kinds: Vec<String> = seen
@@ -238,7 +316,13 @@ async fn books_end_to_end_with_prefill_properties_and_host_events() {
         .filter(|m| m["source"] == "booking-widget" && m["version"] == 1)
         .map(|m| m["type"].as_str().unwrap_or_default().to_owned())
         .collect();
-    for kind in ["ready", "serviceSelected", "slotSelected", "bookingSucceeded", "resize"] {
+    for kind in [
+        "ready",
+        "serviceSelected",
+        "slotSelected",
+        "bookingSucceeded",
+        "resize",
+    ] {
         assert!(kinds.contains(&kind.to_owned()), "{kind} in {kinds:?}");
     }
     let booked = seen
@@ -247,7 +331,10 @@ async fn books_end_to_end_with_prefill_properties_and_host_events() {
         .find(|m| m["type"] == "bookingSucceeded")
         .cloned()
         .expect("bookingSucceeded");
-    assert_eq!(booked["payload"]["extendedProperties"]["campaign"], "winter");
+    assert_eq!(
+        booked["payload"]["extendedProperties"]["campaign"],
+        "winter"
+    );
     assert!(booked["payload"]["encryptedId"].is_string());
 }
 
@@ -261,11 +348,15 @@ async fn a_slot_taken_meanwhile_sends_the_visitor_back_to_the_time_step_with_the
     );
     let root = mount(move || view! { <App config=WidgetConfig::from_query(&query)/> });
     wait_for(&root, "#bw-step-time-title").await;
-    let slot = first_free_slot(&api, "camille").await;
+    let slot = first_free_slot(&api, "camille", 0).await;
     // Show the month of that slot, then let someone else take it.
     let month: NaiveDate = slot[..10].parse().expect("date");
     for _ in 0..3 {
-        if root.query_selector(&format!("[data-day=\"{month}\"]")).unwrap().is_some() {
+        if root
+            .query_selector(&format!("[data-day=\"{month}\"]"))
+            .unwrap()
+            .is_some()
+        {
             break;
         }
         click(&root, "[aria-label=\"Next month\"]").await;
@@ -280,26 +371,34 @@ async fn a_slot_taken_meanwhile_sends_the_visitor_back_to_the_time_step_with_the
     wait_for(&root, ".bw-notice[role=alert]").await;
     assert_eq!(texts(&root, ".bw-step__title"), ["Choose a date and time"]);
     let notice = texts(&root, ".bw-notice")[0].clone();
-    assert!(notice.starts_with("Sorry, that time was just taken."), "{notice}");
+    assert!(
+        notice.starts_with("Sorry, that time was just taken."),
+        "{notice}"
+    );
     // Slots were fetched again: the taken one is gone.
     click(&root, &format!("[data-day=\"{month}\"]")).await;
     sleep(300).await;
     settle().await;
     assert!(
-        root.query_selector(&format!(".bw-slot[data-slot=\"{slot}\"]")).unwrap().is_none(),
+        root.query_selector(&format!(".bw-slot[data-slot=\"{slot}\"]"))
+            .unwrap()
+            .is_none(),
         "the taken slot is no longer offered"
     );
     // Answers survived the detour: picking another time goes straight to the review.
     wait_for(&root, ".bw-slot").await;
     click(&root, ".bw-slot").await;
     wait_for(&root, "#bw-step-review-title").await;
-    assert!(root.text_content().unwrap_or_default().contains("ada@example.com"));
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("ada@example.com"));
 }
 
 #[wasm_bindgen_test]
 async fn a_cancel_link_cancels_and_tells_the_host() {
     let api = demo_api();
-    let slot = first_free_slot(&api, "hugo").await;
+    let slot = first_free_slot(&api, "hugo", 3).await;
     let booked = book_directly(&api, &slot, "hugo").await;
     let id = booked.encrypted_id.clone().expect("encrypted id");
     let seen = record_messages();
@@ -321,7 +420,7 @@ async fn a_cancel_link_cancels_and_tells_the_host() {
 #[wasm_bindgen_test]
 async fn a_reschedule_link_reuses_the_time_step() {
     let api = demo_api();
-    let slot = first_free_slot(&api, "hugo").await;
+    let slot = first_free_slot(&api, "hugo", 3).await;
     let booked = book_directly(&api, &slot, "hugo").await;
     let id = booked.encrypted_id.clone().expect("encrypted id");
     let query = format!(
@@ -343,14 +442,20 @@ async fn a_reschedule_link_reuses_the_time_step() {
 
 #[wasm_bindgen_test]
 async fn unknown_appointment_links_explain_themselves() {
-    let query = format!("company=demo&lang=en&api={}&appointment=nope&action=cancel", api_url());
+    let query = format!(
+        "company=demo&lang=en&api={}&appointment=nope&action=cancel",
+        api_url()
+    );
     let root = mount(move || view! { <App config=WidgetConfig::from_query(&query)/> });
     wait_for_text(&root, "This appointment could not be found.").await;
 }
 
 #[wasm_bindgen_test]
 async fn host_messages_have_the_documented_shape_and_need_an_origin() {
-    assert!(!Host::new(None).is_active(), "not in an iframe and no parentOrigin: nothing posted");
+    assert!(
+        !Host::new(None).is_active(),
+        "not in an iframe and no parentOrigin: nothing posted"
+    );
     let seen = record_messages();
     let appointment: PublicAppointment = serde_json::from_str(APPOINTMENT_JSON).expect("fixture");
     Host::new(Some(&origin())).post(HostEvent::BookingSucceeded(&appointment));

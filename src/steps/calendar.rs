@@ -236,7 +236,7 @@ pub fn weeks_of(first: NaiveDate, first_weekday: u8) -> Vec<Vec<Option<NaiveDate
         cells.push(Some(d));
         day = d.succ_opt();
     }
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     cells.chunks(7).map(<[_]>::to_vec).collect()

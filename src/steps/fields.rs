@@ -437,7 +437,11 @@ fn SelectField(
         Signal::derive(move || state.answer(&id).chosen)
     };
     // A single select shows the "other" box once it is picked, or when it already holds text.
-    let other_picked = RwSignal::new(!state.answer(&id).value.is_empty());
+    let other_picked = RwSignal::new(
+        state
+            .answers
+            .with_untracked(|a| a.get(&id).is_some_and(|x| !x.value.is_empty())),
+    );
     let on_change = {
         let id = id.clone();
         move |ev: web_sys::Event| {

@@ -23,7 +23,7 @@ enum Screen {
     /// Confirming the cancellation.
     ConfirmCancel,
     /// Done: moved or cancelled; the appointment as the server now has it.
-    Finished(PublicAppointment, ManageAction),
+    Finished(Box<PublicAppointment>, ManageAction),
 }
 
 /// The reschedule / cancel mode, opened by the link in a confirmation (`appointment=<encryptedId>
@@ -115,11 +115,20 @@ fn ManageScreens(
                 Ok(moved) => {
                     host.with_value(|h| h.post(HostEvent::Rescheduled(moved)));
                     announcer.say(t.rescheduled_title);
-                    screen.set(Screen::Finished(moved.clone(), ManageAction::Reschedule));
+                    screen.set(Screen::Finished(
+                        Box::new(moved.clone()),
+                        ManageAction::Reschedule,
+                    ));
                 }
-                Err(error) if error.status() == Some(409) => {
-                    announcer.say(t.slot_taken);
-                    screen.set(Screen::PickTime(Some(t.slot_taken.to_owned())));
+                // The server says why (taken meanwhile, too close to the start, …): show its words
+                // above the calendar, where the visitor can act on them.
+                Err(ApiError::Http {
+                    status: 409,
+                    message,
+                    ..
+                }) => {
+                    announcer.say(message.clone());
+                    screen.set(Screen::PickTime(Some(message.clone())));
                 }
                 Err(error) => announcer.say(error.to_string()),
             }
@@ -134,7 +143,10 @@ fn ManageScreens(
                 Ok(gone) => {
                     host.with_value(|h| h.post(HostEvent::Cancelled(gone)));
                     announcer.say(t.cancelled_title);
-                    screen.set(Screen::Finished(gone.clone(), ManageAction::Cancel));
+                    screen.set(Screen::Finished(
+                        Box::new(gone.clone()),
+                        ManageAction::Cancel,
+                    ));
                 }
                 Err(error) => announcer.say(error.to_string()),
             }
@@ -237,7 +249,7 @@ fn ManageScreens(
             view! {
                 <section class="bw-step" aria-labelledby="bw-manage-title">
                     <StepHeading id="bw-manage-title" text=title.to_owned() focus=true/>
-                    <AppointmentDetails appointment=result company zone=zone/>
+                    <AppointmentDetails appointment=*result company zone=zone/>
                 </section>
             }
             .into_any()

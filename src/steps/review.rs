@@ -172,13 +172,9 @@ fn settle(
         Err(error) => {
             host.post(HostEvent::BookingFailed(error));
             if error.status() == Some(409) {
-                // Someone was quicker: choose another time; answers stay as they are.
-                let message = match error {
-                    ApiError::Http { message, .. } if !message.is_empty() => {
-                        format!("{} {message}", t.slot_taken)
-                    }
-                    _ => t.slot_taken.to_owned(),
-                };
+                // Someone was quicker: choose another time; answers stay as they are. (The server's
+                // own message is English only; ours is in the visitor's language.)
+                let message = t.slot_taken.to_owned();
                 announcer.say(message.clone());
                 booking.notice.set(Some(message));
                 booking.slot.set(None);

@@ -23,6 +23,8 @@ pub mod openapi;
 pub mod rate_limit;
 /// HTTP routes, one module per resource.
 pub mod routes;
+/// Webhooks (watches): the outbox, its delivery worker, signatures, the SSRF guard.
+pub mod webhooks;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,6 +44,11 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Booking requests allowed per IP per minute.
     pub bookings_per_minute: u32,
+    /// Webhooks: allow watch addresses on loopback and private networks (`--allow-private-webhooks`;
+    /// tests and the demo). Off, such addresses are refused when saved and again at delivery.
+    pub allow_private_webhooks: bool,
+    /// Webhooks: delivery timing (poll interval, backoff, timeouts, leases).
+    pub webhooks: webhooks::Settings,
 }
 
 impl Default for Config {
@@ -51,6 +58,8 @@ impl Default for Config {
             demo: false,
             public_url: None,
             bookings_per_minute: 30,
+            allow_private_webhooks: false,
+            webhooks: webhooks::Settings::default(),
         }
     }
 }
@@ -64,6 +73,8 @@ pub struct AppState {
     pub matcher: Arc<booking::pattern::RegexMatcher>,
     /// Per-IP limit on booking requests.
     pub booking_limiter: Arc<rate_limit::RateLimiter>,
+    /// Webhooks: the delivery client and OAuth2 token cache.
+    pub webhooks: Arc<webhooks::Runtime>,
 }
 
 impl AppState {
@@ -74,6 +85,10 @@ impl AppState {
             matcher: Arc::default(),
             booking_limiter: Arc::new(rate_limit::RateLimiter::per_minute(
                 config.bookings_per_minute,
+            )),
+            webhooks: Arc::new(webhooks::Runtime::new(
+                config.webhooks.clone(),
+                config.allow_private_webhooks,
             )),
             config: Arc::new(config),
         }

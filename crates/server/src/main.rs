@@ -42,6 +42,9 @@ enum Command {
         /// Booking requests allowed per visitor IP per minute.
         #[arg(long, default_value_t = 30)]
         bookings_per_minute: u32,
+        /// Let watches (webhooks) call loopback and private-network addresses (tests, demos).
+        #[arg(long)]
+        allow_private_webhooks: bool,
     },
     /// Administration: companies and API keys.
     Admin {
@@ -114,6 +117,7 @@ async fn main() -> anyhow::Result<()> {
             widget_dir,
             public_url,
             bookings_per_minute,
+            allow_private_webhooks,
         } => {
             let db = db::open(&db_path)
                 .await
@@ -129,6 +133,8 @@ async fn main() -> anyhow::Result<()> {
                 demo: with_demo,
                 public_url,
                 bookings_per_minute,
+                allow_private_webhooks,
+                ..Config::default()
             };
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
@@ -147,6 +153,8 @@ async fn main() -> anyhow::Result<()> {
                 println!("  API:        http://{local}/api/2.1/scheduling/companies/demo/widget/services");
             }
             let state = AppState::new(db, config);
+            // Webhooks: delivers the outbox in the background (pending rows survive restarts).
+            booking_server::webhooks::spawn_worker(state.clone());
             // Connection info gives the per-IP booking limit its key.
             let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
             axum::serve(listener, service)

@@ -172,6 +172,8 @@ async fn write(
         query = query.bind(&stored.company_id).bind(&a.id);
     }
     query.execute(&mut *conn).await?;
+    // Webhooks: one outbox row per enabled watch, committed (or not) with this change.
+    crate::webhooks::enqueue(conn, stored, insert).await?;
     Ok(())
 }
 

@@ -7,6 +7,8 @@ pub mod appointments;
 pub mod business;
 /// Clients (the people appointments are for).
 pub mod clients;
+/// Watches (webhooks), their signing keys and the delivery outbox.
+pub mod watches;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -277,12 +277,23 @@ fn delivery_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Delivery> {
 /// to `pending`, due now, with their lost attempt logged. Returns how many.
 pub async fn release_expired_leases(db: &Db, now: DateTime<Utc>) -> Result<u64> {
     let now = ms_text(now);
+    // Read first: the common case (nothing expired) then takes no write lock.
+    let expired: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM webhook_deliveries WHERE state = 'delivering' AND lease_until <= ? LIMIT 1",
+    )
+    .bind(&now)
+    .fetch_optional(db)
+    .await?;
+    if expired.is_none() {
+        return Ok(0);
+    }
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error) \
          SELECT id, attempts, lease_until, 0, NULL, \
          'interrupted: the worker stopped before this attempt finished (lease expired)' \
-         FROM webhook_deliveries WHERE state = 'delivering' AND lease_until <= ?",
+         FROM webhook_deliveries WHERE state = 'delivering' AND lease_until <= ? \
+         ON CONFLICT (delivery_id, attempt) DO NOTHING",
     )
     .bind(&now)
     .execute(&mut *tx)
@@ -302,6 +313,10 @@ pub async fn release_expired_leases(db: &Db, now: DateTime<Utc>) -> Result<u64> 
 
 /// Claims up to `limit` due deliveries for `owner` until `lease_until`, counting the attempt.
 /// The single `UPDATE … RETURNING` is atomic, so two workers never claim the same row.
+///
+/// Per watch and appointment, changes go out in order: a delivery waits while an earlier one of
+/// the same appointment to the same watch is still pending or in flight (a retrying `updated` holds
+/// back the `deleted` that followed it; other appointments are not held up).
 pub async fn claim(
     db: &Db,
     now: DateTime<Utc>,
@@ -309,11 +324,25 @@ pub async fn claim(
     owner: &str,
     limit: usize,
 ) -> Result<Vec<Delivery>> {
+    // Read first: the common case (nothing due) then takes no write lock away from bookings.
+    let due: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1",
+    )
+    .bind(ms_text(now))
+    .fetch_optional(db)
+    .await?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
     let rows = sqlx::query(&format!(
         "UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, \
          lease_until = ?, lease_owner = ? \
-         WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ? \
-         ORDER BY next_attempt_at, created_at LIMIT ?) AND state = 'pending' \
+         WHERE id IN (SELECT d.id FROM webhook_deliveries d WHERE d.state = 'pending' \
+         AND d.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e \
+         WHERE e.company_id = d.company_id AND e.watch_id = d.watch_id \
+         AND e.appointment_id = d.appointment_id AND e.state IN ('pending', 'delivering') \
+         AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))) \
+         ORDER BY d.next_attempt_at, d.created_at LIMIT ?) AND state = 'pending' \
          RETURNING {DELIVERY_COLUMNS}"
     ))
     .bind(ms_text(lease_until))

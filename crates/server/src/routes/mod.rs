@@ -2,6 +2,8 @@
 
 /// The authenticated Appointments API.
 pub mod appointments;
+/// Signing keys of watches (`cryptoKeys`).
+pub mod crypto_keys;
 /// Public routes the widget uses (no auth).
 pub mod public;
 /// The authenticated business setup API: company, services, staff, resources, forms, clients.
@@ -12,6 +14,8 @@ pub mod site;
 pub mod slots;
 /// The visitor's own appointment: book, view, reschedule, cancel, .ics.
 pub mod visits;
+/// Watches (webhooks) and their delivery log.
+pub mod watches;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Method};
@@ -55,7 +59,9 @@ pub fn router(state: AppState) -> Router {
                 .merge(slots::router())
                 .merge(visits::router(&state))
                 .merge(appointments::router(&state))
-                .merge(setup::router(&state)),
+                .merge(setup::router(&state))
+                .merge(watches::router(&state))
+                .merge(crypto_keys::router(&state)),
         )
         .route("/health", get(|| async { "ok" }))
         .route(

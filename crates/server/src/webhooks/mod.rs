@@ -6,10 +6,10 @@
 //! crash: a row claimed by a worker that died is claimed again once its lease has expired. The
 //! receiver-facing contract (payloads, headers, retries, signatures) is in `WEBHOOKS.md`.
 
-/// Filling the notification body: `levelDetails` and the extra records of `extraFull`.
-pub mod payload;
 /// Access tokens for watches with `oauth2Auth`, cached until they expire.
 pub mod oauth2;
+/// Filling the notification body: `levelDetails` and the extra records of `extraFull`.
+pub mod payload;
 /// One delivery attempt: the HTTP request and how its answer is classified.
 pub mod send;
 /// Standard Webhooks signatures and `whsec_` secrets.
@@ -98,7 +98,10 @@ impl Runtime {
             .connect_timeout(settings.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
-            .user_agent(concat!("booking-server-webhooks/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!(
+                "booking-server-webhooks/",
+                env!("CARGO_PKG_VERSION")
+            ));
         if !allow_private {
             builder = builder.dns_resolver(Arc::new(ssrf::PublicOnlyResolver));
         }

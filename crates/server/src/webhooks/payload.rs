@@ -9,7 +9,8 @@
 //!   what was booked wins over what the record says today. A record that no longer exists leaves
 //!   the appointment's copy as it is.
 
-use booking_model::{Appointment, DateTimeZone, WatchEvent, WatchLevel, WatchNotification};
+use booking_model::{Appointment, DateTimeZone, Watch, WatchEvent, WatchLevel, WatchNotification};
+use chrono::Timelike;
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
@@ -18,28 +19,18 @@ use crate::db::business::{self, Collection};
 use crate::db::watches::{parse_instant, Delivery};
 use crate::db::{clients, Db};
 use crate::error::Result;
-use booking_model::Watch;
 
-/// The `date` of a notification: the instant of the change in `time_zone` (UTC if it is unknown).
+/// The `date` of a notification: the instant of the change, to the second, as a wall-clock time in
+/// the company's zone (UTC if the zone is unknown).
 fn date_of(delivery: &Delivery) -> Result<DateTimeZone> {
     let instant = parse_instant(&delivery.occurred_at)?;
     let zone: Tz = delivery.time_zone.parse().unwrap_or(Tz::UTC);
-    let local = instant
-        .with_timezone(&zone)
-        .naive_local()
-        .with_nanosecond_zeroed();
-    Ok(DateTimeZone::from_local(local, Some(zone.name().to_owned())))
-}
-
-trait ZeroNanos {
-    fn with_nanosecond_zeroed(self) -> Self;
-}
-
-impl ZeroNanos for chrono::NaiveDateTime {
-    fn with_nanosecond_zeroed(self) -> Self {
-        use chrono::Timelike;
-        self.with_nanosecond(0).unwrap_or(self)
-    }
+    let local = instant.with_timezone(&zone).naive_local();
+    let local = local.with_nanosecond(0).unwrap_or(local);
+    Ok(DateTimeZone::from_local(
+        local,
+        Some(zone.name().to_owned()),
+    ))
 }
 
 /// The notification before `schema`: `full` or `extraFull`.
@@ -139,6 +130,9 @@ mod tests {
             json!({"id": "s1", "name": "Now", "duration": 30}),
             Some(&json!({"id": "s1", "name": "Booked"})),
         );
-        assert_eq!(merged, json!({"id": "s1", "name": "Booked", "duration": 30}));
+        assert_eq!(
+            merged,
+            json!({"id": "s1", "name": "Booked", "duration": 30})
+        );
     }
 }

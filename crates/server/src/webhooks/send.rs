@@ -202,7 +202,11 @@ async fn signing_keys(
             .and_then(|t| parse_instant(t).ok())
             .is_some_and(|until| until > now);
         if previous_valid {
-            keys.extend(key.previous_secret.as_deref().and_then(|s| Secret::parse(s).ok()));
+            keys.extend(
+                key.previous_secret
+                    .as_deref()
+                    .and_then(|s| Secret::parse(s).ok()),
+            );
         }
     }
     Ok(match keys.is_empty() {
@@ -254,7 +258,11 @@ impl Request<'_> {
             insert(&mut headers, "webhook-signature", &signature);
         }
         insert(&mut headers, EVENT_HEADER, &self.delivery.event);
-        insert(&mut headers, APPOINTMENT_HEADER, &self.delivery.appointment_id);
+        insert(
+            &mut headers,
+            APPOINTMENT_HEADER,
+            &self.delivery.appointment_id,
+        );
         let method = match self.method {
             WatchMethod::Post => Method::POST,
             WatchMethod::Put => Method::PUT,
@@ -324,7 +332,9 @@ async fn classify(result: reqwest::Result<Response>) -> Outcome {
     let snippet = String::from_utf8_lossy(&snippet).trim().to_owned();
     let mut error = format!("HTTP {code}");
     if let Some(location) = location.filter(|_| (300..400).contains(&code)) {
-        error.push_str(&format!(" (redirect to {location}: redirects are not followed)"));
+        error.push_str(&format!(
+            " (redirect to {location}: redirects are not followed)"
+        ));
     }
     if !snippet.is_empty() {
         error.push_str(": ");
@@ -345,7 +355,11 @@ async fn classify(result: reqwest::Result<Response>) -> Outcome {
 
 /// `Retry-After` as a delay: whole seconds, or an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let text = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -367,7 +381,10 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
         headers.insert("retry-after", HeaderValue::from_static("7"));
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
-        headers.insert("retry-after", HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"));
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
         let soon = (Utc::now() + chrono::Duration::seconds(120)).to_rfc2822();
         headers.insert("retry-after", HeaderValue::from_str(&soon).unwrap());

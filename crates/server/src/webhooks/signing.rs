@@ -60,7 +60,8 @@ impl Secret {
 pub fn sign(keys: &[Secret], id: &str, timestamp: i64, body: &[u8]) -> String {
     keys.iter()
         .map(|key| {
-            let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes any key length");
+            let mut mac =
+                Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes any key length");
             mac.update(format!("{id}.{timestamp}.").as_bytes());
             mac.update(body);
             format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))

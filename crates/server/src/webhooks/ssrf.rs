@@ -47,7 +47,10 @@ pub async fn check_url(text: &str, allow_private: bool) -> Result<Url, AddressEr
         return Ok(url);
     }
     let port = url.port_or_known_default().unwrap_or(80);
-    let literal = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>();
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>();
     let ips: Vec<IpAddr> = match literal {
         Ok(ip) => vec![ip],
         Err(_) => tokio::net::lookup_host((host.as_str(), port))
@@ -159,7 +162,12 @@ mod tests {
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
+        for ip in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
     }

@@ -324,7 +324,10 @@ mod tests {
         let p = payload();
         let cases = [
             ("Booked by $.client.firstName.", "Booked by Ada."),
-            ("$.client.firstName <$.client.email>", "Ada <ada@example.com>"),
+            (
+                "$.client.firstName <$.client.email>",
+                "Ada <ada@example.com>",
+            ),
             ("count=$.resourceCount paid=$.paid", "count=2 paid=false"),
             ("phone: [$.client.phone]", "phone: []"),
             ("costs $$5 or $5, $ alone", "costs $5 or $5, $ alone"),

@@ -69,7 +69,9 @@ pub fn unmask(watch: &mut Watch, stored: Option<&Watch>) -> Result<()> {
                 Some(kept) => *value = Some(kept.clone()),
                 None => fields.push(FieldError {
                     name: name.to_owned(),
-                    reason: format!("{MASK} keeps the stored value, but none is stored; send the real value"),
+                    reason: format!(
+                        "{MASK} keeps the stored value, but none is stored; send the real value"
+                    ),
                 }),
             }
         }
@@ -122,16 +124,26 @@ pub async fn check(
         })
     };
     if watch.address.trim().is_empty() {
-        bad("address", "is required: the URL notifications are sent to".to_owned());
+        bad(
+            "address",
+            "is required: the URL notifications are sent to".to_owned(),
+        );
     } else if let Err(e) = ssrf::check_url(&watch.address, allow_private).await {
         bad("address", e.to_string());
     }
-    if watch.name.as_ref().is_some_and(|n| n.chars().count() > MAX_NAME) {
+    if watch
+        .name
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NAME)
+    {
         bad("name", format!("must be at most {MAX_NAME} characters"));
     }
     if let Some(basic) = &watch.basic_auth {
         match basic.username.as_deref() {
-            None | Some("") => bad("basicAuth.username", "is required with basicAuth".to_owned()),
+            None | Some("") => bad(
+                "basicAuth.username",
+                "is required with basicAuth".to_owned(),
+            ),
             Some(user) if user.contains(':') => bad(
                 "basicAuth.username",
                 "must not contain ':' (HTTP Basic cannot carry it)".to_owned(),
@@ -141,12 +153,16 @@ pub async fn check(
         if watch.oauth2_auth.is_some() {
             bad(
                 "oauth2Auth",
-                "use basicAuth or oauth2Auth, not both: both need the Authorization header".to_owned(),
+                "use basicAuth or oauth2Auth, not both: both need the Authorization header"
+                    .to_owned(),
             );
         }
     }
     if watch.http_request_header.len() > MAX_HEADERS {
-        bad("httpRequestHeader", format!("at most {MAX_HEADERS} headers"));
+        bad(
+            "httpRequestHeader",
+            format!("at most {MAX_HEADERS} headers"),
+        );
     }
     let has_auth = watch.basic_auth.is_some() || watch.oauth2_auth.is_some();
     for (name, value) in &watch.http_request_header {
@@ -155,7 +171,10 @@ pub async fn check(
         if HeaderName::from_bytes(name.as_bytes()).is_err() {
             bad(&field, "is not a valid HTTP header name".to_owned());
         } else if RESERVED_HEADERS.contains(&lower.as_str()) {
-            bad(&field, "is set by the server and cannot be overridden".to_owned());
+            bad(
+                &field,
+                "is set by the server and cannot be overridden".to_owned(),
+            );
         } else if lower == "authorization" && has_auth {
             bad(
                 &field,
@@ -163,7 +182,10 @@ pub async fn check(
             );
         }
         if HeaderValue::from_str(value).is_err() {
-            bad(&field, "value must be visible ASCII text on one line".to_owned());
+            bad(
+                &field,
+                "value must be visible ASCII text on one line".to_owned(),
+            );
         }
     }
     if let Some(schema) = &watch.schema {
@@ -185,18 +207,28 @@ pub async fn check(
         }
         if let Some(url) = oauth.auth_url.as_deref().filter(|u| !u.is_empty()) {
             // Only people open it (to obtain a refresh token): its syntax is all we check.
-            if !matches!(reqwest::Url::parse(url).map(|u| u.scheme().to_owned()).as_deref(), Ok("http" | "https")) {
-                bad("oauth2Auth.authUrl", "must be an http:// or https:// URL".to_owned());
+            if !matches!(
+                reqwest::Url::parse(url)
+                    .map(|u| u.scheme().to_owned())
+                    .as_deref(),
+                Ok("http" | "https")
+            ) {
+                bad(
+                    "oauth2Auth.authUrl",
+                    "must be an http:// or https:// URL".to_owned(),
+                );
             }
         }
         if oauth.client_id.as_deref().unwrap_or("").is_empty() {
             bad("oauth2Auth.clientId", "is required".to_owned());
         }
         match oauth.effective_grant_type() {
-            GrantType::RefreshToken if oauth.refresh_token.as_deref().unwrap_or("").is_empty() => bad(
-                "oauth2Auth.refreshToken",
-                "is required with grantType refresh_token".to_owned(),
-            ),
+            GrantType::RefreshToken if oauth.refresh_token.as_deref().unwrap_or("").is_empty() => {
+                bad(
+                    "oauth2Auth.refreshToken",
+                    "is required with grantType refresh_token".to_owned(),
+                )
+            }
             GrantType::ClientCredentials
                 if oauth.client_secret.as_deref().unwrap_or("").is_empty() =>
             {
@@ -261,7 +293,10 @@ mod tests {
         for secret in ["p4ss", "\"rt\"", "\"k\""] {
             assert!(!text.contains(secret), "{secret} leaked in {text}");
         }
-        assert_eq!(shown.oauth2_auth.as_ref().unwrap().client_id.as_deref(), Some("cid"));
+        assert_eq!(
+            shown.oauth2_auth.as_ref().unwrap().client_id.as_deref(),
+            Some("cid")
+        );
         let mut back = shown.clone();
         unmask(&mut back, Some(&stored)).unwrap();
         assert_eq!(back, stored);

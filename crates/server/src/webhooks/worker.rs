@@ -75,7 +75,10 @@ async fn claim(state: &AppState, owner: &str, room: usize) -> crate::Result<Vec<
     let now = Utc::now();
     let released = watches::release_expired_leases(&state.db, now).await?;
     if released > 0 {
-        tracing::info!(released, "webhook deliveries taken back after their lease expired");
+        tracing::info!(
+            released,
+            "webhook deliveries taken back after their lease expired"
+        );
     }
     let lease_until = now + chrono_duration(state.webhooks.settings.lease);
     watches::claim(&state.db, now, lease_until, owner, room).await
@@ -113,12 +116,18 @@ async fn deliver(state: &AppState, owner: &str, delivery: Delivery) {
             error,
             retry_after,
         } => {
-            let next = Utc::now()
-                + chrono_duration(backoff(settings, delivery.attempts, retry_after));
+            let next =
+                Utc::now() + chrono_duration(backoff(settings, delivery.attempts, retry_after));
             let deadline = parse_instant(&delivery.occurred_at).unwrap_or(started_at)
                 + chrono_duration(settings.retry_window);
             match next <= deadline {
-                true => (status, Some(error), Finish::Retry { next_attempt_at: next }),
+                true => (
+                    status,
+                    Some(error),
+                    Finish::Retry {
+                        next_attempt_at: next,
+                    },
+                ),
                 false => (
                     status,
                     Some(format!(
@@ -153,7 +162,9 @@ async fn deliver(state: &AppState, owner: &str, delivery: Delivery) {
             "webhook watch disabled"
         ),
         Ok(None) => {}
-        Err(e) => tracing::warn!(error = %e, delivery = %delivery.id, "could not record a webhook attempt"),
+        Err(e) => {
+            tracing::warn!(error = %e, delivery = %delivery.id, "could not record a webhook attempt")
+        }
     }
 }
 
