@@ -10,10 +10,19 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use booking_server::{app, db, demo, AppState, Config};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
+
+/// The demo company's API base path (under the server's origin).
+pub const DEMO_API: &str = "/api/2.1/scheduling/companies/demo";
+/// The demo company's (public, demo-only) API key.
+pub const DEMO_KEY: &str = "demo-api-key";
+/// How long any wait lasts before failing.
+pub const WAIT: Duration = Duration::from_secs(15);
 
 /// Workspace root (two levels above this crate).
 pub fn workspace_root() -> PathBuf {
@@ -37,6 +46,37 @@ fn free_port() -> Result<u16> {
         .port())
 }
 
+/// How the browser is set up for a scenario.
+#[derive(Debug, Clone)]
+pub struct HarnessOptions {
+    /// Window width in CSS pixels (375 for a phone).
+    pub width: u32,
+    /// Window height.
+    pub height: u32,
+    /// The browser's time zone (`TZ` of the chromedriver process, inherited by Chromium), e.g.
+    /// `America/New_York`; `None` keeps the machine's.
+    pub time_zone: Option<String>,
+    /// The browser's language (`--lang`, e.g. `en-GB`); it decides 12- or 24-hour times.
+    pub locale: Option<String>,
+    /// Ask pages for the dark colour scheme (`prefers-color-scheme: dark`).
+    pub dark: bool,
+    /// Any other Chromium switches.
+    pub extra_args: Vec<String>,
+}
+
+impl Default for HarnessOptions {
+    fn default() -> Self {
+        HarnessOptions {
+            width: 1280,
+            height: 900,
+            time_zone: None,
+            locale: None,
+            dark: false,
+            extra_args: Vec::new(),
+        }
+    }
+}
+
 /// One scenario's world: server, database, browser.
 pub struct Harness {
     /// Scenario name, prefix of its screenshots.
@@ -47,6 +87,8 @@ pub struct Harness {
     pub host_origin: String,
     pub db: db::Db,
     pub browser: Client,
+    /// Plain HTTP client for the API (admin and public).
+    pub http: reqwest::Client,
     driver: tokio::process::Child,
     step: std::sync::atomic::AtomicUsize,
     _dir: tempfile::TempDir,
@@ -55,6 +97,19 @@ pub struct Harness {
 impl Harness {
     /// Starts the server and a browser session. `width` is the window width (375 for mobile).
     pub async fn start(name: &str, width: u32, extra_chrome_args: &[&str]) -> Result<Self> {
+        Self::start_with(
+            name,
+            HarnessOptions {
+                width,
+                extra_args: extra_chrome_args.iter().map(|a| (*a).to_owned()).collect(),
+                ..HarnessOptions::default()
+            },
+        )
+        .await
+    }
+
+    /// Starts the server and a browser session set up as `options` say.
+    pub async fn start_with(name: &str, options: HarnessOptions) -> Result<Self> {
         let dist = std::env::var_os("BOOKING_WIDGET_DIST")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace_root().join("dist"));
@@ -83,7 +138,11 @@ impl Harness {
         let driver_port = free_port()?;
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_owned());
-        let driver = tokio::process::Command::new(&chromedriver)
+        let mut command = tokio::process::Command::new(&chromedriver);
+        if let Some(zone) = &options.time_zone {
+            command.env("TZ", zone);
+        }
+        let driver = command
             .arg(format!("--port={driver_port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -99,11 +158,22 @@ impl Harness {
             "--disable-component-update".to_owned(),
             "--disable-sync".to_owned(),
             "--no-first-run".to_owned(),
-            format!("--window-size={width},900"),
+            format!("--window-size={},{}", options.width, options.height),
         ];
-        args.extend(extra_chrome_args.iter().map(|a| (*a).to_owned()));
+        if let Some(locale) = &options.locale {
+            args.push(format!("--lang={locale}"));
+        }
+        if options.dark {
+            args.push("--force-dark-mode".to_owned());
+            args.push("--blink-settings=preferredColorScheme=0".to_owned());
+        }
+        args.extend(options.extra_args.iter().cloned());
         let mut caps = serde_json::Map::new();
-        caps.insert("goog:chromeOptions".to_owned(), json!({ "args": args }));
+        let mut chrome = json!({ "args": args });
+        if let Some(locale) = &options.locale {
+            chrome["prefs"] = json!({ "intl.accept_languages": locale });
+        }
+        caps.insert("goog:chromeOptions".to_owned(), chrome);
         caps.insert("goog:loggingPrefs".to_owned(), json!({ "browser": "ALL" }));
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let url = format!("http://127.0.0.1:{driver_port}");
@@ -130,6 +200,7 @@ impl Harness {
             host_origin: format!("http://localhost:{port}"),
             db,
             browser,
+            http: reqwest::Client::new(),
             driver,
             step: Default::default(),
             _dir: dir,
@@ -168,13 +239,23 @@ impl Harness {
             .unwrap_or_else(|| {
                 workspace_root().join(".tools/axe/node_modules/axe-core/axe.min.js")
             });
-        let source = std::fs::read_to_string(&path).with_context(|| {
-            format!(
-                "axe-core not found at {} (cargo xtask test installs it)",
-                path.display()
-            )
-        })?;
-        self.browser.execute(&source, vec![]).await?;
+        static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let source = match SOURCE.get() {
+            Some(source) => source,
+            None => {
+                let text = std::fs::read_to_string(&path).with_context(|| {
+                    format!(
+                        "axe-core not found at {} (cargo xtask test installs it)",
+                        path.display()
+                    )
+                })?;
+                SOURCE.get_or_init(|| text)
+            }
+        };
+        // Once per document: the page keeps it until it navigates.
+        if self.js("return typeof axe === 'undefined'").await? == Value::Bool(true) {
+            self.browser.execute(source, vec![]).await?;
+        }
         let script = "const done = arguments[arguments.length - 1];
             axe.run(document, { resultTypes: ['violations'] })
                .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
@@ -221,6 +302,464 @@ impl Harness {
         if let Err(error) = outcome {
             panic!("{error:#}");
         }
+    }
+}
+
+/// One appointment row as the database holds it.
+#[derive(Debug, Clone)]
+pub struct StoredRow {
+    /// The API document.
+    pub doc: Value,
+    /// Start instant, UTC RFC 3339.
+    pub start_utc: String,
+    /// Status column.
+    pub status: String,
+    /// Staff column.
+    pub staff_id: Option<String>,
+}
+
+/// The answer stored for form item `id` in an appointment document (`value`, else the `value`s of its
+/// chosen `values`), searching contact fields, additional pages and sub-items.
+pub fn form_answer(doc: &Value, id: &str) -> Option<Value> {
+    fn search(items: &Value, id: &str) -> Option<Value> {
+        for item in items.as_array()? {
+            if item["id"] == id {
+                if let Some(values) = item["values"].as_array().filter(|v| !v.is_empty()) {
+                    return Some(Value::Array(
+                        values.iter().map(|v| v["value"].clone()).collect(),
+                    ));
+                }
+                return Some(item["value"].clone());
+            }
+            if let Some(found) = search(&item["subItem"], id) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    let form = &doc["form"];
+    search(&form["contactFields"], id).or_else(|| {
+        form["additionalFields"]
+            .as_array()?
+            .iter()
+            .find_map(|page| search(page, id))
+    })
+}
+
+/// The instant of a `{dateTime, timeZone}` pair (local time in that zone, else in `default_zone`).
+pub fn instant_of(time: &Value, default_zone: &str) -> Result<DateTime<chrono::Utc>> {
+    let text = time["dateTime"]
+        .as_str()
+        .with_context(|| format!("no dateTime in {time}"))?;
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    let zone: chrono_tz::Tz = time["timeZone"]
+        .as_str()
+        .unwrap_or(default_zone)
+        .parse()
+        .map_err(|e| anyhow::anyhow!("zone of {time}: {e}"))?;
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+        .with_context(|| format!("dateTime of {time}"))?;
+    zone.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .with_context(|| format!("{time} does not exist"))
+}
+
+/// The demo company's zone.
+pub const PARIS: chrono_tz::Tz = chrono_tz::Europe::Paris;
+
+impl Harness {
+    /// `/widget/?{query}` on the widget's origin.
+    pub fn widget_url(&self, query: &str) -> String {
+        format!("{}/widget/?{query}", self.widget_origin)
+    }
+
+    /// Runs axe-core on the current frame, then saves a screenshot: the evidence of one step.
+    pub async fn check(&self, step: &str) -> Result<PathBuf> {
+        self.axe(step).await?;
+        self.shot(step).await
+    }
+
+    /// When `BOOKING_E2E_DOCS` is set, saves the current screen as `docs/screenshots/{file}`.
+    pub async fn doc_shot(&self, file: &str) -> Result<()> {
+        if std::env::var_os("BOOKING_E2E_DOCS").is_none() {
+            return Ok(());
+        }
+        let dir = workspace_root().join("docs/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(file), self.browser.screenshot().await?)?;
+        Ok(())
+    }
+
+    /// Polls `script` (a function body) until it returns something truthy, and returns that.
+    pub async fn wait_js(&self, script: &str, what: &str) -> Result<Value> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let value = self.js(script).await?;
+            let ready = match &value {
+                Value::Null => false,
+                Value::Bool(b) => *b,
+                Value::String(s) => !s.is_empty(),
+                Value::Array(a) => !a.is_empty(),
+                _ => true,
+            };
+            if ready {
+                return Ok(value);
+            }
+            if tokio::time::Instant::now() > deadline {
+                bail!("timed out waiting for {what} (last seen: {value})");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the text of `selector` contains `text`.
+    pub async fn wait_text(&self, selector: &str, text: &str) -> Result<()> {
+        let script = format!(
+            "const e = document.querySelector({}); return e && e.textContent.includes({});",
+            json!(selector),
+            json!(text)
+        );
+        self.wait_js(&script, &format!("`{selector}` to read {text:?}"))
+            .await
+            .map(drop)
+    }
+
+    /// The trimmed text of `selector` (waiting for it).
+    pub async fn text_of(&self, selector: &str) -> Result<String> {
+        Ok(self.wait_css(selector).await?.text().await?.trim().to_owned())
+    }
+
+    /// Clicks `selector` once it is there.
+    pub async fn click(&self, selector: &str) -> Result<()> {
+        self.wait_css(selector)
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("clicking `{selector}`"))
+    }
+
+    /// Types `text` into the field `selector` (which keeps what it had).
+    pub async fn type_into(&self, selector: &str, text: &str) -> Result<()> {
+        self.wait_css(selector)
+            .await?
+            .send_keys(text)
+            .await
+            .with_context(|| format!("typing into `{selector}`"))
+    }
+
+    /// The `value` property of the field `selector`.
+    pub async fn value_of(&self, selector: &str) -> Result<String> {
+        Ok(self
+            .wait_css(selector)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+
+    // ---- keyboard ----
+
+    /// Sends `text` (characters or [`Key`]s) to the element that has focus.
+    pub async fn keys(&self, text: &str) -> Result<()> {
+        let active = self.browser.active_element().await?;
+        if let Err(error) = active.send_keys(text).await {
+            bail!("keys {text:?} on {}: {error}", self.focused_html().await);
+        }
+        Ok(())
+    }
+
+    /// Presses `key` on the element that has focus.
+    pub async fn press(&self, key: Key) -> Result<()> {
+        self.keys(&key.to_string()).await
+    }
+
+    /// The start of the focused element's HTML (for error messages).
+    pub async fn focused_html(&self) -> String {
+        self.js("const a = document.activeElement; return a ? a.outerHTML.slice(0, 160) : 'nothing'")
+            .await
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Whether the focused element `a` satisfies `condition` (JavaScript over `a`).
+    pub async fn focus_is(&self, condition: &str) -> Result<bool> {
+        let script = format!("const a = document.activeElement; return !!(a && ({condition}));");
+        Ok(self.js(&script).await? == Value::Bool(true))
+    }
+
+    /// Presses Tab (at most 60 times) until the focused element `a` satisfies `condition`.
+    pub async fn tab_until(&self, condition: &str) -> Result<()> {
+        for _ in 0..60 {
+            if self.focus_is(condition).await? {
+                return Ok(());
+            }
+            self.press(Key::Tab).await?;
+        }
+        bail!(
+            "Tab never reached an element with {condition}; focus is on {}",
+            self.focused_html().await
+        )
+    }
+
+    // ---- API ----
+
+    /// Calls the API at `path` (under the demo company) with the admin key; returns status and JSON.
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value)> {
+        self.call(method, path, body, true).await
+    }
+
+    /// Calls the public API at `path` (under the demo company), without a key.
+    pub async fn public(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value)> {
+        self.call(method, path, body, false).await
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        admin: bool,
+    ) -> Result<(u16, Value)> {
+        let url = format!("{}{DEMO_API}/{}", self.widget_origin, path.trim_start_matches('/'));
+        let mut request = self.http.request(method.clone(), &url);
+        if admin {
+            request = request.header("apiKey", DEMO_KEY);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .with_context(|| format!("{method} {url}"))?;
+        let status = response.status().as_u16();
+        let text = response.text().await?;
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text)
+                .with_context(|| format!("{method} {url}: not JSON: {text}"))?
+        };
+        Ok((status, json))
+    }
+
+    /// Free starts of `service` (with `staff`, or anyone) from `from` to `to` (Paris days).
+    pub async fn free_slots(
+        &self,
+        service: &str,
+        staff: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<DateTime<FixedOffset>>> {
+        let staff = staff.map(|s| format!("&staffId={s}")).unwrap_or_default();
+        let (status, body) = self
+            .public(
+                reqwest::Method::GET,
+                &format!(
+                    "widget/freeSlots?startDate={from}&endDate={to}&serviceId={service}{staff}&timeZone=Europe/Paris"
+                ),
+                None,
+            )
+            .await?;
+        ensure!(status == 200, "freeSlots answered {status}: {body}");
+        let mut slots = Vec::new();
+        for day in body["items"].as_array().cloned().unwrap_or_default() {
+            for slot in day["slots"].as_array().cloned().unwrap_or_default() {
+                let text = slot.as_str().unwrap_or_default();
+                slots.push(DateTime::parse_from_rfc3339(text).with_context(|| text.to_owned())?);
+            }
+        }
+        Ok(slots)
+    }
+
+    /// The first free start of `service` with `staff` at Paris wall time `hh:mm`, on a day at least
+    /// `days_ahead` days after today (Paris) and after `not_before` when given.
+    pub async fn slot_at(
+        &self,
+        service: &str,
+        staff: Option<&str>,
+        hh_mm: &str,
+        days_ahead: u64,
+        not_before: Option<NaiveDate>,
+    ) -> Result<DateTime<FixedOffset>> {
+        let wanted = NaiveTime::parse_from_str(hh_mm, "%H:%M")?;
+        let today = chrono::Utc::now().with_timezone(&PARIS).date_naive();
+        let mut from = today + chrono::Days::new(days_ahead);
+        if let Some(day) = not_before {
+            from = from.max(day);
+        }
+        let slots = self
+            .free_slots(service, staff, from, from + chrono::Days::new(30))
+            .await?;
+        slots
+            .iter()
+            .find(|s| s.with_timezone(&PARIS).time() == wanted)
+            .copied()
+            .with_context(|| format!("no free {service} at {hh_mm} from {from}: {slots:?}"))
+    }
+
+    // ---- database ----
+
+    /// Every appointment of the demo company, oldest first.
+    pub async fn stored(&self) -> Result<Vec<StoredRow>> {
+        let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT doc, start_utc, status, staff_id FROM appointments \
+             WHERE company_id = 'demo' ORDER BY created_at, id",
+        )
+        .fetch_all(&self.db)
+        .await?;
+        rows.into_iter()
+            .map(|(doc, start_utc, status, staff_id)| {
+                Ok(StoredRow {
+                    doc: serde_json::from_str(&doc)?,
+                    start_utc,
+                    status,
+                    staff_id,
+                })
+            })
+            .collect()
+    }
+
+    // ---- the booking flow, by mouse ----
+
+    /// Clicks the service or staff choice named `name`.
+    pub async fn choose(&self, name: &str) -> Result<()> {
+        let xpath = format!(
+            "//button[contains(@class,'bw-choice__button')][.//*[contains(@class,'bw-choice__name') and normalize-space()={}]]",
+            xpath_literal(name)
+        );
+        let button = self
+            .browser
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .with_context(|| format!("waiting for the choice {name:?}"))?;
+        button.click().await?;
+        Ok(())
+    }
+
+    /// Waits until the calendar has its slots (not busy).
+    pub async fn wait_calendar(&self) -> Result<()> {
+        self.wait_js(
+            "const g = document.querySelector('.bw-calendar__grid'); return !!g && g.getAttribute('aria-busy') === 'false';",
+            "the calendar to load its slots",
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Shows the month holding `day` (moving forward with "next month").
+    pub async fn show_day(&self, day: NaiveDate) -> Result<()> {
+        for _ in 0..4 {
+            self.wait_calendar().await?;
+            let selector = format!("[data-day=\"{day}\"]");
+            if !self.browser.find_all(Locator::Css(&selector)).await?.is_empty() {
+                return Ok(());
+            }
+            self.click(".bw-calendar__header button:last-of-type").await?;
+        }
+        bail!("the calendar never showed {day}")
+    }
+
+    /// Picks `day` in the calendar and waits for its times.
+    pub async fn choose_day(&self, day: NaiveDate) -> Result<()> {
+        self.show_day(day).await?;
+        self.click(&format!("[data-day=\"{day}\"]")).await?;
+        self.wait_css(&format!(".bw-day__button--selected[data-day=\"{day}\"]"))
+            .await?;
+        Ok(())
+    }
+
+    /// The slot button for instant `at`: its CSS selector and its label.
+    pub async fn slot_button(&self, at: DateTime<FixedOffset>) -> Result<(String, String)> {
+        let script = format!(
+            "const b = [...document.querySelectorAll('.bw-slot')].find(b => Date.parse(b.dataset.slot) === {});
+             return b ? [b.dataset.slot, b.textContent.trim()] : null;",
+            at.timestamp_millis()
+        );
+        let found = self
+            .wait_js(&script, &format!("a time button for {at}"))
+            .await?;
+        let slot = found[0].as_str().unwrap_or_default();
+        Ok((
+            format!(".bw-slot[data-slot=\"{slot}\"]"),
+            found[1].as_str().unwrap_or_default().to_owned(),
+        ))
+    }
+
+    /// Clicks the time `at` (its day must be shown); returns its label.
+    pub async fn choose_slot(&self, at: DateTime<FixedOffset>) -> Result<String> {
+        let (selector, label) = self.slot_button(at).await?;
+        self.click(&selector).await?;
+        Ok(label)
+    }
+
+    /// Waits for the form page `n` (1-based) of 3.
+    pub async fn form_page(&self, n: usize) -> Result<()> {
+        self.wait_text("#bw-form-page", &format!("Page {n} of"))
+            .await
+    }
+
+    /// Clicks the form's submit button (Next / Review my booking).
+    pub async fn submit_form(&self) -> Result<()> {
+        self.click(".bw-form button[type=submit]").await
+    }
+
+    /// Page 1 of the demo form: checks the prefilled names and email, types a phone, goes on.
+    pub async fn form_contact(&self, phone: &str) -> Result<()> {
+        self.form_page(1).await?;
+        self.type_into("#bw-field-phone", phone).await?;
+        Ok(())
+    }
+
+    /// Page 2: first visit "yes", heard from Instagram, a note.
+    pub async fn form_about(&self, note: &str) -> Result<()> {
+        self.form_page(2).await?;
+        self.click("#bw-field-firstVisit-0").await?;
+        self.wait_css("#bw-field-heardFrom")
+            .await?
+            .select_by_value("instagram")
+            .await?;
+        self.type_into("#bw-field-notes", note).await?;
+        Ok(())
+    }
+
+    /// Page 3: rating 4, the policy accepted.
+    pub async fn form_last(&self) -> Result<()> {
+        self.form_page(3).await?;
+        self.click("#bw-field-satisfaction-3").await?;
+        self.click("#bw-field-consent-0").await?;
+        Ok(())
+    }
+
+    /// Confirms on the review step and waits for the confirmation; returns the reference.
+    pub async fn confirm_booking(&self) -> Result<String> {
+        self.click(".bw-submit").await?;
+        self.wait_css("#bw-step-done-title").await?;
+        self.text_of(".bw-summary__reference").await
+    }
+}
+
+/// `text` as an XPath string literal.
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else {
+        format!("\"{text}\"")
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! The outbox lives in the database (`webhook_deliveries`), so a delivery survives a restart or a
 //! crash: a row claimed by a worker that died is claimed again once its lease has expired. The
-//! receiver-facing contract (payloads, headers, retries, signatures) is in `WEBHOOKS.md`.
+//! receiver-facing contract (payloads, headers, retries, signatures) is in `docs/webhooks.md`.
 
 /// Access tokens for watches with `oauth2Auth`, cached until they expire.
 pub mod oauth2;
