@@ -5,7 +5,7 @@ use std::fmt;
 
 use booking_model::{
     ErrorBody, FieldError, Form, FreeSlotsResponse, ListResponse, PublicAppointment,
-    PublicBookingRequest, PublicCompany, PublicService, PublicStaff,
+    PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService, PublicStaff,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -154,7 +154,7 @@ impl Api {
     pub async fn reschedule(
         &self,
         encrypted_id: &str,
-        request: &RescheduleRequest,
+        request: &PublicRescheduleRequest,
     ) -> Result<PublicAppointment, ApiError> {
         send_json(Request::put(&self.appointment_url(encrypted_id)), request).await
     }
@@ -196,23 +196,6 @@ pub struct SlotQuery {
     pub end_date: chrono::NaiveDate,
     /// The visitor's IANA zone: days and slots are expressed in it.
     pub time_zone: String,
-}
-
-/// Body of `PUT widget/appointments/{encryptedId}`: the new slot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RescheduleRequest {
-    /// The new slot, as received from free slots.
-    pub start: String,
-    /// Another staff member; `None` keeps the server's choice.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub staff_id: Option<String>,
-    /// The visitor's IANA zone, for the confirmation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<String>,
-    /// The visitor's language, for the confirmation message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {

@@ -3,13 +3,14 @@ use leptos::prelude::*;
 
 use super::confirmation::AppointmentDetails;
 use super::time::TimeStep;
-use crate::api::{ApiError, RescheduleRequest};
+use crate::api::ApiError;
 use crate::components::{use_announcer, ErrorNotice, SkeletonList, StepHeading};
 use crate::config::ManageAction;
 use crate::format;
 use crate::host::{use_host, HostEvent};
 use crate::zone::slot_instant;
 use crate::WidgetContext;
+use booking_model::PublicRescheduleRequest;
 
 /// What the manage screen shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +103,7 @@ fn ManageScreens(
     });
 
     let reschedule = Action::new_local(move |start: &String| {
-        let request = RescheduleRequest {
+        let request = PublicRescheduleRequest {
             start: start.clone(),
             staff_id: None,
             time_zone: Some(zone.get_untracked()),

@@ -91,6 +91,7 @@ pub struct Harness {
     pub http: reqwest::Client,
     driver: tokio::process::Child,
     step: std::sync::atomic::AtomicUsize,
+    started: std::time::Instant,
     _dir: tempfile::TempDir,
 }
 
@@ -110,6 +111,7 @@ impl Harness {
 
     /// Starts the server and a browser session set up as `options` say.
     pub async fn start_with(name: &str, options: HarnessOptions) -> Result<Self> {
+        let started = std::time::Instant::now();
         let dist = std::env::var_os("BOOKING_WIDGET_DIST")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace_root().join("dist"));
@@ -203,6 +205,7 @@ impl Harness {
             http: reqwest::Client::new(),
             driver,
             step: Default::default(),
+            started,
             _dir: dir,
         })
     }
@@ -299,6 +302,11 @@ impl Harness {
         }
         let _ = self.browser.close().await;
         drop(self.driver);
+        eprintln!(
+            "scenario {} took {:.1} s",
+            self.name,
+            self.started.elapsed().as_secs_f64()
+        );
         if let Err(error) = outcome {
             panic!("{error:#}");
         }
@@ -429,7 +437,13 @@ impl Harness {
 
     /// The trimmed text of `selector` (waiting for it).
     pub async fn text_of(&self, selector: &str) -> Result<String> {
-        Ok(self.wait_css(selector).await?.text().await?.trim().to_owned())
+        Ok(self
+            .wait_css(selector)
+            .await?
+            .text()
+            .await?
+            .trim()
+            .to_owned())
     }
 
     /// Clicks `selector` once it is there.
@@ -478,10 +492,12 @@ impl Harness {
 
     /// The start of the focused element's HTML (for error messages).
     pub async fn focused_html(&self) -> String {
-        self.js("const a = document.activeElement; return a ? a.outerHTML.slice(0, 160) : 'nothing'")
-            .await
-            .map(|v| v.as_str().unwrap_or_default().to_owned())
-            .unwrap_or_default()
+        self.js(
+            "const a = document.activeElement; return a ? a.outerHTML.slice(0, 160) : 'nothing'",
+        )
+        .await
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default()
     }
 
     /// Whether the focused element `a` satisfies `condition` (JavaScript over `a`).
@@ -533,7 +549,11 @@ impl Harness {
         body: Option<&Value>,
         admin: bool,
     ) -> Result<(u16, Value)> {
-        let url = format!("{}{DEMO_API}/{}", self.widget_origin, path.trim_start_matches('/'));
+        let url = format!(
+            "{}{DEMO_API}/{}",
+            self.widget_origin,
+            path.trim_start_matches('/')
+        );
         let mut request = self.http.request(method.clone(), &url);
         if admin {
             request = request.header("apiKey", DEMO_KEY);
@@ -667,10 +687,16 @@ impl Harness {
         for _ in 0..4 {
             self.wait_calendar().await?;
             let selector = format!("[data-day=\"{day}\"]");
-            if !self.browser.find_all(Locator::Css(&selector)).await?.is_empty() {
+            if !self
+                .browser
+                .find_all(Locator::Css(&selector))
+                .await?
+                .is_empty()
+            {
                 return Ok(());
             }
-            self.click(".bw-calendar__header button:last-of-type").await?;
+            self.click(".bw-calendar__header button:last-of-type")
+                .await?;
         }
         bail!("the calendar never showed {day}")
     }

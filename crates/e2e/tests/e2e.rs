@@ -1,6 +1,8 @@
 //! End-to-end scenarios: a visitor uses the real release widget, embedded in the demo host page, against
 //! the real server and database.
 
+mod scenarios;
+
 use anyhow::{ensure, Result};
 use booking_e2e::Harness;
 use fantoccini::Locator;

@@ -54,7 +54,8 @@ pub mod watch;
 
 pub use api::{
     DaySlots, ErrorBody, ErrorDetail, FieldError, FreeSlotsResponse, ListResponse,
-    PublicAppointment, PublicBookingRequest, PublicCompany, PublicService, PublicStaff,
+    PublicAppointment, PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService,
+    PublicStaff,
 };
 pub use appointment::{
     Appointment, ExtendedProperties, ExternalEventRef, OnlineMeeting, Price, RescheduleLink,

@@ -12,6 +12,7 @@ mod slots;
 pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use list::ListResponse;
 pub use public::{
-    PublicAppointment, PublicBookingRequest, PublicCompany, PublicService, PublicStaff,
+    PublicAppointment, PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService,
+    PublicStaff,
 };
 pub use slots::{format_slot, DaySlots, FreeSlotsResponse};

@@ -305,3 +305,20 @@ impl From<&Appointment> for PublicAppointment {
         }
     }
 }
+
+/// Body of `PUT widget/appointments/{encryptedId}`: move the visitor's appointment to a new slot.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicRescheduleRequest {
+    /// The new slot, RFC 3339 with offset, as received from free slots.
+    pub start: String,
+    /// Another staff member; `None` keeps the current one when free, else any free one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
+    /// The visitor's IANA zone, for confirmations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The visitor's language, for the history entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}

@@ -10,9 +10,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use booking_model::{PublicAppointment, PublicBookingRequest, RescheduleLink};
+use booking_model::{
+    PublicAppointment, PublicBookingRequest, PublicRescheduleRequest, RescheduleLink,
+};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 
 use crate::booking::visitor;
 use crate::db::appointments::StoredAppointment;
@@ -145,20 +146,11 @@ async fn view(
     )))
 }
 
-/// `PUT` body: the new slot, as received from freeSlots.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RescheduleRequest {
-    start: String,
-    staff_id: Option<String>,
-    lang: Option<String>,
-}
-
 async fn reschedule(
     State(state): State<AppState>,
     Path((company_id, encrypted_id)): Path<(String, String)>,
     headers: HeaderMap,
-    Json(request): Json<RescheduleRequest>,
+    Json(request): Json<PublicRescheduleRequest>,
 ) -> Result<Json<PublicAppointment>> {
     let start = DateTime::parse_from_rfc3339(&request.start)
         .map_err(|_| {
