@@ -77,6 +77,19 @@ impl Default for HarnessOptions {
     }
 }
 
+/// axe-core violations of bugs already reported, as (rule id, start of the failing node's selector,
+/// text of its failure summary): waived by
+/// [`Harness::axe`] so every other check keeps running. Each has a scenario that fails on it, marked
+/// `#[ignore = "bug: …"]`; remove the entry when the bug is fixed.
+pub const KNOWN_AXE_BUGS: &[(&str, &str, &str)] = &[
+    // src/steps/fields.rs `ChoiceField`: aria-required on a <fieldset> (role group).
+    (
+        "aria-allowed-attr",
+        "fieldset",
+        "ARIA attribute is not allowed: aria-required",
+    ),
+];
+
 /// One scenario's world: server, database, browser.
 pub struct Harness {
     /// Scenario name, prefix of its screenshots.
@@ -196,6 +209,7 @@ impl Harness {
         }
         let browser = browser.context("chromedriver did not accept a session")?;
         std::fs::create_dir_all(shots_dir())?;
+        remove_old_shots(name)?;
         Ok(Harness {
             name: name.to_owned(),
             widget_origin: format!("http://127.0.0.1:{port}"),
@@ -235,8 +249,19 @@ impl Harness {
     }
 
     /// Runs axe-core on the current frame and fails on any violation of impact "serious" or "critical",
-    /// listing every violation found (all impacts) in the error.
+    /// listing every violation found (all impacts) in the error. Violations of [`KNOWN_AXE_BUGS`] are
+    /// waived (each has its own failing scenario); see [`Harness::axe_strict`].
     pub async fn axe(&self, step: &str) -> Result<()> {
+        self.axe_with(step, std::env::var_os("BOOKING_E2E_STRICT_AXE").is_some())
+            .await
+    }
+
+    /// [`Harness::axe`] without waivers.
+    pub async fn axe_strict(&self, step: &str) -> Result<()> {
+        self.axe_with(step, true).await
+    }
+
+    async fn axe_with(&self, step: &str, strict: bool) -> Result<()> {
         let path = std::env::var_os("AXE_SCRIPT")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
@@ -262,13 +287,27 @@ impl Harness {
         let script = "const done = arguments[arguments.length - 1];
             axe.run(document, { resultTypes: ['violations'] })
                .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                                                        nodes: v.nodes.map(n => n.target.join(' ')) }))))
+                                                        nodes: v.nodes.map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\\s+/g, ' ')) }))))
                .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));";
         let violations = self.browser.execute_async(script, vec![]).await?;
         let list = violations.as_array().cloned().unwrap_or_default();
+        let waived = |rule: &Value, node: &Value| {
+            !strict
+                && KNOWN_AXE_BUGS.iter().any(|(id, selector, text)| {
+                    rule["id"] == *id
+                        && node
+                            .as_str()
+                            .is_some_and(|n| n.starts_with(selector) && n.contains(text))
+                })
+        };
         let blocking: Vec<_> = list
             .iter()
             .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .filter(|v| {
+                v["nodes"]
+                    .as_array()
+                    .is_none_or(|nodes| nodes.iter().any(|n| !waived(v, n)))
+            })
             .collect();
         if !blocking.is_empty() {
             bail!(
@@ -476,8 +515,21 @@ impl Harness {
 
     // ---- keyboard ----
 
-    /// Sends `text` (characters or [`Key`]s) to the element that has focus.
+    /// Sends `text` (characters or [`Key`]s) to the element that has focus, with WebDriver's
+    /// "send keys" on it. A file input is the exception: there "send keys" means "upload this
+    /// path", so keys go through the Actions API (also straight to the focused element).
     pub async fn keys(&self, text: &str) -> Result<()> {
+        if self.focus_is("a.type === 'file'").await? {
+            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+            let mut actions = KeyActions::new("keyboard".to_owned());
+            for c in text.chars() {
+                actions = actions
+                    .then(KeyAction::Down { value: c })
+                    .then(KeyAction::Up { value: c });
+            }
+            self.browser.perform_actions(actions).await?;
+            return Ok(());
+        }
         let active = self.browser.active_element().await?;
         if let Err(error) = active.send_keys(text).await {
             bail!("keys {text:?} on {}: {error}", self.focused_html().await);
@@ -787,6 +839,24 @@ fn xpath_literal(text: &str) -> String {
     } else {
         format!("\"{text}\"")
     }
+}
+
+/// Removes what an earlier run of scenario `name` left (`name-NN-step.png`, `name-FAILED…`).
+fn remove_old_shots(name: &str) -> Result<()> {
+    for entry in std::fs::read_dir(shots_dir())? {
+        let file = entry?.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(name)) else {
+            continue;
+        };
+        let numbered = rest.len() > 4
+            && rest.starts_with('-')
+            && rest[1..3].bytes().all(|b| b.is_ascii_digit())
+            && rest[3..].starts_with('-');
+        if numbered || rest.starts_with("-FAILED") {
+            std::fs::remove_file(shots_dir().join(&file))?;
+        }
+    }
+    Ok(())
 }
 
 /// Where screenshots go.

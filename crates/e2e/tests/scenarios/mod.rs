@@ -2,6 +2,10 @@
 //! browser; every step is checked with axe-core and screenshotted.
 
 mod booking;
+mod keyboard;
+mod manage;
+mod taken;
+mod time_zone;
 
 use anyhow::{ensure, Context, Result};
 use booking_e2e::{form_answer, instant_of, Harness, StoredRow};
