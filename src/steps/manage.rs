@@ -124,12 +124,11 @@ fn ManageScreens(
                 // The server says why (taken meanwhile, too close to the start, …): show its words
                 // above the calendar, where the visitor can act on them.
                 Err(ApiError::Http {
-                    status: 409,
-                    message,
-                    ..
+                    status: 409, body, ..
                 }) => {
+                    let message = refusal(body.as_ref(), t).to_owned();
                     announcer.say(message.clone());
-                    screen.set(Screen::PickTime(Some(message.clone())));
+                    screen.set(Screen::PickTime(Some(message)));
                 }
                 Err(error) => announcer.say(error.to_string()),
             }
@@ -154,14 +153,20 @@ fn ManageScreens(
             result
         }
     });
-    let failure = move |value: Option<Result<PublicAppointment, ApiError>>| {
-        value
-            .and_then(Result::err)
-            .filter(|e| e.status() != Some(409))
-            .map(|error| {
+    // A refused reschedule (409) is shown above the calendar instead; a refused cancel is shown here,
+    // in the visitor's language.
+    let failure = move |value: Option<Result<PublicAppointment, ApiError>>,
+                        conflicts_here: bool| {
+        value.and_then(Result::err).and_then(|error| match &error {
+            ApiError::Http {
+                status: 409, body, ..
+            } => conflicts_here
+                .then(|| view! { <ErrorNotice message=refusal(body.as_ref(), t).to_owned()/> }),
+            _ => {
                 let message = crate::components::describe(&error, t);
-                view! { <ErrorNotice message/> }
-            })
+                Some(view! { <ErrorNotice message/> })
+            }
+        })
     };
 
     let details = move || view! { <AppointmentDetails appointment=appointment.get_value() company zone=zone/> };
@@ -208,7 +213,7 @@ fn ManageScreens(
                 <section class="bw-step" aria-labelledby="bw-manage-title">
                     <StepHeading id="bw-manage-title" text=t.confirm_new_time.to_owned() focus=true/>
                     <p class="bw-summary__when">{when}</p>
-                    {move || failure(reschedule.value().get())}
+                    {move || failure(reschedule.value().get(), false)}
                     <div class="bw-actions">
                         <button type="button" class="bw-button bw-button--secondary"
                             on:click=move |_| screen.set(Screen::PickTime(None))>{t.choose_another_time}</button>
@@ -228,7 +233,7 @@ fn ManageScreens(
                 <section class="bw-step" aria-labelledby="bw-manage-title">
                     <StepHeading id="bw-manage-title" text=t.cancel_question.to_owned() focus=true/>
                     {details()}
-                    {move || failure(cancel.value().get())}
+                    {move || failure(cancel.value().get(), true)}
                     <div class="bw-actions">
                         <button type="button" class="bw-button bw-button--secondary"
                             on:click=move |_| screen.set(Screen::Details)>{t.keep_appointment}</button>
@@ -256,5 +261,19 @@ fn ManageScreens(
             .into_any()
         }
     }
+    }
+}
+
+/// The visitor's-language text for a 409, by the server's machine-readable reason.
+fn refusal(
+    body: Option<&booking_model::ErrorBody>,
+    t: &'static crate::i18n::Strings,
+) -> &'static str {
+    use booking_model::api::{REASON_ALREADY_CANCELLED, REASON_OVER, REASON_TOO_LATE};
+    match body.and_then(|b| b.reason()) {
+        Some(REASON_TOO_LATE) => t.too_late_to_change,
+        Some(REASON_OVER) => t.appointment_over,
+        Some(REASON_ALREADY_CANCELLED) => t.already_cancelled,
+        _ => t.slot_taken,
     }
 }

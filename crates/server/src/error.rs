@@ -21,9 +21,15 @@ pub enum Error {
     /// The thing does not exist (or belongs to another company: we don't leak which).
     #[error("{0}")]
     NotFound(String),
-    /// The request conflicts with the current state (e.g. the slot was just taken).
+    /// The request conflicts with the current state (e.g. the id is taken).
     #[error("{0}")]
     Conflict(String),
+    /// A 409 the client acts on, with a machine-readable `reason` (`booking_model::api::REASON_*`).
+    #[error("{message}")]
+    Refused {
+        reason: &'static str,
+        message: String,
+    },
     /// A sync token that is unknown or expired: the client must re-sync fully.
     #[error("{0}")]
     Gone(String),
@@ -62,7 +68,7 @@ impl Error {
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::Refused { .. } => StatusCode::CONFLICT,
             Error::Gone(_) => StatusCode::GONE,
             Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -78,6 +84,10 @@ impl IntoResponse for Error {
             _ => None,
         };
         let challenge = matches!(self, Error::Unauthorized(_));
+        let reason = match self {
+            Error::Refused { reason, .. } => Some(reason.to_owned()),
+            _ => None,
+        };
         let (message, fields) = match self {
             Error::BadRequest { message, fields } => (message, fields),
             Error::Database(ref e) => {
@@ -94,6 +104,7 @@ impl IntoResponse for Error {
             error: ErrorDetail {
                 code: status.as_u16(),
                 message,
+                reason,
                 fields,
             },
         };

@@ -225,6 +225,11 @@ async fn a_visitor_books_views_and_the_slot_is_gone() {
         "{}",
         error.error.message
     );
+    assert_eq!(
+        error.reason(),
+        Some("slotTaken"),
+        "a machine-readable reason for the widget"
+    );
 
     let (status, body) = server
         .get_json(&format!("{DEMO}/widget/appointments/{encrypted}"))
@@ -400,8 +405,9 @@ async fn reschedule_cancel_and_calendar_file() {
         after.items.iter().any(|d| d.slots.contains(&later)),
         "a cancelled booking frees its slot"
     );
-    let (status, _) = server.send_json(Method::DELETE, &path, &json!(null)).await;
+    let (status, body) = server.send_json(Method::DELETE, &path, &json!(null)).await;
     assert_eq!(status, 409, "cancelling twice is refused");
+    assert_eq!(body["error"]["reason"], "alreadyCancelled");
 }
 
 #[tokio::test]

@@ -19,6 +19,7 @@ impl ErrorBody {
             error: ErrorDetail {
                 code,
                 message: message.into(),
+                reason: None,
                 fields: Vec::new(),
             },
         }
@@ -34,9 +35,26 @@ impl ErrorBody {
             error: ErrorDetail {
                 code: 400,
                 message,
+                reason: None,
                 fields,
             },
         }
+    }
+}
+
+/// The slot can't be had (taken meanwhile, full, outside the offered times): choose another.
+pub const REASON_SLOT_TAKEN: &str = "slotTaken";
+/// Too close to the start to change or cancel online (the service's cancellation delay).
+pub const REASON_TOO_LATE: &str = "tooLateToChange";
+/// The appointment is already cancelled.
+pub const REASON_ALREADY_CANCELLED: &str = "alreadyCancelled";
+/// The appointment is over.
+pub const REASON_OVER: &str = "appointmentOver";
+
+impl ErrorBody {
+    /// The machine-readable reason, when the server gave one.
+    pub fn reason(&self) -> Option<&str> {
+        self.error.reason.as_deref()
     }
 }
 
@@ -47,6 +65,10 @@ pub struct ErrorDetail {
     pub code: u16,
     /// What went wrong and what to do about it.
     pub message: String,
+    /// A stable, machine-readable reason for the errors a client acts on (409s): one of
+    /// [`REASON_SLOT_TAKEN`], [`REASON_TOO_LATE`], [`REASON_ALREADY_CANCELLED`], [`REASON_OVER`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// The invalid fields, for a validation error.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,

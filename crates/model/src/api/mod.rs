@@ -9,7 +9,10 @@ mod public;
 /// Free slots.
 mod slots;
 
-pub use error::{ErrorBody, ErrorDetail, FieldError};
+pub use error::{
+    ErrorBody, ErrorDetail, FieldError, REASON_ALREADY_CANCELLED, REASON_OVER, REASON_SLOT_TAKEN,
+    REASON_TOO_LATE,
+};
 pub use list::ListResponse;
 pub use public::{
     PublicAppointment, PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService,

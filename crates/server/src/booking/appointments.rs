@@ -89,9 +89,12 @@ fn staff_ref(s: &Staff) -> StaffRef {
 
 /// The 409 for a time that can't be had, saying why and how to override.
 fn not_free(reason: &Unavailable) -> Error {
-    Error::Conflict(format!(
-        "this time is not free ({reason}); choose another time, or send force=true with a staff id to book anyway"
-    ))
+    Error::Refused {
+        reason: booking_model::api::REASON_SLOT_TAKEN,
+        message: format!(
+            "this time is not free ({reason}); choose another time, or send force=true with a staff id to book anyway"
+        ),
+    }
 }
 
 /// `id` or `externalId` of a reference, whichever is filled.

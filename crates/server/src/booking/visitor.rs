@@ -2,6 +2,9 @@
 //! caller's write transaction, so the availability check and the write are one atomic step.
 
 use booking_availability::{check_slot, Unavailable};
+use booking_model::api::{
+    REASON_ALREADY_CANCELLED, REASON_OVER, REASON_SLOT_TAKEN, REASON_TOO_LATE,
+};
 use booking_model::form::{BIND_EMAIL, BIND_FIRST_NAME, BIND_LAST_NAME, BIND_PHONE};
 use booking_model::validate::{validate_answers, validate_booking_request, PatternMatcher};
 use booking_model::{
@@ -24,9 +27,12 @@ const SOURCE: &str = "widget";
 
 /// The 409 a visitor sees when their slot can't be had; the widget shows `message` as is.
 fn slot_taken(reason: &Unavailable) -> Error {
-    Error::Conflict(format!(
-        "Sorry, this time can no longer be booked ({reason}). Please choose another time."
-    ))
+    Error::Refused {
+        reason: REASON_SLOT_TAKEN,
+        message: format!(
+            "Sorry, this time can no longer be booked ({reason}). Please choose another time."
+        ),
+    }
 }
 
 /// A local `{dateTime, timeZone}` in the company's zone, as the reference stores start/end.
@@ -232,14 +238,16 @@ fn ensure_changeable(
         status,
         AppointmentStatus::Cancelled | AppointmentStatus::Declined
     ) {
-        return Err(Error::Conflict(
-            "this appointment is already cancelled".to_owned(),
-        ));
+        return Err(Error::Refused {
+            reason: REASON_ALREADY_CANCELLED,
+            message: "this appointment is already cancelled".to_owned(),
+        });
     }
     if stored.end <= now {
-        return Err(Error::Conflict(
-            "this appointment is over and can no longer be changed".to_owned(),
-        ));
+        return Err(Error::Refused {
+            reason: REASON_OVER,
+            message: "this appointment is over and can no longer be changed".to_owned(),
+        });
     }
     let delay = service
         .and_then(|s| s.cancellation_delay)
@@ -247,9 +255,12 @@ fn ensure_changeable(
     let deadline =
         stored.start - Duration::minutes(i64::try_from(delay).unwrap_or(i64::MAX / 120_000));
     if now > deadline {
-        return Err(Error::Conflict(format!(
-            "changes are possible until {delay} minutes before the appointment; please contact the company"
-        )));
+        return Err(Error::Refused {
+            reason: REASON_TOO_LATE,
+            message: format!(
+                "changes are possible until {delay} minutes before the appointment; please contact the company"
+            ),
+        });
     }
     Ok(())
 }
