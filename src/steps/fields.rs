@@ -336,12 +336,20 @@ fn ChoiceField(
     let other = (!is_rating && item.other_value.unwrap_or(false)).then(|| {
         view! { <OtherText id=id.clone() field_id=decor.ids.field.clone() single=!several locked=decor.locked state/> }
     });
+    // ARIA allows `aria-required` on a radio group but not on a plain group of checkboxes: there, the
+    // legend says it (the visible `*` is hidden from screen readers).
+    let radio_group = !several;
+    let spoken_required = several && decor.mandatory;
     view! {
         <fieldset class="bw-field bw-fieldset" class=("bw-field--invalid", move || error.with(Option::is_some))
             aria-invalid=move || error.with(Option::is_some).then_some("true")
-            aria-required=decor.mandatory.then_some("true")
+            role=radio_group.then_some("radiogroup")
+            aria-required=(radio_group && decor.mandatory).then_some("true")
             class=("bw-fieldset--scale", is_rating)>
-            <legend class="bw-label">{decor.label_text(t)}</legend>
+            <legend class="bw-label">
+                {decor.label_text(t)}
+                {spoken_required.then(|| view! { <span class="bw-visually-hidden">" ("{t.required}")"</span> })}
+            </legend>
             {decor.help_view()}
             <div class="bw-options">{options}</div>
             {other}

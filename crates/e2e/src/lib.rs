@@ -81,14 +81,7 @@ impl Default for HarnessOptions {
 /// text of its failure summary): waived by
 /// [`Harness::axe`] so every other check keeps running. Each has a scenario that fails on it, marked
 /// `#[ignore = "bug: …"]`; remove the entry when the bug is fixed.
-pub const KNOWN_AXE_BUGS: &[(&str, &str, &str)] = &[
-    // src/steps/fields.rs `ChoiceField`: aria-required on a <fieldset> (role group).
-    (
-        "aria-allowed-attr",
-        "fieldset",
-        "ARIA attribute is not allowed: aria-required",
-    ),
-];
+pub const KNOWN_AXE_BUGS: &[(&str, &str, &str)] = &[];
 
 /// One scenario's world: server, database, browser.
 pub struct Harness {

@@ -1,5 +1,10 @@
 //! End-to-end scenarios: a visitor uses the real release widget, embedded in the demo host page, against
-//! the real server and database.
+//! the real server and database. The scenarios live in `scenarios/` (one module per theme); every
+//! step is checked with axe-core and screenshotted under `target/e2e/screenshots/`.
+//!
+//! Switches: `BOOKING_E2E_DOCS=1` refreshes `docs/screenshots/`; `BOOKING_E2E_STRICT_AXE=1` waives no
+//! known accessibility bug (`booking_e2e::KNOWN_AXE_BUGS`). Scenarios marked `#[ignore = "bug: …"]`
+//! fail on a reported bug: run them with `-- --include-ignored`.
 
 mod scenarios;
 

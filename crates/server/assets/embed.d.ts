@@ -48,11 +48,15 @@ export interface PublicAppointment {
 }
 
 export interface EventPayloads {
-  ready: null | Record<string, unknown>;
-  serviceSelected: { id?: string; name?: string };
-  slotSelected: { start: string; timeZone?: string; staffId?: string };
+  ready: Record<string, never>;
+  /** The public service as the widget shows it. */
+  serviceSelected: { id?: string; name?: string; description?: string; duration?: number;
+                     price?: { amount: number; currency: string } };
+  /** `start` is RFC 3339 with offset; `staffId` null = "any available". */
+  slotSelected: { start: string; serviceId: string | null; staffId: string | null };
   bookingSucceeded: PublicAppointment;
-  bookingFailed: { status?: number; message: string };
+  /** `status` null = the server could not be reached. */
+  bookingFailed: { status: number | null; message: string };
   rescheduled: PublicAppointment;
   cancelled: PublicAppointment;
   resize: { height: number };

@@ -134,12 +134,13 @@
     last.addEventListener('focus', function () { close.focus(); });
     function onKey(e) { if (e.key === 'Escape') instance.close(); }
     instance.close = function () {
+      // Announce first: the event bubbles from the container, which is about to leave the page.
+      emit(instance, 'closed', null);
       document.removeEventListener('keydown', onKey, true);
       instance.destroy();
       if (overlay.parentNode) overlay.parentNode.removeChild(overlay);
       html.style.overflow = previousOverflow;
       if (opener && opener.focus) opener.focus();
-      emit(instance, 'closed', null);
     };
     document.addEventListener('keydown', onKey, true);
     close.addEventListener('click', instance.close);
@@ -151,7 +152,8 @@
   function sentinel() {
     var s = document.createElement('span');
     s.tabIndex = 0;
-    s.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden';
+    // Pinned to the corner: a sentinel below the content would make the dialog scroll by 1 px.
+    s.style.cssText = 'position:absolute;top:0;left:0;width:1px;height:1px;overflow:hidden';
     return s;
   }
 

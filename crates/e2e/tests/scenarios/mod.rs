@@ -2,10 +2,13 @@
 //! browser; every step is checked with axe-core and screenshotted.
 
 mod booking;
+mod embed;
+mod gallery;
 mod keyboard;
 mod manage;
 mod taken;
 mod time_zone;
+mod validation;
 
 use anyhow::{ensure, Context, Result};
 use booking_e2e::{form_answer, instant_of, Harness, StoredRow};

@@ -79,8 +79,12 @@ pub async fn book(
     matcher: &(dyn PatternMatcher + Sync),
     now: DateTime<Utc>,
 ) -> Result<StoredAppointment> {
-    let errors = validate_booking_request(request);
-    if !errors.is_empty() {
+    let mut errors = validate_booking_request(request);
+    // Without a service or a start there is no form to check the answers against: stop here.
+    if errors
+        .iter()
+        .any(|e| e.name == "serviceId" || e.name == "start")
+    {
         return Err(Error::invalid(errors));
     }
     let start = request
@@ -98,7 +102,12 @@ pub async fn book(
         service.id.as_deref().unwrap_or_default(),
     )
     .await?;
-    let errors = validate_answers(&definition, &request.form, matcher);
+    // Report every invalid field at once, each field once (both checks may name the email).
+    for error in validate_answers(&definition, &request.form, matcher) {
+        if !errors.iter().any(|e| e.name == error.name) {
+            errors.push(error);
+        }
+    }
     if !errors.is_empty() {
         return Err(Error::invalid(errors));
     }
