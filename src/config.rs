@@ -43,7 +43,32 @@ pub struct WidgetConfig {
 impl WidgetConfig {
     /// Reads the settings from a query string (`?a=1&b=2` or `a=1&b=2`).
     pub fn from_query(query: &str) -> Self {
-        let params: BTreeMap<String, String> = parse_query(query).into_iter().collect();
+        Self::from_params(parse_query(query).into_iter().collect())
+    }
+
+    /// Settings for a widget mounted directly into a host page element: the page's query parameters
+    /// (prefill, UTM), overridden by the element's `data-*` attributes, given as `(name, value)` pairs:
+    /// `data-company`, `data-time-zone` (→ `timeZone`), `data-primary-color`, `data-prefill-<name>`
+    /// (→ `<name>`), `data-ep-<key>` (→ `ep.<key>`), …
+    pub fn from_mount(page_query: &str, attributes: &[(String, String)]) -> Self {
+        let mut params: BTreeMap<String, String> = parse_query(page_query).into_iter().collect();
+        for (name, value) in attributes {
+            let Some(name) = name.strip_prefix("data-") else {
+                continue;
+            };
+            let param = if let Some(field) = name.strip_prefix("prefill-") {
+                field.to_owned()
+            } else if let Some(key) = name.strip_prefix("ep-") {
+                format!("ep.{key}")
+            } else {
+                camel_case(name)
+            };
+            params.insert(param, value.clone());
+        }
+        Self::from_params(params)
+    }
+
+    fn from_params(params: BTreeMap<String, String>) -> Self {
         let get = |name: &str| params.get(name).filter(|v| !v.is_empty()).cloned();
         let extended_properties = params
             .iter()
@@ -177,6 +202,23 @@ impl ReadOnly {
     }
 }
 
+/// `time-zone` → `timeZone`.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for ch in name.chars() {
+        match (ch, upper) {
+            ('-', _) => upper = true,
+            (c, true) => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
 /// Splits a query string into decoded `(name, value)` pairs, keeping their order.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
     query
@@ -221,6 +263,36 @@ fn percent_decode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_mount_element_overrides_the_page_query() {
+        let attrs: Vec<(String, String)> = [
+            ("data-booking-widget-mount", ""),
+            ("data-company", "demo"),
+            ("data-time-zone", "America/New_York"),
+            ("data-primary-color", "#c2255c"),
+            ("data-prefill-email", "ada@example.com"),
+            ("data-ep-campaign", "direct"),
+            ("class", "ignored"),
+        ]
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+        let c = WidgetConfig::from_mount("?email=old@example.com&utm_source=news", &attrs);
+        assert_eq!(c.company.as_deref(), Some("demo"));
+        assert_eq!(c.time_zone.as_deref(), Some("America/New_York"));
+        assert_eq!(c.primary_color.as_deref(), Some("#c2255c"));
+        assert_eq!(
+            c.params.get("email").map(String::as_str),
+            Some("ada@example.com")
+        );
+        assert_eq!(c.params.get("utm_source").map(String::as_str), Some("news"));
+        assert_eq!(
+            c.extended_properties.get("campaign").map(String::as_str),
+            Some("direct")
+        );
+    }
+
     use super::*;
 
     #[test]

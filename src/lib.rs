@@ -28,6 +28,7 @@ pub mod zone;
 use booking_model::{Form, PublicCompany};
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 pub use api::{Api, ApiError};
 use components::{Announcer, LiveRegion};
@@ -270,10 +271,54 @@ fn BookingFlow() -> impl IntoView {
 
 /// Mounts the widget on the page body with the settings from the URL, after installing a panic
 /// hook that logs to the console and replaces the widget with an error panel.
+///
+/// On a host page with `[data-booking-widget-mount]` elements (direct mount, no iframe), a widget is
+/// mounted into each, configured by its `data-*` attributes.
 pub fn start() {
-    let config = WidgetConfig::from_location();
-    install_panic_hook(Lang::resolve(config.lang.as_deref()));
-    leptos::mount::mount_to_body(move || view! { <App config/> });
+    let mounts = mount_elements();
+    if mounts.is_empty() {
+        let config = WidgetConfig::from_location();
+        install_panic_hook(Lang::resolve(config.lang.as_deref()));
+        leptos::mount::mount_to_body(move || view! { <App config/> });
+        return;
+    }
+    let page_query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    for (index, element) in mounts.into_iter().enumerate() {
+        let attributes = element
+            .get_attribute_names()
+            .iter()
+            .filter_map(|name| name.as_string())
+            .map(|name| {
+                let value = element.get_attribute(&name).unwrap_or_default();
+                (name, value)
+            })
+            .collect::<Vec<_>>();
+        let config = WidgetConfig::from_mount(&page_query, &attributes);
+        if index == 0 {
+            install_panic_hook(Lang::resolve(config.lang.as_deref()));
+        }
+        let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() else {
+            continue;
+        };
+        // Mounted for the page's lifetime.
+        leptos::mount::mount_to(element, move || view! { <App config/> }).forget();
+    }
+}
+
+/// The host page's direct-mount elements, in document order.
+fn mount_elements() -> Vec<web_sys::Element> {
+    let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("[data-booking-widget-mount]").ok())
+    else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+        .collect()
 }
 
 /// A panic is a bug, but the visitor must never face a frozen or blank widget: log it for us,

@@ -169,7 +169,35 @@
     return b;
   }
 
+  /** Direct mount (no iframe): loads the widget's own stylesheet and wasm module into this page, once;
+   *  the widget then mounts into every [data-booking-widget-mount] element, configured by its data-*. */
+  var directLoaded = false;
+  function mountDirect() {
+    var elements = document.querySelectorAll('[data-booking-widget-mount]');
+    if (!elements.length || directLoaded) return;
+    directLoaded = true;
+    each(elements, function (el) { if (!el.hasAttribute('data-api')) el.setAttribute('data-api', WIDGET_ORIGIN); });
+    var base = WIDGET_ORIGIN + '/widget/';
+    fetch(base).then(function (r) { return r.text(); }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, 'text/html');
+      each(page.querySelectorAll('link[rel=stylesheet]'), function (link) {
+        var copy = document.createElement('link');
+        copy.rel = 'stylesheet';
+        copy.href = new URL(link.getAttribute('href'), base).href;
+        document.head.appendChild(copy);
+      });
+      // trunk's loader imports '/widget/…' paths: make them point at the widget's server.
+      each(page.querySelectorAll('script[type=module]'), function (script) {
+        var copy = document.createElement('script');
+        copy.type = 'module';
+        copy.textContent = script.textContent.replace(/(['"])\/widget\//g, '$1' + base);
+        document.head.appendChild(copy);
+      });
+    });
+  }
+
   function scan(root) {
+    mountDirect();
     each((root || document).querySelectorAll('[data-booking-widget]:not([data-booking-widget-id])'), function (el) { inline(el); });
     each((root || document).querySelectorAll('[data-booking-popup]:not([data-booking-bound])'), function (el) {
       el.setAttribute('data-booking-bound', '');

@@ -56,6 +56,8 @@ const fn path(name: &'static str, description: &'static str) -> Param {
         description,
     }
 }
+const WATCH_ID: Param = path("watchId", "Watch identifier.");
+const KEY_ID: Param = path("keyId", "Signing key identifier.");
 const fn query(name: &'static str, kind: &'static str, description: &'static str) -> Param {
     Param {
         name,
@@ -185,13 +187,27 @@ pub const OPERATIONS: &[Operation] = &[
     Operation { method: "get", path: p!("/clients/{id}"), tag: "setup", summary: "Get a client.", auth: true, params: &[COMPANY, ID], body: None, ok: (200, Some("Client")), errors: &[401, 404] },
     Operation { method: "put", path: p!("/clients/{id}"), tag: "setup", summary: "Replace a client.", auth: true, params: &[COMPANY, ID], body: Some("Client"), ok: (200, Some("Client")), errors: &[400, 401, 404, 409] },
     Operation { method: "delete", path: p!("/clients/{id}"), tag: "setup", summary: "Delete a client.", auth: true, params: &[COMPANY, ID], body: None, ok: (204, None), errors: &[401, 404] },
+    // Watches (webhooks) and their signing keys: see docs/webhooks.md.
+    Operation { method: "get", path: p!("/appointments/watch"), tag: "watches", summary: "List watches (secrets masked).", auth: true, params: &[COMPANY], body: None, ok: (200, Some("WatchList")), errors: &[401, 404] },
+    Operation { method: "post", path: p!("/appointments/watch"), tag: "watches", summary: "Create a watch: notify an address of every appointment change.", auth: true, params: &[COMPANY], body: Some("Watch"), ok: (201, Some("Watch")), errors: &[400, 401, 404] },
+    Operation { method: "get", path: p!("/appointments/watch/{watchId}"), tag: "watches", summary: "Get a watch (secrets masked).", auth: true, params: &[COMPANY, WATCH_ID], body: None, ok: (200, Some("Watch")), errors: &[401, 404] },
+    Operation { method: "put", path: p!("/appointments/watch/{watchId}"), tag: "watches", summary: "Replace a watch (a masked secret sent back keeps the stored one).", auth: true, params: &[COMPANY, WATCH_ID], body: Some("Watch"), ok: (200, Some("Watch")), errors: &[400, 401, 404] },
+    Operation { method: "delete", path: p!("/appointments/watch/{watchId}"), tag: "watches", summary: "Delete a watch and its delivery log.", auth: true, params: &[COMPANY, WATCH_ID], body: None, ok: (204, None), errors: &[401, 404] },
+    Operation { method: "get", path: p!("/appointments/watch/{watchId}/deliveries"), tag: "watches", summary: "The watch's delivery log: attempts, status codes, next retry.", auth: true,
+        params: &[COMPANY, WATCH_ID, query("maxResults", "integer", "1–1000 (default 100).")], body: None, ok: (200, Some("DeliveryList")), errors: &[400, 401, 404] },
+    Operation { method: "get", path: p!("/cryptoKeys"), tag: "watches", summary: "List signing keys (no secrets).", auth: true, params: &[COMPANY], body: None, ok: (200, Some("CryptoKeyList")), errors: &[401, 404] },
+    Operation { method: "post", path: p!("/cryptoKeys"), tag: "watches", summary: "Create a signing key; its secret is shown once.", auth: true, params: &[COMPANY], body: None, ok: (201, Some("CryptoKey")), errors: &[400, 401, 404] },
+    Operation { method: "get", path: p!("/cryptoKeys/{keyId}"), tag: "watches", summary: "Get a signing key (no secret).", auth: true, params: &[COMPANY, KEY_ID], body: None, ok: (200, Some("CryptoKey")), errors: &[401, 404] },
+    Operation { method: "delete", path: p!("/cryptoKeys/{keyId}"), tag: "watches", summary: "Delete a signing key (409 while a watch uses it).", auth: true, params: &[COMPANY, KEY_ID], body: None, ok: (204, None), errors: &[401, 404, 409] },
+    Operation { method: "post", path: p!("/cryptoKeys/{keyId}/rotate"), tag: "watches", summary: "Rotate: a new secret (shown once); the old one keeps signing for 24 h.", auth: true, params: &[COMPANY, KEY_ID], body: None, ok: (200, Some("CryptoKey")), errors: &[401, 404] },
     // Public widget API (no auth, nothing private).
     Operation { method: "get", path: p!("/widget/company"), tag: "widget", summary: "The company as visitors see it.", auth: false, params: &[COMPANY], body: None, ok: (200, Some("PublicCompany")), errors: &[404] },
     Operation { method: "get", path: p!("/widget/services"), tag: "widget", summary: "Services, localized.", auth: false, params: &[COMPANY, LANG], body: None, ok: (200, Some("PublicServiceList")), errors: &[404] },
     Operation { method: "get", path: p!("/widget/staff"), tag: "widget", summary: "Staff shown in the widget.", auth: false, params: &[COMPANY, query("serviceId", "string", "Only staff performing this service.")], body: None, ok: (200, Some("PublicStaffList")), errors: &[404] },
     Operation { method: "get", path: p!("/widget/freeSlots"), tag: "widget", summary: "Bookable start times per day.", auth: false,
         params: &[COMPANY, required("startDate", "string", "First day, yyyy-MM-dd."), required("endDate", "string", "Last day, yyyy-MM-dd (at most 62 days)."),
-            required("serviceId", "string", "Service id or externalId."), query("resourceId", "string", "Not bookable on its own in the widget yet."),
+            query("serviceId", "string", "Service id or externalId (this or resourceId is required)."), query("resourceId", "string", "A resource booked on its own, e.g. a room."),
+            query("resourceCount", "integer", "Units of the resource (default 1)."),
             query("staffId", "string", "Only this staff member."), query("timeZone", "string", "IANA zone of the answer (default: the company's)."), LANG],
         body: None, ok: (200, Some("FreeSlots")), errors: &[400, 404] },
     Operation { method: "get", path: p!("/widget/form"), tag: "widget", summary: "The booking form of a service.", auth: false, params: &[COMPANY, required("serviceId", "string", "Service id.")], body: None, ok: (200, Some("Form")), errors: &[400, 404] },
@@ -368,7 +384,18 @@ fn schemas() -> Value {
         "PublicBookingRequest": obj(vec![("serviceId", s()), ("resourceId", s()), ("resourceCount", int()), ("staffId", s()), ("start", s()), ("timeZone", s()),
             ("lang", s()), ("form", r("Form")), ("addToWaitingList", boolean()), ("extendedProperties", json!({"type": "object"})), ("source", s())]),
         "PublicAppointment": public_appointment,
-        "RescheduleRequest": obj(vec![("start", s()), ("staffId", s()), ("lang", s())]),
+        "RescheduleRequest": obj(vec![("start", s()), ("staffId", s()), ("timeZone", s()), ("lang", s())]),
+        "Watch": obj(vec![("id", s()), ("address", s()), ("name", s()), ("basicAuth", obj(vec![("username", s()), ("password", s())])),
+            ("httpRequestHeader", json!({"type": "object", "additionalProperties": {"type": "string"}})), ("schema", json!({})),
+            ("levelDetails", json!({"type": "string", "enum": ["full", "extraFull"]})), ("method", json!({"type": "string", "enum": ["POST", "PUT", "PATCH", "DELETE"]})),
+            ("status", json!({"type": "string", "enum": ["enabled", "disabled"]})),
+            ("oauth2Auth", obj(vec![("grantType", json!({"type": "string", "enum": ["refresh_token", "client_credentials"]})), ("clientId", s()), ("clientSecret", s()),
+                ("refreshToken", s()), ("authUrl", s()), ("accessTokenUrl", s()), ("scope", s())])),
+            ("signature", obj(vec![("enabled", boolean()), ("cryptoKeyIds", arr(s()))]))]),
+        "WatchList": list_of("Watch"),
+        "DeliveryList": json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}}),
+        "CryptoKey": obj(vec![("id", s()), ("secret", s()), ("created", s())]),
+        "CryptoKeyList": list_of("CryptoKey"),
     })
 }
 

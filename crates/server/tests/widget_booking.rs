@@ -557,3 +557,86 @@ async fn a_massage_booked_in_the_widget_holds_its_treatment_room() {
         "both units are in use"
     );
 }
+
+#[tokio::test]
+async fn free_slots_of_a_resource_on_its_own() {
+    let server = TestServer::with_demo().await;
+    let (from, to) = next_two_weeks();
+    let url = |count: &str| {
+        format!("{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&resourceId=room&resourceCount={count}&timeZone=Europe/Paris")
+    };
+    let (status, body) = server.get_json(&url("2")).await;
+    assert_eq!(status, 200, "{body}");
+    let both: FreeSlotsResponse = serde_json::from_value(body).expect("free slots");
+    assert!(
+        both.items.iter().any(|d| !d.slots.is_empty()),
+        "the room (2 units) has free slots"
+    );
+    let (_, body) = server.get_json(&url("3")).await;
+    let three: FreeSlotsResponse = serde_json::from_value(body).expect("free slots");
+    assert!(
+        three.items.iter().all(|d| d.slots.is_empty()),
+        "3 units of a 2-unit room never fit"
+    );
+    let (status, body) = server.get_json(&url("0")).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["fields"][0]["name"], "resourceCount");
+    let (status, _) = server
+        .get_json(&format!(
+            "{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&resourceId=attic"
+        ))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_full_session_takes_waiting_list_entries_when_the_service_allows() {
+    let server = TestServer::with_demo().await;
+    let solo: Service = serde_json::from_value(json!({
+        "id": "solo", "name": "Solo class", "duration": 60, "capacity": 1, "waitingList": true,
+        "staff": [{"id": "camille"}], "useCompanyWorkingHours": true
+    }))
+    .expect("service");
+    business::put_doc(
+        &server.db,
+        Collection::Services,
+        "demo",
+        "solo",
+        None,
+        9,
+        &solo,
+    )
+    .await
+    .expect("insert service");
+    let start = first_slot(&server, "solo", Some("camille")).await;
+    let url = format!("{DEMO}/widget/appointments");
+    let (status, _) = server
+        .send_json(
+            Method::POST,
+            &url,
+            &booking("solo", Some("camille"), &start, "first@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &url,
+            &booking("solo", Some("camille"), &start, "second@example.com"),
+        )
+        .await;
+    assert_eq!(
+        status, 409,
+        "full, and this visitor did not ask for the waiting list: {body}"
+    );
+    let mut waiting = booking("solo", Some("camille"), &start, "third@example.com");
+    waiting["addToWaitingList"] = json!(true);
+    let (status, body) = server.send_json(Method::POST, &url, &waiting).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["addToWaitingList"], true);
+    let after = slots(&server, "solo", Some("camille"), "Europe/Paris").await;
+    assert!(
+        !after.items.iter().any(|d| d.slots.contains(&start)),
+        "the waiting list takes no seat"
+    );
+}

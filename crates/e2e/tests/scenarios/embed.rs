@@ -329,3 +329,58 @@ async fn two_widgets_on_one_page_have_their_own_events() {
     let outcome = two_widgets(&h).await;
     h.finish(outcome).await;
 }
+
+/// Direct mount: no iframe, the widget's wasm runs in the host page (another origin than the widget's
+/// server), styles stay scoped, and a booking step works.
+async fn direct_mount(h: &Harness) -> Result<()> {
+    h.browser
+        .goto(&format!("{}/demo/mount.html", h.host_origin))
+        .await?;
+    h.wait_css("#mounted .bw-root .bw-choice__name").await?;
+    let frames = h
+        .js("return document.querySelectorAll('iframe').length")
+        .await?;
+    ensure!(frames == 0, "direct mount uses no iframe, saw {frames}");
+    let names = h
+        .js("return [...document.querySelectorAll('#mounted .bw-choice__name')].map(e => e.textContent.trim())")
+        .await?;
+    ensure!(
+        names
+            .as_array()
+            .is_some_and(|n| n.iter().any(|v| v == "Haircut & blow-dry")),
+        "services from the widget's server: {names}"
+    );
+    let accent = h
+        .js("return getComputedStyle(document.querySelector('#mounted .bw-root')).getPropertyValue('--bw-color-primary').trim()")
+        .await?;
+    ensure!(
+        accent == "#a61e4d",
+        "data-primary-color reaches the widget: {accent}"
+    );
+    let header = h
+        .js("return getComputedStyle(document.querySelector('header')).backgroundColor")
+        .await?;
+    ensure!(
+        header == "rgb(43, 38, 34)",
+        "the host page's own styles are untouched: {header}"
+    );
+    h.check("mounted-services").await?;
+    h.browser
+        .find(fantoccini::Locator::Css("#mounted .bw-choice__button"))
+        .await?
+        .click()
+        .await?;
+    h.wait_css("#mounted .bw-step__title").await?;
+    h.wait_text("#mounted", "Any available").await?;
+    h.check("mounted-staff").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn direct_mount_runs_the_widget_inside_the_host_page() {
+    let h = Harness::start("embed-direct-mount", 1280, &[])
+        .await
+        .expect("harness");
+    let outcome = direct_mount(&h).await;
+    h.finish(outcome).await;
+}

@@ -32,7 +32,12 @@ const EMBED: [Asset; 2] = [
 ];
 
 /// Served with `--demo`: a fictional customer website in three variants.
-const DEMO: [Asset; 6] = [
+const DEMO: [Asset; 7] = [
+    Asset {
+        path: "/demo/mount.html",
+        content_type: "text/html; charset=utf-8",
+        body: include_str!("../../assets/demo-mount.html"),
+    },
     Asset {
         path: "/",
         content_type: "text/html; charset=utf-8",
@@ -91,6 +96,11 @@ pub fn router(config: &Config) -> Router<AppState> {
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-cache"),
+                ))
+                // Direct mount: a customer page imports the widget's module and wasm cross-origin.
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
                 ))
                 .service(widget),
         );

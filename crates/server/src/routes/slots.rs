@@ -12,7 +12,7 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use crate::booking::schedule::{build_query, SlotQuery};
+use crate::booking::schedule::{build_query, build_resource_query, SlotQuery};
 use crate::db::{appointments, business};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
@@ -37,6 +37,7 @@ struct FreeSlotsParams {
     service_id: Option<String>,
     resource_id: Option<String>,
     staff_id: Option<String>,
+    resource_count: Option<String>,
     time_zone: Option<String>,
     lang: Option<String>,
 }
@@ -76,15 +77,31 @@ async fn free_slots_route(
             format!("the range may cover at most {MAX_RANGE_DAYS} days (got {days})"),
         ));
     }
-    let service_id =
-        match (params.service_id.as_deref(), params.resource_id.as_deref()) {
-            (Some(id), _) if !id.is_empty() => id,
-            (_, Some(_)) => return Err(Error::field(
-                "resourceId",
-                "booking a resource on its own is not available in the widget yet: send serviceId",
-            )),
-            _ => return Err(Error::field("serviceId", "is required")),
-        };
+    let service_id = params.service_id.as_deref().filter(|s| !s.is_empty());
+    let resource_id = params.resource_id.as_deref().filter(|s| !s.is_empty());
+    let service_id = match (service_id, resource_id) {
+        (Some(id), _) => id,
+        (None, Some(id)) => {
+            let units = match params.resource_count.as_deref() {
+                None | Some("") => 1,
+                Some(text) => text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| {
+                        Error::field(
+                            "resourceCount",
+                            format!("must be a whole number ≥ 1 (got {text:?})"),
+                        )
+                    })?,
+            };
+            let (days, zone) = (first_day..=last_day, params.time_zone.as_deref());
+            return resource_slots(&state, &company_id, id, units, days, zone)
+                .await
+                .map(Json);
+        }
+        (None, None) => return Err(Error::field("serviceId", "is required (or resourceId)")),
+    };
 
     let mut conn = state.db.acquire().await?;
     let catalog = business::catalog(&mut conn, &company_id).await?;
@@ -104,19 +121,7 @@ async fn free_slots_route(
     let (from, to) = request.busy_window();
     let busy = appointments::busy_between(&mut conn, &company_id, from, to, None).await?;
     let query = build_query(&catalog, &request, busy, Utc::now())?;
-    let zone_name = output_zone.name().to_owned();
-    let items = free_slots(&query)
-        .into_iter()
-        .map(|day| DaySlots {
-            day: day.day,
-            time_zone: zone_name.clone(),
-            slots: day
-                .slots
-                .iter()
-                .map(|s| format_rfc3339(s.start, output_zone))
-                .collect(),
-        })
-        .collect();
+    let items = day_slots(&query);
     let (name, _) = service.localized(params.lang.as_deref().unwrap_or_default());
     let staff = match request.staff_id {
         Some(id) => catalog.staff_member(id).ok().map(|s| StaffRef {
@@ -136,6 +141,60 @@ async fn free_slots_route(
         }),
         staff,
     }))
+}
+
+/// Each day's free starts, written in the query's output zone.
+fn day_slots(query: &booking_availability::Query) -> Vec<DaySlots> {
+    let zone = query.output_zone;
+    free_slots(query)
+        .into_iter()
+        .map(|day| DaySlots {
+            day: day.day,
+            time_zone: zone.name().to_owned(),
+            slots: day
+                .slots
+                .iter()
+                .map(|s| format_rfc3339(s.start, zone))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Free starts for `units` of a resource booked on its own (no staff), e.g. a room.
+async fn resource_slots(
+    state: &AppState,
+    company_id: &str,
+    resource_id: &str,
+    units: u32,
+    days: std::ops::RangeInclusive<NaiveDate>,
+    zone: Option<&str>,
+) -> Result<FreeSlotsResponse> {
+    let mut conn = state.db.acquire().await?;
+    let catalog = business::catalog(&mut conn, company_id).await?;
+    let output_zone = match zone {
+        Some(zone) => parse_zone("timeZone", zone)?,
+        None => catalog.zone,
+    };
+    let resource = catalog.resource(resource_id)?;
+    let (first_day, last_day) = (*days.start(), *days.end());
+    let from = (first_day - chrono::Duration::days(3))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let to = (last_day + chrono::Duration::days(3))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let busy = appointments::busy_between(&mut conn, company_id, from, to, None).await?;
+    let mut query =
+        build_resource_query(&catalog, resource, units, 1, first_day, busy, Utc::now())?;
+    // The query is built for one day in the company's zone; widen it to the visitor's range and zone.
+    query.first_day = first_day;
+    query.last_day = last_day;
+    query.output_zone = output_zone;
+    Ok(FreeSlotsResponse {
+        items: day_slots(&query),
+        service: None,
+        staff: None,
+    })
 }
 
 /// `?serviceId=`: whose form.
