@@ -384,3 +384,82 @@ async fn direct_mount_runs_the_widget_inside_the_host_page() {
     let outcome = direct_mount(&h).await;
     h.finish(outcome).await;
 }
+
+/// The customer's page URL carries `?email=…&firstname=…&zip=…&utm_campaign=…`: embed.js forwards them,
+/// and the embedded form is prefilled by `externalId` (the hidden `campaign` item too, which is
+/// submitted with the booking).
+async fn host_query_prefills(h: &Harness) -> Result<()> {
+    let slot = h
+        .slot_at("haircut", Some("camille"), "09:00", 2, None)
+        .await?;
+    h.browser
+        .goto(&format!(
+            "{}/?email=grace%40example.com&firstname=Grace&lastname=Hopper&zip=75011&utm_campaign=newsletter",
+            h.host_origin
+        ))
+        .await?;
+    let src = h
+        .wait_js(
+            "const f = document.querySelector('#booking iframe'); return f ? f.src : null",
+            "the inline iframe",
+        )
+        .await?;
+    ensure!(
+        src.as_str()
+            .is_some_and(|s| s.contains("email=grace%40example.com")
+                && s.contains("utm_campaign=newsletter")),
+        "host query parameters reach the widget URL: {src}"
+    );
+    h.wait_css("#booking iframe").await?.enter_frame().await?;
+    h.choose("Haircut & blow-dry").await?;
+    h.choose("Camille Martin").await?;
+    h.choose_day(slot.with_timezone(&PARIS).date_naive())
+        .await?;
+    h.choose_slot(slot).await?;
+    h.form_page(1).await?;
+    for (field, expected) in [
+        ("#bw-field-firstName", "Grace"),
+        ("#bw-field-lastName", "Hopper"),
+        ("#bw-field-email", "grace@example.com"),
+    ] {
+        let value = h.value_of(field).await?;
+        ensure!(
+            value == expected,
+            "{field} is prefilled from the host page: {value:?}"
+        );
+    }
+    h.check("host-query-prefilled").await?;
+    h.submit_form().await?;
+    h.form_about("From the newsletter").await?;
+    h.submit_form().await?;
+    let zip = h.value_of("#bw-field-zip").await?;
+    ensure!(
+        zip == "75011",
+        "the postcode (externalId zip) is prefilled: {zip:?}"
+    );
+    h.form_last().await?;
+    h.submit_form().await?;
+    h.wait_css("#bw-step-review-title").await?;
+    h.confirm_booking().await?;
+    let stored = h.stored().await?;
+    ensure!(
+        stored.len() == 1,
+        "one booking stored, saw {}",
+        stored.len()
+    );
+    let campaign = booking_e2e::form_answer(&stored[0].doc, "campaign");
+    ensure!(
+        campaign.as_ref().and_then(|v| v.as_str()) == Some("newsletter"),
+        "the hidden campaign item (externalId utm_campaign) was submitted: {campaign:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn host_page_query_parameters_prefill_the_embedded_form() {
+    let h = Harness::start("embed-host-prefill", 1280, &[])
+        .await
+        .expect("harness");
+    let outcome = host_query_prefills(&h).await;
+    h.finish(outcome).await;
+}
