@@ -457,41 +457,17 @@ async fn list(
     };
 
     let catalog = business::catalog(&mut tx, &company_id).await?;
-    let ids_of = |key: &Option<String>, found: Vec<String>| {
-        key.as_ref().map(|k| {
-            if found.is_empty() {
-                vec![k.clone()]
-            } else {
-                found
-            }
-        })
-    };
-    let service_ids = ids_of(
-        &params.service_id,
-        catalog
-            .services
-            .iter()
-            .filter(|s| matches_key(&s.id, &s.external_id, params.service_id.as_deref()))
-            .filter_map(|s| s.id.clone())
-            .collect(),
+    let service_ids = ids_matching(
+        params.service_id.as_deref(),
+        catalog.services.iter().map(|s| (&s.id, &s.external_id)),
     );
-    let staff_ids = ids_of(
-        &params.staff_id,
-        catalog
-            .staff
-            .iter()
-            .filter(|s| matches_key(&s.id, &s.external_id, params.staff_id.as_deref()))
-            .filter_map(|s| s.id.clone())
-            .collect(),
+    let staff_ids = ids_matching(
+        params.staff_id.as_deref(),
+        catalog.staff.iter().map(|s| (&s.id, &s.external_id)),
     );
-    let resource_ids = ids_of(
-        &params.resource_id,
-        catalog
-            .resources
-            .iter()
-            .filter(|r| matches_key(&r.id, &r.external_id, params.resource_id.as_deref()))
-            .filter_map(|r| r.id.clone())
-            .collect(),
+    let resource_ids = ids_matching(
+        params.resource_id.as_deref(),
+        catalog.resources.iter().map(|r| (&r.id, &r.external_id)),
     );
     let mut client_ids: Option<Vec<String>> = None;
     if let Some(key) = &params.client_id {
@@ -552,6 +528,24 @@ async fn list(
         _ => body["nextSyncToken"] = Value::String(sync::sync_token(&company_id, until, now)),
     }
     Ok(Json(body))
+}
+
+/// For a list filter given as our id or an `externalId`: the ids of the records it names, or the key
+/// itself when none matches (so the filter selects nothing rather than everything). `None` = no filter.
+fn ids_matching<'a>(
+    key: Option<&str>,
+    records: impl Iterator<Item = (&'a Option<String>, &'a Option<String>)>,
+) -> Option<Vec<String>> {
+    let key = key?;
+    let found: Vec<String> = records
+        .filter(|(id, external_id)| matches_key(id, external_id, Some(key)))
+        .filter_map(|(id, _)| id.clone())
+        .collect();
+    Some(if found.is_empty() {
+        vec![key.to_owned()]
+    } else {
+        found
+    })
 }
 
 fn matches_key(id: &Option<String>, external_id: &Option<String>, key: Option<&str>) -> bool {
