@@ -7,7 +7,8 @@ use booking_model::{
     ErrorBody, FieldError, Form, FreeSlotsResponse, ListResponse, PublicAppointment,
     PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService, PublicStaff,
 };
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, RequestBuilder};
+use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -24,6 +25,8 @@ pub enum ApiError {
     },
     /// The answer was not what the API promises (a bug on one side).
     Decode(String),
+    /// The read was abandoned because the part of the widget that asked went away.
+    Aborted,
 }
 
 impl ApiError {
@@ -54,6 +57,7 @@ impl fmt::Display for ApiError {
                 status, message, ..
             } => write!(f, "{message} (HTTP {status})"),
             ApiError::Decode(e) => write!(f, "unexpected answer from the server: {e}"),
+            ApiError::Aborted => f.write_str("request aborted"),
         }
     }
 }
@@ -161,12 +165,9 @@ impl Api {
 
     /// Cancels an appointment; answers with the cancelled appointment.
     pub async fn cancel(&self, encrypted_id: &str) -> Result<PublicAppointment, ApiError> {
-        let response = Request::delete(&self.appointment_url(encrypted_id))
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?;
-        decode(response).await
+        let request = Request::delete(&self.appointment_url(encrypted_id))
+            .header("Accept", "application/json");
+        parse(&fetch_text(request, Abort::Never).await?)
     }
 
     /// Address of the appointment's iCalendar file (for an "add to calendar" link).
@@ -199,37 +200,62 @@ pub struct SlotQuery {
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = Request::get(url)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+    let request = Request::get(url).header("Accept", "application/json");
+    parse(&fetch_text(request, Abort::OnCleanup).await?)
 }
 
 async fn send_json<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: &B,
 ) -> Result<T, ApiError> {
-    let response = request
+    let body = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+    let request = request
         .header("Accept", "application/json")
-        .json(body)
-        .map_err(|e| ApiError::Decode(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+        .header("Content-Type", "application/json");
+    parse(&fetch_text_with(request, Some(body), Abort::Never).await?)
 }
 
-/// Turns a response into `T`, or into an `ApiError` carrying the server's JSON error when there is one.
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+/// Whether a request may be abandoned when the reactive owner that started it is cleaned up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Abort {
+    /// Reads: when the step that asked unmounts, or its resource re-runs, the answer is no longer
+    /// wanted, so the request is aborted instead of finishing in the background.
+    OnCleanup,
+    /// Writes run to completion: aborting one could leave the visitor not knowing whether the
+    /// appointment was booked.
+    Never,
+}
+
+async fn fetch_text(request: RequestBuilder, abort: Abort) -> Result<String, ApiError> {
+    fetch_text_with(request, None, abort).await
+}
+
+/// Sends a request and returns the body of a 2xx answer. Not generic on purpose: every call shares
+/// this one copy of the HTTP code (the widget's size budget), only `parse` is per type.
+async fn fetch_text_with(
+    request: RequestBuilder,
+    body: Option<String>,
+    abort: Abort,
+) -> Result<String, ApiError> {
+    let guard = match abort {
+        Abort::OnCleanup => AbortGuard::new(),
+        Abort::Never => None,
+    };
+    let request = request.abort_signal(guard.as_ref().map(AbortGuard::signal).as_ref());
+    let request = match body {
+        Some(body) => request.body(body),
+        None => request.build(),
+    }
+    .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let aborted = |e: gloo_net::Error| match &guard {
+        Some(guard) if guard.is_aborted() => ApiError::Aborted,
+        _ => ApiError::Network(e.to_string()),
+    };
+    let response = request.send().await.map_err(aborted)?;
     let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let text = response.text().await.map_err(aborted)?;
     if response.ok() {
-        return serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()));
+        return Ok(text);
     }
     let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
     let message = body
@@ -241,6 +267,38 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
         message,
         body,
     })
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// Aborts a read when the future awaiting it is dropped or when the current reactive owner (the
+/// resource or component that asked) is cleaned up, whichever comes first.
+struct AbortGuard(web_sys::AbortController);
+
+impl AbortGuard {
+    fn new() -> Option<AbortGuard> {
+        let controller = web_sys::AbortController::new().ok()?;
+        let on_cleanup = SendWrapper::new(controller.clone());
+        leptos::prelude::on_cleanup(move || on_cleanup.abort());
+        Some(AbortGuard(controller))
+    }
+
+    fn signal(&self) -> web_sys::AbortSignal {
+        self.0.signal()
+    }
+
+    fn is_aborted(&self) -> bool {
+        self.0.signal().aborted()
+    }
+}
+
+impl Drop for AbortGuard {
+    fn drop(&mut self) {
+        // A no-op once the answer has been read.
+        self.0.abort();
+    }
 }
 
 /// Percent-encodes a URL path segment or query value.
