@@ -108,6 +108,8 @@ pub fn fill_in(template: &str, args: &[&str]) -> String {
 /// Every text the widget shows. Templates mark their values with `{}` (see [`fill_in`]).
 #[derive(Debug)]
 pub struct Strings {
+    /// The widget page's own title and `<h1>` (iframe mode).
+    pub page_title: &'static str,
     pub choose_service: &'static str,
     pub loading: &'static str,
     pub no_services: &'static str,
@@ -303,6 +305,7 @@ pub struct Strings {
 }
 
 const EN: Strings = Strings {
+    page_title: "Book an appointment",
     choose_service: "Choose a service",
     loading: "Loading…",
     no_services: "No services can be booked online at the moment.",
@@ -407,6 +410,7 @@ const EN: Strings = Strings {
 };
 
 const FR: Strings = Strings {
+    page_title: "Prendre rendez-vous",
     choose_service: "Choisissez une prestation",
     loading: "Chargement…",
     no_services: "Aucune prestation ne peut être réservée en ligne pour le moment.",
@@ -513,6 +517,7 @@ const FR: Strings = Strings {
 };
 
 const DE: Strings = Strings {
+    page_title: "Termin buchen",
     choose_service: "Leistung auswählen",
     loading: "Wird geladen…",
     no_services: "Derzeit können keine Leistungen online gebucht werden.",
@@ -617,6 +622,7 @@ const DE: Strings = Strings {
 };
 
 const ES: Strings = Strings {
+    page_title: "Reservar una cita",
     choose_service: "Elija un servicio",
     loading: "Cargando…",
     no_services: "No hay servicios disponibles para reservar en línea en este momento.",
@@ -723,6 +729,7 @@ const ES: Strings = Strings {
 };
 
 const PT: Strings = Strings {
+    page_title: "Marcar uma consulta",
     choose_service: "Escolha um serviço",
     loading: "A carregar…",
     no_services: "De momento não há serviços disponíveis para reserva online.",
@@ -828,6 +835,7 @@ const PT: Strings = Strings {
 };
 
 const NL: Strings = Strings {
+    page_title: "Afspraak maken",
     choose_service: "Kies een dienst",
     loading: "Laden…",
     no_services: "Er kunnen op dit moment geen diensten online worden geboekt.",
@@ -933,6 +941,7 @@ const NL: Strings = Strings {
 };
 
 const IT: Strings = Strings {
+    page_title: "Prenota un appuntamento",
     choose_service: "Scegli un servizio",
     loading: "Caricamento…",
     no_services: "Al momento non ci sono servizi prenotabili online.",

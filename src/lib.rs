@@ -106,6 +106,8 @@ pub fn App(
         Some("dark") => "dark",
         _ => "auto",
     };
+    // Its own `lang`, so screen readers pronounce it right inside a host page in another language.
+    let lang = Lang::resolve(config.lang.as_deref()).code();
     let style = config
         .primary_color
         .as_ref()
@@ -145,7 +147,7 @@ pub fn App(
         }
     };
     view! {
-        <div class="bw-root" data-theme=theme style=style node_ref=root>
+        <div class="bw-root" lang=lang data-theme=theme style=style node_ref=root>
             <LiveRegion announcer/>
             {body}
         </div>
@@ -269,6 +271,29 @@ fn BookingFlow() -> impl IntoView {
     }
 }
 
+/// The widget as a page of its own (iframe mode): the page's language and title follow the widget's,
+/// and it has the landmark and top-level heading a page needs (the steps' titles are `<h2>`).
+#[component]
+fn WidgetPage(
+    /// Settings, usually [`WidgetConfig::from_location`].
+    config: WidgetConfig,
+) -> impl IntoView {
+    let lang = Lang::resolve(config.lang.as_deref());
+    let t = lang.strings();
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(t.page_title);
+        if let Some(html) = document.document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+        }
+    }
+    view! {
+        <main class="bw-page">
+            <h1 class="bw-visually-hidden">{t.page_title}</h1>
+            <App config/>
+        </main>
+    }
+}
+
 /// Mounts the widget on the page body with the settings from the URL, after installing a panic
 /// hook that logs to the console and replaces the widget with an error panel.
 ///
@@ -279,7 +304,7 @@ pub fn start() {
     if mounts.is_empty() {
         let config = WidgetConfig::from_location();
         install_panic_hook(Lang::resolve(config.lang.as_deref()));
-        leptos::mount::mount_to_body(move || view! { <App config/> });
+        leptos::mount::mount_to_body(move || view! { <WidgetPage config/> });
         return;
     }
     let page_query = web_sys::window()

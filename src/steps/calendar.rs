@@ -109,7 +109,13 @@ pub fn Calendar(
             let day = NaiveDate::from_ymd_opt(2024, 1, 1 + u32::from((first_weekday + i) % 7))
                 .unwrap_or_default();
             let (short, long) = format::weekday_names(day, lang);
-            view! { <th scope="col" abbr=long><span aria-hidden="true">{short}</span></th> }
+            // The header's text is the full name (read out with each day); the short one is drawn.
+            view! {
+                <th scope="col">
+                    <span aria-hidden="true">{short}</span>
+                    <span class="bw-visually-hidden">{long}</span>
+                </th>
+            }
         })
         .collect::<Vec<_>>();
     let weeks = move || {
