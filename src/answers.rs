@@ -204,7 +204,7 @@ fn fill_item(item: &FormItem, answers: &Answers) -> FormItem {
 
 /// The validator's errors by item id, so each can sit next to its input. Paths name either the
 /// answer or the definition, which [`fill`] keeps at the same place.
-pub fn errors_by_item(definition: &Form, errors: &[FieldError]) -> BTreeMap<String, String> {
+pub fn errors_by_item(definition: &Form, errors: &[FieldError]) -> BTreeMap<String, FieldError> {
     let paths: BTreeMap<String, &FormItem> = definition
         .items_with_paths()
         .into_iter()
@@ -217,7 +217,7 @@ pub fn errors_by_item(definition: &Form, errors: &[FieldError]) -> BTreeMap<Stri
             .rsplit_once('.')
             .map_or(error.name.as_str(), |(path, _field)| path);
         if let Some(id) = paths.get(path).and_then(|item| item.id.clone()) {
-            out.entry(id).or_insert_with(|| error.reason.clone());
+            out.entry(id).or_insert_with(|| error.clone());
         }
     }
     out
@@ -353,8 +353,8 @@ mod tests {
             FieldError::new("start", "not a form field"),
         ];
         let by_item = errors_by_item(&form, &errors);
-        assert_eq!(by_item["email"], "must be an email address");
-        assert_eq!(by_item["zip"], "bad zip");
+        assert_eq!(by_item["email"].reason, "must be an email address");
+        assert_eq!(by_item["zip"].reason, "bad zip");
         assert_eq!(by_item.len(), 2);
     }
 

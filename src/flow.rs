@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use booking_model::{PublicAppointment, PublicService, PublicStaff};
+use booking_model::{FieldError, PublicAppointment, PublicService, PublicStaff};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::answers::Answers;
@@ -80,10 +81,13 @@ pub struct Booking {
     pub appointment: RwSignal<Option<PublicAppointment>>,
     /// The visitor's IANA zone, for showing and requesting slots.
     pub zone: RwSignal<String>,
+    /// The day of the last slot chosen: the time step reopens on its month after "back" or a
+    /// taken slot, instead of making the visitor page forward again.
+    pub slot_day: RwSignal<Option<NaiveDate>>,
     /// A message for the time step, e.g. "that slot was just taken".
     pub notice: RwSignal<Option<String>>,
     /// Errors the server found in the answers, by item id.
-    pub server_errors: RwSignal<BTreeMap<String, String>>,
+    pub server_errors: RwSignal<BTreeMap<String, FieldError>>,
     /// The service came from the URL: its step is skipped and "back" does not return to it.
     pub service_preset: RwSignal<bool>,
     /// The staff member came from the URL.
@@ -126,6 +130,7 @@ impl Booking {
             form_done,
             appointment,
             zone: RwSignal::new(zone),
+            slot_day: RwSignal::new(None),
             notice: RwSignal::new(None),
             server_errors: RwSignal::new(BTreeMap::new()),
             service_preset: RwSignal::new(false),
@@ -158,6 +163,9 @@ impl Booking {
     pub fn choose_slot(&self, slot: String) {
         self.moved.set(true);
         self.notice.set(None);
+        // Slots start with their `yyyy-MM-dd` day in the visitor's zone.
+        self.slot_day
+            .set(slot.get(..10).and_then(|day| day.parse().ok()));
         self.slot.set(Some(slot));
     }
 

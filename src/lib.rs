@@ -239,6 +239,7 @@ fn BookingFlow() -> impl IntoView {
                 let staff_id = booking.staff.with_untracked(|s| s.as_ref().and_then(|s| s.id()));
                 view! {
                     <steps::TimeStep service_id=service_id() staff_id=staff_id.clone() zone=booking.zone focus
+                        start_day=booking.slot_day.get_untracked()
                         notice=booking.notice.get_untracked()
                         on_back=back()
                         on_select=Callback::new(move |slot: String| {

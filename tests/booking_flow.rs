@@ -9,10 +9,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use booking_model::{PublicAppointment, PublicBookingRequest, PublicCompany};
-use booking_widget::answers::{fill, Answer, Answers};
+use booking_widget::answers::{errors_by_item, fill, Answer, Answers};
 use booking_widget::api::SlotQuery;
+use booking_widget::components::{Announcer, LiveRegion};
 use booking_widget::host::{Host, HostEvent};
-use booking_widget::steps::ConfirmationStep;
+use booking_widget::steps::{ConfirmationStep, FormPages};
 use booking_widget::{Api, App, WidgetConfig, WidgetContext};
 use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
@@ -163,12 +164,18 @@ async fn first_free_slot(api: &Api, staff: &str, days_ahead: u64) -> String {
 
 /// Books `slot` through the API, as another visitor would.
 async fn book_directly(api: &Api, slot: &str, staff: &str) -> PublicAppointment {
+    let request = booking_request(api, slot, staff, "grace@example.com").await;
+    api.book(&request).await.expect("booked through the API")
+}
+
+/// A complete haircut booking request for `slot` with `staff`, from `email`.
+async fn booking_request(api: &Api, slot: &str, staff: &str, email: &str) -> PublicBookingRequest {
     let definition = api.form("haircut", "en").await.expect("form");
     let mut answers = Answers::new();
     for (id, value) in [
         ("firstName", "Grace"),
         ("lastName", "Hopper"),
-        ("email", "grace@example.com"),
+        ("email", email),
     ] {
         answers.insert(
             id.into(),
@@ -187,15 +194,14 @@ async fn book_directly(api: &Api, slot: &str, staff: &str) -> PublicAppointment 
             },
         );
     }
-    let request = PublicBookingRequest {
+    PublicBookingRequest {
         service_id: Some("haircut".into()),
         staff_id: Some(staff.into()),
         start: slot.into(),
         time_zone: Some("Europe/Paris".into()),
         form: fill(&definition, &answers),
         ..PublicBookingRequest::default()
-    };
-    api.book(&request).await.expect("booked through the API")
+    }
 }
 
 /// Records what the widget posts to `window` (the test page is its own parent).
@@ -469,4 +475,44 @@ async fn host_messages_have_the_documented_shape_and_need_an_origin() {
     assert_eq!(message["source"], "booking-widget");
     assert_eq!(message["version"], 1);
     assert_eq!(message["payload"]["reference"], "LUM-7Q2K");
+}
+
+/// What the server refuses (here an email its validator rejects; in life, a form changed since the
+/// page loaded) reaches the form step in the visitor's language, on the page of the field.
+#[wasm_bindgen_test]
+async fn field_errors_from_the_server_show_on_the_form_in_the_visitors_language() {
+    let api = demo_api();
+    let slot = first_free_slot(&api, "hugo", 3).await;
+    let request = booking_request(&api, &slot, "hugo", "grace@").await;
+    let error = api
+        .book(&request)
+        .await
+        .expect_err("the server refuses the email");
+    assert_eq!(error.status(), Some(400));
+    let codes: Vec<_> = error.fields().iter().map(|f| f.code.as_deref()).collect();
+    assert_eq!(codes, [Some(booking_model::field_code::EMAIL)], "{error}");
+
+    let definition = api.form("haircut", "fr").await.expect("form");
+    let server_errors = RwSignal::new(errors_by_item(&definition, error.fields()));
+    let query = format!("company=demo&lang=fr&api={}", api_url());
+    let root = mount(move || {
+        provide_context(WidgetContext::new(WidgetConfig::from_query(&query), "demo"));
+        let announcer = Announcer::provide();
+        view! {
+            <LiveRegion announcer/>
+            <FormPages definition answers=RwSignal::new(Answers::new()) server_errors
+                on_done=Callback::new(|()| {})/>
+        }
+    });
+    let message = wait_for(&root, "#bw-field-email-error").await;
+    assert_eq!(
+        message.text_content().as_deref(),
+        Some("Saisissez une adresse e-mail comme nom@exemple.fr.")
+    );
+    // Editing the field clears the server's complaint about it.
+    support::type_into(&find(&root, "#bw-field-email"), "grace@example.com").await;
+    assert!(root
+        .query_selector("#bw-field-email-error")
+        .unwrap()
+        .is_none());
 }

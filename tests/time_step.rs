@@ -380,3 +380,34 @@ async fn fetches_free_slots_from_the_server_in_the_visitor_zone() {
     settle().await;
     assert_eq!(chosen.get_untracked(), Some(sent));
 }
+
+/// Coming back to the times (after "back" or a taken slot) opens the month of the visitor's previous
+/// choice, not the current one: here a day some five weeks ahead, always in a later month.
+#[wasm_bindgen_test]
+async fn the_step_reopens_on_the_month_of_the_previous_choice() {
+    let zone = RwSignal::new("Europe/Paris".to_owned());
+    let today = booking_widget::zone::ZoneClock::new("Europe/Paris")
+        .and_then(|clock| clock.today())
+        .expect("today in Paris");
+    let previous = today + chrono::Days::new(36);
+    let root = mount(move || {
+        provide_context(context("en", api_url()));
+        view! {
+            <TimeStep service_id="haircut".to_owned() staff_id=None zone notice=None on_back=None
+                start_day=Some(previous) on_select=Callback::new(|_| {})/>
+        }
+    });
+    settle().await;
+    let title = texts(&root, ".bw-calendar__title");
+    let expected = booking_widget::format::month_title(
+        booking_widget::format::first_of_month(previous),
+        booking_widget::i18n::Lang::En,
+    );
+    assert_eq!(title, [expected]);
+    assert!(
+        root.query_selector(&format!("[data-day=\"{previous}\"]"))
+            .unwrap()
+            .is_some(),
+        "the grid shows that day"
+    );
+}

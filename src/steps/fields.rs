@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use booking_model::form::{BIND_EMAIL, BIND_FIRST_NAME, BIND_LAST_NAME, BIND_PHONE};
 use booking_model::validate::MAX_FILE_BYTES;
-use booking_model::{FormItem, FormItemType, FormValue};
+use booking_model::{FieldError, FormItem, FormItemType, FormValue};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -19,7 +19,7 @@ pub struct FormState {
     /// The messages to show now, by item id (already in the visitor's language).
     pub errors: Signal<BTreeMap<String, String>>,
     /// Errors the server reported; an item's entry goes once the visitor edits it.
-    pub server_errors: RwSignal<BTreeMap<String, String>>,
+    pub server_errors: RwSignal<BTreeMap<String, FieldError>>,
     /// Items prefilled from the URL that the visitor may not change.
     pub locked: StoredValue<BTreeSet<String>>,
 }

@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use booking_model::{validate_answers, Form, FormItem};
+use booking_model::{field_code, validate_answers, FieldError, Form, FormItem};
 use leptos::html::Form as FormElement;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,7 +23,7 @@ pub fn FormStep(
     /// The visitor's answers (kept by the flow across steps).
     answers: RwSignal<Answers>,
     /// Errors the server found, by item id.
-    server_errors: RwSignal<BTreeMap<String, String>>,
+    server_errors: RwSignal<BTreeMap<String, FieldError>>,
     /// Called when every page is valid.
     on_done: Callback<()>,
     /// Goes back to the time step.
@@ -62,7 +62,7 @@ pub fn FormPages(
     /// The visitor's answers by item id; prefilled values are added to it on first show.
     answers: RwSignal<Answers>,
     /// Errors the server found, by item id.
-    server_errors: RwSignal<BTreeMap<String, String>>,
+    server_errors: RwSignal<BTreeMap<String, FieldError>>,
     /// Called when the last page is valid.
     on_done: Callback<()>,
 ) -> impl IntoView {
@@ -114,7 +114,7 @@ pub fn FormPages(
             problems.with(|all| {
                 all.iter()
                     .filter(|(id, _)| pages.get(p).is_some_and(|ids| ids.contains(*id)))
-                    .map(|(id, reason)| (id.clone(), reason.clone()))
+                    .map(|(id, error)| (id.clone(), error.clone()))
                     .collect::<BTreeMap<_, _>>()
             })
         })
@@ -129,8 +129,8 @@ pub fn FormPages(
             });
             problems_on(current)
                 .into_iter()
-                .map(|(id, reason)| {
-                    let text = localize_reason(&reason, items.get(&id), t);
+                .map(|(id, error)| {
+                    let text = localize_error(&error, items.get(&id), t);
                     (id, text)
                 })
                 .collect()
@@ -138,8 +138,11 @@ pub fn FormPages(
             BTreeMap::new()
         };
         server_errors.with(|server| {
-            for (id, reason) in server {
-                shown.entry(id.clone()).or_insert_with(|| reason.clone());
+            for (id, error) in server {
+                if !shown.contains_key(id) {
+                    let item = definition.with_value(|d| d.item(id).cloned());
+                    shown.insert(id.clone(), localize_error(error, item.as_ref(), t));
+                }
             }
         });
         shown
@@ -229,49 +232,30 @@ fn focus_page_title(form: NodeRef<FormElement>) {
     );
 }
 
-/// The validator's English reason in the visitor's language. The reasons are the server's own
-/// (`booking_model::validate_answers`), so they are recognised by their fixed beginnings; anything
-/// unrecognised is shown as written.
-pub fn localize_reason(reason: &str, item: Option<&FormItem>, t: &Strings) -> String {
-    // The first number in the reason: the limit in "must be at least 3 characters (got 1)".
-    let number = || {
-        reason
-            .split(|c: char| !c.is_ascii_digit())
-            .find(|s| !s.is_empty())
-            .unwrap_or_default()
-            .to_owned()
-    };
+/// A field error in the visitor's language, chosen by its machine-readable code (the same whether
+/// the widget's own validation or the server found it); an error without a known code is shown
+/// as the server wrote it.
+pub fn localize_error(error: &FieldError, item: Option<&FormItem>, t: &Strings) -> String {
+    let limit = || error.limit.map(|l| l.to_string()).unwrap_or_default();
     let hint = item
         .and_then(|i| i.value_format.as_ref())
         .and_then(|f| f.value_format.clone().filter(|h| !h.is_empty()));
-    if reason.starts_with("is required") {
-        t.error_required.to_owned()
-    } else if reason.starts_with("must be at least") {
-        fill_in(t.error_min_length, &[&number()])
-    } else if reason.starts_with("must be at most") && reason.contains("characters") {
-        fill_in(t.error_max_length, &[&number()])
-    } else if reason.starts_with("does not have the expected format") {
-        match hint {
+    match error.code.as_deref().unwrap_or_default() {
+        field_code::REQUIRED => t.error_required.to_owned(),
+        field_code::TOO_SHORT => fill_in(t.error_min_length, &[&limit()]),
+        field_code::TOO_LONG => fill_in(t.error_max_length, &[&limit()]),
+        field_code::FORMAT => match hint {
             Some(hint) => format!("{} ({hint})", t.error_format),
             None => t.error_format.to_owned(),
-        }
-    } else if reason.starts_with("must be an email address") {
-        t.error_email.to_owned()
-    } else if reason.starts_with("must be a number") {
-        t.error_number.to_owned()
-    } else if reason.starts_with("must be a date") {
-        t.error_date.to_owned()
-    } else if reason.starts_with("must be a web address") {
-        t.error_website.to_owned()
-    } else if reason.starts_with("has no option") {
-        t.error_option.to_owned()
-    } else if reason.starts_with("allows one choice only") {
-        t.error_one_choice.to_owned()
-    } else if reason.starts_with("must be at most") {
-        t.error_file_too_big.to_owned()
-    } else if reason.starts_with("must be a file") || reason.starts_with("is not valid base64") {
-        t.error_file_unreadable.to_owned()
-    } else {
-        reason.to_owned()
+        },
+        field_code::EMAIL => t.error_email.to_owned(),
+        field_code::NUMBER => t.error_number.to_owned(),
+        field_code::DATE => t.error_date.to_owned(),
+        field_code::WEBSITE => t.error_website.to_owned(),
+        field_code::UNKNOWN_OPTION => t.error_option.to_owned(),
+        field_code::ONE_CHOICE => t.error_one_choice.to_owned(),
+        field_code::FILE_TOO_BIG => t.error_file_too_big.to_owned(),
+        field_code::FILE_INVALID => t.error_file_unreadable.to_owned(),
+        _ => error.reason.clone(),
     }
 }

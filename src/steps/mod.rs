@@ -24,7 +24,7 @@ mod time;
 pub use calendar::Calendar;
 pub use confirmation::{google_calendar_link, AppointmentDetails, ConfirmationStep};
 pub use fields::{base64, FormField, FormState};
-pub use form::{localize_reason, FormPages, FormStep};
+pub use form::{localize_error, FormPages, FormStep};
 pub use manage::ManageAppointment;
 pub use review::{booking_request, ReviewStep};
 pub use service::{ServiceList, ServiceStep};

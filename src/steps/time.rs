@@ -36,6 +36,10 @@ pub fn TimeStep(
     /// Whether the heading takes focus (the visitor just arrived here).
     #[prop(optional)]
     focus: bool,
+    /// A day whose month to open on (the visitor's previous choice); else the first month with a
+    /// free time, from this one on.
+    #[prop(default = None)]
+    start_day: Option<NaiveDate>,
 ) -> impl IntoView {
     let ctx = expect_context::<WidgetContext>();
     let t = ctx.strings();
@@ -46,7 +50,8 @@ pub fn TimeStep(
             .and_then(|c| c.today())
             .unwrap_or_default()
     };
-    let month = RwSignal::new(first_of_month(today()));
+    let start_day = start_day.filter(|day| *day >= today());
+    let month = RwSignal::new(first_of_month(start_day.unwrap_or_else(today)));
     let query = Memo::new(move |_| {
         let first = month.get();
         let last = first
@@ -104,6 +109,24 @@ pub fn TimeStep(
             }
         }
     });
+
+    // Opening on an empty month (late in the month, or a service booked weeks ahead) would make
+    // every visitor press "next available" first: do it for them, once.
+    if start_day.is_none() {
+        let opening = month.get_untracked();
+        let jumped = StoredValue::new(false);
+        Effect::new(move |_| {
+            // The server may list a day with no slot left in it.
+            let empty = days.with(|d| {
+                d.as_ref()
+                    .is_some_and(|days| days.iter().all(|day| day.slots.is_empty()))
+            });
+            if empty && !jumped.get_value() && month.get_untracked() == opening {
+                jumped.set_value(true);
+                next_available.dispatch(());
+            }
+        });
+    }
 
     let error_view = move || {
         failure().map(|error: ApiError| {

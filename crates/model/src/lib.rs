@@ -53,7 +53,7 @@ pub mod validate;
 pub mod watch;
 
 pub use api::{
-    DaySlots, ErrorBody, ErrorDetail, FieldError, FreeSlotsResponse, ListResponse,
+    field_code, DaySlots, ErrorBody, ErrorDetail, FieldError, FreeSlotsResponse, ListResponse,
     PublicAppointment, PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService,
     PublicStaff,
 };

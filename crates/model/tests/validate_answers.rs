@@ -1,5 +1,6 @@
 //! `validate_answers` and `validate_booking_request`: one passing and one failing case per rule.
 
+use booking_model::validate::MAX_FILE_BYTES;
 use booking_model::*;
 use serde_json::json;
 
@@ -388,5 +389,84 @@ fn error_body_for_invalid_fields() {
     assert_eq!(
         body.error.message,
         "invalid request: client.email must be an email address"
+    );
+}
+
+/// `(code, limit)` of the errors after `edit`.
+fn codes_after(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<(Option<String>, Option<u64>)> {
+    let mut a = answers();
+    edit(&mut a);
+    let answers: Form = serde_json::from_value(a).expect("answers parse");
+    validate_answers(&definition(), &answers, &FiveDigits)
+        .into_iter()
+        .map(|e| (e.code, e.limit))
+        .collect()
+}
+
+#[test]
+fn every_rule_gives_a_machine_readable_code() {
+    let code = |c: &str| Some(c.to_owned());
+    assert_eq!(
+        codes_after(|a| a["contactFields"][2]["value"] = json!("")),
+        [(code(field_code::REQUIRED), None)]
+    );
+    assert_eq!(
+        codes_after(|a| a["contactFields"][0]["value"] = json!("a".repeat(130))),
+        [(code(field_code::TOO_LONG), Some(127))]
+    );
+    assert_eq!(
+        codes_after(|a| a["contactFields"][4]["subItem"][1]["value"] = json!("7500")),
+        [
+            (code(field_code::TOO_SHORT), Some(5)),
+            (code(field_code::FORMAT), None)
+        ]
+    );
+    assert_eq!(
+        codes_after(|a| a["contactFields"][2]["value"] = json!("ada@")),
+        [(code(field_code::EMAIL), None)]
+    );
+    assert_eq!(
+        codes_after(|a| a["additionalFields"][0][1]["value"] = json!("10/12/1815")),
+        [(code(field_code::DATE), None)]
+    );
+    assert_eq!(
+        codes_after(|a| a["additionalFields"][0][2]["value"] = json!("ada.example.com")),
+        [(code(field_code::WEBSITE), None)]
+    );
+    assert_eq!(
+        codes_after(|a| a["additionalFields"][0][3]["value"] = json!("thirty")),
+        [(code(field_code::NUMBER), None)]
+    );
+    assert_eq!(
+        codes_after(|a| a["additionalFields"][0][0]["values"] = json!([{ "id": "nope" }])),
+        [(code(field_code::UNKNOWN_OPTION), None)]
+    );
+    assert_eq!(
+        codes_after(|a| a["additionalFields"][1][2]["value"] = json!("data:;base64,")),
+        [(code(field_code::FILE_INVALID), None)]
+    );
+    let too_big = format!(
+        "data:text/plain;base64,{}",
+        "A".repeat(MAX_FILE_BYTES / 3 * 4 + 8)
+    );
+    assert_eq!(
+        codes_after(|a| a["additionalFields"][1][2]["value"] = json!(too_big)),
+        [(code(field_code::FILE_TOO_BIG), Some(MAX_FILE_BYTES as u64))]
+    );
+}
+
+#[test]
+fn codes_are_optional_on_the_wire() {
+    // A body from a server without codes still parses; unknown fields of a newer one too.
+    let old: FieldError =
+        serde_json::from_str(r#"{"name":"client.email","reason":"bad"}"#).expect("parse");
+    assert_eq!(old.code, None);
+    let coded = FieldError::new("a", "b")
+        .with_code(field_code::TOO_LONG)
+        .with_limit(3);
+    let json = serde_json::to_value(&coded).expect("serialize");
+    assert_eq!(
+        json,
+        json!({"name": "a", "reason": "b", "code": "tooLong", "limit": 3})
     );
 }

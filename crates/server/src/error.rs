@@ -50,7 +50,7 @@ impl Error {
         let (name, reason) = (name.into(), reason.into());
         Error::BadRequest {
             message: format!("{name}: {reason}"),
-            fields: vec![FieldError { name, reason }],
+            fields: vec![FieldError::new(name, reason)],
         }
     }
 

@@ -344,7 +344,7 @@ fn schemas() -> Value {
     ]);
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": int(), "message": s(), "fields": arr(obj(vec![("name", s()), ("reason", s())]))}}}},
+            "code": int(), "message": s(), "reason": s(), "fields": arr(obj(vec![("name", s()), ("reason", s()), ("code", s()), ("limit", int())]))}}}},
         "DateTimeZone": obj(vec![("dateTime", s()), ("timeZone", s())]),
         "Appointment": appointment,
         "AppointmentList": obj(vec![("items", arr(r("Appointment"))), ("nextSyncToken", s()), ("nextPageToken", s())]),

@@ -81,15 +81,68 @@ pub struct FieldError {
     pub name: String,
     /// What is wrong and what to do, e.g. "must be at most 127 characters (got 130)".
     pub reason: String,
+    /// A stable, machine-readable kind of problem (one of [`field_code`]) for clients that word it
+    /// themselves, in the visitor's language; absent for problems without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The limit a [`field_code::TOO_SHORT`], [`field_code::TOO_LONG`] or
+    /// [`field_code::FILE_TOO_BIG`] refers to (characters, characters, bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+}
+
+/// The values of [`FieldError::code`]. A client must treat a code it does not know as absent and
+/// show the `reason`.
+pub mod field_code {
+    /// No value given for a field that needs one.
+    pub const REQUIRED: &str = "required";
+    /// Fewer characters than `limit`.
+    pub const TOO_SHORT: &str = "tooShort";
+    /// More characters than `limit`.
+    pub const TOO_LONG: &str = "tooLong";
+    /// Does not match the form item's pattern.
+    pub const FORMAT: &str = "format";
+    /// Not an email address.
+    pub const EMAIL: &str = "email";
+    /// Not a number.
+    pub const NUMBER: &str = "number";
+    /// Not a date.
+    pub const DATE: &str = "date";
+    /// Not an http(s) address.
+    pub const WEBSITE: &str = "website";
+    /// Not one of the item's options.
+    pub const UNKNOWN_OPTION: &str = "unknownOption";
+    /// Several choices where one is allowed.
+    pub const ONE_CHOICE: &str = "oneChoiceOnly";
+    /// A file larger than `limit` bytes.
+    pub const FILE_TOO_BIG: &str = "fileTooBig";
+    /// Not a base64 data URI.
+    pub const FILE_INVALID: &str = "fileInvalid";
+    /// Not an IANA time zone name.
+    pub const TIME_ZONE: &str = "timeZone";
 }
 
 impl FieldError {
-    /// Builds a field error.
+    /// Builds a field error without a code.
     pub fn new(name: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             reason: reason.into(),
+            code: None,
+            limit: None,
         }
+    }
+
+    /// The same error with a [`field_code`].
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_owned());
+        self
+    }
+
+    /// The same error with the limit its code refers to.
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
     }
 }
 

@@ -10,8 +10,8 @@ mod public;
 mod slots;
 
 pub use error::{
-    ErrorBody, ErrorDetail, FieldError, REASON_ALREADY_CANCELLED, REASON_OVER, REASON_SLOT_TAKEN,
-    REASON_TOO_LATE,
+    field_code, ErrorBody, ErrorDetail, FieldError, REASON_ALREADY_CANCELLED, REASON_OVER,
+    REASON_SLOT_TAKEN, REASON_TOO_LATE,
 };
 pub use list::ListResponse;
 pub use public::{

@@ -1,7 +1,7 @@
 use std::collections::btree_map::{BTreeMap, Entry};
 
 use super::{is_valid_email, is_valid_url, Errors, PatternMatcher, MAX_FILE_BYTES};
-use crate::api::FieldError;
+use crate::api::{field_code, FieldError};
 use crate::form::{Form, FormItem, FormItemType, FormValue};
 use crate::schedule::parse_date;
 
@@ -67,7 +67,11 @@ fn index_answers<'a>(
     for (path, item) in answers {
         let name = format!("{path}.id");
         match non_empty(item.id.as_deref()) {
-            None => errors.push(name, "is required: send the id of the form field"),
+            None => errors.push_code(
+                name,
+                field_code::REQUIRED,
+                "is required: send the id of the form field",
+            ),
             Some(id) if definition.item(id).is_none() => errors.push(
                 name,
                 format!("unknown form field {id:?}: use the ids of the form definition"),
@@ -183,8 +187,9 @@ impl ItemCheck<'_> {
         let path = self
             .answer
             .map_or(self.definition_path.as_str(), |(path, _)| path);
-        errors.push(
+        errors.push_code(
             format!("{path}.{suffix}"),
+            field_code::REQUIRED,
             format!("is required: {action} ({})", self.label()),
         );
     }
@@ -196,16 +201,20 @@ impl ItemCheck<'_> {
         let len = value.chars().count();
         if let Some(min) = format.min_length.and_then(|m| usize::try_from(m).ok()) {
             if len < min {
-                errors.push(
+                errors.push_limit(
                     name,
+                    field_code::TOO_SHORT,
+                    min,
                     format!("must be at least {min} characters (got {len})"),
                 );
             }
         }
         if let Some(max) = format.max_length.and_then(|m| usize::try_from(m).ok()) {
             if len > max {
-                errors.push(
+                errors.push_limit(
                     name,
+                    field_code::TOO_LONG,
+                    max,
                     format!("must be at most {max} characters (got {len})"),
                 );
             }
@@ -231,7 +240,11 @@ impl ItemCheck<'_> {
                 let expected = non_empty(format.value_format.as_deref())
                     .or(non_empty(format.regex_type.as_deref()))
                     .map_or_else(String::new, |hint| format!(": expected {hint}"));
-                errors.push(name, format!("does not have the expected format{expected} (got {value:?})"));
+                errors.push_code(
+                    name,
+                    field_code::FORMAT,
+                    format!("does not have the expected format{expected} (got {value:?})"),
+                );
             }
             Err(engine_error) => errors.push(
                 name,
@@ -244,31 +257,46 @@ impl ItemCheck<'_> {
 
     fn check_type(&self, errors: &mut Errors, name: &str, value: &str) {
         let problem = match self.item_type() {
-            FormItemType::Email if !is_valid_email(value) => Some(format!(
-                "must be an email address like name@example.com (got {value:?})"
+            FormItemType::Email if !is_valid_email(value) => Some((
+                field_code::EMAIL,
+                format!("must be an email address like name@example.com (got {value:?})"),
             )),
             FormItemType::Number | FormItemType::Price
                 if !value.parse::<f64>().is_ok_and(f64::is_finite) =>
             {
-                Some(format!("must be a number like 42 or 3.5 (got {value:?})"))
+                Some((
+                    field_code::NUMBER,
+                    format!("must be a number like 42 or 3.5 (got {value:?})"),
+                ))
             }
-            FormItemType::Date => parse_date(value).err(),
-            FormItemType::Website if !is_valid_url(value) => Some(format!(
-                "must be a web address starting with https:// or http:// (got {value:?})"
+            FormItemType::Date => parse_date(value).err().map(|e| (field_code::DATE, e)),
+            FormItemType::Website if !is_valid_url(value) => Some((
+                field_code::WEBSITE,
+                format!("must be a web address starting with https:// or http:// (got {value:?})"),
             )),
-            FormItemType::File => check_file(value).err(),
+            FormItemType::File => {
+                if let Err((code, reason)) = check_file(value) {
+                    if code == field_code::FILE_TOO_BIG {
+                        errors.push_limit(name, code, MAX_FILE_BYTES, reason);
+                    } else {
+                        errors.push_code(name, code, reason);
+                    }
+                }
+                None
+            }
             _ => None,
         };
-        if let Some(problem) = problem {
-            errors.push(name, problem);
+        if let Some((code, reason)) = problem {
+            errors.push_code(name, code, reason);
         }
     }
 
     fn check_choices(&self, errors: &mut Errors, name: &str, choices: &[Choice<'_>]) {
         let several = self.definition.allows_several_values();
         if !several && choices.len() > 1 {
-            errors.push(
+            errors.push_code(
                 name,
+                field_code::ONE_CHOICE,
                 format!(
                     "allows one choice only: choose one option (got {})",
                     choices.len()
@@ -285,8 +313,9 @@ impl ItemCheck<'_> {
                     .iter()
                     .filter_map(|o| non_empty(o.value.as_deref()).or(non_empty(o.id.as_deref())))
                     .collect();
-                errors.push(
+                errors.push_code(
                     name,
+                    field_code::UNKNOWN_OPTION,
                     format!(
                         "has no option {:?}: choose one of {}",
                         choice.describe(),
@@ -342,11 +371,15 @@ fn collect_leaves<'a>(value: &'a FormValue, out: &mut Vec<&'a FormValue>) {
     }
 }
 
-/// Checks a `data:<mime>;base64,<payload>` URI and returns the decoded size in bytes.
-fn check_file(value: &str) -> Result<usize, String> {
+/// Checks a `data:<mime>;base64,<payload>` URI and returns the decoded size in bytes, or the
+/// problem's code and reason.
+fn check_file(value: &str) -> Result<usize, (&'static str, String)> {
     let shape_error = || {
         let start: String = value.chars().take(24).collect();
-        format!("must be a file sent as a data URI like data:application/pdf;base64,JVBERi0x… (got {start:?}…)")
+        (
+            field_code::FILE_INVALID,
+            format!("must be a file sent as a data URI like data:application/pdf;base64,JVBERi0x… (got {start:?}…)"),
+        )
     };
     let rest = value
         .get(..5)
@@ -373,14 +406,20 @@ fn check_file(value: &str) -> Result<usize, String> {
         .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
     let length_ok = padding <= 2 && body.len() % 4 != 1 && (padding == 0 || payload.len() % 4 == 0);
     if !alphabet_ok || !length_ok {
-        return Err("is not valid base64 after \"base64,\": re-encode the file".to_owned());
+        return Err((
+            field_code::FILE_INVALID,
+            "is not valid base64 after \"base64,\": re-encode the file".to_owned(),
+        ));
     }
     let size = body.len() / 4 * 3 + (body.len() % 4).saturating_sub(1);
     if size > MAX_FILE_BYTES {
-        return Err(format!(
-            "must be at most {} MiB (got {:.1} MiB): send a smaller file",
-            MAX_FILE_BYTES / (1024 * 1024),
-            size as f64 / (1024.0 * 1024.0)
+        return Err((
+            field_code::FILE_TOO_BIG,
+            format!(
+                "must be at most {} MiB (got {:.1} MiB): send a smaller file",
+                MAX_FILE_BYTES / (1024 * 1024),
+                size as f64 / (1024.0 * 1024.0)
+            ),
         ));
     }
     Ok(size)

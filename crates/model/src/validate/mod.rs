@@ -20,7 +20,7 @@ pub use appointment::validate_appointment;
 pub use booking::validate_booking_request;
 pub use syntax::{is_valid_email, is_valid_time_zone, is_valid_url};
 
-use crate::api::FieldError;
+use crate::api::{field_code, FieldError};
 
 /// Maximum length of an id (`service.id`, `client.id`, …), in characters.
 pub const MAX_ID_LEN: usize = 16;
@@ -62,13 +62,36 @@ impl Errors {
         self.0.push(FieldError::new(name, reason));
     }
 
+    /// Adds an error with a [`field_code`](crate::api::field_code).
+    fn push_code(&mut self, name: impl Into<String>, code: &str, reason: impl Into<String>) {
+        self.0.push(FieldError::new(name, reason).with_code(code));
+    }
+
+    /// Adds an error with a code and the limit it refers to.
+    fn push_limit(
+        &mut self,
+        name: impl Into<String>,
+        code: &str,
+        limit: usize,
+        reason: impl Into<String>,
+    ) {
+        let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+        self.0.push(
+            FieldError::new(name, reason)
+                .with_code(code)
+                .with_limit(limit),
+        );
+    }
+
     /// Adds an error when `value` is longer than `max` characters.
     fn max_chars(&mut self, name: &str, value: Option<&str>, max: usize) {
         if let Some(value) = value {
             let len = value.chars().count();
             if len > max {
-                self.push(
+                self.push_limit(
                     name,
+                    field_code::TOO_LONG,
+                    max,
                     format!("must be at most {max} characters (got {len})"),
                 );
             }
@@ -79,8 +102,9 @@ impl Errors {
     fn email(&mut self, name: &str, value: Option<&str>) {
         if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
             if !is_valid_email(value) {
-                self.push(
+                self.push_code(
                     name,
+                    field_code::EMAIL,
                     format!("must be an email address like name@example.com (got {value:?})"),
                 );
             }
@@ -91,8 +115,9 @@ impl Errors {
     fn time_zone(&mut self, name: &str, value: Option<&str>) {
         if let Some(value) = value {
             if !is_valid_time_zone(value) {
-                self.push(
+                self.push_code(
                     name,
+                    field_code::TIME_ZONE,
                     format!("must be an IANA time zone like Europe/Paris (got {value:?})"),
                 );
             }

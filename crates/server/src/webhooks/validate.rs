@@ -67,12 +67,12 @@ pub fn unmask(watch: &mut Watch, stored: Option<&Watch>) -> Result<()> {
         if value.as_deref() == Some(MASK) {
             match kept {
                 Some(kept) => *value = Some(kept.clone()),
-                None => fields.push(FieldError {
-                    name: name.to_owned(),
-                    reason: format!(
+                None => fields.push(FieldError::new(
+                    name,
+                    format!(
                         "{MASK} keeps the stored value, but none is stored; send the real value"
                     ),
-                }),
+                )),
             }
         }
     };
@@ -117,12 +117,7 @@ pub async fn check(
     allow_private: bool,
 ) -> Result<()> {
     let mut fields = Vec::new();
-    let mut bad = |name: &str, reason: String| {
-        fields.push(FieldError {
-            name: name.to_owned(),
-            reason,
-        })
-    };
+    let mut bad = |name: &str, reason: String| fields.push(FieldError::new(name, reason));
     if watch.address.trim().is_empty() {
         bad(
             "address",
