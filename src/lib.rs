@@ -352,11 +352,14 @@ fn mount_elements() -> Vec<web_sys::Element> {
 fn install_panic_hook(lang: Lang) {
     std::panic::set_hook(Box::new(move |info| {
         console_error_panic_hook::hook(info);
-        show_crash_panel(lang.strings());
+        show_crash_panel(lang);
     }));
 }
 
-fn show_crash_panel(t: &Strings) -> Option<()> {
+/// Replaces the widget's content with the error panel the panic hook shows. Plain DOM calls: after a
+/// panic the reactive runtime can't be trusted.
+pub fn show_crash_panel(lang: Lang) -> Option<()> {
+    let t = lang.strings();
     let document = web_sys::window()?.document()?;
     let root = document
         .query_selector(".bw-root")

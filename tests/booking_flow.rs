@@ -1,5 +1,6 @@
 //! Review, submit and confirmation; the whole flow against the demo server, the "slot just
-//! taken" path (409), the reschedule / cancel mode, and the events posted to the host page.
+//! taken" path (409), the server's field errors (400), a network failure and its retry, the
+//! reschedule / cancel mode, the crash panel, and the events posted to the host page.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -515,4 +516,137 @@ async fn field_errors_from_the_server_show_on_the_form_in_the_visitors_language(
         .query_selector("#bw-field-email-error")
         .unwrap()
         .is_none());
+}
+
+/// A booking that can't reach the server stays on the review with everything the visitor entered,
+/// says so in their language, and "Try again" sends it again.
+#[wasm_bindgen_test]
+async fn a_network_failure_keeps_the_review_and_the_answers_for_a_retry() {
+    use booking_widget::flow::{Booking, StaffChoice};
+    use booking_widget::steps::ReviewStep;
+
+    let api = demo_api();
+    let form = api.form("haircut", "en").await.expect("form");
+    let service = api
+        .services("en")
+        .await
+        .expect("services")
+        .into_iter()
+        .find(|s| s.id.as_deref() == Some("haircut"))
+        .expect("haircut");
+    let seen = record_messages();
+    let failures = move || {
+        seen.borrow()
+            .iter()
+            .filter(|m| m["type"] == "bookingFailed")
+            .count()
+    };
+    // Port 9 (discard) is closed on the test machine: the connection is refused.
+    let query = format!(
+        "company=demo&lang=en&api=http://127.0.0.1:9&parentOrigin={}",
+        origin()
+    );
+    let booking = Booking::new("Europe/Paris".to_owned());
+    booking.service.set(Some(service));
+    booking.staff.set(Some(StaffChoice::Any));
+    booking.choose_slot("2030-12-02T09:00:00+01:00".to_owned());
+    booking.answers.update(|answers| {
+        answers.insert(
+            "firstName".into(),
+            Answer {
+                value: "Ada".into(),
+                ..Answer::default()
+            },
+        );
+    });
+    booking.form_done.set(true);
+    let root = mount(move || {
+        let config = WidgetConfig::from_query(&query);
+        provide_context(Host::new(config.parent_origin.as_deref()));
+        provide_context(WidgetContext::new(config, "demo"));
+        let announcer = Announcer::provide();
+        let definition = LocalResource::new(move || {
+            let form = form.clone();
+            async move { Ok(form) }
+        });
+        view! {
+            <LiveRegion announcer/>
+            <ReviewStep booking definition on_back=None/>
+        }
+    });
+    wait_for(&root, "#bw-step-review-title").await;
+    click(&root, ".bw-submit").await;
+    let message = wait_for(&root, ".bw-error .bw-error__message").await;
+    assert_eq!(
+        message.text_content().as_deref(),
+        Some("The booking service cannot be reached. Check your connection and try again.")
+    );
+    for _ in 0..100 {
+        if failures() == 1 {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert_eq!(failures(), 1, "the host heard of the failure");
+    assert!(root.text_content().unwrap_or_default().contains("Ada"));
+    assert_eq!(
+        booking.slot.get_untracked().as_deref(),
+        Some("2030-12-02T09:00:00+01:00")
+    );
+
+    click(&root, ".bw-error button").await;
+    for _ in 0..100 {
+        if failures() == 2 {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert_eq!(failures(), 2, "Try again sent the booking again");
+    assert_eq!(texts(&root, ".bw-step__title"), ["Check and confirm"]);
+    assert!(booking
+        .answers
+        .with_untracked(|a| a.get("firstName").is_some_and(|f| f.value == "Ada")));
+}
+
+/// What the panic hook shows: the widget's content replaced by an alert in the visitor's language
+/// with a reload link, whatever state the flow was in.
+#[wasm_bindgen_test]
+async fn the_crash_panel_replaces_the_widget_with_a_reload_link() {
+    let query = format!("company=demo&lang=fr&api={}", api_url());
+    let root = mount(move || view! { <App config=WidgetConfig::from_query(&query)/> });
+    wait_for(&root, ".bw-choice__button").await;
+    // The panel goes into the first widget on the page; keep this test's root the only one.
+    let document = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
+    let roots = document.query_selector_all(".bw-root").expect("selector");
+    for i in 0..roots.length() {
+        let other = roots.item(i).expect("root");
+        if !root.contains(Some(&other)) {
+            other.unchecked_ref::<web_sys::Element>().remove();
+        }
+    }
+    booking_widget::show_crash_panel(booking_widget::i18n::Lang::Fr).expect("panel shown");
+    let panel = find(&root, ".bw-crash");
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(
+        texts(&root, ".bw-crash p"),
+        [
+            "Une erreur est survenue",
+            "La page de réservation a cessé de fonctionner. Rechargez-la pour réessayer ; rien n'a été réservé sans confirmation affichée."
+        ]
+    );
+    let reload = find(&root, ".bw-crash a");
+    assert_eq!(reload.text_content().as_deref(), Some("Recharger"));
+    let here = web_sys::window()
+        .expect("window")
+        .location()
+        .href()
+        .expect("href");
+    assert_eq!(reload.get_attribute("href"), Some(here));
+    assert!(
+        root.query_selector(".bw-choice__button").unwrap().is_none(),
+        "the broken widget is gone"
+    );
 }

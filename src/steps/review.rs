@@ -82,7 +82,8 @@ pub fn ReviewStep(
         .map(|s| s.label(t))
         .unwrap_or_default();
     let answers = move || {
-        let definition = form();
+        // Tracked: the summary fills in if the definition arrives after this step shows.
+        let definition = definition.get().and_then(Result::ok).unwrap_or_default();
         booking.answers.with(|answers| {
             definition
                 .items()
