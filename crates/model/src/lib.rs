@@ -54,8 +54,8 @@ pub mod watch;
 
 pub use api::{
     field_code, DaySlots, ErrorBody, ErrorDetail, FieldError, FreeSlotsResponse, ListResponse,
-    PublicAppointment, PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService,
-    PublicStaff,
+    PublicAppointment, PublicBookingRequest, PublicCompany, PublicRescheduleRequest,
+    PublicResource, PublicService, PublicStaff,
 };
 pub use appointment::{
     Appointment, ExtendedProperties, ExternalEventRef, OnlineMeeting, Price, RescheduleLink,

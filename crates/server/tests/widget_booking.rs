@@ -515,7 +515,22 @@ async fn fifty_concurrent_bookings_of_one_slot_capacity_three() {
 #[tokio::test]
 async fn a_massage_booked_in_the_widget_holds_its_treatment_room() {
     let server = TestServer::with_demo().await;
-    let start = first_slot(&server, "massage", Some("lea")).await;
+    // A start offered both for the massage and for both room units (the room's own slots follow its
+    // opening hours and 60-minute grid, which the massage's need not).
+    let (from, to) = next_two_weeks();
+    let (_, body) = server
+        .get_json(&format!(
+            "{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&resourceId=room&resourceCount=2&timeZone=Europe/Paris"
+        ))
+        .await;
+    let room_slots: FreeSlotsResponse = serde_json::from_value(body).expect("room slots");
+    let start = slots(&server, "massage", Some("lea"), "Europe/Paris")
+        .await
+        .items
+        .iter()
+        .flat_map(|d| d.slots.clone())
+        .find(|s| room_slots.items.iter().any(|d| d.slots.contains(s)))
+        .expect("a massage start on the room's grid");
     let (status, body) = server
         .send_json(
             Method::POST,
@@ -587,6 +602,111 @@ async fn free_slots_of_a_resource_on_its_own() {
         ))
         .await;
     assert_eq!(status, 404);
+}
+
+/// A resource booked on its own (the demo's treatment room, 2 units): listed publicly, its form,
+/// booked up to its units and no further, moved, and refused when it does not exist.
+#[tokio::test]
+async fn a_visitor_books_a_resource_on_its_own() {
+    let server = TestServer::with_demo().await;
+    let (status, body) = server.get_json(&format!("{DEMO}/widget/resources")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"][0]["id"], "room");
+    assert_eq!(body["items"][0]["name"], "Salle de soin");
+    assert_eq!(body["items"][0]["count"], 2);
+    assert_eq!(
+        body["items"][0]["price"],
+        json!({"amount": 20.0, "currency": "EUR"})
+    );
+    assert!(
+        body["items"][0].get("workingHours").is_none(),
+        "hours stay private"
+    );
+
+    let (status, body) = server
+        .get_json(&format!("{DEMO}/widget/form?resourceId=room"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let form: Form = serde_json::from_value(body).expect("form");
+    assert!(form.item("email").is_some(), "the company's form applies");
+
+    let (from, to) = next_two_weeks();
+    let (_, body) = server
+        .get_json(&format!(
+            "{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&resourceId=room&timeZone=Europe/Paris"
+        ))
+        .await;
+    let free: FreeSlotsResponse = serde_json::from_value(body).expect("free slots");
+    // Past the 24-hour change delay, so the move below is allowed.
+    let mut all = free.items.iter().skip(3).flat_map(|d| d.slots.clone());
+    let (start, later) = (
+        all.next().expect("a free slot"),
+        all.nth(2).expect("another"),
+    );
+    let room = |start: &str, email: &str| {
+        let mut request = booking("", None, start, email);
+        request["serviceId"] = Value::Null;
+        request["resourceId"] = json!("room");
+        request
+    };
+    let url = format!("{DEMO}/widget/appointments");
+    let (status, body) = server
+        .send_json(Method::POST, &url, &room(&start, "r1@example.com"))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let booked: PublicAppointment = serde_json::from_value(body).expect("appointment");
+    let resource = booked.resource.as_ref().expect("resource");
+    assert_eq!(resource.id.as_deref(), Some("room"));
+    assert_eq!(resource.external_id, None);
+    assert_eq!(booked.resource_count, Some(1));
+    assert_eq!(booked.service, None);
+    assert_eq!(booked.staff, None);
+    assert_eq!(booked.price.map(|p| p.amount), Some(20.0));
+    let end = booked
+        .end
+        .as_ref()
+        .and_then(|e| e.parse_local().ok())
+        .expect("end");
+    let begin = booked
+        .start
+        .as_ref()
+        .and_then(|s| s.parse_local().ok())
+        .expect("start");
+    assert_eq!((end - begin).num_minutes(), 60, "the room's duration");
+
+    let (status, body) = server
+        .send_json(Method::POST, &url, &room(&start, "r2@example.com"))
+        .await;
+    assert_eq!(status, 201, "the second unit: {body}");
+    let (status, body) = server
+        .send_json(Method::POST, &url, &room(&start, "r3@example.com"))
+        .await;
+    assert_eq!(status, 409, "both units taken: {body}");
+    assert_eq!(body["error"]["reason"], "slotTaken");
+
+    let moved_path = format!(
+        "{url}/{}",
+        booked.encrypted_id.as_deref().expect("encrypted id")
+    );
+    let (status, body) = server
+        .send_json(Method::PUT, &moved_path, &json!({"start": later}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = server
+        .send_json(Method::POST, &url, &room(&start, "r3@example.com"))
+        .await;
+    assert_eq!(status, 201, "moving one frees a unit: {body}");
+
+    let mut attic = room(&start, "r4@example.com");
+    attic["resourceId"] = json!("attic");
+    let (status, body) = server.send_json(Method::POST, &url, &attic).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["fields"][0]["name"], "resourceId");
+    let mut three = room(&start, "r4@example.com");
+    three["resourceCount"] = json!(3);
+    let (status, body) = server.send_json(Method::POST, &url, &three).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["fields"][0]["name"], "resourceCount");
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ pub use error::{
 };
 pub use list::ListResponse;
 pub use public::{
-    PublicAppointment, PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService,
-    PublicStaff,
+    PublicAppointment, PublicBookingRequest, PublicCompany, PublicRescheduleRequest,
+    PublicResource, PublicService, PublicStaff,
 };
 pub use slots::{format_slot, DaySlots, FreeSlotsResponse};

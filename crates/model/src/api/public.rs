@@ -10,7 +10,8 @@ use crate::company::{Address, Company};
 use crate::datetime::DateTimeZone;
 use crate::enums::{AppointmentStatus, Currency, Location};
 use crate::form::Form;
-use crate::refs::{ServiceRef, StaffRef};
+use crate::refs::{ResourceRef, ServiceRef, StaffRef};
+use crate::resource::Resource;
 use crate::service::Service;
 use crate::staff::Staff;
 
@@ -120,6 +121,44 @@ impl PublicService {
             staff_ids: service.staff.iter().filter_map(|s| s.id.clone()).collect(),
             waiting_list: service.waiting_list,
             requires_validation: service.requires_validation,
+        }
+    }
+}
+
+/// A resource booked on its own (a room, a court, equipment) as visitors see it (no hours or
+/// external id).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicResource {
+    /// Identifier of the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Length of one booking, in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    /// Units that can be booked at the same time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Price of one unit for one booking, with its currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<Price>,
+}
+
+impl PublicResource {
+    /// The visitor's view of `resource`, price in `currency` (no price without a currency).
+    pub fn from_resource(resource: &Resource, currency: Option<Currency>) -> Self {
+        Self {
+            id: resource.id.clone(),
+            name: resource.name.clone(),
+            duration: resource.duration,
+            count: resource.count,
+            price: resource
+                .price
+                .zip(currency)
+                .map(|(amount, currency)| Price { amount, currency }),
         }
     }
 }
@@ -246,6 +285,12 @@ pub struct PublicAppointment {
     /// Staff member (id and names).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub staff: Option<StaffRef>,
+    /// The resource booked on its own (id and name), instead of a service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceRef>,
+    /// Units of that resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_count: Option<u32>,
     /// Where it takes place.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -283,6 +328,10 @@ impl From<&Appointment> for PublicAppointment {
             external_id: None,
             ..s.clone()
         });
+        let resource = a.resource.as_ref().map(|r| ResourceRef {
+            external_id: None,
+            ..r.clone()
+        });
         Self {
             id: a.id.clone(),
             reference: a.reference.clone(),
@@ -291,6 +340,8 @@ impl From<&Appointment> for PublicAppointment {
             end: a.end.clone(),
             service,
             staff,
+            resource,
+            resource_count: a.resource_count,
             location: a.location,
             location_custom: a.location_custom.clone(),
             online_meeting: a.online_meeting.clone(),

@@ -9,15 +9,15 @@ use booking_model::form::{BIND_EMAIL, BIND_FIRST_NAME, BIND_LAST_NAME, BIND_PHON
 use booking_model::validate::{validate_answers, validate_booking_request, PatternMatcher};
 use booking_model::{
     Appointment, AppointmentStatus, AppointmentType, ClientRef, CompanyRef, DateTimeZone,
-    ExtendedProperties, HistoryType, HistoryUser, Location, Price, PublicBookingRequest, Service,
-    ServiceRef, StaffRef,
+    ExtendedProperties, HistoryType, HistoryUser, Location, Price, PublicBookingRequest, Resource,
+    ResourceRef, Service, ServiceRef, StaffRef,
 };
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
 use super::history;
 use super::ids;
-use super::schedule::{build_query, Catalog, SlotQuery};
+use super::schedule::{build_query, build_resource_query, Catalog, SlotQuery};
 use crate::db::appointments::{self, StoredAppointment};
 use crate::db::business;
 use crate::error::{Error, Result};
@@ -70,6 +70,86 @@ async fn check(
     Ok(check_slot(&query, start, staff_id))
 }
 
+/// What a visitor books: a service (performed by staff), or units of a resource on their own.
+#[derive(Clone, Copy)]
+enum Booked<'c> {
+    Service(&'c Service),
+    Resource { resource: &'c Resource, units: u32 },
+}
+
+impl<'c> Booked<'c> {
+    /// The service or resource a booking or stored appointment names.
+    fn find(
+        catalog: &'c Catalog,
+        service_id: Option<&str>,
+        resource: Option<(&str, u32)>,
+    ) -> Result<Booked<'c>> {
+        match (service_id.filter(|s| !s.is_empty()), resource) {
+            (Some(id), _) => catalog
+                .service(id)
+                .map(Booked::Service)
+                .map_err(|_| Error::field("serviceId", format!("no service `{id}` here"))),
+            (None, Some((id, units))) => {
+                let resource = catalog
+                    .resource(id)
+                    .map_err(|_| Error::field("resourceId", format!("no resource `{id}` here")))?;
+                let count = resource.count.unwrap_or(1);
+                if units > count {
+                    return Err(Error::field(
+                        "resourceCount",
+                        format!("this resource has {count} unit(s) (got {units})"),
+                    ));
+                }
+                Ok(Booked::Resource { resource, units })
+            }
+            (None, None) => Err(Error::field("serviceId", "is required (or resourceId)")),
+        }
+    }
+
+    /// Whose form the answers are checked against.
+    fn object_id(self) -> &'c str {
+        match self {
+            Booked::Service(s) => s.id.as_deref().unwrap_or_default(),
+            Booked::Resource { resource, .. } => resource.id.as_deref().unwrap_or_default(),
+        }
+    }
+
+    /// Length of one booking.
+    fn duration(self) -> Duration {
+        let minutes = match self {
+            Booked::Service(s) => s.duration,
+            Booked::Resource { resource, .. } => resource.duration,
+        };
+        Duration::minutes(i64::from(minutes.unwrap_or(0)))
+    }
+
+    /// The cancellation rules that apply (a resource has none of its own).
+    fn service(self) -> Option<&'c Service> {
+        match self {
+            Booked::Service(s) => Some(s),
+            Booked::Resource { .. } => None,
+        }
+    }
+}
+
+/// Re-checks `start` for `units` of `resource` (except the appointment `ignore_id`).
+async fn check_resource(
+    conn: &mut SqliteConnection,
+    catalog: &Catalog,
+    resource: &Resource,
+    units: u32,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    ignore_id: Option<&str>,
+) -> Result<std::result::Result<(), Unavailable>> {
+    let day = start.with_timezone(&catalog.zone).date_naive();
+    let company_id = catalog.company.id.as_deref().unwrap_or_default();
+    let (from, to) = (start - Duration::days(2), start + Duration::days(2));
+    let busy = appointments::busy_between(conn, company_id, from, to, ignore_id).await?;
+    let query = build_resource_query(catalog, resource, units, 1, day, busy, now)?;
+    Ok(check_slot(&query, start, None).map(|_| ()))
+}
+
 /// Books what the visitor asked for: validates the request and form answers with the model's shared
 /// rules, re-checks the slot, matches or creates the client, and inserts the appointment.
 pub async fn book(
@@ -80,10 +160,10 @@ pub async fn book(
     now: DateTime<Utc>,
 ) -> Result<StoredAppointment> {
     let mut errors = validate_booking_request(request);
-    // Without a service or a start there is no form to check the answers against: stop here.
+    // Without a service (or resource) or a start there is no form to check the answers against.
     if errors
         .iter()
-        .any(|e| e.name == "serviceId" || e.name == "start")
+        .any(|e| matches!(e.name.as_str(), "serviceId" | "resourceId" | "start"))
     {
         return Err(Error::invalid(errors));
     }
@@ -92,16 +172,12 @@ pub async fn book(
         .map_err(|reason| Error::field("start", reason))?
         .with_timezone(&Utc);
     let catalog = business::catalog(conn, company_id).await?;
-    let service_id = request.service_id.as_deref().unwrap_or_default();
-    let service = catalog
-        .service(service_id)
-        .map_err(|_| Error::field("serviceId", format!("no service `{service_id}` here")))?;
-    let definition = business::form_for_service(
-        &mut *conn,
-        company_id,
-        service.id.as_deref().unwrap_or_default(),
-    )
-    .await?;
+    let resource = request
+        .resource_id
+        .as_deref()
+        .map(|id| (id, request.resource_count.unwrap_or(1)));
+    let booked = Booked::find(&catalog, request.service_id.as_deref(), resource)?;
+    let definition = business::form_for_service(&mut *conn, company_id, booked.object_id()).await?;
     // Report every invalid field at once, each field once (both checks may name the email).
     for error in validate_answers(&definition, &request.form, matcher) {
         if !errors.iter().any(|e| e.name == error.name) {
@@ -114,14 +190,25 @@ pub async fn book(
 
     let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
     let wants_waiting_list = request.add_to_waiting_list == Some(true);
-    let (staff_id, waiting) =
-        match check(conn, &catalog, service, staff_id, start, now, None).await? {
-            Ok(chosen) => (Some(chosen), false),
-            Err(Unavailable::Full) if wants_waiting_list && service.waiting_list == Some(true) => {
-                (staff_id.map(str::to_owned), true)
+    let (staff_id, waiting) = match booked {
+        Booked::Service(service) => {
+            match check(conn, &catalog, service, staff_id, start, now, None).await? {
+                Ok(chosen) => (Some(chosen), false),
+                Err(Unavailable::Full)
+                    if wants_waiting_list && service.waiting_list == Some(true) =>
+                {
+                    (staff_id.map(str::to_owned), true)
+                }
+                Err(reason) => return Err(slot_taken(&reason)),
             }
-            Err(reason) => return Err(slot_taken(&reason)),
-        };
+        }
+        Booked::Resource { resource, units } => {
+            match check_resource(conn, &catalog, resource, units, start, now, None).await? {
+                Ok(()) => (None, false),
+                Err(reason) => return Err(slot_taken(&reason)),
+            }
+        }
+    };
 
     let answers = &request.form;
     let wanted_client = ClientRef {
@@ -140,17 +227,14 @@ pub async fn book(
     }
     let client = appointments::find_or_create_client(conn, company_id, &wanted_client).await?;
 
-    let duration = Duration::minutes(i64::from(service.duration.unwrap_or(0)));
-    let end = start + duration;
+    let end = start + booked.duration();
     let staff = staff_id
         .as_deref()
         .and_then(|id| catalog.staff_member(id).ok());
     let lang = request.lang.as_deref().unwrap_or("en");
-    let (service_name, _) = service.localized(lang);
-    let location = service
-        .locations
-        .first()
-        .copied()
+    let location = booked
+        .service()
+        .and_then(|s| s.locations.first().copied())
         .unwrap_or(Location::CompanyAddress);
     let user = HistoryUser {
         first_name: client.first_name.clone(),
@@ -165,9 +249,9 @@ pub async fn book(
             id: catalog.company.id.clone(),
             name: catalog.company.name.clone(),
         }),
-        service: Some(ServiceRef {
+        service: booked.service().map(|service| ServiceRef {
             id: service.id.clone(),
-            name: Some(service_name.to_owned()),
+            name: Some(service.localized(lang).0.to_owned()),
             external_id: service.external_id.clone(),
         }),
         staff: staff.map(|s| StaffRef {
@@ -181,7 +265,11 @@ pub async fn book(
         end: Some(company_local(end, &catalog)),
         created: Some(company_local(now, &catalog)),
         form: Some(request.form.clone()),
-        status: Some(service.initial_status()),
+        status: Some(
+            booked
+                .service()
+                .map_or(AppointmentStatus::Accepted, Service::initial_status),
+        ),
         history: vec![history::entry(
             HistoryType::Created,
             lang,
@@ -193,12 +281,29 @@ pub async fn book(
         appointment_type: Some(AppointmentType::Normal),
         add_to_waiting_list: waiting.then_some(true),
         source: request.source.clone(),
-        price: service
-            .price
-            .zip(catalog.company.currency)
-            .map(|(amount, currency)| Price { amount, currency }),
+        price: match booked {
+            Booked::Service(service) => service.price,
+            Booked::Resource { resource, units } => resource.price.map(|p| p * f64::from(units)),
+        }
+        .zip(catalog.company.currency)
+        .map(|(amount, currency)| Price { amount, currency }),
         location: Some(location),
-        service_resource: super::service_resource_refs(service),
+        service_resource: booked
+            .service()
+            .map(super::service_resource_refs)
+            .unwrap_or_default(),
+        resource: match booked {
+            Booked::Resource { resource, .. } => Some(ResourceRef {
+                id: resource.id.clone(),
+                name: resource.name.clone(),
+                external_id: resource.external_id.clone(),
+            }),
+            Booked::Service(_) => None,
+        },
+        resource_count: match booked {
+            Booked::Resource { units, .. } => Some(units),
+            Booked::Service(_) => None,
+        },
         extended_properties: request
             .extended_properties
             .clone()
@@ -208,10 +313,13 @@ pub async fn book(
             }),
         ..Appointment::default()
     };
-    let resource_units = service
-        .resource
-        .first()
-        .map_or(0, |r| r.quantity.unwrap_or(1));
+    let resource_units = match booked {
+        Booked::Service(service) => service
+            .resource
+            .first()
+            .map_or(0, |r| r.quantity.unwrap_or(1)),
+        Booked::Resource { units, .. } => units,
+    };
     let mut stored = StoredAppointment {
         company_id: company_id.to_owned(),
         appointment,
@@ -286,14 +394,15 @@ pub async fn reschedule(
 ) -> Result<StoredAppointment> {
     let mut stored = find(conn, company_id, encrypted_id).await?;
     let catalog = business::catalog(conn, company_id).await?;
-    let service_id = stored
-        .appointment
-        .service
+    let a = &stored.appointment;
+    let service_id = a.service.as_ref().and_then(|s| s.id.as_deref());
+    let resource = a
+        .resource
         .as_ref()
-        .and_then(|s| s.id.clone())
-        .unwrap_or_default();
-    let service = catalog.service(&service_id)?;
-    ensure_changeable(&stored, Some(service), now)?;
+        .and_then(|r| r.id.as_deref())
+        .map(|id| (id, a.resource_count.unwrap_or(1)));
+    let booked = Booked::find(&catalog, service_id, resource)?;
+    ensure_changeable(&stored, booked.service(), now)?;
     let own_id = stored.appointment.id.clone();
     let staff_id = staff_id.or(stored
         .appointment
@@ -301,19 +410,30 @@ pub async fn reschedule(
         .as_ref()
         .and_then(|s| s.id.as_deref()));
     let staff_id = staff_id.map(str::to_owned);
-    let chosen = match check(
-        conn,
-        &catalog,
-        service,
-        staff_id.as_deref(),
-        start,
-        now,
-        own_id.as_deref(),
-    )
-    .await?
-    {
-        Ok(chosen) => chosen,
-        Err(reason) => return Err(slot_taken(&reason)),
+    let own_id = own_id.as_deref();
+    let chosen = match booked {
+        Booked::Service(service) => {
+            match check(
+                conn,
+                &catalog,
+                service,
+                staff_id.as_deref(),
+                start,
+                now,
+                own_id,
+            )
+            .await?
+            {
+                Ok(chosen) => chosen,
+                Err(reason) => return Err(slot_taken(&reason)),
+            }
+        }
+        Booked::Resource { resource, units } => {
+            match check_resource(conn, &catalog, resource, units, start, now, own_id).await? {
+                Ok(()) => String::new(),
+                Err(reason) => return Err(slot_taken(&reason)),
+            }
+        }
     };
     let end = start + (stored.end - stored.start);
     let a = &mut stored.appointment;

@@ -7,7 +7,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use booking_model::{
-    Company, ListResponse, PublicCompany, PublicService, PublicStaff, Service, Staff,
+    Company, ListResponse, PublicCompany, PublicResource, PublicService, PublicStaff, Resource,
+    Service, Staff,
 };
 
 use crate::db::business::{self, Collection};
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/widget/company", get(company))
         .route("/widget/services", get(services))
         .route("/widget/staff", get(staff))
+        .route("/widget/resources", get(resources))
 }
 
 /// `?lang=fr`: language of names and descriptions.
@@ -62,6 +64,20 @@ async fn services(
     let items = services
         .iter()
         .map(|s| PublicService::from_service(s, company.currency, query.lang.as_deref()))
+        .collect();
+    Ok(Json(ListResponse::new(items)))
+}
+
+async fn resources(
+    State(state): State<AppState>,
+    Path(company_id): Path<String>,
+) -> Result<Json<ListResponse<PublicResource>>> {
+    let company = load_company(&state, &company_id).await?;
+    let resources: Vec<Resource> =
+        business::list_docs(&state.db, Collection::Resources, &company_id).await?;
+    let items = resources
+        .iter()
+        .map(|r| PublicResource::from_resource(r, company.currency))
         .collect();
     Ok(Json(ListResponse::new(items)))
 }

@@ -197,11 +197,12 @@ async fn resource_slots(
     })
 }
 
-/// `?serviceId=`: whose form.
+/// `?serviceId=` or `?resourceId=`: whose form.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct FormParams {
     service_id: Option<String>,
+    resource_id: Option<String>,
 }
 
 async fn form(
@@ -209,14 +210,15 @@ async fn form(
     Path(company_id): Path<String>,
     Query(params): Query<FormParams>,
 ) -> Result<Json<Form>> {
-    let service_id = params
-        .service_id
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::field("serviceId", "is required"))?;
+    let filled = |id: Option<String>| id.filter(|s| !s.is_empty());
     let mut conn = state.db.acquire().await?;
     let catalog = business::catalog(&mut conn, &company_id).await?;
-    let service = catalog.service(&service_id)?;
-    let id = service.id.clone().unwrap_or_default();
+    let id = match (filled(params.service_id), filled(params.resource_id)) {
+        (Some(id), _) => catalog.service(&id)?.id.clone(),
+        (None, Some(id)) => catalog.resource(&id)?.id.clone(),
+        (None, None) => return Err(Error::field("serviceId", "is required (or resourceId)")),
+    }
+    .unwrap_or_default();
     Ok(Json(
         business::form_for_service(&mut *conn, &company_id, &id).await?,
     ))
