@@ -5,7 +5,8 @@ use std::fmt;
 
 use booking_model::{
     ErrorBody, FieldError, Form, FreeSlotsResponse, ListResponse, PublicAppointment,
-    PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicService, PublicStaff,
+    PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicResource, PublicService,
+    PublicStaff,
 };
 use gloo_net::http::{Request, RequestBuilder};
 use send_wrapper::SendWrapper;
@@ -111,12 +112,28 @@ impl Api {
         Ok(list.items)
     }
 
+    /// The resources a visitor can book on their own (a room, a court).
+    pub async fn resources(&self) -> Result<Vec<PublicResource>, ApiError> {
+        let url = format!("{}/widget/resources", self.company_base);
+        let list: ListResponse<PublicResource> = get_json(&url).await?;
+        Ok(list.items)
+    }
+
     /// The form definition the visitor fills for `service_id`, titles in `lang`.
     pub async fn form(&self, service_id: &str, lang: &str) -> Result<Form, ApiError> {
+        self.form_of("serviceId", service_id, lang).await
+    }
+
+    /// The form definition for a resource booked on its own.
+    pub async fn resource_form(&self, resource_id: &str, lang: &str) -> Result<Form, ApiError> {
+        self.form_of("resourceId", resource_id, lang).await
+    }
+
+    async fn form_of(&self, key: &str, id: &str, lang: &str) -> Result<Form, ApiError> {
         let url = format!(
-            "{}/widget/form?serviceId={}&lang={}",
+            "{}/widget/form?{key}={}&lang={}",
             self.company_base,
-            encode_component(service_id),
+            encode_component(id),
             encode_component(lang)
         );
         get_json(&url).await
@@ -126,10 +143,15 @@ impl Api {
     /// `query.time_zone`.
     pub async fn free_slots(&self, query: &SlotQuery) -> Result<FreeSlotsResponse, ApiError> {
         let mut url = format!(
-            "{}/widget/freeSlots?startDate={}&endDate={}&serviceId={}&timeZone={}",
+            "{}/widget/freeSlots?startDate={}&endDate={}&{}={}&timeZone={}",
             self.company_base,
             query.start_date,
             query.end_date,
+            if query.by_resource {
+                "resourceId"
+            } else {
+                "serviceId"
+            },
             encode_component(&query.service_id),
             encode_component(&query.time_zone)
         );
@@ -187,8 +209,10 @@ impl Api {
 /// Which free slots to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotQuery {
-    /// The service to book.
+    /// The service to book (a resource's id when `by_resource`).
     pub service_id: String,
+    /// `service_id` names a resource booked on its own.
+    pub by_resource: bool,
     /// A staff member, or `None` for any available.
     pub staff_id: Option<String>,
     /// First day, `yyyy-MM-dd`, in `time_zone`.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use booking_model::{FieldError, PublicAppointment, PublicService, PublicStaff};
+use booking_model::{FieldError, PublicAppointment, PublicResource, PublicService, PublicStaff};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -67,8 +67,11 @@ pub enum Step {
 /// Everything chosen so far in one booking; `Copy`, shared through context.
 #[derive(Debug, Clone, Copy)]
 pub struct Booking {
-    /// The chosen service.
+    /// The chosen service; for a resource booked on its own, the resource in a service's shape
+    /// (id, name, duration, price) with [`Booking::by_resource`] set.
     pub service: RwSignal<Option<PublicService>>,
+    /// The booking is of a resource on its own (no staff; `service` holds the resource).
+    pub by_resource: RwSignal<bool>,
     /// The chosen staff member.
     pub staff: RwSignal<Option<StaffChoice>>,
     /// The chosen slot, exactly as the server sent it.
@@ -124,6 +127,7 @@ impl Booking {
         });
         Booking {
             service,
+            by_resource: RwSignal::new(false),
             staff,
             slot,
             answers: RwSignal::new(Answers::new()),
@@ -149,6 +153,23 @@ impl Booking {
         self.slot.set(None);
         self.form_done.set(false);
         self.service.set(Some(service));
+    }
+
+    /// The URL named a resource to book on its own: no service or staff to choose.
+    pub fn choose_resource(&self, resource: &PublicResource) {
+        self.by_resource.set(true);
+        self.service_preset.set(true);
+        self.staff_preset.set(true);
+        self.slot.set(None);
+        self.form_done.set(false);
+        self.service.set(Some(PublicService {
+            id: resource.id.clone(),
+            name: resource.name.clone(),
+            duration: resource.duration,
+            price: resource.price,
+            ..PublicService::default()
+        }));
+        self.staff.set(Some(StaffChoice::Any));
     }
 
     /// The visitor (or the URL, when `preset`) chose who performs it.

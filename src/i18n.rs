@@ -119,6 +119,8 @@ pub struct Strings {
     pub minutes: &'static str,
     pub missing_company: &'static str,
     pub unknown_company: &'static str,
+    /// The `resource` of the URL is not one the company offers.
+    pub unknown_resource: &'static str,
     pub network_error: &'static str,
     /// Title of the staff step.
     pub choose_staff: &'static str,
@@ -315,6 +317,7 @@ const EN: Strings = Strings {
     minutes: "min",
     missing_company: "This booking page is not set up: the company is missing from its address.",
     unknown_company: "This booking page could not be found.",
+    unknown_resource: "This resource can't be booked online.",
     network_error: "The booking service cannot be reached. Check your connection and try again.",
     choose_staff: "Choose who you'd like to see",
     any_staff: "Any available",
@@ -421,6 +424,7 @@ const FR: Strings = Strings {
     missing_company:
         "Cette page de réservation n'est pas configurée : l'entreprise manque dans son adresse.",
     unknown_company: "Cette page de réservation est introuvable.",
+    unknown_resource: "Cette ressource ne peut pas être réservée en ligne.",
     network_error:
         "Le service de réservation est injoignable. Vérifiez votre connexion et réessayez.",
     choose_staff: "Choisissez votre interlocuteur",
@@ -527,6 +531,7 @@ const DE: Strings = Strings {
     minutes: "Min.",
     missing_company: "Diese Buchungsseite ist nicht eingerichtet: In ihrer Adresse fehlt das Unternehmen.",
     unknown_company: "Diese Buchungsseite wurde nicht gefunden.",
+    unknown_resource: "Diese Ressource kann nicht online gebucht werden.",
     network_error: "Der Buchungsdienst ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     choose_staff: "Wählen Sie eine Person",
     any_staff: "Beliebig",
@@ -633,6 +638,7 @@ const ES: Strings = Strings {
     missing_company:
         "Esta página de reservas no está configurada: falta la empresa en su dirección.",
     unknown_company: "No se encontró esta página de reservas.",
+    unknown_resource: "Este recurso no se puede reservar en línea.",
     network_error:
         "No se puede acceder al servicio de reservas. Compruebe su conexión e inténtelo de nuevo.",
     choose_staff: "Elija con quién",
@@ -739,6 +745,7 @@ const PT: Strings = Strings {
     minutes: "min",
     missing_company: "Esta página de reservas não está configurada: falta a empresa no endereço.",
     unknown_company: "Esta página de reservas não foi encontrada.",
+    unknown_resource: "Este recurso não pode ser reservado online.",
     network_error:
         "O serviço de reservas não está acessível. Verifique a ligação e tente novamente.",
     choose_staff: "Escolha com quem",
@@ -845,6 +852,7 @@ const NL: Strings = Strings {
     minutes: "min",
     missing_company: "Deze boekingspagina is niet ingesteld: het bedrijf ontbreekt in het adres.",
     unknown_company: "Deze boekingspagina is niet gevonden.",
+    unknown_resource: "Deze voorziening kan niet online worden geboekt.",
     network_error:
         "De boekingsdienst is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.",
     choose_staff: "Kies bij wie",
@@ -952,6 +960,7 @@ const IT: Strings = Strings {
     missing_company:
         "Questa pagina di prenotazione non è configurata: manca l'azienda nell'indirizzo.",
     unknown_company: "Questa pagina di prenotazione non è stata trovata.",
+    unknown_resource: "Questa risorsa non può essere prenotata online.",
     network_error:
         "Il servizio di prenotazione non è raggiungibile. Controlla la connessione e riprova.",
     choose_staff: "Scegli con chi",

@@ -197,8 +197,10 @@ fn BookingFlow() -> impl IntoView {
         let service_id = booking
             .service
             .with(|s| s.as_ref().and_then(|s| s.id.clone()));
+        let by_resource = booking.by_resource.get();
         async move {
             match service_id {
+                Some(id) if by_resource => api.resource_form(&id, lang.code()).await,
                 Some(id) => api.form(&id, lang.code()).await,
                 None => Ok(Form::default()),
             }
@@ -221,6 +223,11 @@ fn BookingFlow() -> impl IntoView {
     move || {
         let focus = booking.moved.get_untracked();
         match booking.step.get() {
+            Step::Service if config.with_value(|c| c.resource.is_some()) => view! {
+                <steps::ResourceStep wanted=config.with_value(|c| c.resource.clone()).unwrap_or_default()
+                    on_select=Callback::new(move |resource| booking.choose_resource(&resource))/>
+            }
+            .into_any(),
             Step::Service => view! {
                 <steps::ServiceStep focus preset=config.with_value(|c| c.service.clone())
                     on_select=Callback::new(move |(service, preset): (booking_model::PublicService, bool)| {
@@ -240,6 +247,7 @@ fn BookingFlow() -> impl IntoView {
                 view! {
                     <steps::TimeStep service_id=service_id() staff_id=staff_id.clone() zone=booking.zone focus
                         start_day=booking.slot_day.get_untracked()
+                        by_resource=booking.by_resource.get_untracked()
                         notice=booking.notice.get_untracked()
                         on_back=back()
                         on_select=Callback::new(move |slot: String| {

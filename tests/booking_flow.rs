@@ -148,6 +148,7 @@ async fn first_free_slot(api: &Api, staff: &str, days_ahead: u64) -> String {
         .and_then(|c| c.today())
         .expect("today");
     let query = SlotQuery {
+        by_resource: false,
         service_id: "haircut".into(),
         staff_id: Some(staff.into()),
         start_date: today.checked_add_days(Days::new(days_ahead)).expect("date"),
@@ -648,5 +649,48 @@ async fn the_crash_panel_replaces_the_widget_with_a_reload_link() {
     assert!(
         root.query_selector(".bw-choice__button").unwrap().is_none(),
         "the broken widget is gone"
+    );
+}
+
+/// `resource=room`: no service or staff step; times, form and review of the room; the server books
+/// the room itself.
+#[wasm_bindgen_test]
+async fn a_resource_is_booked_on_its_own() {
+    let query = format!(
+        "company=demo&lang=en&api={}&resource=room&timeZone=Europe/Paris\
+         &firstname=Ada&lastname=Lovelace&email=ada%40example.com&first_visit=yes",
+        api_url()
+    );
+    let root = mount(move || view! { <App config=WidgetConfig::from_query(&query)/> });
+    wait_for(&root, "#bw-step-time-title").await;
+    assert!(
+        root.query_selector(".bw-back").unwrap().is_none(),
+        "nothing to go back to"
+    );
+    choose_slot_fill_and_book(&root, None).await;
+    let summary = texts(&root, ".bw-summary dt");
+    assert!(!summary.iter().any(|dt| dt == "Staff"), "{summary:?}");
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("Salle de soin"));
+    click(&root, ".bw-submit").await;
+    wait_for(&root, "#bw-step-done-title").await;
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("Salle de soin"));
+    let reference = texts(&root, "dd.bw-summary__reference");
+    assert_eq!(reference.len(), 1, "a reference is shown");
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_resource_says_so() {
+    let query = format!("company=demo&lang=fr&api={}&resource=attic", api_url());
+    let root = mount(move || view! { <App config=WidgetConfig::from_query(&query)/> });
+    let message = wait_for(&root, ".bw-empty[role=alert]").await;
+    assert_eq!(
+        message.text_content().as_deref(),
+        Some("Cette ressource ne peut pas être réservée en ligne.")
     );
 }

@@ -140,7 +140,9 @@ pub fn AppointmentDetails(
                 <div class="bw-summary__row"><dt>{t.reference}</dt><dd class="bw-summary__reference">{r}</dd></div>
             })}
             {status.map(|s| view! { <div class="bw-summary__row"><dt>{t.status}</dt><dd class="bw-summary__status">{s}</dd></div> })}
-            {appointment.service.as_ref().and_then(|s| s.name.clone()).map(|name| view! {
+            {appointment.service.as_ref().and_then(|s| s.name.clone())
+                .or_else(|| appointment.resource.as_ref().and_then(|r| r.name.clone()))
+                .map(|name| view! {
                 <div class="bw-summary__row"><dt>{t.service}</dt><dd>{name}</dd></div>
             })}
             {appointment.staff.as_ref().map(|s| {

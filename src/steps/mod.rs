@@ -10,6 +10,8 @@ mod fields;
 mod form;
 /// Reschedule / cancel an existing appointment.
 mod manage;
+/// Step 1 when the widget books a resource on its own.
+mod resource;
 /// Step 5: review and book.
 mod review;
 /// Step 1: choose a service.
@@ -26,6 +28,7 @@ pub use confirmation::{google_calendar_link, AppointmentDetails, ConfirmationSte
 pub use fields::{base64, FormField, FormState};
 pub use form::{localize_error, FormPages, FormStep};
 pub use manage::ManageAppointment;
+pub use resource::ResourceStep;
 pub use review::{booking_request, ReviewStep};
 pub use service::{ServiceList, ServiceStep};
 pub use slots::{slots_by_day, Slot, SlotGroups, TimePicker};

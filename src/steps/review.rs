@@ -107,7 +107,9 @@ pub fn ReviewStep(
             <StepHeading id="bw-step-review-title" text=t.review_title.to_owned() focus/>
             <dl class="bw-summary">
                 <div class="bw-summary__row"><dt>{t.service}</dt><dd>{service.name.clone()}</dd></div>
-                <div class="bw-summary__row"><dt>{t.staff}</dt><dd>{staff}</dd></div>
+                {(!booking.by_resource.get_untracked()).then(|| view! {
+                    <div class="bw-summary__row"><dt>{t.staff}</dt><dd>{staff}</dd></div>
+                })}
                 <div class="bw-summary__row"><dt>{t.date_and_time}</dt><dd class="bw-summary__when">{when}</dd></div>
                 {service.duration.map(|m| view! {
                     <div class="bw-summary__row"><dt>{t.duration}</dt><dd>{format::duration(m, lang)}</dd></div>
@@ -142,8 +144,14 @@ pub fn booking_request(
         .iter()
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
+    let id = booking.service.get_untracked()?.id;
+    let (service_id, resource_id) = match booking.by_resource.get_untracked() {
+        true => (None, id),
+        false => (id, None),
+    };
     Some(PublicBookingRequest {
-        service_id: booking.service.get_untracked()?.id,
+        service_id,
+        resource_id,
         staff_id: booking.staff.get_untracked()?.id(),
         start: booking.slot.get_untracked()?,
         time_zone: Some(booking.zone.get_untracked()),

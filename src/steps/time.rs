@@ -22,6 +22,9 @@ pub fn TimeStep(
     service_id: String,
     /// The staff member, `None` for any available.
     staff_id: Option<String>,
+    /// `service_id` names a resource booked on its own.
+    #[prop(optional)]
+    by_resource: bool,
     /// The visitor's zone (shared with the rest of the flow).
     zone: RwSignal<String>,
     /// Called with the chosen slot string.
@@ -60,6 +63,7 @@ pub fn TimeStep(
             .unwrap_or(first);
         SlotQuery {
             service_id: service_id.clone(),
+            by_resource,
             staff_id: staff_id.clone(),
             // Days already gone have nothing to offer.
             start_date: first.max(today()),
