@@ -101,6 +101,22 @@ pub fn zone_offset(epoch_ms: f64, zone: &str, lang: Lang) -> String {
         .to_owned()
 }
 
+/// `Central European Time` / `heure d’Europe centrale`: the zone's generic name in `lang`, as the
+/// browser words it; `None` where it has none (the IANA name is shown anyway).
+pub fn zone_name(epoch_ms: f64, zone: &str, lang: Lang) -> Option<String> {
+    let locale = lang.locale();
+    // `longGeneric` (no summer/winter variant) is newer than `long`: fall back on older browsers.
+    let format = formatter(
+        &locale,
+        &[("timeZone", zone), ("timeZoneName", "longGeneric")],
+    )
+    .or_else(|| formatter(&locale, &[("timeZone", zone), ("timeZoneName", "long")]))?;
+    format
+        .part(epoch_ms, "timeZoneName")
+        // A bare offset ("GMT+05:45") says nothing the offset label doesn't.
+        .filter(|name| !name.starts_with("GMT") && !name.starts_with("UTC"))
+}
+
 /// `December 2026`: a calendar month's title.
 pub fn month_title(month: NaiveDate, lang: Lang) -> String {
     calendar_day(month, lang, &[("month", "long"), ("year", "numeric")])

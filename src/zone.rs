@@ -48,6 +48,19 @@ impl DateTimeFormat {
         self.resolved_options()
     }
 
+    /// The text of one part (`timeZoneName`, `hour`, …) of the formatted instant.
+    pub(crate) fn part(&self, epoch_ms: f64, kind: &str) -> Option<String> {
+        self.format_to_parts(epoch_ms)
+            .ok()?
+            .iter()
+            .find_map(|part| {
+                let is_kind = Reflect::get(&part, &"type".into()).ok()?.as_string()? == kind;
+                is_kind
+                    .then(|| Reflect::get(&part, &"value".into()).ok()?.as_string())
+                    .flatten()
+            })
+    }
+
     /// The formatted instant; empty when it is out of range.
     pub(crate) fn instant(&self, epoch_ms: f64) -> String {
         self.format(epoch_ms).unwrap_or_default()

@@ -116,6 +116,7 @@ async fn the_zone_picker_searches_and_switches_zones() {
     });
     settle().await;
     assert_eq!(texts(&root, ".bw-zone__name"), ["Europe/Paris"]);
+    assert_eq!(texts(&root, ".bw-zone__long"), ["Central European Time"]);
     let toggle = find(&root, ".bw-zone__toggle");
     assert_eq!(
         toggle.get_attribute("aria-expanded").as_deref(),
@@ -144,7 +145,20 @@ async fn the_zone_picker_searches_and_switches_zones() {
     dispatch(&select.clone().unchecked_into(), "change").await;
     assert_eq!(zone.get_untracked(), "America/New_York");
     assert_eq!(texts(&root, ".bw-zone__name"), ["America/New York"]);
+    assert_eq!(texts(&root, ".bw-zone__long"), ["Eastern Time"]);
     assert_eq!(texts(&root, ".bw-slot"), ["3:00 AM"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_zone_is_named_in_the_visitors_language() {
+    let zone = RwSignal::new("Europe/Paris".to_owned());
+    let root = mount(move || {
+        provide_context(context("fr", "http://127.0.0.1:9"));
+        view! { <ZonePicker zone/> }
+    });
+    settle().await;
+    let name = texts(&root, ".bw-zone__long").concat();
+    assert!(name.contains("Europe centrale"), "got {name:?}");
 }
 
 /// Free slots of December 2030 (Paris): the 2nd, 3rd, 5th and 10th.

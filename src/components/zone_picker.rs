@@ -44,11 +44,13 @@ pub fn ZonePicker(
     });
     let lang = crate::i18n::use_lang();
     let offset = move || crate::format::zone_offset(zone::now(), &zone.get(), lang);
+    let long_name = move || crate::format::zone_name(zone::now(), &zone.get(), lang);
     view! {
         <div class="bw-zone">
             <p class="bw-zone__current">
                 <span class="bw-zone__label">{t.time_zone}": "</span>
                 <strong class="bw-zone__name">{move || zone_label(&zone.get())}</strong>
+                " "<span class="bw-zone__long">{long_name}</span>
                 " "<span class="bw-zone__offset">{offset}</span>
                 " "
                 <button
