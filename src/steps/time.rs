@@ -104,10 +104,13 @@ pub fn TimeStep(
     let next_available = Action::new_local(move |(): &()| {
         let base = query.get_untracked();
         let api = api.get_value();
+        let from = month.get_untracked();
         async move {
             let found = find_next_available(&api, base).await;
             match found {
-                Ok(Some(day)) => month.set(first_of_month(day)),
+                // Unless the visitor paged elsewhere meanwhile: their choice wins.
+                Ok(Some(day)) if month.get_untracked() == from => month.set(first_of_month(day)),
+                Ok(Some(_)) => {}
                 Ok(None) => announcer.say(t.no_times_soon),
                 Err(_) => announcer.say(t.network_error),
             }
@@ -132,6 +135,10 @@ pub fn TimeStep(
         });
     }
 
+    // While it searches ahead, the slots area shows it is loading (and the grid is `aria-busy`).
+    let searching = next_available.pending();
+    let shown_days = Signal::derive(move || if searching.get() { None } else { days.get() });
+
     let error_view = move || {
         failure().map(|error: ApiError| {
             let message = describe(&error, t);
@@ -144,7 +151,7 @@ pub fn TimeStep(
             <StepHeading id="bw-step-time-title" text=title.unwrap_or(t.choose_time).to_owned() focus/>
             {notice.map(|n| view! { <p class="bw-notice" role="alert">{n}</p> })}
             {error_view}
-            <TimePicker days month zone on_select
+            <TimePicker days=shown_days month zone on_select
                 on_next_available=Callback::new(move |()| { next_available.dispatch(()); })/>
         </section>
     }
