@@ -51,7 +51,7 @@ pub fn ZonePicker(
                 <span class="bw-zone__label">{t.time_zone}": "</span>
                 <strong class="bw-zone__name">{move || zone_label(&zone.get())}</strong>
                 " "<span class="bw-zone__long">{long_name}</span>
-                " "<span class="bw-zone__offset">{offset}</span>
+                " "<span class="bw-zone__offset">"("{offset}")"</span>
                 " "
                 <button
                     type="button"
