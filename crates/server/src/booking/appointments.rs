@@ -250,21 +250,12 @@ async fn ensure_free<'c>(
             }
         }
         Target::Resource { resource, units } => {
-            let day = slot.start.with_timezone(&catalog.zone).date_naive();
-            let from = slot.start - Duration::days(2);
-            let to = slot.end + Duration::days(2);
-            let busy = appointments::busy_between(conn, company_id, from, to, ignore_id).await?;
-            let query = build_resource_query(
-                catalog,
-                resource,
-                *units,
-                iterations.unwrap_or(1),
-                day,
-                busy,
-                now,
-            )?;
-            match check_slot(&query, slot.start, None) {
-                Ok(_) => Ok((slot.staff, false)),
+            let span = (slot.start, slot.end);
+            let times = iterations.unwrap_or(1);
+            match resource_free(conn, catalog, resource, *units, times, span, now, ignore_id)
+                .await?
+            {
+                Ok(()) => Ok((slot.staff, false)),
                 Err(reason) => Err(not_free(&reason)),
             }
         }
@@ -472,7 +463,30 @@ pub async fn insert(
     Ok(stored)
 }
 
-fn target_units_fit(resource: &Resource, units: u32) -> Result<()> {
+/// Checks `units` of `resource` (booked `iterations` times in a row) from `span.0` against the
+/// current bookings, leaving out `ignore_id`. Shared by the API's writes and the visitor's.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn resource_free(
+    conn: &mut SqliteConnection,
+    catalog: &Catalog,
+    resource: &Resource,
+    units: u32,
+    iterations: u32,
+    span: (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+    ignore_id: Option<&str>,
+) -> Result<std::result::Result<(), Unavailable>> {
+    let (start, end) = span;
+    let company_id = catalog.company.id.as_deref().unwrap_or_default();
+    let day = start.with_timezone(&catalog.zone).date_naive();
+    let (from, to) = (start - Duration::days(2), end + Duration::days(2));
+    let busy = appointments::busy_between(conn, company_id, from, to, ignore_id).await?;
+    let query = build_resource_query(catalog, resource, units, iterations, day, busy, now)?;
+    Ok(check_slot(&query, start, None).map(|_| ()))
+}
+
+/// A 400 on `resourceCount` when `units` exceed what the resource has.
+pub(super) fn target_units_fit(resource: &Resource, units: u32) -> Result<()> {
     let count = resource.count.unwrap_or(1);
     if units > count {
         return Err(Error::field(

@@ -15,9 +15,10 @@ use booking_model::{
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
+use super::appointments::{resource_free, target_units_fit};
 use super::history;
 use super::ids;
-use super::schedule::{build_query, build_resource_query, Catalog, SlotQuery};
+use super::schedule::{build_query, Catalog, SlotQuery};
 use crate::db::appointments::{self, StoredAppointment};
 use crate::db::business;
 use crate::error::{Error, Result};
@@ -93,13 +94,7 @@ impl<'c> Booked<'c> {
                 let resource = catalog
                     .resource(id)
                     .map_err(|_| Error::field("resourceId", format!("no resource `{id}` here")))?;
-                let count = resource.count.unwrap_or(1);
-                if units > count {
-                    return Err(Error::field(
-                        "resourceCount",
-                        format!("this resource has {count} unit(s) (got {units})"),
-                    ));
-                }
+                target_units_fit(resource, units)?;
                 Ok(Booked::Resource { resource, units })
             }
             (None, None) => Err(Error::field("serviceId", "is required (or resourceId)")),
@@ -130,24 +125,6 @@ impl<'c> Booked<'c> {
             Booked::Resource { .. } => None,
         }
     }
-}
-
-/// Re-checks `start` for `units` of `resource` (except the appointment `ignore_id`).
-async fn check_resource(
-    conn: &mut SqliteConnection,
-    catalog: &Catalog,
-    resource: &Resource,
-    units: u32,
-    start: DateTime<Utc>,
-    now: DateTime<Utc>,
-    ignore_id: Option<&str>,
-) -> Result<std::result::Result<(), Unavailable>> {
-    let day = start.with_timezone(&catalog.zone).date_naive();
-    let company_id = catalog.company.id.as_deref().unwrap_or_default();
-    let (from, to) = (start - Duration::days(2), start + Duration::days(2));
-    let busy = appointments::busy_between(conn, company_id, from, to, ignore_id).await?;
-    let query = build_resource_query(catalog, resource, units, 1, day, busy, now)?;
-    Ok(check_slot(&query, start, None).map(|_| ()))
 }
 
 /// Books what the visitor asked for: validates the request and form answers with the model's shared
@@ -203,7 +180,8 @@ pub async fn book(
             }
         }
         Booked::Resource { resource, units } => {
-            match check_resource(conn, &catalog, resource, units, start, now, None).await? {
+            let span = (start, start + booked.duration());
+            match resource_free(conn, &catalog, resource, units, 1, span, now, None).await? {
                 Ok(()) => (None, false),
                 Err(reason) => return Err(slot_taken(&reason)),
             }
@@ -411,6 +389,7 @@ pub async fn reschedule(
         .and_then(|s| s.id.as_deref()));
     let staff_id = staff_id.map(str::to_owned);
     let own_id = own_id.as_deref();
+    let end = start + (stored.end - stored.start);
     let chosen = match booked {
         Booked::Service(service) => {
             match check(
@@ -429,13 +408,13 @@ pub async fn reschedule(
             }
         }
         Booked::Resource { resource, units } => {
-            match check_resource(conn, &catalog, resource, units, start, now, own_id).await? {
+            let span = (start, end);
+            match resource_free(conn, &catalog, resource, units, 1, span, now, own_id).await? {
                 Ok(()) => String::new(),
                 Err(reason) => return Err(slot_taken(&reason)),
             }
         }
     };
-    let end = start + (stored.end - stored.start);
     let a = &mut stored.appointment;
     a.start = Some(company_local(start, &catalog));
     a.end = Some(company_local(end, &catalog));
