@@ -107,7 +107,7 @@ pub fn App(
         _ => "auto",
     };
     // Its own `lang`, so screen readers pronounce it right inside a host page in another language.
-    let lang = Lang::resolve(config.lang.as_deref()).code();
+    let lang = Lang::resolve(config.lang.as_deref());
     let style = config
         .primary_color
         .as_ref()
@@ -126,10 +126,8 @@ pub fn App(
         });
     }
     let body = match config.company.clone() {
-        None => {
-            let t = Lang::resolve(config.lang.as_deref()).strings();
-            view! { <p class="bw-error" role="alert">{t.missing_company}</p> }.into_any()
-        }
+        None => view! { <p class="bw-error" role="alert">{lang.strings().missing_company}</p> }
+            .into_any(),
         Some(company) => {
             let ctx = WidgetContext::new(config, &company);
             let manage = ctx
@@ -147,7 +145,7 @@ pub fn App(
         }
     };
     view! {
-        <div class="bw-root" lang=lang data-theme=theme style=style node_ref=root>
+        <div class="bw-root" lang=lang.code() data-theme=theme style=style node_ref=root>
             <LiveRegion announcer/>
             {body}
         </div>

@@ -121,31 +121,23 @@ pub fn FormPages(
     };
     let shown_errors = Signal::derive(move || {
         let current = page.get();
-        let mut shown = if attempted.with(|a| a.contains(&current)) {
-            let items: BTreeMap<String, FormItem> = definition.with_value(|d| {
-                d.items()
-                    .filter_map(|i| Some((i.id.clone()?, i.clone())))
-                    .collect()
-            });
+        let own = if attempted.with(|a| a.contains(&current)) {
             problems_on(current)
-                .into_iter()
-                .map(|(id, error)| {
-                    let text = localize_error(&error, items.get(&id), t);
-                    (id, text)
-                })
-                .collect()
         } else {
             BTreeMap::new()
         };
         server_errors.with(|server| {
+            // The widget's own check first; the server's where it found nothing.
+            let mut all: BTreeMap<&String, &FieldError> = own.iter().collect();
             for (id, error) in server {
-                if !shown.contains_key(id) {
-                    let item = definition.with_value(|d| d.item(id).cloned());
-                    shown.insert(id.clone(), localize_error(error, item.as_ref(), t));
-                }
+                all.entry(id).or_insert(error);
             }
-        });
-        shown
+            definition.with_value(|d| {
+                all.into_iter()
+                    .map(|(id, error)| (id.clone(), localize_error(error, d.item(id), t)))
+                    .collect()
+            })
+        })
     });
     let state = FormState {
         answers,
