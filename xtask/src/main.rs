@@ -3,8 +3,11 @@
 //! - `demo`  — install what is missing, build the widget (release), serve it with demo data.
 //! - `test`  — install what tests need, then fmt, clippy, native tests and browser tests.
 //! - `bench` — the slot engine benchmark and the widget's size report.
+//! - `size`  — where the widget's wasm bytes go, by crate and by module (twiggy).
 
+mod catalogues;
 mod cmd;
+mod size;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -16,7 +19,8 @@ use cmd::{run, run_tests, Cmd};
 
 pub type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
-const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench>";
+const USAGE: &str =
+    "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench | size [--monos] [--wasm FILE]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +28,8 @@ fn main() {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(),
+        Some("size") => size::size(&args[1..]),
+        Some("catalogues") => catalogues::copy_to_staging(),
         _ => Err(USAGE.into()),
     };
     if let Err(e) = result {
@@ -267,7 +273,8 @@ impl Drop for TestServer {
 fn bench() -> Result<()> {
     run(Cmd::new("cargo").args(["bench", "-p", "booking-availability"]))?;
     build_widget()?;
-    size_report(&project_root().join("dist"))
+    size_report(&project_root().join("dist"))?;
+    size::last_build()
 }
 
 /// Raw and gzip -9 size of each built widget file, and the total the size budget is about.
