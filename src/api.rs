@@ -4,7 +4,7 @@
 use std::fmt;
 
 use booking_model::{
-    ErrorBody, FieldError, Form, FreeSlotsResponse, ListResponse, PublicAppointment,
+    BookingTarget, ErrorBody, FieldError, Form, FreeSlotsResponse, ListResponse, PublicAppointment,
     PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicResource, PublicService,
     PublicStaff,
 };
@@ -142,19 +142,19 @@ impl Api {
     /// Bookable start times between two days (inclusive, at most 62 days), grouped by day in
     /// `query.time_zone`.
     pub async fn free_slots(&self, query: &SlotQuery) -> Result<FreeSlotsResponse, ApiError> {
+        let (key, id) = query.target.query_param().unwrap_or(("serviceId", ""));
         let mut url = format!(
             "{}/widget/freeSlots?startDate={}&endDate={}&{}={}&timeZone={}",
             self.company_base,
             query.start_date,
             query.end_date,
-            if query.by_resource {
-                "resourceId"
-            } else {
-                "serviceId"
-            },
-            encode_component(&query.service_id),
+            key,
+            encode_component(id),
             encode_component(&query.time_zone)
         );
+        if let BookingTarget::Resource { units, .. } = &query.target {
+            url.push_str(&format!("&resourceCount={units}"));
+        }
         // No staffId means "any available".
         if let Some(staff) = &query.staff_id {
             url.push_str(&format!("&staffId={}", encode_component(staff)));
@@ -185,10 +185,19 @@ impl Api {
         send_json(Request::put(&self.appointment_url(encrypted_id)), request).await
     }
 
-    /// Cancels an appointment; answers with the cancelled appointment.
-    pub async fn cancel(&self, encrypted_id: &str) -> Result<PublicAppointment, ApiError> {
-        let request = Request::delete(&self.appointment_url(encrypted_id))
-            .header("Accept", "application/json");
+    /// Cancels an appointment (its history says so in `lang`); answers with the cancelled
+    /// appointment.
+    pub async fn cancel(
+        &self,
+        encrypted_id: &str,
+        lang: &str,
+    ) -> Result<PublicAppointment, ApiError> {
+        let url = format!(
+            "{}?lang={}",
+            self.appointment_url(encrypted_id),
+            encode_component(lang)
+        );
+        let request = Request::delete(&url).header("Accept", "application/json");
         parse(&fetch_text(request, Abort::Never).await?)
     }
 
@@ -209,10 +218,8 @@ impl Api {
 /// Which free slots to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotQuery {
-    /// The service to book (a resource's id when `by_resource`).
-    pub service_id: String,
-    /// `service_id` names a resource booked on its own.
-    pub by_resource: bool,
+    /// What to book: a service, or units of a resource on its own.
+    pub target: BookingTarget,
     /// A staff member, or `None` for any available.
     pub staff_id: Option<String>,
     /// First day, `yyyy-MM-dd`, in `time_zone`.

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use booking_model::{FieldError, PublicAppointment, PublicResource, PublicService, PublicStaff};
+use booking_model::{
+    BookingTarget, FieldError, PublicAppointment, PublicResource, PublicService, PublicStaff,
+};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -68,10 +70,12 @@ pub enum Step {
 #[derive(Debug, Clone, Copy)]
 pub struct Booking {
     /// The chosen service; for a resource booked on its own, the resource in a service's shape
-    /// (id, name, duration, price) with [`Booking::by_resource`] set.
+    /// (id, name, duration, price), with [`Booking::resource_units`] set.
     pub service: RwSignal<Option<PublicService>>,
-    /// The booking is of a resource on its own (no staff; `service` holds the resource).
-    pub by_resource: RwSignal<bool>,
+    /// Units booked when `service` holds a resource booked on its own (no staff); `None` for a service.
+    pub resource_units: RwSignal<Option<u32>>,
+    /// What is booked, from `service` and `resource_units`.
+    pub target: Memo<Option<BookingTarget>>,
     /// The chosen staff member.
     pub staff: RwSignal<Option<StaffChoice>>,
     /// The chosen slot, exactly as the server sent it.
@@ -110,6 +114,14 @@ impl Booking {
         let slot = RwSignal::new(None::<String>);
         let form_done = RwSignal::new(false);
         let appointment = RwSignal::new(None::<PublicAppointment>);
+        let resource_units = RwSignal::new(None::<u32>);
+        let target = Memo::new(move |_| {
+            let id = service.with(|s| s.as_ref().and_then(|s| s.id.clone()))?;
+            Some(match resource_units.get() {
+                Some(units) => BookingTarget::Resource { id, units },
+                None => BookingTarget::Service { id },
+            })
+        });
         let step = Memo::new(move |_| {
             if appointment.with(Option::is_some) {
                 Step::Done
@@ -127,7 +139,8 @@ impl Booking {
         });
         Booking {
             service,
-            by_resource: RwSignal::new(false),
+            resource_units,
+            target,
             staff,
             slot,
             answers: RwSignal::new(Answers::new()),
@@ -157,7 +170,7 @@ impl Booking {
 
     /// The URL named a resource to book on its own: no service or staff to choose.
     pub fn choose_resource(&self, resource: &PublicResource) {
-        self.by_resource.set(true);
+        self.resource_units.set(Some(1));
         self.service_preset.set(true);
         self.staff_preset.set(true);
         self.slot.set(None);

@@ -25,7 +25,7 @@ pub mod steps;
 /// Time zones and wall-clock times through the browser's `Intl`.
 pub mod zone;
 
-use booking_model::{Form, PublicCompany};
+use booking_model::{BookingTarget, Form, PublicCompany};
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -192,15 +192,14 @@ fn BookingFlow() -> impl IntoView {
     // Loaded as soon as the service is known, so the form is ready when the visitor gets there.
     let definition = LocalResource::new(move || {
         let api = api.clone();
-        let service_id = booking
-            .service
-            .with(|s| s.as_ref().and_then(|s| s.id.clone()));
-        let by_resource = booking.by_resource.get();
+        let target = booking.target.get();
         async move {
-            match service_id {
-                Some(id) if by_resource => api.resource_form(&id, lang.code()).await,
-                Some(id) => api.form(&id, lang.code()).await,
-                None => Ok(Form::default()),
+            match target {
+                Some(BookingTarget::Resource { id, .. }) => {
+                    api.resource_form(&id, lang.code()).await
+                }
+                Some(BookingTarget::Service { id }) => api.form(&id, lang.code()).await,
+                _ => Ok(Form::default()),
             }
         }
     });
@@ -243,9 +242,9 @@ fn BookingFlow() -> impl IntoView {
             Step::Time => {
                 let staff_id = booking.staff.with_untracked(|s| s.as_ref().and_then(|s| s.id()));
                 view! {
-                    <steps::TimeStep service_id=service_id() staff_id=staff_id.clone() zone=booking.zone focus
+                    <steps::TimeStep target=booking.target.get_untracked().unwrap_or(BookingTarget::Personal)
+                        staff_id=staff_id.clone() zone=booking.zone focus
                         start_day=booking.slot_day.get_untracked()
-                        by_resource=booking.by_resource.get_untracked()
                         notice=booking.notice.get_untracked()
                         on_back=back()
                         on_select=Callback::new(move |slot: String| {

@@ -9,7 +9,7 @@ mod support;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use booking_model::{PublicAppointment, PublicBookingRequest, PublicCompany};
+use booking_model::{BookingTarget, PublicAppointment, PublicBookingRequest, PublicCompany};
 use booking_widget::answers::{errors_by_item, fill, Answer, Answers};
 use booking_widget::api::SlotQuery;
 use booking_widget::components::{Announcer, LiveRegion};
@@ -148,8 +148,9 @@ async fn first_free_slot(api: &Api, staff: &str, days_ahead: u64) -> String {
         .and_then(|c| c.today())
         .expect("today");
     let query = SlotQuery {
-        by_resource: false,
-        service_id: "haircut".into(),
+        target: BookingTarget::Service {
+            id: "haircut".into(),
+        },
         staff_id: Some(staff.into()),
         start_date: today.checked_add_days(Days::new(days_ahead)).expect("date"),
         end_date: today

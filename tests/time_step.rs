@@ -7,7 +7,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use booking_model::DaySlots;
+use booking_model::{BookingTarget, DaySlots};
 use booking_widget::components::ZonePicker;
 use booking_widget::steps::{slots_by_day, Calendar, Slot, SlotGroups, TimePicker, TimeStep};
 use booking_widget::{WidgetConfig, WidgetContext};
@@ -360,7 +360,7 @@ async fn fetches_free_slots_from_the_server_in_the_visitor_zone() {
     let root = mount(move || {
         provide_context(context("en", api_url()));
         view! {
-            <TimeStep service_id="haircut".to_owned() staff_id=None zone notice=None on_back=None
+            <TimeStep target=BookingTarget::Service { id: "haircut".to_owned() } staff_id=None zone notice=None on_back=None
                 on_select=Callback::new(move |s| chosen.set(Some(s)))/>
         }
     });
@@ -407,7 +407,7 @@ async fn the_step_reopens_on_the_month_of_the_previous_choice() {
     let root = mount(move || {
         provide_context(context("en", api_url()));
         view! {
-            <TimeStep service_id="haircut".to_owned() staff_id=None zone notice=None on_back=None
+            <TimeStep target=BookingTarget::Service { id: "haircut".to_owned() } staff_id=None zone notice=None on_back=None
                 start_day=Some(previous) on_select=Callback::new(|_| {})/>
         }
     });

@@ -1,4 +1,4 @@
-use booking_model::{AppointmentStatus, PublicAppointment, PublicCompany};
+use booking_model::{AppointmentStatus, BookingTarget, PublicAppointment, PublicCompany};
 use leptos::prelude::*;
 
 use super::confirmation::AppointmentDetails;
@@ -138,7 +138,7 @@ fn ManageScreens(
     let cancel = Action::new_local(move |(): &()| {
         let (api, id) = (api.get_value(), encrypted_id());
         async move {
-            let result = api.cancel(&id).await;
+            let result = api.cancel(&id, lang.code()).await;
             match &result {
                 Ok(gone) => {
                     host.with_value(|h| h.post(HostEvent::Cancelled(gone)));
@@ -193,14 +193,19 @@ fn ManageScreens(
         }
         .into_any(),
         Screen::PickTime(notice) => {
-            let (service_id, staff_id) = appointment.with_value(|a| {
+            let (target, staff_id) = appointment.with_value(|a| {
                 (
-                    a.service.as_ref().and_then(|s| s.id.clone()).unwrap_or_default(),
+                    BookingTarget::from_ids(
+                        a.service.as_ref().and_then(|s| s.id.as_deref()),
+                        a.resource.as_ref().and_then(|r| r.id.as_deref()),
+                        a.resource_count,
+                    )
+                    .unwrap_or(BookingTarget::Personal),
                     a.staff.as_ref().and_then(|s| s.id.clone()),
                 )
             });
             view! {
-                <TimeStep service_id staff_id zone notice title=t.choose_new_time focus=true
+                <TimeStep target staff_id zone notice title=t.choose_new_time focus=true
                     on_back=Some(Callback::new(move |()| screen.set(Screen::Details)))
                     on_select=Callback::new(move |slot| screen.set(Screen::ConfirmTime(slot)))/>
             }

@@ -1,4 +1,6 @@
-use booking_model::{Form, FormItem, FormItemType, PublicAppointment, PublicBookingRequest};
+use booking_model::{
+    BookingTarget, Form, FormItem, FormItemType, PublicAppointment, PublicBookingRequest,
+};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -107,7 +109,7 @@ pub fn ReviewStep(
             <StepHeading id="bw-step-review-title" text=t.review_title.to_owned() focus/>
             <dl class="bw-summary">
                 <div class="bw-summary__row"><dt>{t.service}</dt><dd>{service.name.clone()}</dd></div>
-                {(!booking.by_resource.get_untracked()).then(|| view! {
+                {booking.resource_units.get_untracked().is_none().then(|| view! {
                     <div class="bw-summary__row"><dt>{t.staff}</dt><dd>{staff}</dd></div>
                 })}
                 <div class="bw-summary__row"><dt>{t.date_and_time}</dt><dd class="bw-summary__when">{when}</dd></div>
@@ -144,14 +146,15 @@ pub fn booking_request(
         .iter()
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
-    let id = booking.service.get_untracked()?.id;
-    let (service_id, resource_id) = match booking.by_resource.get_untracked() {
-        true => (None, id),
-        false => (id, None),
+    let (service_id, resource_id, resource_count) = match booking.target.get_untracked()? {
+        BookingTarget::Resource { id, units } => (None, Some(id), Some(units)),
+        BookingTarget::Service { id } => (Some(id), None, None),
+        BookingTarget::Personal => return None,
     };
     Some(PublicBookingRequest {
         service_id,
         resource_id,
+        resource_count,
         staff_id: booking.staff.get_untracked()?.id(),
         start: booking.slot.get_untracked()?,
         time_zone: Some(booking.zone.get_untracked()),

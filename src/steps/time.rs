@@ -1,4 +1,4 @@
-use booking_model::DaySlots;
+use booking_model::{BookingTarget, DaySlots};
 use chrono::{Days, Months, NaiveDate};
 use leptos::prelude::*;
 
@@ -18,13 +18,10 @@ const WINDOW_DAYS: u64 = 61;
 /// zone and lets them pick a day and a time. Changing the month or the zone refetches.
 #[component]
 pub fn TimeStep(
-    /// The service to book.
-    service_id: String,
+    /// What to book: a service, or a resource on its own.
+    target: BookingTarget,
     /// The staff member, `None` for any available.
     staff_id: Option<String>,
-    /// `service_id` names a resource booked on its own.
-    #[prop(optional)]
-    by_resource: bool,
     /// The visitor's zone (shared with the rest of the flow).
     zone: RwSignal<String>,
     /// Called with the chosen slot string.
@@ -62,8 +59,7 @@ pub fn TimeStep(
             .and_then(|d| d.pred_opt())
             .unwrap_or(first);
         SlotQuery {
-            service_id: service_id.clone(),
-            by_resource,
+            target: target.clone(),
             staff_id: staff_id.clone(),
             // Days already gone have nothing to offer.
             start_date: first.max(today()),
@@ -90,7 +86,7 @@ pub fn TimeStep(
         slots.get().filter(|(asked, _)| {
             asked.start_date == wanted.start_date
                 && asked.end_date == wanted.end_date
-                && asked.service_id == wanted.service_id
+                && asked.target == wanted.target
         })
     });
     let days = Signal::derive(move || current.get().and_then(|(_, answer)| answer.ok()));

@@ -45,6 +45,8 @@ string_enum! {
         Deleted = "deleted",
         /// A deleted appointment was restored.
         Restored = "restored",
+        /// It left the waiting list for a seat that was freed.
+        Promoted = "promoted",
     }
 }
 

@@ -47,6 +47,8 @@ pub mod service;
 pub mod staff;
 /// The error type of the string enums' `FromStr`, and the macro that declares them.
 pub mod string_enum;
+/// What a booking occupies: a service, a resource's units, or personal time.
+pub mod target;
 /// Validation of appointments, booking requests and form answers.
 pub mod validate;
 /// Watches (webhooks) and their notifications.
@@ -79,6 +81,7 @@ pub use schedule::{BookingDelay, DayHours, DelayUnit, TimeRange, Vacation, Weekd
 pub use service::{I18nText, Service, ServiceResource, ServiceStaff};
 pub use staff::{Staff, StaffService};
 pub use string_enum::ParseEnumError;
+pub use target::BookingTarget;
 pub use validate::{
     validate_answers, validate_appointment, validate_booking_request, Mode, PatternMatcher,
 };

@@ -260,17 +260,32 @@ fn insert_requires_a_start_without_offset() {
         date_time: "tomorrow".into(),
         time_zone: None,
     });
+    // `end` is only used by personal appointments: elsewhere it is ignored, never a 400.
+    assert_eq!(names(&a, Mode::Update), ["start.dateTime"]);
+    a.appointment_type = Some(AppointmentType::Personal);
     assert_eq!(names(&a, Mode::Update), ["start.dateTime", "end.dateTime"]);
 }
 
 #[test]
-fn start_is_before_end() {
+fn start_is_before_end_for_personal_appointments_only() {
     let zone = Some("Europe/Paris".to_owned());
     let mut a = valid();
     a.end = Some(DateTimeZone {
-        date_time: "2026-12-01T10:00:00".into(),
+        date_time: "2026-12-01T09:30:00".into(),
         time_zone: zone.clone(),
     });
+    assert!(
+        names(&a, Mode::Update).is_empty(),
+        "a normal appointment's end is ignored"
+    );
+
+    let mut a: Appointment = serde_json::from_value(json!({
+        "type": "personal",
+        "staff": { "id": "st-1" },
+        "start": { "dateTime": "2026-12-01T09:30:00", "timeZone": "Europe/Paris" },
+        "end": { "dateTime": "2026-12-01T10:00:00", "timeZone": "Europe/Paris" }
+    }))
+    .expect("personal fixture");
     assert!(names(&a, Mode::Insert).is_empty());
 
     a.end = Some(DateTimeZone {

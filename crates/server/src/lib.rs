@@ -9,6 +9,8 @@ pub mod admin;
 pub mod auth;
 /// Booking rules shared by the widget routes and the Appointments API.
 pub mod booking;
+/// The injectable clock every "now" of the write path reads.
+pub mod clock;
 /// Storage: connection, migrations, queries per kind of record.
 pub mod db;
 /// Demo data (`--demo`): a realistic company to try the widget against.
@@ -75,6 +77,8 @@ pub struct AppState {
     pub booking_limiter: Arc<rate_limit::RateLimiter>,
     /// Webhooks: the delivery client and OAuth2 token cache.
     pub webhooks: Arc<webhooks::Runtime>,
+    /// What "now" is (the system's; tests set it).
+    pub clock: clock::Clock,
 }
 
 impl AppState {
@@ -91,7 +95,14 @@ impl AppState {
                 config.allow_private_webhooks,
             )),
             config: Arc::new(config),
+            clock: clock::Clock::system(),
         }
+    }
+
+    /// The same state reading `clock` (tests).
+    pub fn with_clock(mut self, clock: clock::Clock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 

@@ -7,8 +7,10 @@ use crate::datetime::DateTimeZone;
 ///
 /// Always: ids ≤ 16 characters, names and emails ≤ 127, notes and external ids ≤ 65535, email
 /// syntax, time zone names, `status` and `customStatus` not both, not both `service` and `resource`,
-/// `resourceCount` and `iterationCount` ≥ 1, `start` / `end` local date-times without offset with
-/// start before end, `extendedProperties` ≤ 22 KB of JSON.
+/// `resourceCount` and `iterationCount` ≥ 1, `start` a local date-time without offset,
+/// `extendedProperties` ≤ 22 KB of JSON. `end` is only used by personal appointments (the reference:
+/// "only required and used for personal appointment"), so only theirs is checked (syntax, after
+/// start); elsewhere it is ignored.
 ///
 /// On [`Mode::Insert`] also: `start`; then for a normal appointment `client` (not empty), a
 /// `service` or a `resource` (by id or externalId) and, for a resource, `resourceCount`. A personal
@@ -190,7 +192,10 @@ fn check_times(errors: &mut Errors, a: &Appointment, mode: Mode) {
         .start
         .as_ref()
         .and_then(|s| local_time(errors, "start", s));
-    let end = a.end.as_ref().and_then(|e| local_time(errors, "end", e));
+    let end = match a.is_personal() {
+        true => a.end.as_ref().and_then(|e| local_time(errors, "end", e)),
+        false => None,
+    };
     if let (Some((start, start_zone)), Some((end, end_zone))) = (start, end) {
         if start_zone == end_zone && start >= end {
             errors.push(

@@ -1,26 +1,35 @@
 //! What the business does through the authenticated Appointments API: insert, update and delete
-//! appointments. Each function runs inside the caller's write transaction (`BEGIN IMMEDIATE`), so the
-//! availability check and the write are one atomic step, as for the widget's bookings.
+//! appointments. A thin policy layer over the shared pipeline (target → availability → assemble):
+//! `force`, any staff member (not only those shown in the widget), the waiting list, partial
+//! updates, personal appointments, history by `api`. Each function runs inside the caller's write
+//! transaction (`BEGIN IMMEDIATE`), so the availability check and the write are one atomic step, as
+//! for the widget's bookings.
 
-use booking_availability::{check_slot, Unavailable};
+use booking_availability::Unavailable;
 use booking_model::validate::{validate_answers, validate_appointment, PatternMatcher};
 use booking_model::{
-    Appointment, AppointmentStatus, AppointmentType, ClientRef, CompanyRef, DateTimeZone,
-    HistoryType, HistoryUser, Location, Mode, Price, Resource, ResourceRef, Service, ServiceRef,
-    Staff, StaffRef,
+    Appointment, AppointmentStatus, AppointmentType, BookingTarget, DateTimeZone, HistoryType,
+    Mode, Staff, StaffRef,
 };
 use chrono::{DateTime, Duration, LocalResult, TimeZone, Utc};
 use sqlx::SqliteConnection;
 
-use super::history;
-use super::ids;
-use super::schedule::{build_query, build_resource_query, Catalog, SlotQuery};
+use super::assemble::{self, Author, Placement};
+use super::availability::{self, Ask};
+use super::catalog::{self, Catalog};
+use super::target::{Target, TargetFields};
+use super::{clients, forms, waiting_list};
 use crate::db::appointments::{self, StoredAppointment};
-use crate::db::{business, clients};
 use crate::error::{Error, Result};
 
 /// Where history entries written through this API say they came from.
 pub const SOURCE: &str = "api";
+
+/// How this API's documents name what they book.
+const FIELDS: TargetFields = TargetFields {
+    service: "service.id",
+    resource: "resource.id",
+};
 
 /// Query options of insert and update.
 #[derive(Debug, Clone, Default)]
@@ -31,15 +40,14 @@ pub struct WriteOptions {
     pub force: bool,
 }
 
-/// What an appointment occupies.
-enum Target<'c> {
-    Service(&'c Service),
-    Resource {
-        resource: &'c Resource,
-        units: u32,
-    },
-    /// A personal appointment: the staff member's own time.
-    Personal,
+impl WriteOptions {
+    fn author(&self, now: DateTime<Utc>) -> Author<'_> {
+        Author {
+            lang: &self.lang,
+            source: SOURCE,
+            now,
+        }
+    }
 }
 
 /// `{dateTime, timeZone}` → instant; the zone defaults to the company's. A local time that does not
@@ -70,33 +78,6 @@ fn to_utc(name: &str, value: &DateTimeZone, catalog: &Catalog) -> Result<DateTim
     }
 }
 
-/// An instant as company-local `{dateTime, timeZone}`, the way appointments are stored.
-fn company_local(instant: DateTime<Utc>, catalog: &Catalog) -> DateTimeZone {
-    DateTimeZone::from_local(
-        instant.with_timezone(&catalog.zone).naive_local(),
-        Some(catalog.zone.name().to_owned()),
-    )
-}
-
-fn staff_ref(s: &Staff) -> StaffRef {
-    StaffRef {
-        id: s.id.clone(),
-        first_name: s.first_name.clone(),
-        last_name: s.last_name.clone(),
-        external_id: s.external_id.clone(),
-    }
-}
-
-/// The 409 for a time that can't be had, saying why and how to override.
-fn not_free(reason: &Unavailable) -> Error {
-    Error::Refused {
-        reason: booking_model::api::REASON_SLOT_TAKEN,
-        message: format!(
-            "this time is not free ({reason}); choose another time, or send force=true with a staff id to book anyway"
-        ),
-    }
-}
-
 /// `id` or `externalId` of a reference, whichever is filled.
 fn key_of<'a>(id: Option<&'a str>, external_id: Option<&'a str>) -> Option<&'a str> {
     id.filter(|s| !s.trim().is_empty())
@@ -115,151 +96,34 @@ fn resolve_staff<'c>(catalog: &'c Catalog, wanted: Option<&StaffRef>) -> Result<
     })
 }
 
-fn resolve_service<'c>(catalog: &'c Catalog, wanted: &ServiceRef) -> Result<Option<&'c Service>> {
-    let Some(key) = key_of(wanted.id.as_deref(), wanted.external_id.as_deref()) else {
-        return Ok(None);
-    };
-    catalog
-        .service(key)
-        .map(Some)
-        .map_err(|_| Error::field("service.id", format!("no service `{key}` in this company")))
-}
-
-fn resolve_resource<'c>(
-    catalog: &'c Catalog,
-    wanted: &ResourceRef,
-) -> Result<Option<&'c Resource>> {
-    let Some(key) = key_of(wanted.id.as_deref(), wanted.external_id.as_deref()) else {
-        return Ok(None);
-    };
-    catalog.resource(key).map(Some).map_err(|_| {
-        Error::field(
-            "resource.id",
-            format!("no resource `{key}` in this company"),
-        )
-    })
-}
-
-/// The stored client for `wanted`: by `id` (which must exist), else matched by externalId or email,
-/// else created.
-async fn resolve_client(
-    conn: &mut SqliteConnection,
-    company_id: &str,
-    wanted: &ClientRef,
-) -> Result<ClientRef> {
-    if let Some(id) = wanted.id.as_deref().filter(|s| !s.trim().is_empty()) {
-        return clients::get(conn, company_id, id)
-            .await?
-            .ok_or_else(|| Error::field("client.id", format!("no client `{id}` in this company")));
+/// The 409 for a time that can't be had, saying why and how to override.
+fn not_free(target: Target<'_>, staff: Option<&Staff>, reason: &Unavailable) -> Error {
+    if let Target::Personal = target {
+        let id = staff.and_then(|s| s.id.as_deref()).unwrap_or_default();
+        return Error::Conflict(format!(
+            "staff member `{id}` already has an appointment at this time; \
+             send force=true to add the personal appointment anyway"
+        ));
     }
-    appointments::find_or_create_client(conn, company_id, wanted).await
-}
-
-fn user_of(a: &Appointment) -> Option<HistoryUser> {
-    a.client.as_ref().map(|c| HistoryUser {
-        first_name: c.first_name.clone(),
-        last_name: c.last_name.clone(),
-        email: c.email.clone(),
-        user_name: None,
-    })
-}
-
-/// Minutes an appointment of this target lasts by default.
-fn default_minutes(target: &Target<'_>, iterations: Option<u32>) -> Option<u32> {
-    match target {
-        Target::Service(s) => s.duration,
-        Target::Resource { resource, .. } => resource
-            .duration
-            .map(|d| d.saturating_mul(iterations.unwrap_or(1).max(1))),
-        Target::Personal => None,
+    Error::Refused {
+        reason: booking_model::api::REASON_SLOT_TAKEN,
+        message: format!(
+            "this time is not free ({reason}); choose another time, or send force=true with a staff id to book anyway"
+        ),
     }
 }
 
-fn price_of(target: &Target<'_>, catalog: &Catalog, iterations: Option<u32>) -> Option<Price> {
-    let amount = match target {
-        Target::Service(s) => s.price?,
-        Target::Resource { resource, units } => {
-            resource.price? * f64::from(*units) * f64::from(iterations.unwrap_or(1).max(1))
-        }
-        Target::Personal => return None,
-    };
-    catalog
-        .company
-        .currency
-        .map(|currency| Price { amount, currency })
-}
-
-/// Everything availability depends on, after merging a request into an appointment.
-struct Slot<'c> {
-    target: Target<'c>,
-    staff: Option<&'c Staff>,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-}
-
-/// Checks the slot with the engine (or, for a personal appointment, against the staff member's
-/// other appointments), leaving out `ignore_id`. Returns the staff member who takes it (the one
-/// asked for, else the first free one) and whether it goes on the waiting list.
-async fn ensure_free<'c>(
-    conn: &mut SqliteConnection,
-    catalog: &'c Catalog,
-    slot: &Slot<'c>,
-    iterations: Option<u32>,
-    wants_waiting_list: bool,
-    ignore_id: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(Option<&'c Staff>, bool)> {
-    let company_id = catalog.company.id.as_deref().unwrap_or_default();
-    match &slot.target {
-        Target::Personal => {
-            let staff_id = slot.staff.and_then(|s| s.id.as_deref()).unwrap_or_default();
-            let overlaps = appointments::staff_overlaps(
-                conn, company_id, staff_id, slot.start, slot.end, ignore_id,
-            )
-            .await?;
-            if overlaps > 0 {
-                return Err(Error::Conflict(format!(
-                    "staff member `{staff_id}` already has {overlaps} appointment(s) at this time; \
-                     send force=true to add the personal appointment anyway"
-                )));
-            }
-            Ok((slot.staff, false))
-        }
-        Target::Service(service) => {
-            let day = slot.start.with_timezone(&catalog.zone).date_naive();
-            let staff_id = slot.staff.and_then(|s| s.id.as_deref());
-            let request = SlotQuery {
-                service,
-                staff_id,
-                first_day: day,
-                last_day: day,
-                output_zone: catalog.zone,
-                widget_only: false,
-            };
-            let (from, to) = request.busy_window();
-            let busy = appointments::busy_between(conn, company_id, from, to, ignore_id).await?;
-            let query = build_query(catalog, &request, busy, now)?;
-            match check_slot(&query, slot.start, staff_id) {
-                Ok(chosen) => Ok((catalog.staff_member(&chosen).ok(), false)),
-                Err(Unavailable::Full)
-                    if wants_waiting_list && service.waiting_list == Some(true) =>
-                {
-                    Ok((slot.staff, true))
-                }
-                Err(reason) => Err(not_free(&reason)),
-            }
-        }
-        Target::Resource { resource, units } => {
-            let span = (slot.start, slot.end);
-            let times = iterations.unwrap_or(1);
-            match resource_free(conn, catalog, resource, *units, times, span, now, ignore_id)
-                .await?
-            {
-                Ok(()) => Ok((slot.staff, false)),
-                Err(reason) => Err(not_free(&reason)),
-            }
-        }
-    }
+/// The service or resource `input` names (by id or externalId), if it names one.
+fn named_target(input: &Appointment, units: Option<u32>) -> Option<BookingTarget> {
+    let service = input
+        .service
+        .as_ref()
+        .and_then(|s| key_of(s.id.as_deref(), s.external_id.as_deref()));
+    let resource = input
+        .resource
+        .as_ref()
+        .and_then(|r| key_of(r.id.as_deref(), r.external_id.as_deref()));
+    BookingTarget::from_ids(service, resource, units)
 }
 
 fn invalid_if_any(errors: Vec<booking_model::FieldError>) -> Result<()> {
@@ -269,67 +133,77 @@ fn invalid_if_any(errors: Vec<booking_model::FieldError>) -> Result<()> {
     }
 }
 
+fn require_staff_for_force(options: &WriteOptions, staff: Option<&Staff>) -> Result<()> {
+    if options.force && staff.is_none() {
+        return Err(Error::field(
+            "staff.id",
+            "is required with force=true: say whose calendar takes the appointment",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks the filled form against the definition that applies to the target.
 async fn check_form(
     conn: &mut SqliteConnection,
     company_id: &str,
-    target: &Target<'_>,
+    target: Target<'_>,
     form: Option<&booking_model::Form>,
     matcher: &(dyn PatternMatcher + Sync),
 ) -> Result<()> {
     let Some(answers) = form else {
         return Ok(());
     };
-    let object_id = match target {
-        Target::Service(s) => s.id.as_deref().unwrap_or_default(),
-        Target::Resource { resource, .. } => resource.id.as_deref().unwrap_or_default(),
-        Target::Personal => "",
-    };
-    let definition = business::form_for_service(&mut *conn, company_id, object_id).await?;
+    let definition = forms::form_for(&mut *conn, company_id, target.form_object_id()).await?;
     invalid_if_any(validate_answers(&definition, answers, matcher))
 }
 
-/// The instants of the request: `end` defaults to start + the target's duration; for a service or
-/// resource a different `end` needs `force`.
-fn times(
-    input: &Appointment,
+/// The end of a personal appointment: the one sent (after `start`), else `start + kept`.
+fn personal_end(
+    sent: Option<&DateTimeZone>,
+    start: DateTime<Utc>,
+    kept: Option<Duration>,
     catalog: &Catalog,
-    target: &Target<'_>,
-    force: bool,
-    fallback_minutes: Option<i64>,
-) -> Result<(DateTime<Utc>, Option<DateTime<Utc>>)> {
-    let start = match &input.start {
-        Some(start) => to_utc("start", start, catalog)?,
-        None => return Err(Error::field("start", "is required")),
+) -> Result<DateTime<Utc>> {
+    let end = match (sent, kept) {
+        (Some(end), _) => to_utc("end", end, catalog)?,
+        (None, Some(kept)) => start + kept,
+        (None, None) => {
+            return Err(Error::field(
+                "end",
+                "is required for a personal appointment",
+            ))
+        }
     };
-    let end = input
-        .end
-        .as_ref()
-        .map(|end| to_utc("end", end, catalog))
-        .transpose()?;
-    if let Some(end) = end {
-        if end <= start {
-            return Err(Error::field(
-                "end.dateTime",
-                "must be after start (compare them in the same time zone)",
-            ));
-        }
+    if end <= start {
+        return Err(Error::field(
+            "end.dateTime",
+            "must be after start (compare them in the same time zone)",
+        ));
     }
-    let minutes = default_minutes(target, input.iteration_count)
-        .map(i64::from)
-        .or(fallback_minutes);
-    if let (Some(end), Some(minutes), false) = (end, minutes, force) {
-        if !matches!(target, Target::Personal) && end != start + Duration::minutes(minutes) {
-            return Err(Error::field(
-                "end.dateTime",
-                format!(
-                    "must be start + {minutes} minutes (the duration booked), or leave end out; \
-                     send force=true to book another length"
-                ),
-            ));
-        }
+    Ok(end)
+}
+
+/// The end of a booking of `target` from `start`: a personal appointment's own; otherwise the
+/// target's length (`end` is only used for personal appointments, so it is ignored), or `kept` when
+/// the target has no length of its own.
+fn end_of(
+    target: Target<'_>,
+    (start, sent_end): (DateTime<Utc>, Option<&DateTimeZone>),
+    iterations: Option<u32>,
+    kept: Option<Duration>,
+    catalog: &Catalog,
+) -> Result<DateTime<Utc>> {
+    if let Target::Personal = target {
+        return personal_end(sent_end, start, kept, catalog);
     }
-    Ok((start, end.or(minutes.map(|m| start + Duration::minutes(m)))))
+    match (target.minutes(iterations), kept) {
+        (Some(minutes), _) if minutes > 0 => Ok(start + Duration::minutes(i64::from(minutes))),
+        (_, Some(kept)) => Ok(start + kept),
+        _ => Err(Error::Internal(anyhow::anyhow!(
+            "what this appointment books has no duration"
+        ))),
+    }
 }
 
 /// Inserts an appointment (`POST appointments`).
@@ -342,198 +216,78 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<StoredAppointment> {
     invalid_if_any(validate_appointment(&input, Mode::Insert))?;
-    let catalog = business::catalog(conn, company_id).await?;
+    let catalog = catalog::load(conn, company_id).await?;
     let staff = resolve_staff(&catalog, input.staff.as_ref())?;
-    let target = if input.is_personal() {
-        Target::Personal
-    } else if let Some(service) = input
-        .service
-        .as_ref()
-        .map(|s| resolve_service(&catalog, s))
-        .transpose()?
-        .flatten()
-    {
-        Target::Service(service)
-    } else {
-        let resource = input
-            .resource
-            .as_ref()
-            .map(|r| resolve_resource(&catalog, r))
-            .transpose()?
-            .flatten()
-            .ok_or_else(|| {
-                Error::field("service", "is required: send service.id or resource.id")
-            })?;
-        let units = input.resource_count.unwrap_or(1);
-        target_units_fit(resource, units)?;
-        Target::Resource { resource, units }
+    let wanted = match input.is_personal() {
+        true => BookingTarget::Personal,
+        false => named_target(&input, input.resource_count).ok_or_else(|| {
+            Error::field("service", "is required: send service.id or resource.id")
+        })?,
     };
-    if options.force && staff.is_none() {
-        return Err(Error::field(
-            "staff.id",
-            "is required with force=true: say whose calendar takes the appointment",
-        ));
-    }
-    let (start, end) = times(&input, &catalog, &target, options.force, None)?;
-    let end = end.ok_or_else(|| Error::field("end", "is required"))?;
-    let status = input.status.unwrap_or(match &target {
-        Target::Service(s) => s.initial_status(),
-        _ => AppointmentStatus::Accepted,
-    });
-    let slot = Slot {
+    let target = Target::resolve(&catalog, &wanted, FIELDS)?;
+    require_staff_for_force(options, staff)?;
+    let start = match &input.start {
+        Some(start) => to_utc("start", start, &catalog)?,
+        None => return Err(Error::field("start", "is required")),
+    };
+    let end = end_of(
         target,
-        staff,
-        start,
-        end,
-    };
+        (start, input.end.as_ref()),
+        input.iteration_count,
+        None,
+        &catalog,
+    )?;
+    let status = input.status.unwrap_or(target.initial_status());
     let wants_waiting_list = input.add_to_waiting_list == Some(true);
     let (staff, waiting) = if options.force || !status.blocks_slot() {
-        (slot.staff, false)
+        (staff, false)
     } else {
-        ensure_free(
-            conn,
-            &catalog,
-            &slot,
-            input.iteration_count,
-            wants_waiting_list,
-            None,
-            now,
-        )
-        .await?
+        let ask = Ask {
+            target,
+            staff_id: staff.and_then(|s| s.id.as_deref()),
+            iterations: input.iteration_count,
+            widget_only: false,
+            ignore_id: None,
+        };
+        match availability::check(conn, &catalog, &ask, (start, end), now).await? {
+            Ok(chosen) => (
+                chosen
+                    .and_then(|id| catalog.staff_member(&id).ok())
+                    .or(staff),
+                false,
+            ),
+            Err(Unavailable::Full) if wants_waiting_list && target.has_waiting_list() => {
+                (staff, true)
+            }
+            Err(reason) => return Err(not_free(target, staff, &reason)),
+        }
     };
-    check_form(conn, company_id, &slot.target, input.form.as_ref(), matcher).await?;
-    let client = match (&slot.target, &input.client) {
-        (_, Some(wanted)) => Some(resolve_client(conn, company_id, wanted).await?),
+    check_form(conn, company_id, target, input.form.as_ref(), matcher).await?;
+    let client = match (target, &input.client) {
+        (_, Some(wanted)) => Some(clients::resolve(conn, company_id, wanted, None).await?),
         (Target::Personal, None) => None,
         (_, None) => return Err(Error::field("client", "is required")),
     };
-
-    let mut a = Appointment {
-        id: Some(ids::record_id()),
-        encrypted_id: Some(ids::encrypted_id()),
-        company: Some(CompanyRef {
-            id: catalog.company.id.clone(),
-            name: catalog.company.name.clone(),
-        }),
+    let base = Appointment {
         client,
         status: input.custom_status.is_none().then_some(status),
         custom_status: input
             .custom_status
             .clone()
             .map(|c| booking_model::CustomStatus { name: None, ..c }),
-        created: Some(company_local(now, &catalog)),
-        appointment_type: Some(match slot.target {
-            Target::Personal => AppointmentType::Personal,
-            _ => AppointmentType::Normal,
-        }),
         add_to_waiting_list: waiting.then_some(true),
+        location_custom: None,
         ..input
     };
-    a.reference = None;
-    a.reschedule_link = None;
-    a.location_custom = None;
-    a.history = Vec::new();
-    apply_target(&mut a, &slot.target, &catalog);
-    a.staff = staff.map(staff_ref);
-    a.start = Some(company_local(start, &catalog));
-    a.end = Some(company_local(end, &catalog));
-    if a.location.is_none() {
-        a.location = Some(match &slot.target {
-            Target::Service(s) => s.locations.first().copied().unwrap_or_default(),
-            _ => Location::default(),
-        });
-    }
-    a.history.push(history::entry(
-        HistoryType::Created,
-        &options.lang,
-        SOURCE,
-        user_of(&a),
-        now,
-        catalog.zone,
-    ));
-    let mut stored = StoredAppointment {
-        company_id: company_id.to_owned(),
-        resource_units: resource_units(&slot.target),
-        appointment: a,
+    let placement = Placement {
+        target,
+        staff,
         start,
         end,
-        deleted: false,
     };
-    appointments::insert(conn, &mut stored).await?;
+    let mut stored = assemble::new_appointment(&catalog, base, &placement, &options.author(now));
+    assemble::insert(conn, &mut stored, now).await?;
     Ok(stored)
-}
-
-/// Checks `units` of `resource` (booked `iterations` times in a row) from `span.0` against the
-/// current bookings, leaving out `ignore_id`. Shared by the API's writes and the visitor's.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn resource_free(
-    conn: &mut SqliteConnection,
-    catalog: &Catalog,
-    resource: &Resource,
-    units: u32,
-    iterations: u32,
-    span: (DateTime<Utc>, DateTime<Utc>),
-    now: DateTime<Utc>,
-    ignore_id: Option<&str>,
-) -> Result<std::result::Result<(), Unavailable>> {
-    let (start, end) = span;
-    let company_id = catalog.company.id.as_deref().unwrap_or_default();
-    let day = start.with_timezone(&catalog.zone).date_naive();
-    let (from, to) = (start - Duration::days(2), end + Duration::days(2));
-    let busy = appointments::busy_between(conn, company_id, from, to, ignore_id).await?;
-    let query = build_resource_query(catalog, resource, units, iterations, day, busy, now)?;
-    Ok(check_slot(&query, start, None).map(|_| ()))
-}
-
-/// A 400 on `resourceCount` when `units` exceed what the resource has.
-pub(super) fn target_units_fit(resource: &Resource, units: u32) -> Result<()> {
-    let count = resource.count.unwrap_or(1);
-    if units > count {
-        return Err(Error::field(
-            "resourceCount",
-            format!("this resource has {count} unit(s) (got {units})"),
-        ));
-    }
-    Ok(())
-}
-
-fn resource_units(target: &Target<'_>) -> u32 {
-    match target {
-        Target::Service(s) => s.resource.first().map_or(0, |r| r.quantity.unwrap_or(1)),
-        Target::Resource { units, .. } => *units,
-        Target::Personal => 0,
-    }
-}
-
-/// Sets `service` / `resource` / `resourceCount` / `price` from the target.
-fn apply_target(a: &mut Appointment, target: &Target<'_>, catalog: &Catalog) {
-    a.price = price_of(target, catalog, a.iteration_count);
-    match target {
-        Target::Service(s) => {
-            a.service = Some(ServiceRef {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                external_id: s.external_id.clone(),
-            });
-            a.resource = None;
-            a.resource_count = None;
-            a.service_resource = super::service_resource_refs(s);
-        }
-        Target::Resource { resource, units } => {
-            a.resource = Some(ResourceRef {
-                id: resource.id.clone(),
-                name: resource.name.clone(),
-                external_id: resource.external_id.clone(),
-            });
-            a.resource_count = Some(*units);
-            a.service = None;
-        }
-        Target::Personal => {
-            a.service = None;
-            a.resource = None;
-            a.resource_count = None;
-        }
-    }
 }
 
 /// The live (not deleted) appointment with this id or reference.
@@ -548,9 +302,50 @@ pub async fn find(
     }
 }
 
+/// What an updated appointment books: personal time; else the service or resource sent (units from
+/// `resourceCount` or kept); else what it booked, with the units sent. Also whether that changed.
+fn updated_target<'c>(
+    catalog: &'c Catalog,
+    input: &Appointment,
+    before: &Appointment,
+    personal: bool,
+) -> Result<(Target<'c>, bool)> {
+    let units = input.resource_count.or(before.resource_count);
+    let (wanted, sent) = match (personal, named_target(input, units)) {
+        (true, _) => (BookingTarget::Personal, false),
+        (false, Some(sent)) => (sent, true),
+        (false, None) => {
+            let kept = match assemble::target_of(before) {
+                Some(BookingTarget::Resource { id, .. }) => BookingTarget::Resource {
+                    id,
+                    units: units.unwrap_or(1),
+                },
+                Some(BookingTarget::Service { id }) => BookingTarget::Service { id },
+                _ => {
+                    return Err(Error::field(
+                        "service",
+                        "is required: send service.id or resource.id",
+                    ))
+                }
+            };
+            (kept, input.resource_count.is_some())
+        }
+    };
+    let target = Target::resolve(catalog, &wanted, FIELDS).map_err(|e| match (&wanted, sent) {
+        (BookingTarget::Service { id }, false) => Error::field(
+            "service.id",
+            format!("the appointment's service `{id}` no longer exists: send another service"),
+        ),
+        _ => e,
+    })?;
+    let changed = sent || personal != before.is_personal();
+    Ok((target, changed))
+}
+
 /// Updates an appointment (`PUT appointments/{id}`): fields sent replace the stored ones, the rest is
-/// kept. Moving it (time, staff, service, resource) or making it block its slot again re-checks
-/// availability without counting itself. Each kind of change adds a history entry.
+/// kept. Moving it (time, staff, service, resource, iterations) or making it block its slot again
+/// re-checks availability without counting itself; a seat it gives up goes to the waiting list.
+/// Each kind of change adds a history entry.
 pub async fn update(
     conn: &mut SqliteConnection,
     company_id: &str,
@@ -562,8 +357,9 @@ pub async fn update(
 ) -> Result<StoredAppointment> {
     invalid_if_any(validate_appointment(&input, Mode::Update))?;
     let mut stored = find(conn, company_id, key).await?;
-    let catalog = business::catalog(conn, company_id).await?;
+    let catalog = catalog::load(conn, company_id).await?;
     let before = stored.appointment.clone();
+    let (old_start, old_end) = (stored.start, stored.end);
 
     let staff = match &input.staff {
         Some(_) => resolve_staff(&catalog, input.staff.as_ref())?,
@@ -576,89 +372,30 @@ pub async fn update(
     let personal = input
         .appointment_type
         .map_or(before.is_personal(), |t| t == AppointmentType::Personal);
-    let sent_service = input
-        .service
-        .as_ref()
-        .map(|s| resolve_service(&catalog, s))
-        .transpose()?
-        .flatten();
-    let sent_resource = input
-        .resource
-        .as_ref()
-        .map(|r| resolve_resource(&catalog, r))
-        .transpose()?
-        .flatten();
-    let target = if personal {
-        Target::Personal
-    } else if let Some(service) = sent_service {
-        Target::Service(service)
-    } else if let Some(resource) = sent_resource {
-        let units = input.resource_count.or(before.resource_count).unwrap_or(1);
-        Target::Resource { resource, units }
-    } else if let Some(resource) = before
-        .resource
-        .as_ref()
-        .and_then(|r| r.id.as_deref())
-        .and_then(|id| catalog.resource(id).ok())
-    {
-        let units = input.resource_count.or(before.resource_count).unwrap_or(1);
-        Target::Resource { resource, units }
-    } else {
-        let id = before
-            .service
-            .as_ref()
-            .and_then(|s| s.id.as_deref())
-            .unwrap_or_default();
-        Target::Service(catalog.service(id).map_err(|_| {
-            Error::field(
-                "service.id",
-                format!("the appointment's service `{id}` no longer exists: send another service"),
-            )
-        })?)
-    };
-    if let Target::Resource { resource, units } = &target {
-        target_units_fit(resource, *units)?;
-    }
-    if options.force && staff.is_none() {
-        return Err(Error::field(
-            "staff.id",
-            "is required with force=true: say whose calendar takes the appointment",
-        ));
-    }
-    let target_changed =
-        sent_service.is_some() || sent_resource.is_some() || input.resource_count.is_some();
-    // Start and end: sent ones win; otherwise the appointment keeps its start and its length (or
-    // takes the new target's length when that changed).
-    let mut timing = input.clone();
-    if timing.start.is_none() {
-        timing.start = Some(company_local(stored.start, &catalog));
-    }
-    if input.iteration_count.is_none() {
-        timing.iteration_count = before.iteration_count;
-    }
-    let kept_minutes = (stored.end - stored.start).num_minutes();
-    let fallback = match (&target, target_changed) {
-        (Target::Personal, _) | (_, false) => Some(kept_minutes),
-        _ => None,
-    };
-    if !target_changed && input.end.is_none() && !matches!(target, Target::Personal) {
-        timing.end = Some(company_local(
-            to_utc(
-                "start",
-                timing.start.as_ref().unwrap_or(&DateTimeZone::default()),
-                &catalog,
-            )? + Duration::minutes(kept_minutes),
-            &catalog,
-        ));
-    }
-    let force_length = options.force || (!target_changed && input.end.is_none());
-    let (start, end) = times(&timing, &catalog, &target, force_length, fallback)?;
-    let end = end.unwrap_or(start + Duration::minutes(kept_minutes));
+    let (target, target_changed) = updated_target(&catalog, &input, &before, personal)?;
+    require_staff_for_force(options, staff)?;
 
-    let status = input.status.or(before.status);
-    let was_blocking = stored.blocks();
     let mut a = before.clone();
     merge_fields(&mut a, &input);
+    // A new target or iteration count brings its own length and price; otherwise the appointment
+    // keeps the length it was booked with.
+    let length_changed = target_changed || a.iteration_count != before.iteration_count;
+    let start = match &input.start {
+        Some(start) => to_utc("start", start, &catalog)?,
+        None => old_start,
+    };
+    let kept = Some(old_end - old_start);
+    let end = match (target, length_changed) {
+        (Target::Personal, _) | (_, true) => end_of(
+            target,
+            (start, input.end.as_ref()),
+            a.iteration_count,
+            kept,
+            &catalog,
+        )?,
+        (_, false) => start + (old_end - old_start),
+    };
+
     if input.status.is_some() {
         a.custom_status = None;
     }
@@ -669,66 +406,60 @@ pub async fn update(
         });
         a.status = None;
     } else {
-        a.status = status;
+        a.status = input.status.or(before.status);
     }
-    a.appointment_type = Some(match target {
-        Target::Personal => AppointmentType::Personal,
-        _ => AppointmentType::Normal,
-    });
     if let Some(wanted) = &input.client {
-        a.client = Some(resolve_client(conn, company_id, wanted).await?);
+        a.client = Some(clients::resolve(conn, company_id, wanted, before.client.as_ref()).await?);
     }
-    let moved = start != stored.start
-        || end != stored.end
+    let was_blocking = stored.blocks();
+    let moved = start != old_start
+        || end != old_end
         || staff.and_then(|s| s.id.as_deref())
             != before.staff.as_ref().and_then(|s| s.id.as_deref())
-        || target_changed;
+        || length_changed;
     let now_blocking = a.effective_status().blocks_slot() && a.add_to_waiting_list != Some(true);
-    let slot = Slot {
-        target,
-        staff,
-        start,
-        end,
-    };
-    let mut chosen_staff = slot.staff;
+    let mut chosen_staff = staff;
     if !options.force && now_blocking && (moved || !was_blocking) {
-        let own_id = before.id.clone();
-        let (chosen, _) = ensure_free(
-            conn,
-            &catalog,
-            &slot,
-            a.iteration_count,
-            false,
-            own_id.as_deref(),
-            now,
-        )
-        .await?;
-        chosen_staff = chosen;
+        let ask = Ask {
+            target,
+            staff_id: staff.and_then(|s| s.id.as_deref()),
+            iterations: a.iteration_count,
+            widget_only: false,
+            ignore_id: before.id.as_deref(),
+        };
+        match availability::check(conn, &catalog, &ask, (start, end), now).await? {
+            Ok(chosen) => {
+                chosen_staff = chosen
+                    .and_then(|id| catalog.staff_member(&id).ok())
+                    .or(staff);
+            }
+            Err(reason) => return Err(not_free(target, staff, &reason)),
+        }
     }
-    check_form(conn, company_id, &slot.target, input.form.as_ref(), matcher).await?;
-    if target_changed || matches!(slot.target, Target::Personal) {
-        apply_target(&mut a, &slot.target, &catalog);
+    check_form(conn, company_id, target, input.form.as_ref(), matcher).await?;
+    if length_changed || matches!(target, Target::Personal) {
+        assemble::set_target(&mut a, &catalog, target, &options.lang);
     }
-    a.staff = chosen_staff.map(staff_ref);
-    a.start = Some(company_local(start, &catalog));
-    a.end = Some(company_local(end, &catalog));
-
-    for kind in history_kinds(&before, &a) {
-        let user = user_of(&a);
-        a.history.push(history::entry(
-            kind,
-            &options.lang,
-            SOURCE,
-            user,
-            now,
-            catalog.zone,
-        ));
-    }
-    stored.resource_units = resource_units(&slot.target);
+    a.appointment_type = Some(target.appointment_type());
     stored.appointment = a;
-    stored.start = start;
-    stored.end = end;
-    appointments::update(conn, &stored).await?;
+    assemble::place(
+        &mut stored,
+        &catalog,
+        &Placement {
+            target,
+            staff: chosen_staff,
+            start,
+            end,
+        },
+    );
+    let author = options.author(now);
+    for kind in history_kinds(&before, &stored.appointment) {
+        assemble::record(&mut stored.appointment, kind, &author, catalog.zone);
+    }
+    appointments::update(conn, &stored, now).await?;
+    if was_blocking && (moved || !stored.blocks()) {
+        waiting_list::promote(conn, &catalog, (old_start, old_end), &author).await?;
+    }
     Ok(stored)
 }
 
@@ -757,9 +488,6 @@ fn merge_fields(a: &mut Appointment, input: &Appointment) {
         form,
         meta_event
     );
-    if !input.service_resource.is_empty() {
-        a.service_resource = input.service_resource.clone();
-    }
 }
 
 /// The history entries a change deserves: a status change (or cancellation), a move, an edit.
@@ -789,8 +517,8 @@ fn history_kinds(before: &Appointment, after: &Appointment) -> Vec<HistoryType> 
     kinds
 }
 
-/// Soft-deletes an appointment (`DELETE appointments/{id}`): it frees its slot and stays stored,
-/// marked deleted, so lists with `showDeleted` and incremental sync report it.
+/// Soft-deletes an appointment (`DELETE appointments/{id}`): it frees its slot (to the waiting list)
+/// and stays stored, marked deleted, so lists with `showDeleted` and incremental sync report it.
 pub async fn delete(
     conn: &mut SqliteConnection,
     company_id: &str,
@@ -799,17 +527,23 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> Result<StoredAppointment> {
     let mut stored = find(conn, company_id, key).await?;
-    let catalog = business::catalog(conn, company_id).await?;
-    let user = user_of(&stored.appointment);
-    stored.appointment.history.push(history::entry(
-        HistoryType::Deleted,
+    let catalog = catalog::load(conn, company_id).await?;
+    let was_blocking = stored.blocks();
+    let author = Author {
         lang,
-        SOURCE,
-        user,
+        source: SOURCE,
         now,
+    };
+    assemble::record(
+        &mut stored.appointment,
+        HistoryType::Deleted,
+        &author,
         catalog.zone,
-    ));
+    );
     stored.deleted = true;
-    appointments::update(conn, &stored).await?;
+    appointments::update(conn, &stored, now).await?;
+    if was_blocking {
+        waiting_list::promote(conn, &catalog, (stored.start, stored.end), &author).await?;
+    }
     Ok(stored)
 }

@@ -12,6 +12,7 @@ pub fn text(kind: HistoryType, lang: &str) -> &'static str {
         ("fr", StatusChanged) => "Statut modifié",
         ("fr", Edited) => "Rendez-vous modifié",
         ("fr", Deleted) => "Rendez-vous supprimé",
+        ("fr", Promoted) => "Place libérée : sorti de la liste d’attente",
         ("fr", Restored) => "Rendez-vous restauré",
         ("de", Created) => "Termin erstellt",
         ("de", Rescheduled) => "Termin verschoben",
@@ -19,6 +20,7 @@ pub fn text(kind: HistoryType, lang: &str) -> &'static str {
         ("de", StatusChanged) => "Status geändert",
         ("de", Edited) => "Termin bearbeitet",
         ("de", Deleted) => "Termin gelöscht",
+        ("de", Promoted) => "Platz frei geworden: von der Warteliste übernommen",
         ("de", Restored) => "Termin wiederhergestellt",
         ("es", Created) => "Cita creada",
         ("es", Rescheduled) => "Cita reprogramada",
@@ -26,6 +28,7 @@ pub fn text(kind: HistoryType, lang: &str) -> &'static str {
         ("es", StatusChanged) => "Estado modificado",
         ("es", Edited) => "Cita modificada",
         ("es", Deleted) => "Cita eliminada",
+        ("es", Promoted) => "Plaza liberada: salió de la lista de espera",
         ("es", Restored) => "Cita restaurada",
         (_, Created) => "Appointment created",
         (_, Rescheduled) => "Appointment rescheduled",
@@ -33,6 +36,7 @@ pub fn text(kind: HistoryType, lang: &str) -> &'static str {
         (_, StatusChanged) => "Status changed",
         (_, Edited) => "Appointment edited",
         (_, Deleted) => "Appointment deleted",
+        (_, Promoted) => "A seat was freed: moved off the waiting list",
         (_, Restored) => "Appointment restored",
     }
 }

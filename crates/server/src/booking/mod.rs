@@ -1,10 +1,25 @@
-//! Booking rules shared by the public widget routes and the Appointments API: turning stored records
-//! into slot-engine queries, generating identifiers, checking form patterns. No HTTP types here.
+//! Booking rules shared by the public widget routes and the Appointments API. No HTTP types here.
+//!
+//! One pipeline serves both: a request names a [`target::Target`] (service, resource units or
+//! personal time), [`availability`] checks it against the stored bookings, [`assemble`] writes the
+//! appointment's derived fields, and `db::appointments` stores it with its change counter and
+//! outbox rows. [`visitor`] and [`appointments`] are the two policy layers on top (which staff the
+//! widget shows, `force`, the waiting list, `source`).
 
 /// Inserts, updates and deletes through the authenticated Appointments API.
 pub mod appointments;
+/// The one place an appointment's derived fields (references, price, times, history) are written.
+pub mod assemble;
+/// The one availability check, with its busy window, for listings and writes.
+pub mod availability;
+/// What a company offers, loaded per request and looked up by id or externalId.
+pub mod catalog;
+/// Matching, updating or creating the client an appointment is for.
+pub mod clients;
 /// Partial responses: `fields` and `levelDetail`.
 pub mod fields;
+/// Which booking form applies to a service or resource.
+pub mod forms;
 /// Localized history entries.
 pub mod history;
 /// Appointments as iCalendar files.
@@ -13,26 +28,15 @@ pub mod ics;
 pub mod ids;
 /// `PatternMatcher` on the `regex` crate, for form validation.
 pub mod pattern;
-/// Company, service and staff records → a slot-engine `Query`.
+/// Company, service, staff and resource records → a slot-engine `Query`.
 pub mod schedule;
 /// Business setup rules and writes (setup API, CLI, demo seeding).
 pub mod setup;
 /// Sync and page tokens of the appointment list.
 pub mod sync;
+/// What a booking occupies, resolved in the catalogue.
+pub mod target;
 /// What visitors do through the widget: book, reschedule, cancel.
 pub mod visitor;
-
-/// The `service-resource` entries of an appointment for `service`: the resources it holds while it runs
-/// (the reference's "appointment for a service-resource"). Their first id is what availability counts.
-pub fn service_resource_refs(
-    service: &booking_model::Service,
-) -> Vec<booking_model::ServiceResourceRef> {
-    service
-        .resource
-        .iter()
-        .map(|r| booking_model::ServiceResourceRef {
-            id: r.id.clone(),
-            name: r.name.clone(),
-        })
-        .collect()
-}
+/// Promoting the waiting list into freed seats.
+pub mod waiting_list;

@@ -1,83 +1,14 @@
-use std::str::FromStr;
+//! Company, service, staff and resource records → a slot-engine `Query`.
 
 use booking_availability::{
     Busy, DateRange, Query, ResourcePool, ServiceRules, StaffCalendar, WeeklyHours,
 };
-use booking_model::{Company, DayHours, Resource, Service, Staff, Vacation};
+use booking_model::{DayHours, Resource, Service, Vacation};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::catalog::{bad_setup, Catalog};
 use crate::error::{Error, Result};
-
-/// Everything a company offers, loaded once per request.
-#[derive(Debug, Clone)]
-pub struct Catalog {
-    pub company: Company,
-    /// The company's IANA zone: working hours are wall-clock times there.
-    pub zone: Tz,
-    pub services: Vec<Service>,
-    pub staff: Vec<Staff>,
-    pub resources: Vec<Resource>,
-}
-
-/// Stored business data the engine can't use: a bug in whatever wrote it, not the visitor's fault.
-fn bad_setup(what: &str, reason: impl std::fmt::Display) -> Error {
-    Error::Internal(anyhow::anyhow!(
-        "invalid {what} in the company setup: {reason}"
-    ))
-}
-
-impl Catalog {
-    /// Builds a catalog, checking the company's time zone.
-    pub fn new(
-        company: Company,
-        services: Vec<Service>,
-        staff: Vec<Staff>,
-        resources: Vec<Resource>,
-    ) -> Result<Self> {
-        let zone_name = company.time_zone.as_deref().unwrap_or("UTC");
-        let zone = Tz::from_str(zone_name).map_err(|e| bad_setup("company timeZone", e))?;
-        Ok(Catalog {
-            company,
-            zone,
-            services,
-            staff,
-            resources,
-        })
-    }
-
-    /// A service by id or externalId; 404 naming it otherwise.
-    pub fn service(&self, id: &str) -> Result<&Service> {
-        self.services
-            .iter()
-            .find(|s| s.id.as_deref() == Some(id) || s.external_id.as_deref() == Some(id))
-            .ok_or_else(|| Error::NotFound(format!("service `{id}` not found")))
-    }
-
-    /// A staff member by id or externalId; 404 naming it otherwise.
-    pub fn staff_member(&self, id: &str) -> Result<&Staff> {
-        self.staff
-            .iter()
-            .find(|s| s.id.as_deref() == Some(id) || s.external_id.as_deref() == Some(id))
-            .ok_or_else(|| Error::NotFound(format!("staff member `{id}` not found")))
-    }
-
-    /// Staff who perform `service` (listed on either side), optionally only those shown in the widget.
-    pub fn staff_for(&self, service: &Service, widget_only: bool) -> Vec<&Staff> {
-        let service_id = service.id.as_deref().unwrap_or_default();
-        self.staff
-            .iter()
-            .filter(|s| !widget_only || s.is_available_for_widget())
-            .filter(|s| {
-                s.performs(service_id)
-                    || service
-                        .staff
-                        .iter()
-                        .any(|ss| ss.id.is_some() && ss.id == s.id)
-            })
-            .collect()
-    }
-}
 
 /// Opening hours as the engine wants them.
 pub fn weekly_hours(days: &[DayHours]) -> Result<WeeklyHours> {
@@ -115,17 +46,18 @@ pub struct SlotQuery<'a> {
     pub widget_only: bool,
 }
 
-impl SlotQuery<'_> {
-    /// The UTC window whose appointments can affect these days: the days plus generous margins for zone
-    /// offsets (up to 26 h apart) and preparation/buffer times.
-    pub fn busy_window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start = self.first_day - Duration::days(3);
-        let end = self.last_day + Duration::days(3);
-        (
-            start.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
-            end.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
-        )
-    }
+/// What is asked about a resource booked on its own.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceQuery<'a> {
+    pub resource: &'a Resource,
+    /// Units wanted.
+    pub units: u32,
+    /// Consecutive periods of the resource's duration (`iterationCount`).
+    pub iterations: u32,
+    /// Inclusive day range, in `output_zone`.
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub output_zone: Tz,
 }
 
 /// The engine query for `request` given the existing appointments in its window.
@@ -229,18 +161,21 @@ fn minutes(m: u64) -> Duration {
 /// through a staff calendar, and a resource booked on its own has nobody attached.
 pub const RESOURCE_DESK: &str = "";
 
-/// The engine query for booking `units` of `resource` on its own for `iterations` consecutive
+/// The engine query for booking `units` of a resource on its own for `iterations` consecutive
 /// periods of its duration: the resource's hours (the company's when it has none), its unit count,
 /// and the existing bookings holding it.
 pub fn build_resource_query(
     catalog: &Catalog,
-    resource: &Resource,
-    units: u32,
-    iterations: u32,
-    day: NaiveDate,
+    request: &ResourceQuery<'_>,
     busy: Vec<Busy>,
     now: DateTime<Utc>,
 ) -> Result<Query> {
+    let ResourceQuery {
+        resource,
+        units,
+        iterations,
+        ..
+    } = *request;
     let id = resource.id.clone().unwrap_or_default();
     let period = resource
         .duration
@@ -257,9 +192,9 @@ pub fn build_resource_query(
     rules.hours = hours.clone();
     Ok(Query {
         zone: catalog.zone,
-        output_zone: catalog.zone,
-        first_day: day,
-        last_day: day,
+        output_zone: request.output_zone,
+        first_day: request.first_day,
+        last_day: request.last_day,
         service_id: format!("resource:{id}"),
         rules,
         company_vacations: date_ranges(&catalog.company.vacations)?,
@@ -278,14 +213,4 @@ pub fn build_resource_query(
         busy,
         now,
     })
-}
-
-impl Catalog {
-    /// A resource by id or externalId; 404 naming it otherwise.
-    pub fn resource(&self, id: &str) -> Result<&Resource> {
-        self.resources
-            .iter()
-            .find(|r| r.id.as_deref() == Some(id) || r.external_id.as_deref() == Some(id))
-            .ok_or_else(|| Error::NotFound(format!("resource `{id}` not found")))
-    }
 }

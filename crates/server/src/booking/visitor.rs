@@ -1,30 +1,38 @@
-//! What a visitor does through the widget: book, reschedule, cancel. Each function runs inside the
-//! caller's write transaction, so the availability check and the write are one atomic step.
+//! What a visitor does through the widget: book, reschedule, cancel. A thin policy layer over the
+//! shared pipeline (target → availability → assemble): only staff shown in the widget, the
+//! cancellation delay, the waiting list when the service has one, history by `widget`. Each function
+//! runs inside the caller's write transaction, so the availability check and the write are one
+//! atomic step.
 
-use booking_availability::{check_slot, Unavailable};
+use booking_availability::Unavailable;
 use booking_model::api::{
     REASON_ALREADY_CANCELLED, REASON_OVER, REASON_SLOT_TAKEN, REASON_TOO_LATE,
 };
 use booking_model::form::{BIND_EMAIL, BIND_FIRST_NAME, BIND_LAST_NAME, BIND_PHONE};
 use booking_model::validate::{validate_answers, validate_booking_request, PatternMatcher};
 use booking_model::{
-    Appointment, AppointmentStatus, AppointmentType, ClientRef, CompanyRef, DateTimeZone,
-    ExtendedProperties, HistoryType, HistoryUser, Location, Price, PublicBookingRequest, Resource,
-    ResourceRef, Service, ServiceRef, StaffRef,
+    Appointment, AppointmentStatus, ClientRef, ExtendedProperties, HistoryType,
+    PublicBookingRequest, Service,
 };
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
-use super::appointments::{resource_free, target_units_fit};
-use super::history;
-use super::ids;
-use super::schedule::{build_query, Catalog, SlotQuery};
+use super::assemble::{self, Author, Placement};
+use super::availability::{self, Ask};
+use super::catalog::{self, Catalog};
+use super::target::{Target, TargetFields};
+use super::{clients, forms, waiting_list};
 use crate::db::appointments::{self, StoredAppointment};
-use crate::db::business;
 use crate::error::{Error, Result};
 
 /// Where history entries written by visitors say they came from.
 const SOURCE: &str = "widget";
+
+/// How the widget's requests name what they book.
+const FIELDS: TargetFields = TargetFields {
+    service: "serviceId",
+    resource: "resourceId",
+};
 
 /// The 409 a visitor sees when their slot can't be had; the widget shows `message` as is.
 fn slot_taken(reason: &Unavailable) -> Error {
@@ -36,95 +44,11 @@ fn slot_taken(reason: &Unavailable) -> Error {
     }
 }
 
-/// A local `{dateTime, timeZone}` in the company's zone, as the reference stores start/end.
-fn company_local(instant: DateTime<Utc>, catalog: &Catalog) -> DateTimeZone {
-    DateTimeZone::from_local(
-        instant.with_timezone(&catalog.zone).naive_local(),
-        Some(catalog.zone.name().to_owned()),
-    )
-}
-
-/// Re-checks `start` for `service` against the current bookings (except `ignore_id`, the appointment
-/// being moved) and returns the staff member who takes it.
-async fn check(
-    conn: &mut SqliteConnection,
-    catalog: &Catalog,
-    service: &Service,
-    staff_id: Option<&str>,
-    start: DateTime<Utc>,
-    now: DateTime<Utc>,
-    ignore_id: Option<&str>,
-) -> Result<std::result::Result<String, Unavailable>> {
-    let day = start.with_timezone(&catalog.zone).date_naive();
-    let request = SlotQuery {
-        service,
-        staff_id,
-        first_day: day,
-        last_day: day,
-        output_zone: catalog.zone,
-        widget_only: true,
-    };
-    let (from, to) = request.busy_window();
-    let company_id = catalog.company.id.as_deref().unwrap_or_default();
-    let busy = appointments::busy_between(conn, company_id, from, to, ignore_id).await?;
-    let query = build_query(catalog, &request, busy, now)?;
-    Ok(check_slot(&query, start, staff_id))
-}
-
-/// What a visitor books: a service (performed by staff), or units of a resource on their own.
-#[derive(Clone, Copy)]
-enum Booked<'c> {
-    Service(&'c Service),
-    Resource { resource: &'c Resource, units: u32 },
-}
-
-impl<'c> Booked<'c> {
-    /// The service or resource a booking or stored appointment names.
-    fn find(
-        catalog: &'c Catalog,
-        service_id: Option<&str>,
-        resource: Option<(&str, u32)>,
-    ) -> Result<Booked<'c>> {
-        match (service_id.filter(|s| !s.is_empty()), resource) {
-            (Some(id), _) => catalog
-                .service(id)
-                .map(Booked::Service)
-                .map_err(|_| Error::field("serviceId", format!("no service `{id}` here"))),
-            (None, Some((id, units))) => {
-                let resource = catalog
-                    .resource(id)
-                    .map_err(|_| Error::field("resourceId", format!("no resource `{id}` here")))?;
-                target_units_fit(resource, units)?;
-                Ok(Booked::Resource { resource, units })
-            }
-            (None, None) => Err(Error::field("serviceId", "is required (or resourceId)")),
-        }
-    }
-
-    /// Whose form the answers are checked against.
-    fn object_id(self) -> &'c str {
-        match self {
-            Booked::Service(s) => s.id.as_deref().unwrap_or_default(),
-            Booked::Resource { resource, .. } => resource.id.as_deref().unwrap_or_default(),
-        }
-    }
-
-    /// Length of one booking.
-    fn duration(self) -> Duration {
-        let minutes = match self {
-            Booked::Service(s) => s.duration,
-            Booked::Resource { resource, .. } => resource.duration,
-        };
-        Duration::minutes(i64::from(minutes.unwrap_or(0)))
-    }
-
-    /// The cancellation rules that apply (a resource has none of its own).
-    fn service(self) -> Option<&'c Service> {
-        match self {
-            Booked::Service(s) => Some(s),
-            Booked::Resource { .. } => None,
-        }
-    }
+/// The target a stored appointment occupies, looked up again in the catalogue.
+fn stored_target<'c>(catalog: &'c Catalog, stored: &StoredAppointment) -> Result<Target<'c>> {
+    let wanted = assemble::target_of(&stored.appointment)
+        .ok_or_else(|| Error::field("serviceId", "this appointment books nothing"))?;
+    Target::resolve(catalog, &wanted, FIELDS)
 }
 
 /// Books what the visitor asked for: validates the request and form answers with the model's shared
@@ -148,13 +72,12 @@ pub async fn book(
         .parse_start()
         .map_err(|reason| Error::field("start", reason))?
         .with_timezone(&Utc);
-    let catalog = business::catalog(conn, company_id).await?;
-    let resource = request
-        .resource_id
-        .as_deref()
-        .map(|id| (id, request.resource_count.unwrap_or(1)));
-    let booked = Booked::find(&catalog, request.service_id.as_deref(), resource)?;
-    let definition = business::form_for_service(&mut *conn, company_id, booked.object_id()).await?;
+    let catalog = catalog::load(conn, company_id).await?;
+    let wanted = request
+        .target()
+        .ok_or_else(|| Error::field("serviceId", "is required (or resourceId)"))?;
+    let target = Target::resolve(&catalog, &wanted, FIELDS)?;
+    let definition = forms::form_for(&mut *conn, company_id, target.form_object_id()).await?;
     // Report every invalid field at once, each field once (both checks may name the email).
     for error in validate_answers(&definition, &request.form, matcher) {
         if !errors.iter().any(|e| e.name == error.name) {
@@ -166,26 +89,22 @@ pub async fn book(
     }
 
     let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
+    let minutes = target.minutes(None).unwrap_or(0);
+    let span = (start, start + Duration::minutes(i64::from(minutes)));
+    let ask = Ask {
+        target,
+        staff_id,
+        iterations: None,
+        widget_only: true,
+        ignore_id: None,
+    };
     let wants_waiting_list = request.add_to_waiting_list == Some(true);
-    let (staff_id, waiting) = match booked {
-        Booked::Service(service) => {
-            match check(conn, &catalog, service, staff_id, start, now, None).await? {
-                Ok(chosen) => (Some(chosen), false),
-                Err(Unavailable::Full)
-                    if wants_waiting_list && service.waiting_list == Some(true) =>
-                {
-                    (staff_id.map(str::to_owned), true)
-                }
-                Err(reason) => return Err(slot_taken(&reason)),
-            }
+    let (staff_id, waiting) = match availability::check(conn, &catalog, &ask, span, now).await? {
+        Ok(chosen) => (chosen, false),
+        Err(Unavailable::Full) if wants_waiting_list && target.has_waiting_list() => {
+            (staff_id.map(str::to_owned), true)
         }
-        Booked::Resource { resource, units } => {
-            let span = (start, start + booked.duration());
-            match resource_free(conn, &catalog, resource, units, 1, span, now, None).await? {
-                Ok(()) => (None, false),
-                Err(reason) => return Err(slot_taken(&reason)),
-            }
-        }
+        Err(reason) => return Err(slot_taken(&reason)),
     };
 
     let answers = &request.form;
@@ -203,85 +122,14 @@ pub async fn book(
             "needs at least the visitor's email or name",
         ));
     }
-    let client = appointments::find_or_create_client(conn, company_id, &wanted_client).await?;
+    let client = clients::find_or_create(conn, company_id, &wanted_client).await?;
 
-    let end = start + booked.duration();
-    let staff = staff_id
-        .as_deref()
-        .and_then(|id| catalog.staff_member(id).ok());
-    let lang = request.lang.as_deref().unwrap_or("en");
-    let location = booked
-        .service()
-        .and_then(|s| s.locations.first().copied())
-        .unwrap_or(Location::CompanyAddress);
-    let user = HistoryUser {
-        first_name: client.first_name.clone(),
-        last_name: client.last_name.clone(),
-        email: client.email.clone(),
-        user_name: None,
-    };
-    let appointment = Appointment {
-        id: Some(ids::record_id()),
-        encrypted_id: Some(ids::encrypted_id()),
-        company: Some(CompanyRef {
-            id: catalog.company.id.clone(),
-            name: catalog.company.name.clone(),
-        }),
-        service: booked.service().map(|service| ServiceRef {
-            id: service.id.clone(),
-            name: Some(service.localized(lang).0.to_owned()),
-            external_id: service.external_id.clone(),
-        }),
-        staff: staff.map(|s| StaffRef {
-            id: s.id.clone(),
-            first_name: s.first_name.clone(),
-            last_name: s.last_name.clone(),
-            external_id: s.external_id.clone(),
-        }),
+    let base = Appointment {
         client: Some(client),
-        start: Some(company_local(start, &catalog)),
-        end: Some(company_local(end, &catalog)),
-        created: Some(company_local(now, &catalog)),
         form: Some(request.form.clone()),
-        status: Some(
-            booked
-                .service()
-                .map_or(AppointmentStatus::Accepted, Service::initial_status),
-        ),
-        history: vec![history::entry(
-            HistoryType::Created,
-            lang,
-            SOURCE,
-            Some(user),
-            now,
-            catalog.zone,
-        )],
-        appointment_type: Some(AppointmentType::Normal),
+        status: Some(target.initial_status()),
         add_to_waiting_list: waiting.then_some(true),
         source: request.source.clone(),
-        price: match booked {
-            Booked::Service(service) => service.price,
-            Booked::Resource { resource, units } => resource.price.map(|p| p * f64::from(units)),
-        }
-        .zip(catalog.company.currency)
-        .map(|(amount, currency)| Price { amount, currency }),
-        location: Some(location),
-        service_resource: booked
-            .service()
-            .map(super::service_resource_refs)
-            .unwrap_or_default(),
-        resource: match booked {
-            Booked::Resource { resource, .. } => Some(ResourceRef {
-                id: resource.id.clone(),
-                name: resource.name.clone(),
-                external_id: resource.external_id.clone(),
-            }),
-            Booked::Service(_) => None,
-        },
-        resource_count: match booked {
-            Booked::Resource { units, .. } => Some(units),
-            Booked::Service(_) => None,
-        },
         extended_properties: request
             .extended_properties
             .clone()
@@ -291,22 +139,19 @@ pub async fn book(
             }),
         ..Appointment::default()
     };
-    let resource_units = match booked {
-        Booked::Service(service) => service
-            .resource
-            .first()
-            .map_or(0, |r| r.quantity.unwrap_or(1)),
-        Booked::Resource { units, .. } => units,
+    let placement = Placement {
+        target,
+        staff: staff_id.and_then(|id| catalog.staff_member(&id).ok()),
+        start: span.0,
+        end: span.1,
     };
-    let mut stored = StoredAppointment {
-        company_id: company_id.to_owned(),
-        appointment,
-        start,
-        end,
-        resource_units,
-        deleted: false,
+    let author = Author {
+        lang: request.lang.as_deref().unwrap_or("en"),
+        source: SOURCE,
+        now,
     };
-    appointments::insert(conn, &mut stored).await?;
+    let mut stored = assemble::new_appointment(&catalog, base, &placement, &author);
+    assemble::insert(conn, &mut stored, now).await?;
     Ok(stored)
 }
 
@@ -360,7 +205,8 @@ fn ensure_changeable(
     Ok(())
 }
 
-/// Moves the appointment to `start` (same service), re-checking availability without counting itself.
+/// Moves the appointment to `start` (same service, same length), re-checking availability without
+/// counting itself; the seat it leaves goes to the waiting list.
 pub async fn reschedule(
     conn: &mut SqliteConnection,
     company_id: &str,
@@ -371,77 +217,60 @@ pub async fn reschedule(
     now: DateTime<Utc>,
 ) -> Result<StoredAppointment> {
     let mut stored = find(conn, company_id, encrypted_id).await?;
-    let catalog = business::catalog(conn, company_id).await?;
-    let a = &stored.appointment;
-    let service_id = a.service.as_ref().and_then(|s| s.id.as_deref());
-    let resource = a
-        .resource
-        .as_ref()
-        .and_then(|r| r.id.as_deref())
-        .map(|id| (id, a.resource_count.unwrap_or(1)));
-    let booked = Booked::find(&catalog, service_id, resource)?;
-    ensure_changeable(&stored, booked.service(), now)?;
+    let catalog = catalog::load(conn, company_id).await?;
+    let target = stored_target(&catalog, &stored)?;
+    ensure_changeable(&stored, target.service(), now)?;
+    let staff_id = staff_id
+        .or(stored
+            .appointment
+            .staff
+            .as_ref()
+            .and_then(|s| s.id.as_deref()))
+        .map(str::to_owned);
     let own_id = stored.appointment.id.clone();
-    let staff_id = staff_id.or(stored
-        .appointment
-        .staff
-        .as_ref()
-        .and_then(|s| s.id.as_deref()));
-    let staff_id = staff_id.map(str::to_owned);
-    let own_id = own_id.as_deref();
-    let end = start + (stored.end - stored.start);
-    let chosen = match booked {
-        Booked::Service(service) => {
-            match check(
-                conn,
-                &catalog,
-                service,
-                staff_id.as_deref(),
-                start,
-                now,
-                own_id,
-            )
-            .await?
-            {
-                Ok(chosen) => chosen,
-                Err(reason) => return Err(slot_taken(&reason)),
-            }
-        }
-        Booked::Resource { resource, units } => {
-            let span = (start, end);
-            match resource_free(conn, &catalog, resource, units, 1, span, now, own_id).await? {
-                Ok(()) => String::new(),
-                Err(reason) => return Err(slot_taken(&reason)),
-            }
-        }
+    let span = (start, start + (stored.end - stored.start));
+    let ask = Ask {
+        target,
+        staff_id: staff_id.as_deref(),
+        iterations: stored.appointment.iteration_count,
+        widget_only: true,
+        ignore_id: own_id.as_deref(),
     };
-    let a = &mut stored.appointment;
-    a.start = Some(company_local(start, &catalog));
-    a.end = Some(company_local(end, &catalog));
-    if let Ok(member) = catalog.staff_member(&chosen) {
-        a.staff = Some(StaffRef {
-            id: member.id.clone(),
-            first_name: member.first_name.clone(),
-            last_name: member.last_name.clone(),
-            external_id: member.external_id.clone(),
-        });
-    }
-    let user = visitor(a);
-    a.history.push(history::entry(
-        HistoryType::Rescheduled,
+    let chosen = match availability::check(conn, &catalog, &ask, span, now).await? {
+        Ok(chosen) => chosen,
+        Err(reason) => return Err(slot_taken(&reason)),
+    };
+    let freed = (stored.start, stored.end);
+    let was_blocking = stored.blocks();
+    let placement = Placement {
+        target,
+        staff: chosen
+            .or(staff_id)
+            .and_then(|id| catalog.staff_member(&id).ok()),
+        start: span.0,
+        end: span.1,
+    };
+    assemble::place(&mut stored, &catalog, &placement);
+    let author = Author {
         lang,
-        SOURCE,
-        user,
+        source: SOURCE,
         now,
+    };
+    assemble::record(
+        &mut stored.appointment,
+        HistoryType::Rescheduled,
+        &author,
         catalog.zone,
-    ));
-    stored.start = start;
-    stored.end = end;
-    appointments::update(conn, &stored).await?;
+    );
+    appointments::update(conn, &stored, now).await?;
+    if was_blocking {
+        waiting_list::promote(conn, &catalog, freed, &author).await?;
+    }
     Ok(stored)
 }
 
-/// Cancels the appointment (it stays stored, with status `cancelled` and a history entry).
+/// Cancels the appointment (it stays stored, with status `cancelled` and a history entry in
+/// `lang`); the seat it leaves goes to the waiting list.
 pub async fn cancel(
     conn: &mut SqliteConnection,
     company_id: &str,
@@ -450,37 +279,27 @@ pub async fn cancel(
     now: DateTime<Utc>,
 ) -> Result<StoredAppointment> {
     let mut stored = find(conn, company_id, encrypted_id).await?;
-    let catalog = business::catalog(conn, company_id).await?;
-    let service_id = stored
+    let catalog = catalog::load(conn, company_id).await?;
+    let service = stored
         .appointment
         .service
         .as_ref()
-        .and_then(|s| s.id.clone());
-    let service = service_id
-        .as_deref()
+        .and_then(|s| s.id.as_deref())
         .and_then(|id| catalog.service(id).ok());
     ensure_changeable(&stored, service, now)?;
+    let was_blocking = stored.blocks();
     let a = &mut stored.appointment;
     a.status = Some(AppointmentStatus::Cancelled);
     a.custom_status = None;
-    let user = visitor(a);
-    a.history.push(history::entry(
-        HistoryType::Cancelled,
+    let author = Author {
         lang,
-        SOURCE,
-        user,
+        source: SOURCE,
         now,
-        catalog.zone,
-    ));
-    appointments::update(conn, &stored).await?;
+    };
+    assemble::record(a, HistoryType::Cancelled, &author, catalog.zone);
+    appointments::update(conn, &stored, now).await?;
+    if was_blocking {
+        waiting_list::promote(conn, &catalog, (stored.start, stored.end), &author).await?;
+    }
     Ok(stored)
-}
-
-fn visitor(a: &Appointment) -> Option<HistoryUser> {
-    a.client.as_ref().map(|c| HistoryUser {
-        first_name: c.first_name.clone(),
-        last_name: c.last_name.clone(),
-        email: c.email.clone(),
-        user_name: None,
-    })
 }

@@ -2,12 +2,10 @@
 //! availability, lookups and sync query by, and are always written from the same record.
 
 use booking_availability::Busy;
-use booking_model::{Appointment, AppointmentType, ClientRef};
+use booking_model::{Appointment, AppointmentType};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{Row, SqliteConnection};
 
-use super::now_utc;
-use crate::booking::ids;
 use crate::error::{Error, Result};
 
 /// An instant as stored: UTC, whole seconds, `Z` — so text order is time order.
@@ -88,10 +86,16 @@ async fn next_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
     Ok(seq)
 }
 
-/// Inserts a new appointment, assigning its reference (retrying the rare collision).
-pub async fn insert(conn: &mut SqliteConnection, stored: &mut StoredAppointment) -> Result<()> {
+/// Inserts a new appointment, assigning it a reference from `new_reference` (retrying the rare
+/// collision).
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    stored: &mut StoredAppointment,
+    new_reference: fn() -> String,
+    now: DateTime<Utc>,
+) -> Result<()> {
     for _ in 0..5 {
-        let reference = ids::reference();
+        let reference = new_reference();
         let taken: Option<(i64,)> =
             sqlx::query_as("SELECT 1 FROM appointments WHERE company_id = ? AND reference = ?")
                 .bind(&stored.company_id)
@@ -100,7 +104,7 @@ pub async fn insert(conn: &mut SqliteConnection, stored: &mut StoredAppointment)
                 .await?;
         if taken.is_none() {
             stored.appointment.reference = Some(reference);
-            return write(conn, stored, true).await;
+            return write(conn, stored, true, now).await;
         }
     }
     Err(Error::Internal(anyhow::anyhow!(
@@ -109,24 +113,29 @@ pub async fn insert(conn: &mut SqliteConnection, stored: &mut StoredAppointment)
 }
 
 /// Saves changes to an existing appointment.
-pub async fn update(conn: &mut SqliteConnection, stored: &StoredAppointment) -> Result<()> {
-    write(conn, stored, false).await
+pub async fn update(
+    conn: &mut SqliteConnection,
+    stored: &StoredAppointment,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    write(conn, stored, false, now).await
 }
 
 async fn write(
     conn: &mut SqliteConnection,
     stored: &StoredAppointment,
     insert: bool,
+    now: DateTime<Utc>,
 ) -> Result<()> {
     let a = &stored.appointment;
     let seq = next_change_seq(conn).await?;
-    let now = now_utc();
+    let now = utc_text(now);
     let doc = serde_json::to_string(a).map_err(anyhow::Error::from)?;
     let sql = if insert {
         "INSERT INTO appointments (company_id, id, reference, encrypted_id, service_id, resource_id, \
          resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, waiting_list, deleted, \
-         created_at, updated_at, change_seq, doc, appointment_type, search_text) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     } else {
         "UPDATE appointments SET company_id = ?, id = ?, reference = ?, encrypted_id = ?, service_id = ?, \
          resource_id = ?, resource_units = ?, staff_id = ?, client_id = ?, status = ?, start_utc = ?, \
@@ -156,7 +165,7 @@ async fn write(
         .bind(a.add_to_waiting_list == Some(true))
         .bind(stored.deleted);
     if insert {
-        query = query.bind(&now);
+        query = query.bind(&now).bind(seq);
     }
     query = query
         .bind(&now)
@@ -201,48 +210,6 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAppointment> {
         resource_units: u32::try_from(row.try_get::<i64, _>("resource_units")?).unwrap_or(0),
         deleted: row.try_get("deleted")?,
     })
-}
-
-/// The client matching `wanted` by externalId, else by email (case-insensitive); created when new.
-/// Returns the stored client with its id.
-pub async fn find_or_create_client(
-    conn: &mut SqliteConnection,
-    company_id: &str,
-    wanted: &ClientRef,
-) -> Result<ClientRef> {
-    let email = wanted.email.as_deref().map(|e| e.trim().to_lowercase());
-    let existing: Option<(String,)> = sqlx::query_as(
-        "SELECT doc FROM clients WHERE company_id = ? AND \
-         ((external_id IS NOT NULL AND external_id = ?) OR (email IS NOT NULL AND email = ?)) \
-         ORDER BY CASE WHEN external_id = ? THEN 0 ELSE 1 END LIMIT 1",
-    )
-    .bind(company_id)
-    .bind(&wanted.external_id)
-    .bind(&email)
-    .bind(&wanted.external_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some((doc,)) = existing {
-        return Ok(serde_json::from_str(&doc).map_err(anyhow::Error::from)?);
-    }
-    let client = ClientRef {
-        id: Some(ids::record_id()),
-        ..wanted.clone()
-    };
-    let now = now_utc();
-    sqlx::query(
-        "INSERT INTO clients (company_id, id, external_id, email, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(company_id)
-    .bind(&client.id)
-    .bind(&client.external_id)
-    .bind(&email)
-    .bind(serde_json::to_string(&client).map_err(anyhow::Error::from)?)
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(client)
 }
 
 /// What the `q` filter searches: the client's names and email and every form answer, lower-cased and
@@ -310,6 +277,28 @@ pub async fn find_by_id_or_reference(
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|row| from_row(&row)).transpose()
+}
+
+/// Waiting-list entries (not cancelled, declined or deleted) overlapping `[from, to)`, in the order
+/// they were made.
+pub async fn waiting_between(
+    conn: &mut SqliteConnection,
+    company_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<StoredAppointment>> {
+    let rows = sqlx::query(
+        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments \
+         WHERE company_id = ? AND waiting_list = 1 AND deleted = 0 \
+         AND status NOT IN ('cancelled', 'declined') AND start_utc < ? AND end_utc > ? \
+         ORDER BY created_seq, id",
+    )
+    .bind(company_id)
+    .bind(utc_text(to))
+    .bind(utc_text(from))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
 }
 
 /// Blocking appointments of `staff_id` overlapping `[from, to)` (`except_id`: the one being moved);

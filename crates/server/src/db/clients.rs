@@ -25,6 +25,46 @@ pub async fn get(
     row.map(|(doc,)| from_json(&doc)).transpose()
 }
 
+/// The client whose externalId is `external_id`, if any.
+pub async fn by_external_id(
+    conn: &mut SqliteConnection,
+    company_id: &str,
+    external_id: &str,
+) -> Result<Option<ClientRef>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT doc FROM clients WHERE company_id = ? AND external_id = ?")
+            .bind(company_id)
+            .bind(external_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(|(doc,)| from_json(&doc)).transpose()
+}
+
+/// The oldest client with this email (compared lower-cased); with `without_external_id`, only among
+/// clients that have no externalId.
+pub async fn by_email(
+    conn: &mut SqliteConnection,
+    company_id: &str,
+    email: &str,
+    without_external_id: bool,
+) -> Result<Option<ClientRef>> {
+    let sql = match without_external_id {
+        true => {
+            "SELECT doc FROM clients WHERE company_id = ? AND email = ? AND external_id IS NULL \
+             ORDER BY created_at, id LIMIT 1"
+        }
+        false => {
+            "SELECT doc FROM clients WHERE company_id = ? AND email = ? ORDER BY created_at, id LIMIT 1"
+        }
+    };
+    let row: Option<(String,)> = sqlx::query_as(sql)
+        .bind(company_id)
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(doc,)| from_json(&doc)).transpose()
+}
+
 /// Ids of the clients whose id or externalId is `key` (for list filters).
 pub async fn ids_matching(
     conn: &mut SqliteConnection,

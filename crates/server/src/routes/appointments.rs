@@ -19,12 +19,13 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::booking::appointments::{self as rules, WriteOptions};
+use crate::booking::catalog;
 use crate::booking::fields::{Selection, APPOINTMENT};
 use crate::booking::history;
 use crate::booking::sync::{self, PageToken};
 use crate::db::appointment_list::{self, ListFilter, Position};
 use crate::db::appointments::{current_change_seq, utc_text, StoredAppointment};
-use crate::db::{business, clients};
+use crate::db::clients;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
 use crate::routes::visits::{public_origin, reschedule_link};
@@ -177,7 +178,7 @@ async fn read(
         &view,
         &origin,
         lang.as_deref(),
-        Utc::now(),
+        state.clock.now(),
     )?))
 }
 
@@ -227,7 +228,7 @@ async fn create(
         ));
     }
     let options = params.options()?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let stored = rules::insert(
         &mut tx,
@@ -252,7 +253,7 @@ async fn replace(
     Json(input): Json<Appointment>,
 ) -> Result<Json<Value>> {
     let options = params.options()?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let stored = rules::update(
         &mut tx,
@@ -286,7 +287,7 @@ async fn remove(
     }
     let options = params.options()?;
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    rules::delete(&mut tx, &company_id, &key, &options.lang, Utc::now()).await?;
+    rules::delete(&mut tx, &company_id, &key, &options.lang, state.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -423,7 +424,7 @@ async fn list(
         LevelDetail::Light,
     )?;
     let lang = params.lang.as_deref().map(|l| lang(Some(l))).transpose()?;
-    let now = Utc::now();
+    let now = state.clock.now();
     // startDate/endDate select the appointments overlapping [startDate, endDate) — the reading of the
     // reference's (swapped) "upper bound for start / lower bound for end" wording that makes its
     // defaults (now − 1 month, now + 1 month) a window.
@@ -456,7 +457,7 @@ async fn list(
         (None, None) => (Position::ByStart(None), current),
     };
 
-    let catalog = business::catalog(&mut tx, &company_id).await?;
+    let catalog = catalog::load(&mut tx, &company_id).await?;
     let service_ids = ids_matching(
         params.service_id.as_deref(),
         catalog.services.iter().map(|s| (&s.id, &s.external_id)),

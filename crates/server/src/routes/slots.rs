@@ -7,13 +7,14 @@ use axum::routing::get;
 use axum::Router;
 use booking_availability::{format_rfc3339, free_slots};
 use booking_model::schedule::parse_date;
-use booking_model::{DaySlots, Form, FreeSlotsResponse, ServiceRef, StaffRef};
-use chrono::{NaiveDate, Utc};
+use booking_model::{BookingTarget, DaySlots, Form, FreeSlotsResponse, ServiceRef, StaffRef};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use crate::booking::schedule::{build_query, build_resource_query, SlotQuery};
-use crate::db::{appointments, business};
+use crate::booking::availability::{self, Ask};
+use crate::booking::target::Target;
+use crate::booking::{catalog, forms};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
@@ -77,61 +78,81 @@ async fn free_slots_route(
             format!("the range may cover at most {MAX_RANGE_DAYS} days (got {days})"),
         ));
     }
-    let service_id = params.service_id.as_deref().filter(|s| !s.is_empty());
-    let resource_id = params.resource_id.as_deref().filter(|s| !s.is_empty());
-    let service_id = match (service_id, resource_id) {
-        (Some(id), _) => id,
-        (None, Some(id)) => {
-            let units = match params.resource_count.as_deref() {
-                None | Some("") => 1,
-                Some(text) => text
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or_else(|| {
-                        Error::field(
-                            "resourceCount",
-                            format!("must be a whole number ≥ 1 (got {text:?})"),
-                        )
-                    })?,
-            };
-            let (days, zone) = (first_day..=last_day, params.time_zone.as_deref());
-            return resource_slots(&state, &company_id, id, units, days, zone)
-                .await
-                .map(Json);
-        }
-        (None, None) => return Err(Error::field("serviceId", "is required (or resourceId)")),
+    let units = match params.resource_count.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(
+            text.parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    Error::field(
+                        "resourceCount",
+                        format!("must be a whole number ≥ 1 (got {text:?})"),
+                    )
+                })?,
+        ),
     };
+    let wanted = BookingTarget::from_ids(
+        params.service_id.as_deref(),
+        params.resource_id.as_deref(),
+        units,
+    )
+    .ok_or_else(|| Error::field("serviceId", "is required (or resourceId)"))?;
 
     let mut conn = state.db.acquire().await?;
-    let catalog = business::catalog(&mut conn, &company_id).await?;
+    let catalog = catalog::load(&mut conn, &company_id).await?;
     let output_zone = match params.time_zone.as_deref() {
         Some(zone) => parse_zone("timeZone", zone)?,
         None => catalog.zone,
     };
-    let service = catalog.service(service_id)?;
-    let request = SlotQuery {
-        service,
-        staff_id: params.staff_id.as_deref().filter(|s| !s.is_empty()),
-        first_day,
-        last_day,
-        output_zone,
-        widget_only: true,
+    // An unknown service or resource is a 404 here, like any other missing record; more units than
+    // the resource has simply never fit (no slots).
+    let target = match wanted {
+        BookingTarget::Service { id } => Target::Service(catalog.service(&id)?),
+        BookingTarget::Resource { id, units } => Target::Resource {
+            resource: catalog.resource(&id)?,
+            units,
+        },
+        BookingTarget::Personal => return Err(Error::field("serviceId", "is required")),
     };
-    let (from, to) = request.busy_window();
-    let busy = appointments::busy_between(&mut conn, &company_id, from, to, None).await?;
-    let query = build_query(&catalog, &request, busy, Utc::now())?;
+    let staff_id = match target {
+        Target::Service(_) => params.staff_id.as_deref().filter(|s| !s.is_empty()),
+        _ => None,
+    };
+    let ask = Ask {
+        target,
+        staff_id,
+        iterations: None,
+        widget_only: true,
+        ignore_id: None,
+    };
+    let days = (first_day, last_day);
+    let query = availability::query(
+        &mut conn,
+        &catalog,
+        &ask,
+        days,
+        output_zone,
+        state.clock.now(),
+    )
+    .await?;
     let items = day_slots(&query);
+    let Target::Service(service) = target else {
+        return Ok(Json(FreeSlotsResponse {
+            items,
+            service: None,
+            staff: None,
+        }));
+    };
     let (name, _) = service.localized(params.lang.as_deref().unwrap_or_default());
-    let staff = match request.staff_id {
-        Some(id) => catalog.staff_member(id).ok().map(|s| StaffRef {
+    let staff = staff_id
+        .and_then(|id| catalog.staff_member(id).ok())
+        .map(|s| StaffRef {
             id: s.id.clone(),
             first_name: s.first_name.clone(),
             last_name: s.last_name.clone(),
             external_id: None,
-        }),
-        None => None,
-    };
+        });
     Ok(Json(FreeSlotsResponse {
         items,
         service: Some(ServiceRef {
@@ -160,43 +181,6 @@ fn day_slots(query: &booking_availability::Query) -> Vec<DaySlots> {
         .collect()
 }
 
-/// Free starts for `units` of a resource booked on its own (no staff), e.g. a room.
-async fn resource_slots(
-    state: &AppState,
-    company_id: &str,
-    resource_id: &str,
-    units: u32,
-    days: std::ops::RangeInclusive<NaiveDate>,
-    zone: Option<&str>,
-) -> Result<FreeSlotsResponse> {
-    let mut conn = state.db.acquire().await?;
-    let catalog = business::catalog(&mut conn, company_id).await?;
-    let output_zone = match zone {
-        Some(zone) => parse_zone("timeZone", zone)?,
-        None => catalog.zone,
-    };
-    let resource = catalog.resource(resource_id)?;
-    let (first_day, last_day) = (*days.start(), *days.end());
-    let from = (first_day - chrono::Duration::days(3))
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc();
-    let to = (last_day + chrono::Duration::days(3))
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc();
-    let busy = appointments::busy_between(&mut conn, company_id, from, to, None).await?;
-    let mut query =
-        build_resource_query(&catalog, resource, units, 1, first_day, busy, Utc::now())?;
-    // The query is built for one day in the company's zone; widen it to the visitor's range and zone.
-    query.first_day = first_day;
-    query.last_day = last_day;
-    query.output_zone = output_zone;
-    Ok(FreeSlotsResponse {
-        items: day_slots(&query),
-        service: None,
-        staff: None,
-    })
-}
-
 /// `?serviceId=` or `?resourceId=`: whose form.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -212,14 +196,12 @@ async fn form(
 ) -> Result<Json<Form>> {
     let filled = |id: Option<String>| id.filter(|s| !s.is_empty());
     let mut conn = state.db.acquire().await?;
-    let catalog = business::catalog(&mut conn, &company_id).await?;
+    let catalog = catalog::load(&mut conn, &company_id).await?;
     let id = match (filled(params.service_id), filled(params.resource_id)) {
         (Some(id), _) => catalog.service(&id)?.id.clone(),
         (None, Some(id)) => catalog.resource(&id)?.id.clone(),
         (None, None) => return Err(Error::field("serviceId", "is required (or resourceId)")),
     }
     .unwrap_or_default();
-    Ok(Json(
-        business::form_for_service(&mut *conn, &company_id, &id).await?,
-    ))
+    Ok(Json(forms::form_for(&mut *conn, &company_id, &id).await?))
 }

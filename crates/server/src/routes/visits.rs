@@ -14,11 +14,12 @@ use booking_model::{
     PublicAppointment, PublicBookingRequest, PublicRescheduleRequest, RescheduleLink,
 };
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
 use crate::booking::visitor;
 use crate::db::appointments::StoredAppointment;
 use crate::error::{Error, Result};
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query};
 use crate::AppState;
 
 /// Routes of this module. Booking requests are rate-limited per IP before anything else is read.
@@ -122,7 +123,7 @@ async fn book(
     headers: HeaderMap,
     Json(request): Json<PublicBookingRequest>,
 ) -> Result<impl IntoResponse> {
-    let now = Utc::now();
+    let now = state.clock.now();
     // IMMEDIATE takes SQLite's write lock before the availability check, so concurrent bookings run
     // one after the other: the check and the insert can't interleave with another booking.
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
@@ -142,7 +143,7 @@ async fn view(
     Ok(Json(public_view(
         &stored,
         &public_origin(&state, &headers),
-        Utc::now(),
+        state.clock.now(),
     )))
 }
 
@@ -163,7 +164,7 @@ async fn reschedule(
             )
         })?
         .with_timezone(&Utc);
-    let now = Utc::now();
+    let now = state.clock.now();
     let lang = request.lang.as_deref().unwrap_or("en");
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
@@ -185,14 +186,41 @@ async fn reschedule(
     )))
 }
 
+/// `?lang=fr` on a cancellation: the language of its history entry.
+#[derive(Debug, Deserialize)]
+struct CancelParams {
+    lang: Option<String>,
+}
+
+/// The visitor's language: `?lang=`, else the first of `Accept-Language`, else English.
+fn visitor_lang(sent: Option<&str>, headers: &HeaderMap) -> String {
+    let from_header = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.split([',', ';']).next());
+    [sent, from_header]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|l| {
+            !l.is_empty()
+                && l.len() <= 35
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        .unwrap_or("en")
+        .to_owned()
+}
+
 async fn cancel(
     State(state): State<AppState>,
     Path((company_id, encrypted_id)): Path<(String, String)>,
+    Query(params): Query<CancelParams>,
     headers: HeaderMap,
 ) -> Result<Json<PublicAppointment>> {
-    let now = Utc::now();
+    let now = state.clock.now();
+    let lang = visitor_lang(params.lang.as_deref(), &headers);
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let stored = visitor::cancel(&mut tx, &company_id, &encrypted_id, "en", now).await?;
+    let stored = visitor::cancel(&mut tx, &company_id, &encrypted_id, &lang, now).await?;
     tx.commit().await?;
     Ok(Json(public_view(
         &stored,
@@ -208,7 +236,7 @@ async fn calendar(
     let mut conn = state.db.acquire().await?;
     let stored = visitor::find(&mut conn, &company_id, &encrypted_id).await?;
     let company = crate::db::business::get_company(&mut *conn, &company_id).await?;
-    let body = crate::booking::ics::event(&stored, company.as_ref(), Utc::now());
+    let body = crate::booking::ics::event(&stored, company.as_ref(), state.clock.now());
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+use booking_server::clock::Clock;
 use booking_server::{app, db, demo, AppState, Config};
 
 /// A running server; the database lives as long as this value.
@@ -11,6 +12,8 @@ pub struct TestServer {
     pub client: reqwest::Client,
     /// The server's database, for arranging data the API can't create yet.
     pub db: db::Db,
+    /// The server's clock: the system's unless the test set it.
+    pub clock: Clock,
     _dir: tempfile::TempDir,
 }
 
@@ -22,6 +25,15 @@ impl TestServer {
 
     /// Same, with a given per-IP booking limit per minute.
     pub async fn with_booking_limit(bookings_per_minute: u32) -> Self {
+        Self::start(bookings_per_minute, Clock::system()).await
+    }
+
+    /// The demo company on a server whose clock stands at `clock` (move it with `clock.set`).
+    pub async fn with_clock(clock: Clock) -> Self {
+        Self::start(1_000, clock).await
+    }
+
+    async fn start(bookings_per_minute: u32, clock: Clock) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = db::open(&dir.path().join("test.sqlite"))
             .await
@@ -34,7 +46,8 @@ impl TestServer {
                 bookings_per_minute,
                 ..Config::default()
             },
-        );
+        )
+        .with_clock(clock.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -45,6 +58,7 @@ impl TestServer {
             base,
             client: reqwest::Client::new(),
             db,
+            clock,
             _dir: dir,
         }
     }
