@@ -7,7 +7,9 @@ pub mod appointments;
 pub mod business;
 /// Clients (the people appointments are for).
 pub mod clients;
-/// Watches (webhooks), their signing keys and the delivery outbox.
+/// The outbox: side effects of changes, queued in their transaction, sent by channel workers.
+pub mod outbox;
+/// Watches (webhooks), their signing keys, and their deliveries (the outbox's webhook channel).
 pub mod watches;
 
 use std::path::Path;

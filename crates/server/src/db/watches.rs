@@ -1,41 +1,22 @@
-//! Watches, their signing keys, and the delivery outbox (`migrations/0004_watches.sql`).
+//! Watches, their signing keys (`migrations/0004_watches.sql`), and their deliveries: the webhook
+//! channel of the outbox (`db::outbox`).
 //!
 //! Instants in these tables are UTC RFC 3339 with exactly three fractional digits
 //! (`2026-12-01T08:30:00.250Z`, see [`ms_text`]) so text order is time order at the millisecond the
 //! worker schedules by.
 
 use booking_model::{Watch, WatchEvent, WatchStatus};
-use chrono::{DateTime, SecondsFormat, Utc};
-use rand::Rng;
+use chrono::{DateTime, Utc};
 use sqlx::{Row, SqliteConnection};
 
+use super::outbox::{self, Message, NewMessage, WEBHOOK};
 use super::Db;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
-/// An instant as stored in the webhook tables.
-pub fn ms_text(instant: DateTime<Utc>) -> String {
-    instant.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// Reads an instant written by [`ms_text`] (or any RFC 3339 text).
-pub fn parse_instant(text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| Error::Internal(anyhow::anyhow!("bad stored instant {text:?}: {e}")))
-}
+pub use super::outbox::{ms_text, parse_instant, Attempt, AttemptRecord, Finish};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
     Ok(serde_json::to_string(value).map_err(anyhow::Error::from)?)
-}
-
-/// A message id (`webhook-id`): `msg_` and 24 random letters and digits.
-fn message_id() -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut rng = rand::thread_rng();
-    let tail: String = (0..24)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect();
-    format!("msg_{tail}")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,13 +145,16 @@ pub async fn list(db: &Db, company_id: &str) -> Result<Vec<StoredWatch>> {
     rows.iter().map(watch_from_row).collect()
 }
 
-/// Removes a watch and (by cascade) its deliveries; whether it existed.
+/// Removes a watch and its deliveries; whether it existed.
 pub async fn delete(db: &Db, company_id: &str, id: &str) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    outbox::delete_of_recipient(&mut tx, (WEBHOOK, company_id, id)).await?;
     let done = sqlx::query("DELETE FROM watches WHERE company_id = ? AND id = ?")
         .bind(company_id)
         .bind(id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -186,7 +170,7 @@ pub async fn enabled_ids(conn: &mut SqliteConnection, company_id: &str) -> Resul
 }
 
 // ---------------------------------------------------------------------------------------------
-// Deliveries (the outbox)
+// Deliveries: the webhook channel of the outbox
 
 /// What [`insert_delivery`] needs.
 pub struct NewDelivery<'a> {
@@ -202,28 +186,20 @@ pub struct NewDelivery<'a> {
 
 /// Adds a pending delivery, due now (inside the caller's transaction).
 pub async fn insert_delivery(conn: &mut SqliteConnection, new: &NewDelivery<'_>) -> Result<()> {
-    let now = ms_text(Utc::now());
-    sqlx::query(
-        "INSERT INTO webhook_deliveries (id, company_id, watch_id, appointment_id, event, appointment, \
-         occurred_at, time_zone, state, attempts, next_attempt_at, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-    )
-    .bind(message_id())
-    .bind(new.company_id)
-    .bind(new.watch_id)
-    .bind(new.appointment_id)
-    .bind(new.event.as_str())
-    .bind(new.appointment)
-    .bind(&now)
-    .bind(new.time_zone)
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?;
+    let message = NewMessage {
+        channel: WEBHOOK,
+        company_id: new.company_id,
+        recipient: new.watch_id,
+        subject_id: new.appointment_id,
+        kind: new.event.as_str(),
+        payload: new.appointment,
+        time_zone: new.time_zone,
+    };
+    outbox::enqueue(conn, &message).await?;
     Ok(())
 }
 
-/// A delivery row.
+/// A webhook delivery: an outbox message of the webhook channel, in webhook terms.
 #[derive(Debug, Clone)]
 pub struct Delivery {
     /// The message id (`webhook-id`).
@@ -248,75 +224,37 @@ pub struct Delivery {
     pub finished_at: Option<String>,
 }
 
-const DELIVERY_COLUMNS: &str = "id, company_id, watch_id, appointment_id, event, appointment, \
-     occurred_at, time_zone, body, state, attempts, next_attempt_at, last_status, last_error, \
-     created_at, finished_at";
-
-fn delivery_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Delivery> {
-    Ok(Delivery {
-        id: row.try_get("id")?,
-        company_id: row.try_get("company_id")?,
-        watch_id: row.try_get("watch_id")?,
-        appointment_id: row.try_get("appointment_id")?,
-        event: row.try_get("event")?,
-        appointment: row.try_get("appointment")?,
-        occurred_at: row.try_get("occurred_at")?,
-        time_zone: row.try_get("time_zone")?,
-        body: row.try_get("body")?,
-        state: row.try_get("state")?,
-        attempts: row.try_get("attempts")?,
-        next_attempt_at: row.try_get("next_attempt_at")?,
-        last_status: row.try_get("last_status")?,
-        last_error: row.try_get("last_error")?,
-        created_at: row.try_get("created_at")?,
-        finished_at: row.try_get("finished_at")?,
-    })
-}
-
-/// Deliveries whose worker held them past the lease (it crashed or was killed mid-attempt) go back
-/// to `pending`, due now, with their lost attempt logged. Returns how many.
-pub async fn release_expired_leases(db: &Db, now: DateTime<Utc>) -> Result<u64> {
-    let now = ms_text(now);
-    // Read first: the common case (nothing expired) then takes no write lock.
-    let expired: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM webhook_deliveries WHERE state = 'delivering' AND lease_until <= ? LIMIT 1",
-    )
-    .bind(&now)
-    .fetch_optional(db)
-    .await?;
-    if expired.is_none() {
-        return Ok(0);
+impl From<Message> for Delivery {
+    fn from(m: Message) -> Self {
+        Delivery {
+            id: m.id,
+            company_id: m.company_id,
+            watch_id: m.recipient,
+            appointment_id: m.subject_id,
+            event: m.kind,
+            appointment: m.payload,
+            occurred_at: m.occurred_at,
+            time_zone: m.time_zone,
+            body: m.body,
+            state: m.state,
+            attempts: m.attempts,
+            next_attempt_at: m.next_attempt_at,
+            last_status: m.last_status,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            finished_at: m.finished_at,
+        }
     }
-    let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error) \
-         SELECT id, attempts, lease_until, 0, NULL, \
-         'interrupted: the worker stopped before this attempt finished (lease expired)' \
-         FROM webhook_deliveries WHERE state = 'delivering' AND lease_until <= ? \
-         ON CONFLICT (delivery_id, attempt) DO NOTHING",
-    )
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    let done = sqlx::query(
-        "UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, \
-         lease_owner = NULL, last_error = 'interrupted: lease expired' \
-         WHERE state = 'delivering' AND lease_until <= ?",
-    )
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(done.rows_affected())
 }
 
-/// Claims up to `limit` due deliveries for `owner` until `lease_until`, counting the attempt.
-/// The single `UPDATE … RETURNING` is atomic, so two workers never claim the same row.
-///
-/// Per watch and appointment, changes go out in order: a delivery waits while an earlier one of
-/// the same appointment to the same watch is still pending or in flight (a retrying `updated` holds
-/// back the `deleted` that followed it; other appointments are not held up).
+/// Deliveries whose worker held them past the lease go back to `pending` (see
+/// [`outbox::release_expired_leases`]). Returns how many.
+pub async fn release_expired_leases(db: &Db, now: DateTime<Utc>) -> Result<u64> {
+    outbox::release_expired_leases(db, WEBHOOK, now).await
+}
+
+/// Claims up to `limit` due deliveries for `owner` until `lease_until`, in order per watch and
+/// appointment (see [`outbox::claim`]).
 pub async fn claim(
     db: &Db,
     now: DateTime<Utc>,
@@ -324,67 +262,13 @@ pub async fn claim(
     owner: &str,
     limit: usize,
 ) -> Result<Vec<Delivery>> {
-    // Read first: the common case (nothing due) then takes no write lock away from bookings.
-    let due: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1",
-    )
-    .bind(ms_text(now))
-    .fetch_optional(db)
-    .await?;
-    if due.is_none() {
-        return Ok(Vec::new());
-    }
-    let rows = sqlx::query(&format!(
-        "UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, \
-         lease_until = ?, lease_owner = ? \
-         WHERE id IN (SELECT d.id FROM webhook_deliveries d WHERE d.state = 'pending' \
-         AND d.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e \
-         WHERE e.company_id = d.company_id AND e.watch_id = d.watch_id \
-         AND e.appointment_id = d.appointment_id AND e.state IN ('pending', 'delivering') \
-         AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))) \
-         ORDER BY d.next_attempt_at, d.created_at LIMIT ?) AND state = 'pending' \
-         RETURNING {DELIVERY_COLUMNS}"
-    ))
-    .bind(ms_text(lease_until))
-    .bind(owner)
-    .bind(ms_text(now))
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(db)
-    .await?;
-    rows.iter().map(delivery_from_row).collect()
+    let claimed = outbox::claim(db, WEBHOOK, (now, lease_until), owner, limit).await?;
+    Ok(claimed.into_iter().map(Delivery::from).collect())
 }
 
 /// Fixes the body of a delivery at its first attempt.
 pub async fn save_body(db: &Db, id: &str, body: &str) -> Result<()> {
-    sqlx::query("UPDATE webhook_deliveries SET body = ? WHERE id = ? AND body IS NULL")
-        .bind(body)
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-/// How an attempt ended, as the worker records it.
-#[derive(Debug, Clone)]
-pub enum Finish {
-    /// 2xx.
-    Succeeded,
-    /// Failed; tried again at `next_attempt_at`.
-    Retry { next_attempt_at: DateTime<Utc> },
-    /// Failed for good (a final answer, or the retry window is over).
-    Failed,
-    /// Not attempted: the watch is disabled or gone.
-    Skipped,
-}
-
-/// One attempt's result.
-#[derive(Debug, Clone)]
-pub struct AttemptRecord {
-    pub started_at: DateTime<Utc>,
-    pub duration_ms: i64,
-    pub status_code: Option<u16>,
-    pub error: Option<String>,
-    pub finish: Finish,
+    outbox::save_body(db, id, body).await
 }
 
 /// Records an attempt of a claimed delivery: its log entry, the delivery's new state and the watch's
@@ -401,55 +285,15 @@ pub async fn finish_attempt(
     let now = Utc::now();
     let now_text = ms_text(now);
     let mut tx = db.begin().await?;
-    let (state, next) = match &record.finish {
-        Finish::Succeeded => ("succeeded", None),
-        Finish::Retry { next_attempt_at } => ("pending", Some(ms_text(*next_attempt_at))),
-        Finish::Failed => ("failed", None),
-        Finish::Skipped => ("skipped", None),
-    };
-    let skipped = matches!(record.finish, Finish::Skipped);
-    let updated = sqlx::query(
-        "UPDATE webhook_deliveries SET state = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
-         lease_until = NULL, lease_owner = NULL, \
-         attempts = CASE WHEN ? THEN attempts - 1 ELSE attempts END, \
-         last_status = CASE WHEN ? THEN last_status ELSE ? END, last_error = ?, \
-         finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END \
-         WHERE id = ? AND lease_owner = ? AND state = 'delivering'",
-    )
-    .bind(state)
-    .bind(&next)
-    .bind(skipped)
-    .bind(skipped)
-    .bind(record.status_code.map(i64::from))
-    .bind(&record.error)
-    .bind(state)
-    .bind(&now_text)
-    .bind(&delivery.id)
-    .bind(owner)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
+    let attempt = (delivery.id.as_str(), delivery.attempts);
+    if !outbox::finish(&mut tx, attempt, owner, record, now).await? {
         // The lease expired and another worker took the row: its result is the one that counts.
         return Ok(None);
     }
-    if skipped {
+    if matches!(record.finish, Finish::Skipped) {
         tx.commit().await?;
         return Ok(None);
     }
-    sqlx::query(
-        "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, \
-         error, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (delivery_id, attempt) DO NOTHING",
-    )
-    .bind(&delivery.id)
-    .bind(delivery.attempts)
-    .bind(ms_text(record.started_at))
-    .bind(record.duration_ms)
-    .bind(record.status_code.map(i64::from))
-    .bind(&record.error)
-    .bind(&next)
-    .execute(&mut *tx)
-    .await?;
     let mut disabled = None;
     if matches!(record.finish, Finish::Succeeded) {
         sqlx::query("UPDATE watches SET failing_since = NULL WHERE company_id = ? AND id = ?")
@@ -484,16 +328,13 @@ pub async fn finish_attempt(
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() > 0 {
-            sqlx::query(
-                "UPDATE webhook_deliveries SET state = 'skipped', last_error = ?, finished_at = ? \
-                 WHERE company_id = ? AND watch_id = ? AND state = 'pending'",
-            )
-            .bind(format!("not sent: the watch was {reason}"))
-            .bind(&now_text)
-            .bind(&delivery.company_id)
-            .bind(&delivery.watch_id)
-            .execute(&mut *tx)
-            .await?;
+            let recipient = (
+                WEBHOOK,
+                delivery.company_id.as_str(),
+                delivery.watch_id.as_str(),
+            );
+            let why = format!("not sent: the watch was {reason}");
+            outbox::skip_pending(&mut tx, recipient, &why, now).await?;
             disabled = Some(reason);
         }
     }
@@ -510,17 +351,6 @@ fn human_duration(d: chrono::Duration) -> String {
     }
 }
 
-/// One logged attempt.
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    pub attempt: i64,
-    pub started_at: String,
-    pub duration_ms: i64,
-    pub status_code: Option<i64>,
-    pub error: Option<String>,
-    pub next_attempt_at: Option<String>,
-}
-
 /// The newest `limit` deliveries of a watch with their attempts, newest first.
 pub async fn deliveries_of(
     db: &Db,
@@ -528,52 +358,16 @@ pub async fn deliveries_of(
     watch_id: &str,
     limit: i64,
 ) -> Result<Vec<(Delivery, Vec<Attempt>)>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE company_id = ? AND watch_id = ? \
-         ORDER BY created_at DESC, id DESC LIMIT ?"
-    ))
-    .bind(company_id)
-    .bind(watch_id)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let delivery = delivery_from_row(row)?;
-        let attempts = sqlx::query(
-            "SELECT attempt, started_at, duration_ms, status_code, error, next_attempt_at \
-             FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempt",
-        )
-        .bind(&delivery.id)
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Attempt {
-                attempt: r.try_get("attempt")?,
-                started_at: r.try_get("started_at")?,
-                duration_ms: r.try_get("duration_ms")?,
-                status_code: r.try_get("status_code")?,
-                error: r.try_get("error")?,
-                next_attempt_at: r.try_get("next_attempt_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        out.push((delivery, attempts));
-    }
-    Ok(out)
+    let messages = outbox::of_recipient(db, (WEBHOOK, company_id, watch_id), limit).await?;
+    Ok(messages
+        .into_iter()
+        .map(|(message, attempts)| (Delivery::from(message), attempts))
+        .collect())
 }
 
 /// Purges finished deliveries that finished before `before`; how many.
 pub async fn purge_finished(db: &Db, before: DateTime<Utc>) -> Result<u64> {
-    let done = sqlx::query(
-        "DELETE FROM webhook_deliveries WHERE state IN ('succeeded', 'failed', 'skipped') \
-         AND finished_at < ?",
-    )
-    .bind(ms_text(before))
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected())
+    outbox::purge_finished(db, before).await
 }
 
 // ---------------------------------------------------------------------------------------------

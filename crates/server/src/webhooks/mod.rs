@@ -2,7 +2,7 @@
 //! for each enabled watch of the company ([`enqueue`]); a background worker ([`spawn_worker`])
 //! delivers them at least once, with retries, OAuth2, signatures and the SSRF guard.
 //!
-//! The outbox lives in the database (`webhook_deliveries`), so a delivery survives a restart or a
+//! The outbox lives in the database (`db::outbox`, channel `webhook`), so a delivery survives a restart or a
 //! crash: a row claimed by a worker that died is claimed again once its lease has expired. The
 //! receiver-facing contract (payloads, headers, retries, signatures) is in `docs/webhooks.md`.
 

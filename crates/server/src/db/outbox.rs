@@ -1,0 +1,413 @@
+//! The outbox (`migrations/0006_outbox.sql`): one row per side effect of a change, written in the
+//! change's own transaction, so the effect exists if and only if the change was committed. A
+//! channel's worker claims due rows with a lease, attempts them, and records each attempt with its
+//! backoff; a row whose worker died is claimed again once its lease has expired. Webhooks are one
+//! channel ([`WEBHOOK`]); the channels differ in how they send, not in how they queue and retry.
+//!
+//! Instants here are UTC RFC 3339 with exactly three fractional digits (see [`ms_text`]), so text
+//! order is time order at the millisecond workers schedule by.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rand::Rng;
+use sqlx::{Row, SqliteConnection};
+
+use super::Db;
+use crate::error::{Error, Result};
+
+/// The webhook channel: one message per appointment change and enabled watch.
+pub const WEBHOOK: &str = "webhook";
+
+/// An instant as stored in the outbox.
+pub fn ms_text(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Reads an instant written by [`ms_text`] (or any RFC 3339 text).
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| Error::Internal(anyhow::anyhow!("bad stored instant {text:?}: {e}")))
+}
+
+/// A message id: `msg_` and 24 random letters and digits.
+fn message_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::thread_rng();
+    let tail: String = (0..24)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect();
+    format!("msg_{tail}")
+}
+
+/// What [`enqueue`] needs.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessage<'a> {
+    pub channel: &'a str,
+    pub company_id: &'a str,
+    /// Who receives it (a watch id for webhooks).
+    pub recipient: &'a str,
+    /// What changed (an appointment id).
+    pub subject_id: &'a str,
+    /// What happened (`created`, `updated`, `deleted`).
+    pub kind: &'a str,
+    /// The record as written.
+    pub payload: &'a str,
+    /// The company's zone, for dates in the message.
+    pub time_zone: &'a str,
+}
+
+/// Adds a pending message, due now (inside the caller's transaction); returns its id.
+pub async fn enqueue(conn: &mut SqliteConnection, new: &NewMessage<'_>) -> Result<String> {
+    // Due by the worker's clock (the system's), whatever clock the change was made under.
+    let now = ms_text(Utc::now());
+    let id = message_id();
+    sqlx::query(
+        "INSERT INTO outbox (id, channel, company_id, recipient, subject_id, kind, payload, \
+         occurred_at, time_zone, state, attempts, next_attempt_at, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+    )
+    .bind(&id)
+    .bind(new.channel)
+    .bind(new.company_id)
+    .bind(new.recipient)
+    .bind(new.subject_id)
+    .bind(new.kind)
+    .bind(new.payload)
+    .bind(&now)
+    .bind(new.time_zone)
+    .bind(&now)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// An outbox row.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: String,
+    pub channel: String,
+    pub company_id: String,
+    pub recipient: String,
+    pub subject_id: String,
+    pub kind: String,
+    pub payload: String,
+    pub occurred_at: String,
+    pub time_zone: String,
+    /// What is sent, fixed at the first attempt so every retry sends the same bytes.
+    pub body: Option<String>,
+    /// `pending`, `delivering`, `succeeded`, `failed` or `skipped`.
+    pub state: String,
+    /// Attempts started (the one in progress included).
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, channel, company_id, recipient, subject_id, kind, payload, \
+     occurred_at, time_zone, body, state, attempts, next_attempt_at, last_status, last_error, \
+     created_at, finished_at";
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message> {
+    Ok(Message {
+        id: row.try_get("id")?,
+        channel: row.try_get("channel")?,
+        company_id: row.try_get("company_id")?,
+        recipient: row.try_get("recipient")?,
+        subject_id: row.try_get("subject_id")?,
+        kind: row.try_get("kind")?,
+        payload: row.try_get("payload")?,
+        occurred_at: row.try_get("occurred_at")?,
+        time_zone: row.try_get("time_zone")?,
+        body: row.try_get("body")?,
+        state: row.try_get("state")?,
+        attempts: row.try_get("attempts")?,
+        next_attempt_at: row.try_get("next_attempt_at")?,
+        last_status: row.try_get("last_status")?,
+        last_error: row.try_get("last_error")?,
+        created_at: row.try_get("created_at")?,
+        finished_at: row.try_get("finished_at")?,
+    })
+}
+
+/// Messages of `channel` whose worker held them past the lease (it crashed or was killed
+/// mid-attempt) go back to `pending`, due now, with their lost attempt logged. Returns how many.
+pub async fn release_expired_leases(db: &Db, channel: &str, now: DateTime<Utc>) -> Result<u64> {
+    let now = ms_text(now);
+    // Read first: the common case (nothing expired) then takes no write lock.
+    let expired: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM outbox WHERE channel = ? AND state = 'delivering' AND lease_until <= ? LIMIT 1",
+    )
+    .bind(channel)
+    .bind(&now)
+    .fetch_optional(db)
+    .await?;
+    if expired.is_none() {
+        return Ok(0);
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO outbox_attempts (message_id, attempt, started_at, duration_ms, status_code, error) \
+         SELECT id, attempts, lease_until, 0, NULL, \
+         'interrupted: the worker stopped before this attempt finished (lease expired)' \
+         FROM outbox WHERE channel = ? AND state = 'delivering' AND lease_until <= ? \
+         ON CONFLICT (message_id, attempt) DO NOTHING",
+    )
+    .bind(channel)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, lease_until = NULL, \
+         lease_owner = NULL, last_error = 'interrupted: lease expired' \
+         WHERE channel = ? AND state = 'delivering' AND lease_until <= ?",
+    )
+    .bind(&now)
+    .bind(channel)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}
+
+/// Claims up to `limit` due messages of `channel` for `owner` until `lease_until`, counting the
+/// attempt. The single `UPDATE … RETURNING` is atomic, so two workers never claim the same row.
+///
+/// Per recipient and subject, changes go out in order: a message waits while an earlier one of the
+/// same subject to the same recipient is still pending or in flight (a retrying `updated` holds back
+/// the `deleted` that followed it; other subjects are not held up).
+pub async fn claim(
+    db: &Db,
+    channel: &str,
+    (now, lease_until): (DateTime<Utc>, DateTime<Utc>),
+    owner: &str,
+    limit: usize,
+) -> Result<Vec<Message>> {
+    // Read first: the common case (nothing due) then takes no write lock away from bookings.
+    let due: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM outbox WHERE channel = ? AND state = 'pending' AND next_attempt_at <= ? LIMIT 1",
+    )
+    .bind(channel)
+    .bind(ms_text(now))
+    .fetch_optional(db)
+    .await?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(&format!(
+        "UPDATE outbox SET state = 'delivering', attempts = attempts + 1, \
+         lease_until = ?, lease_owner = ? \
+         WHERE id IN (SELECT d.id FROM outbox d WHERE d.channel = ? AND d.state = 'pending' \
+         AND d.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e \
+         WHERE e.channel = d.channel AND e.company_id = d.company_id AND e.recipient = d.recipient \
+         AND e.subject_id = d.subject_id AND e.state IN ('pending', 'delivering') \
+         AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))) \
+         ORDER BY d.next_attempt_at, d.created_at LIMIT ?) AND state = 'pending' \
+         RETURNING {COLUMNS}"
+    ))
+    .bind(ms_text(lease_until))
+    .bind(owner)
+    .bind(channel)
+    .bind(ms_text(now))
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Fixes the body of a message at its first attempt.
+pub async fn save_body(db: &Db, id: &str, body: &str) -> Result<()> {
+    sqlx::query("UPDATE outbox SET body = ? WHERE id = ? AND body IS NULL")
+        .bind(body)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// How an attempt ended, as the worker records it.
+#[derive(Debug, Clone)]
+pub enum Finish {
+    /// Sent.
+    Succeeded,
+    /// Failed; tried again at `next_attempt_at`.
+    Retry { next_attempt_at: DateTime<Utc> },
+    /// Failed for good (a final answer, or the retry window is over).
+    Failed,
+    /// Not attempted: the recipient is disabled or gone.
+    Skipped,
+}
+
+/// One attempt's result.
+#[derive(Debug, Clone)]
+pub struct AttemptRecord {
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub status_code: Option<u16>,
+    pub error: Option<String>,
+    pub finish: Finish,
+}
+
+/// Records an attempt of a claimed message inside the caller's transaction: its new state and
+/// (unless skipped) its log entry. `false`, with nothing written, when the lease was lost to another
+/// worker: that worker's result is the one that counts.
+pub async fn finish(
+    conn: &mut SqliteConnection,
+    (id, attempt): (&str, i64),
+    owner: &str,
+    record: &AttemptRecord,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let (state, next) = match &record.finish {
+        Finish::Succeeded => ("succeeded", None),
+        Finish::Retry { next_attempt_at } => ("pending", Some(ms_text(*next_attempt_at))),
+        Finish::Failed => ("failed", None),
+        Finish::Skipped => ("skipped", None),
+    };
+    let skipped = matches!(record.finish, Finish::Skipped);
+    let updated = sqlx::query(
+        "UPDATE outbox SET state = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
+         lease_until = NULL, lease_owner = NULL, \
+         attempts = CASE WHEN ? THEN attempts - 1 ELSE attempts END, \
+         last_status = CASE WHEN ? THEN last_status ELSE ? END, last_error = ?, \
+         finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END \
+         WHERE id = ? AND lease_owner = ? AND state = 'delivering'",
+    )
+    .bind(state)
+    .bind(&next)
+    .bind(skipped)
+    .bind(skipped)
+    .bind(record.status_code.map(i64::from))
+    .bind(&record.error)
+    .bind(state)
+    .bind(ms_text(now))
+    .bind(id)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if skipped {
+        return Ok(true);
+    }
+    sqlx::query(
+        "INSERT INTO outbox_attempts (message_id, attempt, started_at, duration_ms, status_code, \
+         error, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (message_id, attempt) DO NOTHING",
+    )
+    .bind(id)
+    .bind(attempt)
+    .bind(ms_text(record.started_at))
+    .bind(record.duration_ms)
+    .bind(record.status_code.map(i64::from))
+    .bind(&record.error)
+    .bind(&next)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
+
+/// Gives up every pending message to a recipient (it was disabled), saying why.
+pub async fn skip_pending(
+    conn: &mut SqliteConnection,
+    (channel, company_id, recipient): (&str, &str, &str),
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'skipped', last_error = ?, finished_at = ? \
+         WHERE channel = ? AND company_id = ? AND recipient = ? AND state = 'pending'",
+    )
+    .bind(reason)
+    .bind(ms_text(now))
+    .bind(channel)
+    .bind(company_id)
+    .bind(recipient)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes every message to a recipient (it was deleted) with their attempts.
+pub async fn delete_of_recipient(
+    conn: &mut SqliteConnection,
+    (channel, company_id, recipient): (&str, &str, &str),
+) -> Result<()> {
+    sqlx::query("DELETE FROM outbox WHERE channel = ? AND company_id = ? AND recipient = ?")
+        .bind(channel)
+        .bind(company_id)
+        .bind(recipient)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// One logged attempt.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub attempt: i64,
+    pub started_at: String,
+    pub duration_ms: i64,
+    pub status_code: Option<i64>,
+    pub error: Option<String>,
+    pub next_attempt_at: Option<String>,
+}
+
+/// The newest `limit` messages to a recipient with their attempts, newest first.
+pub async fn of_recipient(
+    db: &Db,
+    (channel, company_id, recipient): (&str, &str, &str),
+    limit: i64,
+) -> Result<Vec<(Message, Vec<Attempt>)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE company_id = ? AND channel = ? AND recipient = ? \
+         ORDER BY created_at DESC, id DESC LIMIT ?"
+    ))
+    .bind(company_id)
+    .bind(channel)
+    .bind(recipient)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let message = from_row(row)?;
+        let attempts = sqlx::query(
+            "SELECT attempt, started_at, duration_ms, status_code, error, next_attempt_at \
+             FROM outbox_attempts WHERE message_id = ? ORDER BY attempt",
+        )
+        .bind(&message.id)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Attempt {
+                attempt: r.try_get("attempt")?,
+                started_at: r.try_get("started_at")?,
+                duration_ms: r.try_get("duration_ms")?,
+                status_code: r.try_get("status_code")?,
+                error: r.try_get("error")?,
+                next_attempt_at: r.try_get("next_attempt_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        out.push((message, attempts));
+    }
+    Ok(out)
+}
+
+/// Purges finished messages (every channel) that finished before `before`; how many.
+pub async fn purge_finished(db: &Db, before: DateTime<Utc>) -> Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM outbox WHERE state IN ('succeeded', 'failed', 'skipped') AND finished_at < ?",
+    )
+    .bind(ms_text(before))
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
