@@ -2,9 +2,10 @@
 //!
 //! - `demo`  — install what is missing, build the widget (release), serve it with demo data.
 //! - `test`  — install what tests need, then fmt, clippy, native tests and browser tests.
-//! - `bench` — the slot engine benchmark and the widget's size report.
+//! - `bench` — the slot engine benchmark, the widget's size report and the booking load.
 //! - `size`  — where the widget's wasm bytes go, by crate and by module (twiggy).
 
+mod bench_load;
 mod catalogues;
 mod cmd;
 mod size;
@@ -274,7 +275,8 @@ fn bench() -> Result<()> {
     run(Cmd::new("cargo").args(["bench", "-p", "booking-availability"]))?;
     build_widget()?;
     size_report(&project_root().join("dist"))?;
-    size::last_build()
+    size::last_build()?;
+    bench_load::run()
 }
 
 /// Raw and gzip -9 size of each built widget file, and the total the size budget is about.

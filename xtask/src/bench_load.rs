@@ -1,0 +1,331 @@
+//! `cargo xtask bench`, booking throughput: a release `booking-server serve --demo` on a temporary
+//! SQLite file, booked over loopback HTTP through the public widget route by keep-alive clients.
+//!
+//! Every booking targets a slot that was free when the plan was made, and no two planned bookings
+//! overlap for the same staff member, so each one should get a 201: a non-201 is a finding, not noise.
+//! Each client count runs against a fresh server and database; `freeSlots` (one day) is then measured
+//! on the same server. `BOOKING_BENCH_SERVER=path/to/booking-server` measures another build instead
+//! (e.g. an older one, for a before/after comparison on the same machine load).
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Days, FixedOffset, Utc};
+use serde_json::{json, Value};
+
+use crate::cmd::{run as run_cmd, Cmd};
+use crate::Result;
+
+const DEMO: &str = "/api/2.1/scheduling/companies/demo";
+/// Concurrent keep-alive clients of each run.
+const CLIENT_COUNTS: [usize; 2] = [8, 32];
+/// How long `freeSlots` is hammered after the bookings.
+const FREE_SLOTS_FOR: Duration = Duration::from_secs(3);
+/// The demo's booking horizon is 8 weeks; freeSlots answers at most 62 days at once.
+const PLAN_DAYS: u64 = 56;
+
+/// What the demo's staff can be booked for: service, staff, minutes of the service, and the margin
+/// its preparation or buffer needs, kept clear on both sides to stay off either rule.
+const OFFERS: [(&str, &str, i64, i64); 6] = [
+    ("haircut", "camille", 45, 0),
+    ("colour", "camille", 90, 15),
+    ("haircut", "hugo", 45, 0),
+    ("consult", "hugo", 30, 0),
+    ("massage", "lea", 60, 10),
+    ("consult", "lea", 30, 0),
+];
+
+/// Builds the release server, then runs the booking load at each client count.
+pub fn run() -> Result<()> {
+    let binary = match std::env::var_os("BOOKING_BENCH_SERVER") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            run_cmd(Cmd::new("cargo").args([
+                "build",
+                "--release",
+                "--quiet",
+                "-p",
+                "booking-server",
+            ]))?;
+            crate::target_dir().join("release/booking-server")
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    println!(
+        "\nbooking load: {} --demo, SQLite, loopback, widget route",
+        binary.display()
+    );
+    // The machine is shared: say how busy it was, figures from a loaded machine are lower.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    println!("load average before: {}", load.join(" "));
+    println!(
+        "{:>7} {:>9} {:>8} {:>11} {:>8} {:>8} {:>16}",
+        "clients", "bookings", "non-201", "bookings/s", "p50 ms", "p99 ms", "freeSlots req/s"
+    );
+    for clients in CLIENT_COUNTS {
+        let server = Server::start(&binary)?;
+        let report = runtime.block_on(measure(&server.url, clients))?;
+        println!(
+            "{clients:>7} {:>9} {:>8} {:>11.0} {:>8.1} {:>8.1} {:>16.0}",
+            report.bookings,
+            report.failed,
+            report.bookings_per_second,
+            report.p50_ms,
+            report.p99_ms,
+            report.free_slots_per_second
+        );
+        for (status, body) in report.failures.iter().take(3) {
+            println!("        e.g. {status}: {body}");
+        }
+    }
+    Ok(())
+}
+
+struct Report {
+    bookings: usize,
+    failed: usize,
+    bookings_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    free_slots_per_second: f64,
+    failures: Vec<(u16, String)>,
+}
+
+async fn measure(base: &str, clients: usize) -> Result<Report> {
+    let plan = Arc::new(plan(base).await?);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (plan, next, base) = (plan.clone(), next.clone(), base.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let client = keep_alive_client();
+            let url = format!("{base}{DEMO}/widget/appointments");
+            let mut samples = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((what, body)) = plan.get(i) else {
+                    break;
+                };
+                let sent = Instant::now();
+                let answer = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await;
+                let (status, text) = match answer {
+                    Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
+                    Err(e) => (0, e.to_string()),
+                };
+                samples.push((sent.elapsed(), status, format!("{what}: {text}")));
+            }
+            samples
+        }));
+    }
+    let mut samples = Vec::new();
+    for task in tasks {
+        samples.extend(task.await?);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut latencies: Vec<Duration> = samples.iter().map(|s| s.0).collect();
+    latencies.sort();
+    let failures: Vec<(u16, String)> = samples
+        .into_iter()
+        .filter(|s| s.1 != 201)
+        .map(|s| (s.1, s.2.chars().take(160).collect()))
+        .collect();
+    Ok(Report {
+        bookings: plan.len(),
+        failed: failures.len(),
+        bookings_per_second: plan.len() as f64 / elapsed,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+        free_slots_per_second: free_slots_rate(base, clients).await?,
+        failures,
+    })
+}
+
+/// One connection per client, reused for every request it sends.
+fn keep_alive_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .unwrap_or_default()
+}
+
+fn percentile(sorted: &[Duration], q: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return 0.0;
+    };
+    let index = ((last as f64) * q).round() as usize;
+    sorted[index.min(last)].as_secs_f64() * 1000.0
+}
+
+/// Bookings (what, JSON body) of slots free now that don't overlap for any staff member, shuffled
+/// so that concurrent clients hit different staff and days.
+async fn plan(base: &str) -> Result<Vec<(String, String)>> {
+    let client = reqwest::Client::new();
+    let today = Utc::now().date_naive();
+    let last = today + Days::new(PLAN_DAYS - 1);
+    // Per staff member: the intervals (epoch minutes) already planned.
+    let mut busy: Vec<(&str, i64, i64)> = Vec::new();
+    let mut bodies = Vec::new();
+    for (service, staff, minutes, margin) in OFFERS {
+        let url = format!(
+            "{base}{DEMO}/widget/freeSlots?startDate={today}&endDate={last}&serviceId={service}&staffId={staff}&timeZone=Europe/Paris&lang=en"
+        );
+        let answer: Value = serde_json::from_slice(&client.get(&url).send().await?.bytes().await?)?;
+        let starts = answer["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|day| day["slots"].as_array().into_iter().flatten())
+            .filter_map(Value::as_str);
+        for start in starts {
+            let at: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(start)?;
+            let from = at.timestamp() / 60 - margin;
+            let to = at.timestamp() / 60 + minutes + margin;
+            let clash = busy
+                .iter()
+                .any(|&(who, a, b)| who == staff && from < b && a < to);
+            if clash {
+                continue;
+            }
+            busy.push((staff, from, to));
+            let what = format!("{service} with {staff} at {start}");
+            bodies.push((what, booking(service, staff, start, bodies.len())));
+        }
+    }
+    shuffle(&mut bodies);
+    Ok(bodies)
+}
+
+/// Deterministic Fisher–Yates (xorshift), so runs are comparable.
+fn shuffle<T>(items: &mut [T]) {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in (1..items.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        items.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+}
+
+/// A complete booking of the demo form, as the widget sends it (see `tests/widget_booking.rs`).
+fn booking(service: &str, staff: &str, start: &str, n: usize) -> String {
+    json!({
+        "serviceId": service,
+        "staffId": staff,
+        "start": start,
+        "timeZone": "Europe/Paris",
+        "lang": "en",
+        "form": {
+            "id": "default",
+            "contactFields": [
+                {"id": "firstName", "bind": "crm-first-name", "value": "Load"},
+                {"id": "lastName", "bind": "crm-last-name", "value": format!("Client {n}")},
+                {"id": "email", "bind": "crm-email", "value": format!("load{n}@example.com")}
+            ],
+            "additionalFields": [[
+                {"id": "firstVisit", "values": [{"value": "yes"}]}
+            ], [
+                {"id": "zip", "value": "75011"},
+                {"id": "consent", "values": [{"value": "agree"}]}
+            ]]
+        }
+    })
+    .to_string()
+}
+
+/// One-day `freeSlots` requests per second from `clients` keep-alive clients.
+async fn free_slots_rate(base: &str, clients: usize) -> Result<f64> {
+    let day = Utc::now().date_naive() + Days::new(3);
+    let url = format!(
+        "{base}{DEMO}/widget/freeSlots?startDate={day}&endDate={day}&serviceId=haircut&timeZone=Europe/Paris&lang=en"
+    );
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = keep_alive_client();
+            let mut ok = 0usize;
+            while started.elapsed() < FREE_SLOTS_FOR {
+                let answer = client.get(&url).send().await;
+                if let Ok(r) = answer {
+                    if r.status().is_success() && r.bytes().await.is_ok() {
+                        ok += 1;
+                    }
+                }
+            }
+            ok
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await?;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// A release `booking-server serve --demo` on a free loopback port over a fresh database; killed and
+/// its database removed on drop.
+struct Server {
+    child: Child,
+    url: String,
+    dir: PathBuf,
+}
+
+impl Server {
+    fn start(binary: &std::path::Path) -> Result<Self> {
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("booking-bench-{}-{run}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let mut child = Command::new(binary)
+            .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+            // No per-IP limit worth the name: every client is 127.0.0.1.
+            .args(["--bookings-per-minute", "100000000"])
+            .arg("--widget-dir")
+            .arg(dir.join("no-widget"))
+            .arg("--db")
+            .arg(dir.join("bench.sqlite"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut lines = child.stdout.take().map(|out| BufReader::new(out).lines());
+        let url = lines.as_mut().and_then(|lines| {
+            lines.map_while(std::result::Result::ok).find_map(|line| {
+                line.strip_prefix("booking-server listening on ")
+                    .map(str::to_owned)
+            })
+        });
+        let Some(url) = url else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("the release booking-server did not start".into());
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        if let Some(rest) = lines {
+            std::thread::spawn(move || rest.map_while(std::result::Result::ok).for_each(drop));
+        }
+        Ok(Server { child, url, dir })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
