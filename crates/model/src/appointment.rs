@@ -20,7 +20,9 @@ use crate::refs::{
 /// responses, inserts and partial updates; absent fields are not written. Which fields an insert
 /// needs is checked by [`validate_appointment`](crate::validate::validate_appointment).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schemars(transform = crate::schema::appointment_deleted))]
 pub struct Appointment {
     /// Identifier of the appointment (read-only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,6 +41,7 @@ pub struct Appointment {
     pub resource: Option<ResourceRef>,
     /// Number of units of the resource booked (insert/update; at least 1).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1)))]
     pub resource_count: Option<u32>,
     /// The staff member; required for a personal appointment.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +75,7 @@ pub struct Appointment {
     pub custom_status: Option<CustomStatus>,
     /// Notes (max 65535 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_TEXT_LEN)))]
     pub notes: Option<String>,
     /// Log of changes (read-only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -86,6 +90,10 @@ pub struct Appointment {
         with = "crate::serde_helpers::option_bool_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(schema_with = "crate::schema::lenient_bool")
+    )]
     pub paid: Option<bool>,
     /// If true, the client is put on the waiting list. Read from `"true"`/`"false"` or a boolean;
     /// written as the string the reference uses.
@@ -94,6 +102,10 @@ pub struct Appointment {
         with = "crate::serde_helpers::option_bool_string",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(schema_with = "crate::schema::lenient_bool")
+    )]
     pub add_to_waiting_list: Option<bool>,
     /// Resource mode only: number of iterations (insert/update only). The reference types it as a
     /// string; a number or a numeric string is read, a number is written.
@@ -101,6 +113,10 @@ pub struct Appointment {
         default,
         with = "crate::serde_helpers::option_number_or_string",
         skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(schema_with = "crate::schema::lenient_count")
     )]
     pub iteration_count: Option<u32>,
     /// For an appointment for someone else: who receives emails and text messages.
@@ -167,6 +183,7 @@ impl Appointment {
 /// The reference's table lists `googleCalendar`, `office365Calendar`, … at the top level, but
 /// describes them as the content of `synchronization`; this type nests them there.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Synchronization {
     /// Google Calendar event.
@@ -185,6 +202,7 @@ pub struct Synchronization {
 
 /// An event in an external calendar or CRM.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalEventRef {
     /// Id of the event in that system.
@@ -194,6 +212,7 @@ pub struct ExternalEventRef {
 
 /// Link to the page where the client can reschedule (`rescheduleLink`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RescheduleLink {
     /// Absolute URL of the reschedule page.
@@ -203,6 +222,7 @@ pub struct RescheduleLink {
 
 /// Video conference of an appointment (`onlineMeeting`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OnlineMeeting {
     /// Who hosts the meeting.
@@ -215,6 +235,7 @@ pub struct OnlineMeeting {
 
 /// A price: amount in the company's currency.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Price {
     /// Amount, e.g. `49.5`.
@@ -225,6 +246,7 @@ pub struct Price {
 
 /// Caller-defined properties (`extendedProperties`), limited to 22 KB serialized.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtendedProperties {
     /// Never shown in the widget.

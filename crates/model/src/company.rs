@@ -8,19 +8,30 @@ use crate::schedule::{DayHours, Vacation};
 
 /// A company: its zone, currency, opening hours and closures.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Company {
     /// Identifier of the company.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(with = "Option<crate::schema::RecordId>")
+    )]
     pub id: Option<String>,
     /// Name of the company.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(required, regex(pattern = crate::schema::NON_BLANK), length(max = crate::validate::MAX_NAME_LEN)))]
     pub name: Option<String>,
     /// IANA zone of the company: the default zone of every date-time without one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(required, with = "crate::schema::TimeZone")
+    )]
     pub time_zone: Option<String>,
     /// Contact email.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::EMAIL), length(max = crate::validate::MAX_NAME_LEN)))]
     pub email: Option<String>,
     /// Contact phone.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,6 +53,7 @@ pub struct Company {
     pub vacations: Vec<Vacation>,
     /// Identifier in an external system.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_TEXT_LEN)))]
     pub external_id: Option<String>,
     /// Caller-defined properties.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,6 +62,7 @@ pub struct Company {
 
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     /// Street and number.

@@ -9,12 +9,18 @@ use serde::{Deserialize, Serialize};
 /// `dateTime` is RFC 3339 *without* offset, e.g. `"2026-12-01T09:30:00"`; the offset follows from
 /// `timeZone`, which defaults to the company's zone when absent.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DateTimeZone {
     /// Local date-time without offset, e.g. `"2026-12-01T09:30:00"`.
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::schema::LocalDateTime"))]
     pub date_time: String,
     /// IANA zone name, e.g. `"Europe/Paris"`; `None` means the company's zone.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(with = "Option<crate::schema::TimeZone>")
+    )]
     pub time_zone: Option<String>,
 }
 

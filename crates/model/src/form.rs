@@ -20,6 +20,7 @@ pub const BIND_NAME: &str = "crm-name";
 /// A booking form. As a definition it lists the fields; inside an appointment (`form`) or a booking
 /// request the same shape carries the visitor's answers in `value` / `values`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Form {
     /// Identifier of the form.
@@ -117,10 +118,12 @@ impl<'a> Iterator for Items<'a> {
 
 /// One field of a form (`FormItem`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FormItem {
     /// Identifier of the field; answers are matched to the definition by it. Must not be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(required, regex(pattern = crate::schema::NON_BLANK)))]
     pub id: Option<String>,
     /// Kind of input.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -247,6 +250,7 @@ string_enum! {
 
 /// An option of a radio / checkbox / select item, or a category of options (`values[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FormValue {
     /// Identifier of the option.
@@ -282,6 +286,7 @@ impl FormValue {
 
 /// Input rules of a [`FormItem`] (`valueFormat`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ValueFormat {
     /// Maximum length of the value, in characters.
@@ -303,6 +308,7 @@ pub struct ValueFormat {
 
 /// A date answer with its zone (`zonedDateTime`, read-only).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ZonedDateTime {
     /// The value formatted, e.g. `"2011-12-03T10:15:30"`.
@@ -315,6 +321,7 @@ pub struct ZonedDateTime {
 
 /// Something a form is attached to (`objects[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FormObject {
     /// Identifier of the service, resource or location.

@@ -7,6 +7,7 @@ use crate::string_enum::string_enum;
 
 /// One change in an appointment's history.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     /// Human-readable description of the change (localized with the `lang` query parameter).
@@ -52,6 +53,7 @@ string_enum! {
 
 /// The person behind a history entry (`history[].user`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryUser {
     /// First name.

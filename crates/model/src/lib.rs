@@ -7,7 +7,8 @@
 //! This crate does no I/O and compiles for `wasm32-unknown-unknown`. It holds no regular-expression
 //! engine: form patterns are checked through [`PatternMatcher`], which each side implements.
 //! The `tz` feature validates time-zone names against chrono-tz (the server); without it only their
-//! syntax is checked (the widget, which asks the browser).
+//! syntax is checked (the widget, which asks the browser). The `openapi` feature derives JSON
+//! Schemas of the wire types (schemars) for the server's OpenAPI document.
 //!
 //! ```
 //! use booking_model::{validate_appointment, Appointment, Mode};
@@ -39,6 +40,10 @@ pub mod refs;
 pub mod resource;
 /// Opening hours, closures and booking delays.
 pub mod schedule;
+/// JSON Schemas of what serde and validation accept where the Rust type alone does not say it
+/// (feature `openapi`).
+#[cfg(feature = "openapi")]
+pub mod schema;
 /// Lenient serde adapters for loosely typed fields (`"true"` vs `true`, `"3"` vs `3`).
 pub mod serde_helpers;
 /// Services.
@@ -53,6 +58,10 @@ pub mod target;
 pub mod validate;
 /// Watches (webhooks) and their notifications.
 pub mod watch;
+
+/// The schema generator the `openapi` feature derives with, for building documents from these types.
+#[cfg(feature = "openapi")]
+pub use schemars;
 
 pub use api::{
     field_code, DaySlots, ErrorBody, ErrorDetail, FieldError, FreeSlotsResponse, ListResponse,

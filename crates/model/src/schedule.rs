@@ -55,6 +55,7 @@ impl From<Weekday> for chrono::Weekday {
 
 /// Opening hours of one day of the week (`workingHours[]`). A day absent from the list is closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DayHours {
     /// The day.
@@ -73,11 +74,14 @@ impl DayHours {
 
 /// An open period within a day: `{"start": "09:00", "end": "18:00"}`, local time of the owner's zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TimeRange {
     /// Opening time, `HH:mm` (or `HH:mm:ss`).
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::schema::TimeOfDay"))]
     pub start: String,
     /// Closing time, `HH:mm` (or `HH:mm:ss`); must be after `start` (split overnight periods).
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::schema::TimeOfDay"))]
     pub end: String,
 }
 
@@ -112,11 +116,14 @@ fn parse_time(text: &str) -> Result<NaiveTime, String> {
 
 /// A closure period (`vacations[]`): both dates `yyyy-MM-dd`, both included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Vacation {
     /// First closed day, `yyyy-MM-dd`.
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::schema::Date"))]
     pub start_date: String,
     /// Last closed day, `yyyy-MM-dd` (included).
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::schema::Date"))]
     pub end_date: String,
 }
 
@@ -162,6 +169,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 /// A duration relative to now, e.g. "at least 2 hours ahead" (`minAppointmentDate`,
 /// `maxAppointmentDate`, `cancellationDelay`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BookingDelay {
     /// Number of units.

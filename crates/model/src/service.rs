@@ -10,16 +10,23 @@ use crate::schedule::{BookingDelay, DayHours};
 
 /// A bookable service, e.g. "Haircut, 30 minutes".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     /// Identifier of the service (max 16 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(with = "Option<crate::schema::RecordId>")
+    )]
     pub id: Option<String>,
     /// Name in the company's language.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(required, regex(pattern = crate::schema::NON_BLANK), length(max = crate::validate::MAX_NAME_LEN)))]
     pub name: Option<String>,
     /// Length of an appointment, in minutes.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(required, range(min = 1)))]
     pub duration: Option<u32>,
     /// Minutes kept free after each appointment.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,9 +36,11 @@ pub struct Service {
     pub preparation_duration: Option<u32>,
     /// Clients that can book the same slot (group sessions); 1 when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1)))]
     pub capacity: Option<u32>,
     /// Price in the company's currency.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 0)))]
     pub price: Option<f64>,
     /// Whether the price is paid online when booking.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,6 +68,7 @@ pub struct Service {
     pub waiting_list: Option<bool>,
     /// Maximum number of appointments per day.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1)))]
     pub max_appointments_per_day: Option<u32>,
     /// How far ahead at least a visitor must book (e.g. 2 hours).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +84,7 @@ pub struct Service {
     pub working_hours: Vec<DayHours>,
     /// Identifier in an external system.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_TEXT_LEN)))]
     pub external_id: Option<String>,
     /// Extension: bookings start `pending` until the company accepts them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,6 +94,7 @@ pub struct Service {
     pub cancellation_delay: Option<BookingDelay>,
     /// Extension: minutes between two slot starts; the duration when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1)))]
     pub slot_interval: Option<u32>,
 }
 
@@ -137,10 +149,12 @@ impl Service {
 
 /// A staff member performing a service (`staff[]`), with an optional specific price.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceStaff {
     /// Identifier of the staff member.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(required, regex(pattern = crate::schema::NON_BLANK), length(max = crate::validate::MAX_ID_LEN)))]
     pub id: Option<String>,
     /// First name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,6 +164,7 @@ pub struct ServiceStaff {
     pub last_name: Option<String>,
     /// Price when performed by this staff member.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 0)))]
     pub price: Option<f64>,
     /// Identifier in an external system.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,13 +173,16 @@ pub struct ServiceStaff {
 
 /// A resource a service uses (`resource[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceResource {
     /// Identifier of the resource.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(required, regex(pattern = crate::schema::NON_BLANK), length(max = crate::validate::MAX_ID_LEN)))]
     pub id: Option<String>,
     /// Units used per appointment.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1)))]
     pub quantity: Option<u32>,
     /// Name of the resource.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,6 +191,7 @@ pub struct ServiceResource {
 
 /// A translation of a service's texts (`i18n.<lang>`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct I18nText {
     /// Translated name.

@@ -6,22 +6,31 @@ use crate::schedule::{DayHours, Vacation};
 
 /// A person who performs services.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schemars(extend("anyOf" = [{"required": ["firstName"], "properties": {"firstName": {"minLength": 1}}}, {"required": ["lastName"], "properties": {"lastName": {"minLength": 1}}}])))]
 pub struct Staff {
     /// Identifier of the staff member (max 16 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(with = "Option<crate::schema::RecordId>")
+    )]
     pub id: Option<String>,
     /// First name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_NAME_LEN)))]
     pub first_name: Option<String>,
     /// Last name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_NAME_LEN)))]
     pub last_name: Option<String>,
     /// Job title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Email (private).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::EMAIL), length(max = crate::validate::MAX_NAME_LEN)))]
     pub email: Option<String>,
     /// Phone (private).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,9 +55,11 @@ pub struct Staff {
     pub available_for_widget: Option<bool>,
     /// Identifier in an external system.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_TEXT_LEN)))]
     pub external_id: Option<String>,
     /// Extension: URL of a portrait shown in the widget.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::URL)))]
     pub avatar_url: Option<String>,
 }
 
@@ -78,10 +89,12 @@ impl Staff {
 
 /// A service a staff member performs (`services[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StaffService {
     /// Identifier of the service.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(required, regex(pattern = crate::schema::NON_BLANK), length(max = crate::validate::MAX_ID_LEN)))]
     pub id: Option<String>,
     /// Name of the service.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@ use crate::string_enum::string_enum;
 
 /// A watch: where and how to deliver change notifications.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Watch {
     /// Identifier of the watch (read-only).
@@ -21,6 +22,7 @@ pub struct Watch {
     pub address: String,
     /// Name of the watch.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = 255)))]
     pub name: Option<String>,
     /// HTTP Basic credentials for `address`, when it uses them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,6 +72,7 @@ impl Watch {
 
 /// HTTP Basic credentials (`basicAuth`). `Debug` hides the password so it never reaches logs.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BasicAuth {
     /// User name.
@@ -91,6 +94,7 @@ impl fmt::Debug for BasicAuth {
 
 /// OAuth2 credentials (`oauth2Auth`). `Debug` hides the secrets so they never reach logs.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OAuth2Auth {
     /// Grant type; `refresh_token` when absent.
@@ -144,6 +148,7 @@ fn redacted(secret: &Option<String>) -> Option<&'static str> {
 
 /// Signature of notifications (`signature`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Signature {
     /// Whether notifications are signed.
@@ -218,6 +223,7 @@ string_enum! {
 
 /// Body of a notification: the appointment's fields, plus `date` and `event` at the same level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct WatchNotification {
     /// The appointment, flattened into the body.
     #[serde(flatten)]

@@ -1,5 +1,6 @@
-//! The OpenAPI document: valid OpenAPI 3.1 structure, every `$ref` resolves, and every documented
-//! operation is served by the router (and no other method on its path).
+//! The OpenAPI document: valid OpenAPI 3.1 structure, every `$ref` resolves, every documented
+//! operation is served by the router (and no other method on its path), and the schemas carry what
+//! the types and their validators say (derived from `booking-model`, not written by hand).
 
 mod support;
 
@@ -39,6 +40,7 @@ async fn the_document_is_valid_and_matches_the_router() {
     }
     // The Appointment schema carries the reference's fields.
     let appointment = &schemas["Appointment"]["properties"];
+    assert!(!appointment.as_object().expect("properties").is_empty());
     for field in [
         "id",
         "reference",
@@ -179,6 +181,86 @@ async fn the_document_is_valid_and_matches_the_router() {
             );
         }
     }
+}
+
+/// The schema of `name`, following one `$ref`.
+fn component<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    &doc["components"]["schemas"][name]
+}
+
+#[tokio::test]
+async fn schemas_follow_the_types_and_their_validators() {
+    let server = TestServer::with_demo().await;
+    let (_, doc) = server.get_json("/api/openapi.json").await;
+    // Numbers are numbers (the hand-written document said string).
+    let value_format = &component(&doc, "ValueFormat")["properties"];
+    for limit in ["minLength", "maxLength"] {
+        let types = value_format[limit]["type"].to_string();
+        assert!(types.contains("integer"), "{limit}: {types}");
+    }
+    // Required fields and minimums of the setup validators.
+    let service = component(&doc, "Service");
+    let required: Vec<&str> = service["required"]
+        .as_array()
+        .expect("Service.required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        required.contains(&"name") && required.contains(&"duration"),
+        "{required:?}"
+    );
+    assert_eq!(service["properties"]["duration"]["minimum"], 1);
+    assert_eq!(
+        component(&doc, "ServiceRef")["properties"]["id"]["maxLength"],
+        16
+    );
+    // Lenient wire forms: `paid` is read from a boolean or "true"/"false".
+    let paid = component(&doc, "Appointment")["properties"]["paid"]["type"].to_string();
+    assert!(
+        paid.contains("boolean") && paid.contains("string"),
+        "{paid}"
+    );
+    // Time zones are the names the server accepts.
+    let zones = component(&doc, "TimeZone")["enum"]
+        .as_array()
+        .expect("zones");
+    assert!(zones.iter().any(|z| z == "Europe/Paris") && zones.len() > 300);
+    // An insert declares what validate_appointment requires.
+    let insert = &doc["paths"]["/api/2.1/scheduling/companies/{companyId}/appointments"]["post"]
+        ["requestBody"]["content"]["application/json"]["schema"];
+    assert!(
+        insert.to_string().contains(r#""required":["start"]"#),
+        "{insert}"
+    );
+}
+
+#[tokio::test]
+async fn every_field_of_the_appointment_schema_is_selectable_with_fields() {
+    let server = TestServer::with_demo().await;
+    let (_, doc) = server.get_json("/api/openapi.json").await;
+    let names: Vec<String> = component(&doc, "Appointment")["properties"]
+        .as_object()
+        .expect("properties")
+        .keys()
+        .cloned()
+        .collect();
+    assert!(names.len() > 30, "{names:?}");
+    let list = |fields: String| {
+        server
+            .client
+            .get(format!(
+                "{}/api/2.1/scheduling/companies/demo/appointments",
+                server.base
+            ))
+            .query(&[("fields", fields)])
+            .header("apiKey", "demo-api-key")
+            .send()
+    };
+    let response = list(names.join(",")).await.expect("request");
+    assert_eq!(response.status().as_u16(), 200, "{names:?}");
+    let response = list("id,notAField".to_owned()).await.expect("request");
+    assert_eq!(response.status().as_u16(), 400);
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// The reference documents no error shape; this one is this project's choice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// The error.
     pub error: ErrorDetail,
@@ -60,6 +61,7 @@ impl ErrorBody {
 
 /// Content of [`ErrorBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     /// The HTTP status code, repeated for clients that only see the body.
     pub code: u16,
@@ -76,6 +78,7 @@ pub struct ErrorDetail {
 
 /// One invalid field: its dotted JSON path (`client.email`, `form.contactFields[2].value`) and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FieldError {
     /// Dotted JSON path of the field in the request.
     pub name: String,

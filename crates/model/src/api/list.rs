@@ -5,10 +5,12 @@ use serde::{Deserialize, Serialize};
 /// Both tokens are opaque. An expired or unknown `syncToken` is answered with 410 Gone, after which
 /// the client re-syncs from scratch (as with Google Calendar).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schemars(rename = "{T}List"))]
 pub struct ListResponse<T> {
     /// The entries of this page.
-    #[serde(default = "Vec::new")]
+    #[serde(default)]
     pub items: Vec<T>,
     /// On the last page: pass as `syncToken` to get only what changed since.
     #[serde(skip_serializing_if = "Option::is_none")]

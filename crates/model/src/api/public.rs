@@ -17,6 +17,7 @@ use crate::staff::Staff;
 
 /// A company as visitors see it (no hours, vacations, external ids or extended properties).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicCompany {
     /// Identifier of the company.
@@ -62,6 +63,7 @@ impl From<&Company> for PublicCompany {
 
 /// A service as visitors see it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicService {
     /// Identifier of the service.
@@ -128,6 +130,7 @@ impl PublicService {
 /// A resource booked on its own (a room, a court, equipment) as visitors see it (no hours or
 /// external id).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicResource {
     /// Identifier of the resource.
@@ -165,6 +168,7 @@ impl PublicResource {
 
 /// A staff member as visitors see it (no email, phone, hours or external id).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicStaff {
     /// Identifier of the staff member.
@@ -211,24 +215,34 @@ impl From<&Staff> for PublicStaff {
 /// What the widget posts to book. The client's name, email and phone are read from the form's
 /// contact fields (by `bind`), not sent separately.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicBookingRequest {
     /// The service to book (exactly one of `serviceId` / `resourceId`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_ID_LEN)))]
     pub service_id: Option<String>,
     /// The resource to book (exactly one of `serviceId` / `resourceId`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_ID_LEN)))]
     pub resource_id: Option<String>,
     /// Units of the resource (resource bookings; at least 1).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1)))]
     pub resource_count: Option<u32>,
     /// The chosen staff member; `None` means "any available".
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_ID_LEN)))]
     pub staff_id: Option<String>,
     /// The chosen slot, RFC 3339 with offset, as received from free slots.
+    #[cfg_attr(feature = "openapi", schemars(extend("format" = "date-time")))]
     pub start: String,
     /// The visitor's IANA zone, for confirmations.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(with = "Option<crate::schema::TimeZone>")
+    )]
     pub time_zone: Option<String>,
     /// The visitor's language, e.g. `"fr"`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -262,6 +276,7 @@ impl PublicBookingRequest {
 /// An appointment as the visitor who booked it may see it (no client data, notes, history,
 /// private properties or external ids).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicAppointment {
     /// Identifier.
@@ -359,15 +374,22 @@ impl From<&Appointment> for PublicAppointment {
 
 /// Body of `PUT widget/appointments/{encryptedId}`: move the visitor's appointment to a new slot.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicRescheduleRequest {
     /// The new slot, RFC 3339 with offset, as received from free slots.
+    #[cfg_attr(feature = "openapi", schemars(extend("format" = "date-time")))]
     pub start: String,
     /// Another staff member; `None` keeps the current one when free, else any free one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = crate::validate::MAX_ID_LEN)))]
     pub staff_id: Option<String>,
     /// The visitor's IANA zone, for confirmations.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(with = "Option<crate::schema::TimeZone>")
+    )]
     pub time_zone: Option<String>,
     /// The visitor's language, for the history entry.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@ use crate::refs::{ServiceRef, StaffRef};
 
 /// Answer of `GET .../widget/freeSlots`: bookable start times, day by day.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FreeSlotsResponse {
     /// One entry per day of the requested range (days without slots may be left out).
@@ -20,9 +21,11 @@ pub struct FreeSlotsResponse {
 
 /// Free slots of one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DaySlots {
     /// The day, written `yyyy-MM-dd`, in `timeZone`.
+    #[cfg_attr(feature = "openapi", schemars(with = "crate::schema::Date"))]
     pub day: NaiveDate,
     /// IANA zone the day and slots are expressed in (the requested one, else the company's).
     pub time_zone: String,

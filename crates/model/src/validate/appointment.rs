@@ -221,3 +221,67 @@ fn local_time<'a>(
         }
     }
 }
+
+/// What [`validate_appointment`] requires beyond the types, as JSON Schema (feature `openapi`):
+/// combined with the Appointment schema in the server's OpenAPI document, so the document says
+/// which inserts and updates are accepted. Order rules between fields (`end` after `start`) cannot
+/// be written in JSON Schema and stay in the description.
+#[cfg(feature = "openapi")]
+pub mod rules {
+    use serde_json::{json, Value};
+
+    use crate::schema::NON_BLANK;
+
+    /// `field` is present and not blank.
+    fn filled(field: &str) -> Value {
+        json!({"required": [field], "properties": {field: {"type": "string", "pattern": NON_BLANK}}})
+    }
+
+    /// A service or resource reference that names something (`id` or `externalId`).
+    fn target() -> Value {
+        json!({"anyOf": [filled("id"), filled("externalId")]})
+    }
+
+    /// Not both `service` and `resource` naming something.
+    fn one_target() -> Value {
+        json!({"not": {"required": ["service", "resource"],
+                       "properties": {"service": target(), "resource": target()}}})
+    }
+
+    /// Not both `status` and `customStatus`.
+    fn one_status() -> Value {
+        json!({"not": {"required": ["status", "customStatus"]}})
+    }
+
+    /// An insert (`Mode::Insert`): `start`; a personal appointment needs `staff.id` and `end`; a
+    /// normal one a client that names someone and a service, or a resource with `resourceCount`.
+    pub fn insert() -> Value {
+        let names = ["id", "externalId", "email", "firstName", "lastName"].map(filled);
+        let client = json!({ "anyOf": names });
+        let normal = |with: &str, without: &str, extra: &[&str]| {
+            let mut required = vec!["client", with];
+            required.extend_from_slice(extra);
+            json!({
+                "required": required,
+                "properties": {"type": {"const": "normal"}, "client": client, with: target()},
+                "not": {"required": [without], "properties": {without: target()}}
+            })
+        };
+        json!({"allOf": [
+            {"required": ["start"]},
+            one_status(),
+            one_target(),
+            {"anyOf": [
+                {"required": ["type", "staff", "end"],
+                 "properties": {"type": {"const": "personal"}, "staff": filled("id")}},
+                normal("service", "resource", &[]),
+                normal("resource", "service", &["resourceCount"]),
+            ]},
+        ]})
+    }
+
+    /// An update (`Mode::Update`): any subset of fields, with the same exclusions as an insert.
+    pub fn update() -> Value {
+        json!({"allOf": [one_status(), one_target()]})
+    }
+}

@@ -49,3 +49,28 @@ pub fn validate_booking_request(request: &PublicBookingRequest) -> Vec<FieldErro
     }
     errors.into_vec()
 }
+
+/// What [`validate_booking_request`] requires beyond the types, as JSON Schema (feature
+/// `openapi`): exactly one of `serviceId` / `resourceId`, and the limits of the answers that
+/// become the client's names and email.
+#[cfg(feature = "openapi")]
+pub fn rules() -> serde_json::Value {
+    use crate::schema::{EMAIL, NON_BLANK};
+    use serde_json::json;
+
+    let filled = |field: &str| json!({"required": [field], "properties": {field: {"type": "string", "pattern": NON_BLANK}}});
+    let bound = json!({"anyOf": [
+        {"properties": {"bind": {"not": {"enum": [BIND_FIRST_NAME, BIND_LAST_NAME, BIND_EMAIL]}}}},
+        {"required": ["bind"], "properties": {"bind": {"enum": [BIND_FIRST_NAME, BIND_LAST_NAME]},
+            "value": {"maxLength": MAX_NAME_LEN}}},
+        {"required": ["bind"], "properties": {"bind": {"const": BIND_EMAIL},
+            "value": {"maxLength": MAX_NAME_LEN, "pattern": EMAIL}}},
+    ]});
+    json!({"allOf": [
+        {"oneOf": [filled("serviceId"), filled("resourceId")]},
+        {"properties": {"form": {"properties": {
+            "contactFields": {"items": bound},
+            "additionalFields": {"items": {"items": bound}},
+        }}}},
+    ]})
+}

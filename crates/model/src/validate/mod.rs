@@ -18,6 +18,14 @@ mod syntax;
 pub use answers::validate_answers;
 pub use appointment::validate_appointment;
 pub use booking::validate_booking_request;
+/// The rules of the validators as JSON Schema, for the server's OpenAPI document.
+#[cfg(feature = "openapi")]
+pub mod rules {
+    pub use super::appointment::rules::{
+        insert as appointment_insert, update as appointment_update,
+    };
+    pub use super::booking::rules as booking_request;
+}
 pub use syntax::{is_valid_email, is_valid_time_zone, is_valid_url};
 
 use crate::api::{field_code, FieldError};

@@ -9,164 +9,134 @@
 //!
 //! In `fields`, a selection after a name in parentheses picks sub-fields of an object, or of every
 //! element of a list (`history(text,type)`). A name the Appointment resource doesn't have is a 400.
+//!
+//! The names are checked against the JSON Schema derived from [`Appointment`] (the same schema as
+//! the OpenAPI document's), so `fields` knows every field the type has, and nothing else.
 
+use std::sync::LazyLock;
+
+use booking_model::schemars::JsonSchema;
+use booking_model::Appointment;
 use serde_json::{Map, Value};
 
-/// The shape of a JSON value, for checking field names.
+/// Names `fields` accepts beyond the Appointment type: upstream fields this server never fills
+/// (selecting them is not an error), each with the schema component of its sub-fields.
+const RESERVED: [(&str, Option<&str>); 5] = [
+    ("googleCalendar", Some("ExternalEventRef")),
+    ("office365Calendar", Some("ExternalEventRef")),
+    ("windowsLiveCalendar", Some("ExternalEventRef")),
+    ("salesforce", Some("ExternalEventRef")),
+    ("customFields", None),
+];
+
+/// The fields of a resource, read from its JSON Schema: what `fields` may select.
+#[derive(Debug)]
+pub struct Shape {
+    root: Value,
+    definitions: Map<String, Value>,
+}
+
+impl Shape {
+    /// The shape of `T`'s JSON form.
+    pub fn of<T: JsonSchema>() -> Self {
+        let mut generator = booking_model::schema::generator();
+        let root = generator.subschema_for::<T>().to_value();
+        let definitions = generator.take_definitions(true);
+        Shape { root, definitions }
+    }
+
+    /// Every top-level field name.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        self.collect_names(&self.root, &mut names);
+        names.extend(RESERVED.iter().map(|(name, _)| *name));
+        names
+    }
+
+    fn collect_names<'a>(&'a self, schema: &'a Value, out: &mut Vec<&'a str>) {
+        let schema = self.resolve(schema);
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            out.extend(properties.keys().map(String::as_str));
+        }
+    }
+
+    /// Follows `$ref`s, `Option`'s `anyOf [T, null]` and array items down to an object's schema.
+    fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
+        loop {
+            if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
+                match name
+                    .rsplit('/')
+                    .next()
+                    .and_then(|n| self.definitions.get(n))
+                {
+                    Some(target) => schema = target,
+                    None => return schema,
+                }
+            } else if let Some(items) = schema.get("items") {
+                schema = items;
+            } else if let Some(first) =
+                schema
+                    .get("anyOf")
+                    .and_then(Value::as_array)
+                    .and_then(|options| {
+                        options
+                            .iter()
+                            .find(|o| o.get("type") != Some(&Value::from("null")))
+                    })
+            {
+                schema = first;
+            } else {
+                return schema;
+            }
+        }
+    }
+
+    /// The sub-shape of field `name` of `schema` (`None` at the top level), if it has that field.
+    fn field<'a>(&'a self, schema: Option<&'a Value>, name: &str) -> Option<Sub<'a>> {
+        let parent = self.resolve(schema.unwrap_or(&self.root));
+        if let Some(found) = parent.get("properties").and_then(|p| p.get(name)) {
+            return Some(self.classify(found));
+        }
+        if schema.is_none() {
+            let (_, component) = RESERVED.iter().find(|(reserved, _)| *reserved == name)?;
+            return Some(match component.and_then(|c| self.definitions.get(c)) {
+                Some(fields) => Sub::Object(fields),
+                None => Sub::Free,
+            });
+        }
+        None
+    }
+
+    fn classify<'a>(&'a self, schema: &'a Value) -> Sub<'a> {
+        let resolved = self.resolve(schema);
+        if resolved.get("properties").is_some() {
+            return Sub::Object(resolved);
+        }
+        let is_object = match resolved.get("type") {
+            Some(Value::String(t)) => t == "object",
+            Some(Value::Array(types)) => types.iter().any(|t| t == "object"),
+            _ => resolved.get("additionalProperties").is_some(),
+        };
+        match is_object {
+            true => Sub::Free,
+            false => Sub::Leaf,
+        }
+    }
+}
+
+/// What a selected field holds.
 #[derive(Debug, Clone, Copy)]
-pub enum Shape {
+enum Sub<'a> {
     /// A string, number or boolean.
     Leaf,
     /// Keys chosen by the caller (`extendedProperties.private`): any sub-field may be selected.
     Free,
-    /// An object (or a list of such objects) with these fields.
-    Object(&'static [(&'static str, Shape)]),
+    /// An object (or a list of such objects) with the fields of this schema.
+    Object(&'a Value),
 }
 
-const ID_NAME: [(&str, Shape); 2] = [("id", Shape::Leaf), ("name", Shape::Leaf)];
-static DATE_TIME: [(&str, Shape); 2] = [("dateTime", Shape::Leaf), ("timeZone", Shape::Leaf)];
-static REF: [(&str, Shape); 3] = [
-    ("id", Shape::Leaf),
-    ("name", Shape::Leaf),
-    ("externalId", Shape::Leaf),
-];
-static PERSON: [(&str, Shape); 4] = [
-    ("id", Shape::Leaf),
-    ("firstName", Shape::Leaf),
-    ("lastName", Shape::Leaf),
-    ("externalId", Shape::Leaf),
-];
-static CLIENT: [(&str, Shape); 8] = [
-    ("id", Shape::Leaf),
-    ("firstName", Shape::Leaf),
-    ("lastName", Shape::Leaf),
-    ("email", Shape::Leaf),
-    ("timeZone", Shape::Leaf),
-    ("externalId", Shape::Leaf),
-    ("phone", Shape::Leaf),
-    ("mobilePhone", Shape::Leaf),
-];
-/// The fields of a form item's option (recursive: categories hold options).
-pub static FORM_VALUE: [(&str, Shape); 4] = [
-    ("id", Shape::Leaf),
-    ("name", Shape::Leaf),
-    ("value", Shape::Leaf),
-    ("values", Shape::Object(&FORM_VALUE)),
-];
-static VALUE_FORMAT: [(&str, Shape); 5] = [
-    ("maxLength", Shape::Leaf),
-    ("minLength", Shape::Leaf),
-    ("regexType", Shape::Leaf),
-    ("regexValue", Shape::Leaf),
-    ("valueFormat", Shape::Leaf),
-];
-/// The fields of a form item (recursive: `subItem`).
-pub static FORM_ITEM: [(&str, Shape); 19] = [
-    ("id", Shape::Leaf),
-    ("type", Shape::Leaf),
-    ("title", Shape::Leaf),
-    ("bind", Shape::Leaf),
-    ("bindGroup", Shape::Leaf),
-    ("externalId", Shape::Leaf),
-    ("help", Shape::Leaf),
-    ("placeholder", Shape::Leaf),
-    ("mandatory", Shape::Leaf),
-    ("visible", Shape::Leaf),
-    ("otherValue", Shape::Leaf),
-    ("category", Shape::Leaf),
-    ("multiple", Shape::Leaf),
-    ("fileName", Shape::Leaf),
-    ("value", Shape::Leaf),
-    ("values", Shape::Object(&FORM_VALUE)),
-    ("valueFormat", Shape::Object(&VALUE_FORMAT)),
-    ("zonedDateTime", Shape::Object(&DATE_TIME)),
-    ("subItem", Shape::Object(&FORM_ITEM)),
-];
-static FORM_OBJECT: [(&str, Shape); 2] = [("id", Shape::Leaf), ("type", Shape::Leaf)];
-/// The fields of a filled form (the `form` of an appointment).
-pub static FORM_SHAPE: [(&str, Shape); 5] = [
-    ("id", Shape::Leaf),
-    ("name", Shape::Leaf),
-    ("contactFields", Shape::Object(&FORM_ITEM)),
-    ("additionalFields", Shape::Object(&FORM_ITEM)),
-    ("objects", Shape::Object(&FORM_OBJECT)),
-];
-static HISTORY_USER: [(&str, Shape); 4] = [
-    ("firstName", Shape::Leaf),
-    ("lastName", Shape::Leaf),
-    ("email", Shape::Leaf),
-    ("userName", Shape::Leaf),
-];
-static HISTORY: [(&str, Shape); 5] = [
-    ("text", Shape::Leaf),
-    ("date", Shape::Object(&DATE_TIME)),
-    ("source", Shape::Leaf),
-    ("type", Shape::Leaf),
-    ("user", Shape::Object(&HISTORY_USER)),
-];
-static EXTERNAL: [(&str, Shape); 1] = [("id", Shape::Leaf)];
-static SYNCHRONIZATION: [(&str, Shape); 4] = [
-    ("googleCalendar", Shape::Object(&EXTERNAL)),
-    ("office365Calendar", Shape::Object(&EXTERNAL)),
-    ("windowsLiveCalendar", Shape::Object(&EXTERNAL)),
-    ("salesforce", Shape::Object(&EXTERNAL)),
-];
-static LINK: [(&str, Shape); 1] = [("url", Shape::Leaf)];
-static MEETING: [(&str, Shape); 2] = [("provider", Shape::Leaf), ("videoLink", Shape::Leaf)];
-static PRICE: [(&str, Shape); 2] = [("amount", Shape::Leaf), ("currency", Shape::Leaf)];
-static EXTENDED: [(&str, Shape); 2] = [("private", Shape::Free), ("public", Shape::Free)];
-static PARENT: [(&str, Shape); 6] = [
-    ("id", Shape::Leaf),
-    ("firstName", Shape::Leaf),
-    ("lastName", Shape::Leaf),
-    ("email", Shape::Leaf),
-    ("externalId", Shape::Leaf),
-    ("timeZone", Shape::Leaf),
-];
-
-/// Every field of the Appointment resource as this API returns it.
-pub static APPOINTMENT: [(&str, Shape); 39] = [
-    ("id", Shape::Leaf),
-    ("reference", Shape::Leaf),
-    ("company", Shape::Object(&ID_NAME)),
-    ("service", Shape::Object(&REF)),
-    ("resource", Shape::Object(&REF)),
-    ("resourceCount", Shape::Leaf),
-    ("staff", Shape::Object(&PERSON)),
-    ("client", Shape::Object(&CLIENT)),
-    ("parent", Shape::Object(&PARENT)),
-    ("start", Shape::Object(&DATE_TIME)),
-    ("end", Shape::Object(&DATE_TIME)),
-    ("created", Shape::Object(&DATE_TIME)),
-    ("form", Shape::Object(&FORM_SHAPE)),
-    ("status", Shape::Leaf),
-    ("customStatus", Shape::Object(&ID_NAME)),
-    ("notes", Shape::Leaf),
-    ("history", Shape::Object(&HISTORY)),
-    ("type", Shape::Leaf),
-    ("paid", Shape::Leaf),
-    ("addToWaitingList", Shape::Leaf),
-    ("iterationCount", Shape::Leaf),
-    ("sendto", Shape::Leaf),
-    ("service-resource", Shape::Object(&ID_NAME)),
-    ("meta-event", Shape::Leaf),
-    ("synchronization", Shape::Object(&SYNCHRONIZATION)),
-    ("rescheduleLink", Shape::Object(&LINK)),
-    ("source", Shape::Leaf),
-    ("onlineMeeting", Shape::Object(&MEETING)),
-    ("encryptedId", Shape::Leaf),
-    ("price", Shape::Object(&PRICE)),
-    ("location", Shape::Leaf),
-    ("locationCustom", Shape::Leaf),
-    ("extendedProperties", Shape::Object(&EXTENDED)),
-    ("deleted", Shape::Leaf),
-    // Reserved for upstream fields this server never fills; selecting them is not an error.
-    ("googleCalendar", Shape::Object(&EXTERNAL)),
-    ("office365Calendar", Shape::Object(&EXTERNAL)),
-    ("windowsLiveCalendar", Shape::Object(&EXTERNAL)),
-    ("salesforce", Shape::Object(&EXTERNAL)),
-    ("customFields", Shape::Free),
-];
+/// The fields of the Appointment resource as this API returns it.
+pub static APPOINTMENT: LazyLock<Shape> = LazyLock::new(Shape::of::<Appointment>);
 
 /// The fields of `levelDetail=light`.
 pub const LIGHT: [&str; 20] = [
@@ -203,12 +173,13 @@ impl Selection {
     }
 
     /// Parses and checks `text` against `shape`; the error says which name is wrong and why.
-    pub fn parse(text: &str, shape: &'static [(&'static str, Shape)]) -> Result<Self, String> {
+    pub fn parse(text: &str, shape: &Shape) -> Result<Self, String> {
         let mut parser = Parser {
             chars: text.chars().collect(),
             at: 0,
+            shape,
         };
-        let selection = parser.list(shape, "")?;
+        let selection = parser.list(None, "")?;
         if parser.at < parser.chars.len() {
             return Err(format!(
                 "unexpected {:?} at position {}",
@@ -236,23 +207,21 @@ impl Selection {
     }
 }
 
-struct Parser {
+struct Parser<'a> {
     chars: Vec<char>,
     at: usize,
+    shape: &'a Shape,
 }
 
-impl Parser {
+impl<'a> Parser<'a> {
     fn skip_spaces(&mut self) {
         while self.chars.get(self.at).is_some_and(|c| c.is_whitespace()) {
             self.at += 1;
         }
     }
 
-    fn list(
-        &mut self,
-        shape: &'static [(&'static str, Shape)],
-        prefix: &str,
-    ) -> Result<Selection, String> {
+    /// The names selected inside `schema` (the resource itself when `None`).
+    fn list(&mut self, schema: Option<&'a Value>, prefix: &str) -> Result<Selection, String> {
         let mut out: Vec<(String, Option<Selection>)> = Vec::new();
         loop {
             self.skip_spaces();
@@ -275,18 +244,17 @@ impl Parser {
                 "" => name.clone(),
                 p => format!("{p}.{name}"),
             };
-            let field_shape = shape
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, s)| *s)
+            let field_shape = self
+                .shape
+                .field(schema, &name)
                 .ok_or_else(|| format!("unknown field `{path}`"))?;
             self.skip_spaces();
             let sub = if self.chars.get(self.at) == Some(&'(') {
                 self.at += 1;
                 let sub = match field_shape {
-                    Shape::Object(fields) => self.list(fields, &path)?,
-                    Shape::Free => self.free_list(&path)?,
-                    Shape::Leaf => return Err(format!("`{path}` has no sub-fields")),
+                    Sub::Object(fields) => self.list(Some(fields), &path)?,
+                    Sub::Free => self.free_list(&path)?,
+                    Sub::Leaf => return Err(format!("`{path}` has no sub-fields")),
                 };
                 self.skip_spaces();
                 if self.chars.get(self.at) != Some(&')') {
@@ -386,6 +354,43 @@ mod tests {
         )
         .is_ok());
         assert!(Selection::parse("extendedProperties(private(a(b)),public)", &APPOINTMENT).is_ok());
+    }
+
+    #[test]
+    fn the_shape_comes_from_the_appointment_type() {
+        let names = APPOINTMENT.names();
+        // What the hand-written table held, and the light level, are all there.
+        for name in LIGHT.iter().chain(&[
+            "parent",
+            "form",
+            "notes",
+            "history",
+            "iterationCount",
+            "sendto",
+            "service-resource",
+            "meta-event",
+            "synchronization",
+            "rescheduleLink",
+            "source",
+            "onlineMeeting",
+            "locationCustom",
+            "extendedProperties",
+            "googleCalendar",
+            "customFields",
+        ]) {
+            assert!(names.contains(name), "{name} missing from {names:?}");
+        }
+        // Sub-fields follow the nested types, lists and options included.
+        for ok in [
+            "form(contactFields(valueFormat(minLength),values(values(id))))",
+            "history(user(userName),date(timeZone))",
+            "synchronization(googleCalendar(id)),googleCalendar(id)",
+            "price(amount),customFields(anything(deep))",
+        ] {
+            assert!(Selection::parse(ok, &APPOINTMENT).is_ok(), "{ok}");
+        }
+        assert!(Selection::parse("price(amount(x))", &APPOINTMENT).is_err());
+        assert!(Selection::parse("googleCalendar(nope)", &APPOINTMENT).is_err());
     }
 
     #[test]

@@ -1,0 +1,121 @@
+//! The OpenAPI 3.1 document of the whole HTTP API (`GET /api/openapi.json`) and a self-contained page
+//! rendering it (`GET /api/docs`; no external scripts: the server may run offline).
+//!
+//! Every schema is generated from the serde types of `booking-model` (schemars, feature `openapi`),
+//! so the document follows the types: field names, optional fields, enums, and the limits their
+//! validators check (lengths, minimums, patterns, required fields) declared beside each field.
+//! [`operations::OPERATIONS`] says which type each route reads and writes; `tests/openapi.rs`
+//! checks it against the running router, and `cargo xtask test` runs schemathesis against it.
+
+pub mod bodies;
+pub mod operations;
+pub mod params;
+
+use std::sync::LazyLock;
+
+use booking_model::schema::generator;
+use booking_model::ErrorBody;
+use serde_json::{json, Map, Value};
+
+pub use operations::{In, Operation, Param, OPERATIONS};
+
+fn error_description(status: u16) -> &'static str {
+    match status {
+        400 => "Invalid input; `fields` names each invalid field.",
+        401 => "Missing or invalid API key.",
+        404 => "Not found (also: a key of another company).",
+        409 => "Conflict: the time is not free, or the id/externalId is taken.",
+        410 => "syncToken unknown or expired: list again without it.",
+        429 => "Too many requests; see Retry-After.",
+        _ => "Error.",
+    }
+}
+
+/// The whole document (built once).
+pub fn document() -> Value {
+    static DOCUMENT: LazyLock<Value> = LazyLock::new(build);
+    DOCUMENT.clone()
+}
+
+fn build() -> Value {
+    let mut generator = generator();
+    let error = generator.subschema_for::<ErrorBody>().to_value();
+    let mut paths = Map::new();
+    for op in OPERATIONS {
+        let params: Vec<Value> = op
+            .params
+            .iter()
+            .map(|p| {
+                json!({"name": p.name, "in": if p.location == In::Path { "path" } else { "query" },
+                       "required": p.required, "description": p.description, "schema": (p.schema)()})
+            })
+            .collect();
+        let mut responses = Map::new();
+        let ok = match op.ok.1 {
+            Some(schema) => {
+                json!({"description": "Success.", "content": {"application/json": {"schema": schema(&mut generator)}}})
+            }
+            None => {
+                json!({"description": if op.ok.0 == 204 { "Success, empty body." } else { "Success." }})
+            }
+        };
+        responses.insert(op.ok.0.to_string(), ok);
+        for status in op
+            .errors
+            .iter()
+            .chain(if op.auth { &[500u16][..] } else { &[][..] })
+        {
+            responses.insert(
+                status.to_string(),
+                json!({"description": error_description(*status), "content": {"application/json": {"schema": error}}}),
+            );
+        }
+        let mut operation = json!({
+            "tags": [op.tag],
+            "summary": op.summary,
+            "operationId": format!("{}{}", op.method, op.path.replace(['/', '{', '}', '.', '-'], "_")),
+            "parameters": params,
+            "responses": responses,
+        });
+        if let Some(body) = op.body {
+            // Only a new signing key's body is optional (no body: a key without a name).
+            let required = op.method != "post" || !op.path.ends_with("/cryptoKeys");
+            operation["requestBody"] = json!({"required": required,
+                "content": {"application/json": {"schema": body(&mut generator)}}});
+        }
+        operation["security"] = match op.auth {
+            true => {
+                json!([{"apiKeyHeader": []}, {"apiKeyQuery": []}, {"tokenHeader": []}, {"bearer": []}])
+            }
+            false => json!([]),
+        };
+        let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
+        entry[op.method] = operation;
+    }
+    let schemas = generator.take_definitions(true);
+    json!({
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "Booking server API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The Appointments API of the reference, the business setup API and the public widget API. \
+                Authenticated routes take the company's API key as the `apiKey` header or query parameter, as `token` \
+                (an alias, used when apiKey is absent), or as `Authorization: Bearer <key>`. Every error answers \
+                `{\"error\":{\"code\",\"message\",\"fields\":[{\"name\",\"reason\"}]}}`."
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "apiKey"},
+                "apiKeyQuery": {"type": "apiKey", "in": "query", "name": "apiKey"},
+                "tokenHeader": {"type": "apiKey", "in": "header", "name": "token"},
+                "bearer": {"type": "http", "scheme": "bearer"}
+            }
+        }
+    })
+}
+
+/// A self-contained page listing every operation of [`document`], with parameters and answers.
+pub const DOCS_PAGE: &str = include_str!("docs.html");
