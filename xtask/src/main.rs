@@ -2,10 +2,12 @@
 //!
 //! - `demo`  — install what is missing, build the widget (release), serve it with demo data.
 //! - `test`  — install what tests need, then fmt, clippy, native tests and browser tests.
-//! - `bench` — the slot engine benchmark, the widget's size report and the booking load.
+//! - `bench` — the slot engine benchmark, the widget's size report, the booking load and the widget's
+//!   first load in Chromium (`bench web`: only that).
 //! - `size`  — where the widget's wasm bytes go, by crate and by module (twiggy).
 
 mod bench_load;
+mod bench_web;
 mod catalogues;
 mod cmd;
 mod size;
@@ -20,14 +22,14 @@ use cmd::{run, run_tests, Cmd};
 
 pub type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
-const USAGE: &str =
-    "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench | size [--monos] [--wasm FILE]>";
+const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench [web] | size [--monos] [--wasm FILE]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
+        Some("bench") if args[1..] == ["web"] => bench_web::standalone(),
         Some("bench") => bench(),
         Some("size") => size::size(&args[1..]),
         Some("catalogues") => catalogues::copy_to_staging(),
@@ -276,7 +278,8 @@ fn bench() -> Result<()> {
     build_widget()?;
     size_report(&project_root().join("dist"))?;
     size::last_build()?;
-    bench_load::run()
+    bench_load::run()?;
+    bench_web::run_bench(&project_root().join("dist"))
 }
 
 /// Raw and gzip -9 size of each built widget file, and the total the size budget is about.

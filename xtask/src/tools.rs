@@ -129,6 +129,29 @@ pub fn ensure_axe() -> Result<()> {
     Ok(())
 }
 
+/// Lighthouse, for `cargo xtask bench` only: 12.x is the last line that runs on Debian's Node 20.
+const LIGHTHOUSE_VERSION: &str = "12.8.2";
+
+/// The installed Lighthouse command line (a Node script).
+pub fn lighthouse_cli() -> PathBuf {
+    project_root().join(".tools/lighthouse/node_modules/lighthouse/cli/index.js")
+}
+
+pub fn ensure_lighthouse() -> Result<()> {
+    let package = project_root().join(".tools/lighthouse/node_modules/lighthouse/package.json");
+    let installed = std::fs::read_to_string(&package).unwrap_or_default();
+    if !installed.contains(&format!("\"version\": \"{LIGHTHOUSE_VERSION}\"")) {
+        eprintln!("xtask: installing lighthouse {LIGHTHOUSE_VERSION} (npm)");
+        let prefix = project_root().join(".tools/lighthouse");
+        std::fs::create_dir_all(&prefix)?;
+        run(Cmd::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(prefix)
+            .arg(format!("lighthouse@{LIGHTHOUSE_VERSION}")))?;
+    }
+    Ok(())
+}
+
 /// The system ChromeDriver the browser tests drive.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
