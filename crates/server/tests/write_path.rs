@@ -657,3 +657,129 @@ async fn staff_hidden_from_the_widget_are_not_listed_offered_or_bookable_there()
     let (status, body) = api(&server, Method::POST, "/appointments", Some(&body)).await;
     assert_eq!(status, 201, "{body}");
 }
+
+#[tokio::test]
+async fn file_answers_are_stored_once_and_returned_as_an_authenticated_link() {
+    let server = server().await;
+    // A form for the colour service asking for a photo.
+    let (_, mut form) = api(&server, Method::GET, "/forms/default", None).await;
+    let object = form.as_object_mut().expect("form");
+    object.remove("id");
+    object.insert("name".into(), json!("Colour"));
+    object.insert(
+        "objects".into(),
+        json!([{"type": "service", "id": "colour"}]),
+    );
+    object.insert(
+        "additionalFields".into(),
+        json!([[{"id": "photo", "type": "file", "title": "A photo of your hair"}]]),
+    );
+    let (status, body) = api(&server, Method::POST, "/forms", Some(&form)).await;
+    assert_eq!(status, 201, "{body}");
+
+    let mut booking = appointment(
+        "colour",
+        Some("camille"),
+        "2031-06-04T09:00:00",
+        "f@example.com",
+    );
+    booking["form"] = json!({
+        "contactFields": [
+            {"id": "firstName", "value": "Ada"}, {"id": "lastName", "value": "Lovelace"},
+            {"id": "email", "value": "f@example.com"}
+        ],
+        "additionalFields": [[
+            {"id": "photo", "value": "data:image/png;base64,aGVsbG8=", "fileName": "my hair.png"}
+        ]]
+    });
+    let (status, a) = api(&server, Method::POST, "/appointments", Some(&booking)).await;
+    assert_eq!(status, 201, "{a}");
+    let link = a["form"]["additionalFields"][0][0]["value"]
+        .as_str()
+        .expect("a link")
+        .to_owned();
+    assert!(
+        link.starts_with(&format!("{}{DEMO}/appointments/", server.base)),
+        "{link}"
+    );
+    assert!(link.ends_with("/my_hair.png"), "{link}");
+    assert_eq!(
+        a["form"]["additionalFields"][0][0]["fileName"],
+        "my hair.png"
+    );
+
+    // The link needs the key, and serves the bytes.
+    let anonymous = server.client.get(&link).send().await.expect("request");
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let file = server
+        .client
+        .get(&link)
+        .header("apiKey", KEY)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(file.status().as_u16(), 200);
+    assert_eq!(file.headers()["content-type"], "image/png");
+    assert_eq!(file.bytes().await.expect("bytes").as_ref(), b"hello");
+
+    // Lists show the link too; search never matches the content; the document holds no base64.
+    let window = "startDate=2031-06-01T00:00:00Z&endDate=2031-06-30T00:00:00Z";
+    let (_, list) = api(
+        &server,
+        Method::GET,
+        &format!("/appointments?{window}&levelDetail=full"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        list["items"][0]["form"]["additionalFields"][0][0]["value"],
+        link.as_str()
+    );
+    let (_, found) = api(
+        &server,
+        Method::GET,
+        &format!("/appointments?{window}&q=aGVsbG8"),
+        None,
+    )
+    .await;
+    assert_eq!(found["items"], json!([]), "{found}");
+    let docs: Vec<(String,)> = sqlx::query_as("SELECT doc FROM appointments")
+        .fetch_all(&server.db)
+        .await
+        .expect("docs");
+    assert!(
+        docs.iter().all(|(doc,)| !doc.contains("base64")),
+        "{docs:?}"
+    );
+
+    // A GET-then-PUT keeps the file; a new one without a name is called file.<extension>.
+    let id = a["id"].as_str().expect("id");
+    let (_, got) = api(&server, Method::GET, &format!("/appointments/{id}"), None).await;
+    let (status, kept) = api(
+        &server,
+        Method::PUT,
+        &format!("/appointments/{id}"),
+        Some(&got),
+    )
+    .await;
+    assert_eq!(status, 200, "{kept}");
+    assert_eq!(
+        kept["form"]["additionalFields"][0][0]["value"],
+        link.as_str()
+    );
+    let mut replaced = got.clone();
+    replaced["form"]["additionalFields"][0][0] =
+        json!({"id": "photo", "value": "data:application/pdf;base64,JVBERi0x"});
+    let (status, body) = api(
+        &server,
+        Method::PUT,
+        &format!("/appointments/{id}"),
+        Some(&replaced),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let new_link = body["form"]["additionalFields"][0][0]["value"]
+        .as_str()
+        .expect("link");
+    assert!(new_link.ends_with("/file.pdf"), "{new_link}");
+}

@@ -18,7 +18,7 @@ use super::assemble::{self, Author, Placement};
 use super::availability::{self, Ask};
 use super::catalog::{self, Catalog};
 use super::target::{Target, TargetFields};
-use super::{clients, forms, waiting_list};
+use super::{clients, files, forms, waiting_list};
 use crate::db::appointments::{self, StoredAppointment};
 use crate::error::{Error, Result};
 
@@ -143,19 +143,41 @@ fn require_staff_for_force(options: &WriteOptions, staff: Option<&Staff>) -> Res
     Ok(())
 }
 
-/// Checks the filled form against the definition that applies to the target.
+/// Checks the filled form against the definition that applies to the target; returns the ids of
+/// the definition's file items.
 async fn check_form(
     conn: &mut SqliteConnection,
     company_id: &str,
     target: Target<'_>,
-    form: Option<&booking_model::Form>,
+    form: Option<&mut booking_model::Form>,
+    previous: Option<&booking_model::Form>,
     matcher: &(dyn PatternMatcher + Sync),
-) -> Result<()> {
+) -> Result<Vec<String>> {
     let Some(answers) = form else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let definition = forms::form_for(&mut *conn, company_id, target.form_object_id()).await?;
-    invalid_if_any(validate_answers(&definition, answers, matcher))
+    let file_ids = files::file_item_ids(&definition);
+    let to_validate = files::keep_unchanged(answers, previous, &file_ids);
+    invalid_if_any(validate_answers(&definition, &to_validate, matcher))?;
+    Ok(file_ids)
+}
+
+/// Moves the new file answers of `stored` into file storage.
+async fn store_files(
+    conn: &mut SqliteConnection,
+    stored: &mut StoredAppointment,
+    file_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let owner = (
+        stored.company_id.clone(),
+        stored.appointment.id.clone().unwrap_or_default(),
+    );
+    match stored.appointment.form.as_mut() {
+        Some(form) => files::store(conn, (&owner.0, &owner.1), form, file_ids, now).await,
+        None => Ok(()),
+    }
 }
 
 /// The end of a personal appointment: the one sent (after `start`), else `start + kept`.
@@ -262,7 +284,8 @@ pub async fn insert(
             Err(reason) => return Err(not_free(target, staff, &reason)),
         }
     };
-    check_form(conn, company_id, target, input.form.as_ref(), matcher).await?;
+    let mut input = input;
+    let file_ids = check_form(conn, company_id, target, input.form.as_mut(), None, matcher).await?;
     let client = match (target, &input.client) {
         (_, Some(wanted)) => Some(clients::resolve(conn, company_id, wanted, None).await?),
         (Target::Personal, None) => None,
@@ -286,6 +309,7 @@ pub async fn insert(
         end,
     };
     let mut stored = assemble::new_appointment(&catalog, base, &placement, &options.author(now));
+    store_files(conn, &mut stored, &file_ids, now).await?;
     assemble::insert(conn, &mut stored, now).await?;
     Ok(stored)
 }
@@ -436,7 +460,19 @@ pub async fn update(
             Err(reason) => return Err(not_free(target, staff, &reason)),
         }
     }
-    check_form(conn, company_id, target, input.form.as_ref(), matcher).await?;
+    let mut sent_form = input.form.clone();
+    let file_ids = check_form(
+        conn,
+        company_id,
+        target,
+        sent_form.as_mut(),
+        before.form.as_ref(),
+        matcher,
+    )
+    .await?;
+    if sent_form.is_some() {
+        a.form = sent_form;
+    }
     if length_changed || matches!(target, Target::Personal) {
         assemble::set_target(&mut a, &catalog, target, &options.lang);
     }
@@ -456,6 +492,7 @@ pub async fn update(
     for kind in history_kinds(&before, &stored.appointment) {
         assemble::record(&mut stored.appointment, kind, &author, catalog.zone);
     }
+    store_files(conn, &mut stored, &file_ids, now).await?;
     appointments::update(conn, &stored, now).await?;
     if was_blocking && (moved || !stored.blocks()) {
         waiting_list::promote(conn, &catalog, (old_start, old_end), &author).await?;

@@ -18,6 +18,8 @@ pub mod catalog;
 pub mod clients;
 /// Partial responses: `fields` and `levelDetail`.
 pub mod fields;
+/// File answers: stored once, referenced from the appointment, linked on read.
+pub mod files;
 /// Which booking form applies to a service or resource.
 pub mod forms;
 /// Localized history entries.

@@ -21,7 +21,7 @@ use super::assemble::{self, Author, Placement};
 use super::availability::{self, Ask};
 use super::catalog::{self, Catalog};
 use super::target::{Target, TargetFields};
-use super::{clients, forms, waiting_list};
+use super::{clients, files, forms, waiting_list};
 use crate::db::appointments::{self, StoredAppointment};
 use crate::error::{Error, Result};
 
@@ -151,6 +151,14 @@ pub async fn book(
         now,
     };
     let mut stored = assemble::new_appointment(&catalog, base, &placement, &author);
+    let owner = (
+        company_id,
+        stored.appointment.id.clone().unwrap_or_default(),
+    );
+    if let Some(form) = stored.appointment.form.as_mut() {
+        let file_ids = files::file_item_ids(&definition);
+        files::store(conn, (owner.0, &owner.1), form, &file_ids, now).await?;
+    }
     assemble::insert(conn, &mut stored, now).await?;
     Ok(stored)
 }

@@ -226,7 +226,9 @@ pub fn search_text(a: &Appointment) -> String {
     }
     if let Some(form) = &a.form {
         for item in form.items() {
-            parts.extend(item.value.as_deref());
+            // Files are searched by nothing: never their content, nor their reference.
+            let file = |v: &&str| v.starts_with(super::files::REFERENCE) || v.starts_with("data:");
+            parts.extend(item.value.as_deref().filter(|v| !file(v)));
             for chosen in &item.values {
                 parts.extend(chosen.value.as_deref());
                 parts.extend(chosen.name.as_deref());

@@ -7,6 +7,8 @@ pub mod appointments;
 pub mod business;
 /// Clients (the people appointments are for).
 pub mod clients;
+/// Files answered in booking forms, stored outside the appointment document.
+pub mod files;
 /// The outbox: side effects of changes, queued in their transaction, sent by channel workers.
 pub mod outbox;
 /// Watches (webhooks), their signing keys, and their deliveries (the outbox's webhook channel).

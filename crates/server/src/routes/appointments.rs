@@ -7,7 +7,7 @@
 use std::str::FromStr;
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -21,8 +21,8 @@ use crate::auth;
 use crate::booking::appointments::{self as rules, WriteOptions};
 use crate::booking::catalog;
 use crate::booking::fields::{Selection, APPOINTMENT};
-use crate::booking::history;
 use crate::booking::sync::{self, PageToken};
+use crate::booking::{files, history};
 use crate::db::appointment_list::{self, ListFilter, Position};
 use crate::db::appointments::{current_change_seq, utc_text, StoredAppointment};
 use crate::db::clients;
@@ -43,6 +43,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/appointments/{appointment_id}",
             get(read).put(replace).delete(remove),
+        )
+        .route(
+            "/appointments/{appointment_id}/files/{file_id}/{file_name}",
+            get(download),
         )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
@@ -128,6 +132,14 @@ fn render(
         s.external_id = None;
     }
     a.reschedule_link = reschedule_link(stored, origin, now);
+    if let Some(form) = a.form.as_mut() {
+        let base = format!(
+            "{origin}/api/2.1/scheduling/companies/{}/appointments/{}/files",
+            stored.company_id,
+            a.id.as_deref().unwrap_or_default()
+        );
+        files::link_files(form, |id, name| format!("{base}/{id}/{}", url_safe(name)));
+    }
     if let Some(lang) = lang {
         for entry in &mut a.history {
             if let Some(kind) = entry.history_type {
@@ -147,6 +159,38 @@ fn render(
         }
     }
     Ok(value)
+}
+
+/// A file name as a URL path segment: anything but letters, digits, `.`, `-` and `_` becomes `_`.
+fn url_safe(name: &str) -> String {
+    name.chars()
+        .map(
+            |c| match c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                true => c,
+                false => '_',
+            },
+        )
+        .collect()
+}
+
+/// `GET appointments/{id}/files/{fileId}/{name}`: a file answered in the appointment's form, behind
+/// the API key like the appointment itself.
+async fn download(
+    State(state): State<AppState>,
+    Path((company_id, key, file_id, _name)): Path<(String, String, String, String)>,
+) -> Result<impl IntoResponse> {
+    let mut conn = state.db.acquire().await?;
+    let stored = rules::find(&mut conn, &company_id, &key).await?;
+    let id = stored.appointment.id.as_deref().unwrap_or_default();
+    let file = files::download(&mut conn, &company_id, id, &file_id).await?;
+    let disposition = format!("attachment; filename=\"{}\"", url_safe(&file.file_name));
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.media_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        file.content,
+    ))
 }
 
 /// `GET appointments/{id}` parameters.
