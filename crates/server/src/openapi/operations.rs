@@ -104,6 +104,11 @@ const APPOINTMENT_ID: Param = path(
     "Appointment identifier or appointment reference.",
 );
 const ID: Param = path("id", "Record identifier.");
+const FILE_ID: Param = path("fileId", "Identifier of a stored file answer.");
+const FILE_NAME: Param = path(
+    "fileName",
+    "The file's name (`fileName`, or `file` plus the media type's extension); not checked.",
+);
 const ENCRYPTED: Param = path(
     "encryptedId",
     "The appointment's encryptedId (from the booking answer).",
@@ -186,6 +191,8 @@ pub const OPERATIONS: &[Operation] = &[
         body: Some(bodies::appointment_update), ok: (200, Some(of::<Appointment>)), errors: &[400, 401, 404, 409] },
     Operation { method: "delete", path: p!("/appointments/{appointmentId}"), tag: "appointments", summary: "Delete an appointment (soft: kept for showDeleted and sync). Empty 204 answer.", auth: true,
         params: &[COMPANY, APPOINTMENT_ID, SILENT, LANG], body: None, ok: (204, None), errors: &[400, 401, 404] },
+    Operation { method: "get", path: p!("/appointments/{appointmentId}/files/{fileId}/{fileName}"), tag: "appointments", summary: "Download a file answered in the appointment's form: the link that get and list return in place of the uploaded data.", auth: true,
+        params: &[COMPANY, APPOINTMENT_ID, FILE_ID, FILE_NAME], body: None, ok: (200, None), errors: &[401, 404] },
     // Business setup API.
     Operation { method: "get", path: BASE, tag: "setup", summary: "The key's company.", auth: true, params: &[COMPANY], body: None, ok: (200, Some(of::<Company>)), errors: &[401, 404] },
     Operation { method: "put", path: BASE, tag: "setup", summary: "Replace the company.", auth: true, params: &[COMPANY], body: Some(of::<Company>), ok: (200, Some(of::<Company>)), errors: &[400, 401, 404] },
@@ -243,6 +250,6 @@ pub const OPERATIONS: &[Operation] = &[
     Operation { method: "post", path: p!("/widget/appointments"), tag: "widget", summary: "A visitor books (rate-limited per IP).", auth: false, params: &[COMPANY], body: Some(bodies::booking_request), ok: (201, Some(of::<PublicAppointment>)), errors: &[400, 404, 409, 429] },
     Operation { method: "get", path: p!("/widget/appointments/{encryptedId}"), tag: "widget", summary: "The visitor's appointment.", auth: false, params: &[COMPANY, ENCRYPTED], body: None, ok: (200, Some(of::<PublicAppointment>)), errors: &[404] },
     Operation { method: "put", path: p!("/widget/appointments/{encryptedId}"), tag: "widget", summary: "The visitor reschedules.", auth: false, params: &[COMPANY, ENCRYPTED], body: Some(of::<PublicRescheduleRequest>), ok: (200, Some(of::<PublicAppointment>)), errors: &[400, 404, 409] },
-    Operation { method: "delete", path: p!("/widget/appointments/{encryptedId}"), tag: "widget", summary: "The visitor cancels (answers the cancelled appointment).", auth: false, params: &[COMPANY, ENCRYPTED], body: None, ok: (200, Some(of::<PublicAppointment>)), errors: &[404, 409] },
+    Operation { method: "delete", path: p!("/widget/appointments/{encryptedId}"), tag: "widget", summary: "The visitor cancels (answers the cancelled appointment).", auth: false, params: &[COMPANY, ENCRYPTED, ANY_LANG], body: None, ok: (200, Some(of::<PublicAppointment>)), errors: &[404, 409] },
     Operation { method: "get", path: p!("/widget/appointments/{encryptedId}/calendar.ics"), tag: "widget", summary: "The appointment as an iCalendar file.", auth: false, params: &[COMPANY, ENCRYPTED], body: None, ok: (200, None), errors: &[404] },
 ];
