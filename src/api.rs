@@ -8,10 +8,13 @@ use booking_model::{
     PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicResource, PublicService,
     PublicStaff,
 };
-use gloo_net::http::{Request, RequestBuilder};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use js_sys::Reflect;
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// Why a call failed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,8 +234,20 @@ pub struct SlotQuery {
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    parse(&read_text(url).await?)
+}
+
+/// The single read path: the answer index.html already started fetching for exactly this URL
+/// (`boot.js`), else a fresh request; a prefetch that failed to arrive is asked again.
+async fn read_text(url: &str) -> Result<String, ApiError> {
+    if let Some(prefetched) = Prefetched::take(url) {
+        match prefetched.answer().await {
+            Err(ApiError::Network(_)) => {}
+            answer => return answer,
+        }
+    }
     let request = Request::get(url).header("Accept", "application/json");
-    parse(&fetch_text(request, Abort::OnCleanup).await?)
+    fetch_text(request, Abort::OnCleanup).await
 }
 
 async fn send_json<B: Serialize, T: DeserializeOwned>(
@@ -283,6 +298,14 @@ async fn fetch_text_with(
         _ => ApiError::Network(e.to_string()),
     };
     let response = request.send().await.map_err(aborted)?;
+    answer_text(response, aborted).await
+}
+
+/// The body of a 2xx answer, else the server's error.
+async fn answer_text(
+    response: Response,
+    aborted: impl Fn(gloo_net::Error) -> ApiError,
+) -> Result<String, ApiError> {
     let status = response.status();
     let text = response.text().await.map_err(aborted)?;
     if response.ok() {
@@ -304,16 +327,69 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+/// A read `boot.js` started before the wasm arrived, stored in
+/// `window.__bookingWidgetBoot.reads[url]` as `{ response: Promise<Response>, controller }`.
+struct Prefetched {
+    response: js_sys::Promise,
+    guard: AbortGuard,
+}
+
+impl Prefetched {
+    /// Takes the read started for exactly `url`, once: a retry or a second widget asks afresh.
+    fn take(url: &str) -> Option<Prefetched> {
+        let window: JsValue = web_sys::window()?.into();
+        let boot = Reflect::get(&window, &"__bookingWidgetBoot".into()).ok()?;
+        let reads = Reflect::get(&boot, &"reads".into()).ok()?;
+        let key = JsValue::from_str(url);
+        let entry = Reflect::get(&reads, &key).ok().filter(JsValue::is_object)?;
+        Reflect::delete_property(reads.dyn_ref::<js_sys::Object>()?, &key).ok()?;
+        let response = Reflect::get(&entry, &"response".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let controller = Reflect::get(&entry, &"controller".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        // Same rules as a fresh read: aborted when its owner is cleaned up or the future dropped.
+        Some(Prefetched {
+            response,
+            guard: AbortGuard::adopt(controller),
+        })
+    }
+
+    async fn answer(self) -> Result<String, ApiError> {
+        let guard = &self.guard;
+        let failed = |e: String| {
+            if guard.is_aborted() {
+                ApiError::Aborted
+            } else {
+                ApiError::Network(e)
+            }
+        };
+        let response = JsFuture::from(self.response)
+            .await
+            .map_err(|e| failed(format!("{e:?}")))?
+            .dyn_into::<web_sys::Response>()
+            .map_err(|_| ApiError::Network("not a Response".to_owned()))?;
+        answer_text(Response::from(response), |e| failed(e.to_string())).await
+    }
+}
+
 /// Aborts a read when the future awaiting it is dropped or when the current reactive owner (the
 /// resource or component that asked) is cleaned up, whichever comes first.
 struct AbortGuard(web_sys::AbortController);
 
 impl AbortGuard {
     fn new() -> Option<AbortGuard> {
-        let controller = web_sys::AbortController::new().ok()?;
+        web_sys::AbortController::new().ok().map(AbortGuard::adopt)
+    }
+
+    /// Guards a request already started with `controller`'s signal.
+    fn adopt(controller: web_sys::AbortController) -> AbortGuard {
         let on_cleanup = SendWrapper::new(controller.clone());
         leptos::prelude::on_cleanup(move || on_cleanup.abort());
-        Some(AbortGuard(controller))
+        AbortGuard(controller)
     }
 
     fn signal(&self) -> web_sys::AbortSignal {

@@ -310,6 +310,9 @@ pub fn start() {
     if mounts.is_empty() {
         let config = WidgetConfig::from_location();
         install_panic_hook(Lang::resolve(config.lang.as_deref()));
+        // index.html's static skeleton goes in the same task as the app arrives: the browser never
+        // paints the page without either, so nothing shifts.
+        remove_boot_skeleton();
         leptos::mount::mount_to_body(move || view! { <WidgetPage config/> });
         return;
     }
@@ -335,6 +338,16 @@ pub fn start() {
         };
         // Mounted for the page's lifetime.
         leptos::mount::mount_to(element, move || view! { <App config/> }).forget();
+    }
+}
+
+/// Removes the skeleton index.html paints before the wasm arrives (`#bw-boot`, see `boot.js`).
+fn remove_boot_skeleton() {
+    if let Some(skeleton) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("bw-boot"))
+    {
+        skeleton.remove();
     }
 }
 

@@ -17,6 +17,9 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
+mod traffic;
+pub use traffic::{cdp, RequestLog};
+
 /// The demo company's API base path (under the server's origin).
 pub const DEMO_API: &str = "/api/2.1/scheduling/companies/demo";
 /// The demo company's (public, demo-only) API key.
@@ -95,6 +98,8 @@ pub struct Harness {
     pub browser: Client,
     /// Plain HTTP client for the API (admin and public).
     pub http: reqwest::Client,
+    /// Every request the server received, in order.
+    pub requests: RequestLog,
     driver: tokio::process::Child,
     step: std::sync::atomic::AtomicUsize,
     started: std::time::Instant,
@@ -140,7 +145,10 @@ impl Harness {
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
-        let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+        let requests = RequestLog::default();
+        let service = requests
+            .record(app(state))
+            .into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await });
 
         let driver_port = free_port()?;
@@ -210,6 +218,7 @@ impl Harness {
             db,
             browser,
             http: reqwest::Client::new(),
+            requests,
             driver,
             step: Default::default(),
             started,

@@ -3,6 +3,7 @@
 
 mod booking;
 mod embed;
+mod first_load;
 mod gallery;
 mod keyboard;
 mod manage;

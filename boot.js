@@ -1,0 +1,165 @@
+/* The widget page's first moments, before the wasm arrives (inlined into index.html by trunk):
+ * 1. start the API reads the first steps will make, so they run while the wasm downloads — the app
+ *    adopts them by exact URL (src/api.rs, `Prefetched`) instead of asking again;
+ * 2. paint the services step's skeleton in the visitor's language and theme, so nothing flashes.
+ * Its rules mirror src/config.rs (query parsing), i18n.rs (`Lang::resolve`), lib.rs (`WidgetContext`,
+ * `App`) and steps/time.rs (the first slot window); tests/prefetch.rs checks that they agree. Whenever
+ * in doubt it starts nothing: a read the app does not adopt is only a wasted request.
+ * Plain ES5; also loaded by embed.js for direct mounts (`plan` with a mount's query, no painting). */
+(function (window, document) {
+  'use strict';
+  var boot = window.__bookingWidgetBoot = window.__bookingWidgetBoot || {};
+  if (boot.plan) return;
+
+  // [title of the services step, loading label, page title], per `Lang` (src/i18n.rs).
+  var TEXT = {
+    en: ['Choose a service', 'Loading\u2026', 'Book an appointment'],
+    fr: ['Choisissez une prestation', 'Chargement\u2026', 'Prendre rendez-vous'],
+    de: ['Leistung ausw\u00e4hlen', 'Wird geladen\u2026', 'Termin buchen'],
+    es: ['Elija un servicio', 'Cargando\u2026', 'Reservar una cita'],
+    pt: ['Escolha um servi\u00e7o', 'A carregar\u2026', 'Marcar uma consulta'],
+    nl: ['Kies een dienst', 'Laden\u2026', 'Afspraak maken'],
+    it: ['Scegli un servizio', 'Caricamento\u2026', 'Prenota un appuntamento']
+  };
+  boot.text = TEXT;
+  // Started reads by URL: { response: Promise<Response>, controller: AbortController }, taken once.
+  var store = boot.reads = boot.reads || {};
+
+  /** `parse_query` of src/config.rs: last value wins, `+` is a space; null when a value does not
+   *  decode the way Rust's lossy decoder would (invalid UTF-8), so nothing is guessed. */
+  function parse(search) {
+    var params = {};
+    var pairs = search.replace(/^\?+/, '').split('&');
+    try {
+      for (var i = 0; i < pairs.length; i++) {
+        if (!pairs[i]) continue;
+        var at = pairs[i].indexOf('=');
+        var name = decode(at < 0 ? pairs[i] : pairs[i].slice(0, at));
+        params['$' + name] = at < 0 ? '' : decode(pairs[i].slice(at + 1));
+      }
+    } catch (e) {
+      return null;
+    }
+    return params;
+  }
+
+  // Valid escapes decode, malformed ones stay as written (like `percent_decode`).
+  function decode(text) {
+    return text.replace(/\+/g, ' ').replace(/(%[0-9a-fA-F]{2})+/g, decodeURIComponent);
+  }
+
+  /** `Lang::from_tag`: the primary subtag, when it is one of ours. */
+  function language(tag) {
+    var primary = String(tag || '').split(/[-_]/)[0].toLowerCase();
+    return Object.prototype.hasOwnProperty.call(TEXT, primary) ? primary : null;
+  }
+
+  function zoneOf(options) {
+    try {
+      return new Intl.DateTimeFormat('en', options).resolvedOptions().timeZone || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+  /** The time step's first window in `zone`: today to the end of this month (`TimeStep`'s query). */
+  function firstWindow(zone) {
+    var day = {};
+    var parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric' })
+      .formatToParts(Date.now());
+    for (var i = 0; i < parts.length; i++) day[parts[i].type] = parseInt(parts[i].value, 10);
+    var last = new Date(Date.UTC(day.year, day.month, 0)).getUTCDate();
+    var month = day.year + '-' + pad(day.month) + '-';
+    return 'startDate=' + month + pad(day.day) + '&endDate=' + month + pad(last);
+  }
+
+  /** What the app will do first for a query string: `{ lang, theme, style, skeleton, reads }`. */
+  boot.plan = function (search, pageOrigin, browserLanguage) {
+    var params = parse(search || '');
+    var get = function (name) { var v = params && params['$' + name]; return v ? v : null; };
+    var lang = language(get('lang')) || language(browserLanguage) || 'en';
+    var theme = get('theme');
+    var plan = {
+      lang: lang,
+      theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
+      style: get('primaryColor') ? '--bw-color-primary: ' + get('primaryColor') : null,
+      skeleton: false,
+      reads: []
+    };
+    var company = get('company') || get('c');
+    if (!params || !company) return plan;
+    var origin = (get('api') || pageOrigin).replace(/\/+$/, '');
+    var base = origin + '/api/2.1/scheduling/companies/' + encodeURIComponent(company) + '/widget/';
+    var enc = encodeURIComponent;
+    var reads = plan.reads;
+    reads.push(base + 'company');
+    if (get('appointment')) {
+      reads.push(base + 'appointments/' + enc(get('appointment')));
+      return plan;
+    }
+    // `WidgetContext::initial_zone`: the URL's zone if the browser knows it, else the browser's.
+    var zone = (get('timeZone') && zoneOf({ timeZone: get('timeZone') })) || zoneOf({}) || 'UTC';
+    var resource = get('resource'), service = get('service'), staff = get('staff');
+    if (resource) {
+      reads.push(base + 'resources');
+      reads.push(base + 'form?resourceId=' + enc(resource) + '&lang=' + lang);
+      reads.push(base + 'freeSlots?' + firstWindow(zone) + '&resourceId=' + enc(resource) + '&timeZone=' + enc(zone));
+      return plan;
+    }
+    plan.skeleton = true;
+    reads.push(base + 'services?lang=' + lang);
+    if (service) {
+      reads.push(base + 'staff?serviceId=' + enc(service));
+      reads.push(base + 'form?serviceId=' + enc(service) + '&lang=' + lang);
+      if (staff) {
+        reads.push(base + 'freeSlots?' + firstWindow(zone) + '&serviceId=' + enc(service) + '&timeZone=' + enc(zone) +
+          '&staffId=' + enc(staff));
+      }
+    }
+    return plan;
+  };
+
+  /** Starts each read once (a second widget with the same reads leaves them to the first). */
+  boot.prefetch = function (urls) {
+    if (!window.fetch || !window.AbortController) return;
+    for (var i = 0; i < urls.length; i++) {
+      if (store[urls[i]]) continue;
+      var controller = new AbortController();
+      var response = fetch(urls[i], { headers: { Accept: 'application/json' }, signal: controller.signal });
+      // The app handles a failure (it asks again); an unclaimed failure is not an error.
+      response['catch'](function () {});
+      store[urls[i]] = { response: response, controller: controller };
+    }
+  };
+
+  /** Dresses the static skeleton (`#bw-boot` in index.html) as the app's first render will be. */
+  boot.paint = function (plan) {
+    var page = document.getElementById('bw-boot');
+    if (!page) return;
+    var text = TEXT[plan.lang];
+    var root = page.querySelector('.bw-root');
+    document.documentElement.setAttribute('lang', plan.lang);
+    document.title = text[2];
+    page.querySelector('h1').textContent = text[2];
+    root.setAttribute('lang', plan.lang);
+    root.setAttribute('data-theme', plan.theme);
+    if (plan.style) root.setAttribute('style', plan.style);
+    var step = root.querySelector('.bw-step');
+    if (!plan.skeleton) {
+      // Another first screen (a resource, an appointment link, a missing company): an empty root.
+      root.removeChild(step);
+      return;
+    }
+    step.querySelector('h2').textContent = text[0];
+    step.querySelector('.bw-skeleton .bw-visually-hidden').textContent = text[1];
+  };
+
+  // On the widget's own page (index.html holds the skeleton): start now, with the page's URL.
+  if (document.getElementById('bw-boot')) {
+    var plan = boot.plan(location.search, location.origin, navigator.language);
+    boot.prefetch(plan.reads);
+    boot.paint(plan);
+  }
+})(window, document);
