@@ -105,7 +105,8 @@
     if (resource) {
       reads.push(base + 'resources');
       reads.push(base + 'form?resourceId=' + enc(resource) + '&lang=' + lang);
-      reads.push(base + 'freeSlots?' + firstWindow(zone) + '&resourceId=' + enc(resource) + '&timeZone=' + enc(zone));
+      // One unit: `Booking::choose_resource`.
+      reads.push(base + 'freeSlots?' + firstWindow(zone) + '&resourceId=' + enc(resource) + '&timeZone=' + enc(zone) + '&resourceCount=1');
       return plan;
     }
     plan.skeleton = true;
