@@ -14,7 +14,7 @@ pub async fn create_company(db: &Db, id: &str, name: &str, time_zone: &str) -> R
         time_zone: Some(time_zone.to_owned()),
         ..Company::default()
     };
-    let mut tx = db.begin().await?;
+    let mut tx = db.write().await?;
     if business::get_company(&mut *tx, id).await?.is_some() {
         return Err(Error::Conflict(format!("company `{id}` already exists")));
     }
@@ -31,6 +31,6 @@ pub async fn create_key(db: &Db, company_id: &str, label: &str) -> Result<String
         return Err(Error::NotFound(format!("company `{company_id}` not found")));
     }
     let key = ids::api_key();
-    business::put_api_key(db, company_id, &key, label).await?;
+    business::put_api_key(db.writer(), company_id, &key, label).await?;
     Ok(key)
 }

@@ -49,7 +49,7 @@ fn demo_data(today: NaiveDate) -> Result<DemoData> {
 /// write functions as the setup API.
 pub async fn seed(db: &Db) -> Result<()> {
     let data = demo_data(Utc::now().date_naive())?;
-    let mut tx = db.begin().await?;
+    let mut tx = db.write().await?;
     setup::save_company(&mut tx, &data.company).await?;
     for service in &data.services {
         setup::save(&mut tx, COMPANY_ID, service).await?;

@@ -36,6 +36,9 @@ pub enum Error {
     /// Too many requests; retry after the given number of seconds.
     #[error("too many requests, retry in {0} s")]
     TooManyRequests(u64),
+    /// The server can't serve yet (e.g. its database is unreachable); retry later.
+    #[error("{0}")]
+    Unavailable(String),
     /// A database failure: logged in full, reported to the client without details.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -71,6 +74,7 @@ impl Error {
             Error::Conflict(_) | Error::Refused { .. } => StatusCode::CONFLICT,
             Error::Gone(_) => StatusCode::GONE,
             Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -122,6 +126,18 @@ impl IntoResponse for Error {
         }
         response
     }
+}
+
+/// The answer to a request whose handler panicked (`CatchPanicLayer`): the panic is logged, the
+/// client gets a 500 in the one JSON shape, and the server goes on serving.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = match (panic.downcast_ref::<&str>(), panic.downcast_ref::<String>()) {
+        (Some(text), _) => text,
+        (None, Some(text)) => text.as_str(),
+        (None, None) => "a panic without a message",
+    };
+    tracing::error!(panic = %message, "a request handler panicked");
+    Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
 }
 
 /// The server's result type.

@@ -136,6 +136,7 @@ async fn main() -> anyhow::Result<()> {
                 allow_private_webhooks,
                 ..Config::default()
             };
+            let shutdown = shutdown_signal();
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding {addr}"))?;
@@ -152,22 +153,59 @@ async fn main() -> anyhow::Result<()> {
                 println!("  widget:     http://{local}/widget/?company=demo");
                 println!("  API:        http://{local}/api/2.1/scheduling/companies/demo/widget/services");
             }
-            let state = AppState::new(db, config);
+            let state = AppState::new(db.clone(), config);
             // Webhooks: delivers the outbox in the background (pending rows survive restarts).
-            booking_server::webhooks::spawn_worker(state.clone());
+            let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+            let worker = booking_server::webhooks::worker::spawn_until(state.clone(), async {
+                let _ = worker_stopped.await;
+            });
             // Connection info gives the per-IP booking limit its key.
             let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+            // On SIGTERM or Ctrl-C: stop accepting, answer the requests in flight, let the worker
+            // finish its attempts, close the database, exit 0.
             axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(async move {
+                    shutdown.await;
+                    tracing::info!("shutting down: finishing the requests in flight");
+                    let _ = stop_worker.send(());
+                })
                 .await?;
+            worker.await.context("the webhook worker failed")?;
+            db.close().await;
+            tracing::info!("stopped");
         }
     }
     Ok(())
 }
 
-async fn shutdown_signal() {
-    // Ctrl-C ends the demo cleanly; if the handler can't be installed, run until killed.
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+/// Listens for SIGTERM (how service managers stop a process) and Ctrl-C from now on, so a signal
+/// that arrives while the server starts isn't fatal; the future completes on the first of them. A
+/// signal whose handler can't be installed never fires.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        let fired = |handler: std::io::Result<Signal>| async move {
+            match handler {
+                Ok(mut handler) => {
+                    handler.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        async move {
+            tokio::select! {
+                _ = fired(terminate) => {}
+                _ = fired(interrupt) => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 }

@@ -255,7 +255,7 @@ pub async fn backfill_search_text(db: &super::Db) -> Result<()> {
             .bind(search_text(&appointment))
             .bind(&company_id)
             .bind(&id)
-            .execute(db)
+            .execute(db.writer())
             .await?;
     }
     Ok(())

@@ -7,6 +7,8 @@ pub mod appointments;
 pub mod business;
 /// Clients (the people appointments are for).
 pub mod clients;
+/// Reads through the reader pool wherever a sqlx executor is expected (`&db`).
+mod executor;
 /// Files answered in booking forms, stored outside the appointment document.
 pub mod files;
 /// The outbox: side effects of changes, queued in their transaction, sent by channel workers.
@@ -19,10 +21,52 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
-/// The database handle shared by every request.
-pub type Db = SqlitePool;
+/// The database handle shared by every request: a pool of readers and the one writer.
+///
+/// SQLite lets one connection write at a time. Writers queue here, in process, for the single
+/// writer connection (a fair queue: first come, first served) instead of colliding on SQLite's lock
+/// and sleeping in its busy handler. Readers never wait for writers (WAL).
+///
+/// `Db` dereferences to the reader pool, and `&Db` is a sqlx executor on it, so reads are written
+/// `&db`, `db.acquire()` or `db.begin()`. Writes take [`Db::write`].
+#[derive(Debug, Clone)]
+pub struct Db {
+    readers: SqlitePool,
+    writer: SqlitePool,
+}
+
+impl Db {
+    /// A write transaction, begun with the write lock held (`BEGIN IMMEDIATE` on the writer), so
+    /// what it reads cannot change under it before it commits: an availability check and the insert
+    /// it allows, in one transaction, cannot interleave with another booking.
+    ///
+    /// This is the seam for another database: PostgreSQL would begin a transaction on its pool here
+    /// and rely on row locks and constraints instead of one writer.
+    pub async fn write(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// The writer, for a single statement that needs no transaction around it.
+    pub fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    /// Waits for the transactions in flight and closes every connection (shutdown).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.readers.close().await;
+    }
+}
+
+impl std::ops::Deref for Db {
+    type Target = SqlitePool;
+
+    fn deref(&self) -> &SqlitePool {
+        &self.readers
+    }
+}
 
 /// Opens (creating if needed) the SQLite file at `path` and applies pending migrations.
 pub async fn open(path: &Path) -> anyhow::Result<Db> {
@@ -32,17 +76,54 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
     let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
         .create_if_missing(true)
         .foreign_keys(true)
-        // WAL lets readers run while one writer commits; bookings serialize on the single writer.
+        // WAL lets readers run while the writer commits.
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
+        // Only for a writer outside this process (an `admin` command) or a statement that bypassed
+        // `Db::write`: in-process writers queue for the writer connection instead.
         .busy_timeout(Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        // Idle or not, the one writer stays open: reopening it would cost each queued write.
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .acquire_timeout(Duration::from_secs(30))
+        // A local file can't drop the connection: skip the ping that would cost each write a
+        // round trip to the connection's thread.
+        .test_before_acquire(false)
+        .connect_with(options.clone())
+        .await?;
+    sqlx::migrate!("./migrations").run(&writer).await?;
+    let readers = SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
-    appointments::backfill_search_text(&pool).await?;
-    Ok(pool)
+    let db = Db { readers, writer };
+    appointments::backfill_search_text(&db).await?;
+    Ok(db)
+}
+
+/// Whether the database answers and every migration this build knows is applied (`/readyz`).
+pub async fn ready(db: &Db) -> Result<(), String> {
+    let applied: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(db)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "not ready: the database does not answer");
+                "the database does not answer".to_owned()
+            })?;
+    let missing: Vec<String> = sqlx::migrate!("./migrations")
+        .iter()
+        .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
+        .map(|m| format!("{} {}", m.version, m.description))
+        .collect();
+    match missing.is_empty() {
+        true => Ok(()),
+        false => Err(format!("migrations not applied: {}", missing.join(", "))),
+    }
 }
 
 /// The current instant as stored in the database: UTC, RFC 3339, second precision.

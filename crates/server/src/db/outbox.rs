@@ -148,7 +148,7 @@ pub async fn release_expired_leases(db: &Db, channel: &str, now: DateTime<Utc>) 
     if expired.is_none() {
         return Ok(0);
     }
-    let mut tx = db.begin().await?;
+    let mut tx = db.write().await?;
     sqlx::query(
         "INSERT INTO outbox_attempts (message_id, attempt, started_at, duration_ms, status_code, error) \
          SELECT id, attempts, lease_until, 0, NULL, \
@@ -214,7 +214,7 @@ pub async fn claim(
     .bind(channel)
     .bind(ms_text(now))
     .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(db)
+    .fetch_all(db.writer())
     .await?;
     rows.iter().map(from_row).collect()
 }
@@ -224,7 +224,7 @@ pub async fn save_body(db: &Db, id: &str, body: &str) -> Result<()> {
     sqlx::query("UPDATE outbox SET body = ? WHERE id = ? AND body IS NULL")
         .bind(body)
         .bind(id)
-        .execute(db)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -407,7 +407,7 @@ pub async fn purge_finished(db: &Db, before: DateTime<Utc>) -> Result<u64> {
         "DELETE FROM outbox WHERE state IN ('succeeded', 'failed', 'skipped') AND finished_at < ?",
     )
     .bind(ms_text(before))
-    .execute(db)
+    .execute(db.writer())
     .await?;
     Ok(done.rows_affected())
 }

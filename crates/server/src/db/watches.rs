@@ -84,7 +84,7 @@ pub async fn insert(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
     .bind(json(watch)?)
     .bind(&now)
     .bind(&now)
-    .execute(db)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -106,7 +106,7 @@ pub async fn replace(db: &Db, company_id: &str, watch: &Watch) -> Result<bool> {
     .bind(status_text(watch))
     .bind(company_id)
     .bind(&watch.id)
-    .execute(db)
+    .execute(db.writer())
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -117,7 +117,7 @@ pub async fn save_doc(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
         .bind(json(watch)?)
         .bind(company_id)
         .bind(&watch.id)
-        .execute(db)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -147,7 +147,7 @@ pub async fn list(db: &Db, company_id: &str) -> Result<Vec<StoredWatch>> {
 
 /// Removes a watch and its deliveries; whether it existed.
 pub async fn delete(db: &Db, company_id: &str, id: &str) -> Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.write().await?;
     outbox::delete_of_recipient(&mut tx, (WEBHOOK, company_id, id)).await?;
     let done = sqlx::query("DELETE FROM watches WHERE company_id = ? AND id = ?")
         .bind(company_id)
@@ -284,7 +284,7 @@ pub async fn finish_attempt(
 ) -> Result<Option<String>> {
     let now = Utc::now();
     let now_text = ms_text(now);
-    let mut tx = db.begin().await?;
+    let mut tx = db.write().await?;
     let attempt = (delivery.id.as_str(), delivery.attempts);
     if !outbox::finish(&mut tx, attempt, owner, record, now).await? {
         // The lease expired and another worker took the row: its result is the one that counts.
@@ -412,7 +412,7 @@ pub async fn insert_key(db: &Db, company_id: &str, key: &CryptoKey) -> Result<()
     .bind(&key.name)
     .bind(&key.secret)
     .bind(&key.created_at)
-    .execute(db)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -458,7 +458,7 @@ pub async fn rotate_key(
     .bind(ms_text(now))
     .bind(company_id)
     .bind(id)
-    .execute(db)
+    .execute(db.writer())
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -468,7 +468,7 @@ pub async fn delete_key(db: &Db, company_id: &str, id: &str) -> Result<bool> {
     let done = sqlx::query("DELETE FROM crypto_keys WHERE company_id = ? AND id = ?")
         .bind(company_id)
         .bind(id)
-        .execute(db)
+        .execute(db.writer())
         .await?;
     Ok(done.rows_affected() > 0)
 }

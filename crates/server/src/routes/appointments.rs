@@ -273,7 +273,7 @@ async fn create(
     }
     let options = params.options()?;
     let now = state.clock.now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     let stored = rules::insert(
         &mut tx,
         &company_id,
@@ -298,7 +298,7 @@ async fn replace(
 ) -> Result<Json<Value>> {
     let options = params.options()?;
     let now = state.clock.now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     let stored = rules::update(
         &mut tx,
         &company_id,
@@ -330,7 +330,7 @@ async fn remove(
         ));
     }
     let options = params.options()?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     rules::delete(&mut tx, &company_id, &key, &options.lang, state.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

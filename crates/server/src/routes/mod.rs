@@ -4,6 +4,8 @@
 pub mod appointments;
 /// Signing keys of watches (`cryptoKeys`).
 pub mod crypto_keys;
+/// `/healthz` and `/readyz`.
+pub mod health;
 /// Public routes the widget uses (no auth).
 pub mod public;
 /// The authenticated business setup API: company, services, staff, resources, forms, clients.
@@ -21,6 +23,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Method};
 use axum::routing::get;
 use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -72,12 +75,35 @@ pub fn router(state: AppState) -> Router {
             "/docs",
             get(|| async { axum::response::Html(crate::openapi::DOCS_PAGE) }),
         )
-        .fallback(|| async { Error::NotFound("no such API route".to_owned()) })
+        .fallback(|| async { Error::NotFound("no such API route".to_owned()) });
+    #[cfg(debug_assertions)]
+    let api = test_hooks(api);
+    // Inside CORS, so a cross-origin caller can read the 500 of a panic.
+    let api = api
+        .layer(CatchPanicLayer::custom(crate::error::panic_response))
         .layer(cors);
     Router::new()
         .nest("/api", api)
+        .merge(health::router())
         .merge(site::router(&state.config))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A panic anywhere becomes a logged 500 and the server goes on (release builds unwind).
+        .layer(CatchPanicLayer::custom(crate::error::panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Test hooks, compiled into debug builds only and mounted only when the environment asks for
+/// them (`BOOKING_SERVER_TEST_HOOKS=1`): `GET /api/test-hooks/panic` panics in its handler.
+#[cfg(debug_assertions)]
+fn test_hooks(api: Router<AppState>) -> Router<AppState> {
+    match std::env::var_os("BOOKING_SERVER_TEST_HOOKS").is_some_and(|v| v == "1") {
+        true => api.route("/test-hooks/panic", get(panicking_handler)),
+        false => api,
+    }
+}
+
+#[cfg(debug_assertions)]
+async fn panicking_handler() -> &'static str {
+    panic!("test hook: a handler panicked")
 }

@@ -97,7 +97,7 @@ async fn replace_company(
 ) -> Result<Json<Company>> {
     same_id(&company_id, company.id.as_deref())?;
     company.id = Some(company_id);
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     setup::save_company(&mut tx, &company).await?;
     tx.commit().await?;
     Ok(Json(company))
@@ -108,7 +108,7 @@ async fn delete_company(
     State(state): State<AppState>,
     Path(company_id): Path<String>,
 ) -> Result<StatusCode> {
-    business::delete_company(&state.db, &company_id).await?;
+    business::delete_company(state.db.writer(), &company_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -134,7 +134,7 @@ async fn create<T: SetupRecord>(
     }
     let id = record.id().unwrap_or_default().to_owned();
     setup::check_id("id", &id)?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     let existing: Option<T> = business::get_doc(&mut *tx, T::COLLECTION, &company_id, &id).await?;
     if existing.is_some() {
         return Err(Error::Conflict(format!(
@@ -162,7 +162,7 @@ async fn replace<T: SetupRecord>(
 ) -> Result<Json<T>> {
     same_id(&id, record.id())?;
     record.set_id(id.clone());
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     let existing: Option<T> = business::get_doc(&mut *tx, T::COLLECTION, &company_id, &id).await?;
     if existing.is_none() {
         return Err(not_found::<T>(&id));
@@ -176,7 +176,7 @@ async fn remove<T: SetupRecord>(
     State(state): State<AppState>,
     Path((company_id, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    match business::delete_doc(&state.db, T::COLLECTION, &company_id, &id).await? {
+    match business::delete_doc(state.db.writer(), T::COLLECTION, &company_id, &id).await? {
         true => Ok(StatusCode::NO_CONTENT),
         false => Err(not_found::<T>(&id)),
     }
@@ -219,7 +219,7 @@ async fn create_client(
     }
     let id = client.id.clone().unwrap_or_default();
     setup::check_id("id", &id)?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     if clients::get(&mut tx, &company_id, &id).await?.is_some() {
         return Err(Error::Conflict(format!(
             "a client with id `{id}` already exists: choose another id, or PUT to replace it"
@@ -248,7 +248,7 @@ async fn replace_client(
 ) -> Result<Json<ClientRef>> {
     same_id(&id, client.id.as_deref())?;
     client.id = Some(id.clone());
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     if clients::get(&mut tx, &company_id, &id).await?.is_none() {
         return Err(Error::NotFound(format!("client `{id}` not found")));
     }
@@ -261,7 +261,7 @@ async fn remove_client(
     State(state): State<AppState>,
     Path((company_id, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.db.writer().acquire().await?;
     match clients::delete(&mut conn, &company_id, &id).await? {
         true => Ok(StatusCode::NO_CONTENT),
         false => Err(Error::NotFound(format!("client `{id}` not found"))),

@@ -126,7 +126,7 @@ async fn book(
     let now = state.clock.now();
     // IMMEDIATE takes SQLite's write lock before the availability check, so concurrent bookings run
     // one after the other: the check and the insert can't interleave with another booking.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     let stored = visitor::book(&mut tx, &company_id, &request, state.matcher.as_ref(), now).await?;
     tx.commit().await?;
     let view = public_view(&stored, &public_origin(&state, &headers), now);
@@ -166,7 +166,7 @@ async fn reschedule(
         .with_timezone(&Utc);
     let now = state.clock.now();
     let lang = request.lang.as_deref().unwrap_or("en");
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
     let stored = visitor::reschedule(
         &mut tx,
@@ -219,7 +219,7 @@ async fn cancel(
 ) -> Result<Json<PublicAppointment>> {
     let now = state.clock.now();
     let lang = visitor_lang(params.lang.as_deref(), &headers);
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.write().await?;
     let stored = visitor::cancel(&mut tx, &company_id, &encrypted_id, &lang, now).await?;
     tx.commit().await?;
     Ok(Json(public_view(

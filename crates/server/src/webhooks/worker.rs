@@ -6,6 +6,7 @@
 //! `Retry-After` when it sent one. A delivery whose next attempt would start later than
 //! `retry_window` after the change is failed for good.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,10 +25,20 @@ const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// Starts the delivery worker. It runs until the returned task is aborted (or the runtime stops);
 /// anything it was delivering then is taken again after its lease expires.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(run(state))
+    spawn_until(state, std::future::pending())
 }
 
-async fn run(state: AppState) {
+/// Starts the delivery worker; once `stop` completes it claims nothing more, lets the attempts in
+/// flight finish and record their outcome, and then the returned task ends (graceful shutdown).
+pub fn spawn_until(
+    state: AppState,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(run(state, stop))
+}
+
+async fn run(state: AppState, stop: impl Future<Output = ()>) {
+    let mut stop = std::pin::pin!(stop);
     let owner: Arc<str> = Arc::from(format!("worker-{}", crate::booking::ids::record_id()));
     let settings = state.webhooks.settings.clone();
     let mut in_flight: JoinSet<()> = JoinSet::new();
@@ -56,19 +67,23 @@ async fn run(state: AppState) {
                 Err(e) => tracing::warn!(error = %e, "could not claim webhook deliveries"),
             }
         }
-        if full_batch {
-            continue;
-        }
-        let pause = tokio::time::sleep(settings.poll_interval);
-        if in_flight.is_empty() {
-            pause.await;
-        } else {
-            tokio::select! {
-                _ = pause => {}
-                _ = in_flight.join_next() => {}
-            }
+        // A full batch: more may be due, look again at once.
+        let pause = tokio::time::sleep(match full_batch {
+            true => Duration::ZERO,
+            false => settings.poll_interval,
+        });
+        tokio::select! {
+            biased;
+            _ = &mut stop => break,
+            _ = pause => {}
+            Some(_) = in_flight.join_next() => {}
         }
     }
+    tracing::info!(
+        in_flight = in_flight.len(),
+        "webhook delivery worker stopping: finishing the attempts in flight"
+    );
+    while in_flight.join_next().await.is_some() {}
 }
 
 async fn claim(state: &AppState, owner: &str, room: usize) -> crate::Result<Vec<Delivery>> {

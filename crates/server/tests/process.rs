@@ -1,0 +1,353 @@
+//! The real `booking-server` binary as a process: a handler panic is a 500 and the server goes on,
+//! SIGTERM drains gracefully, and SIGKILL in the middle of bookings loses no acknowledged booking.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Days, Utc};
+use serde_json::{json, Value};
+
+const DEMO: &str = "/api/2.1/scheduling/companies/demo";
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// A `booking-server serve --demo` process on a free loopback port; killed on drop.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    addr: String,
+    base: String,
+    /// Everything it logged so far.
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(db: &Path, env: &[(&str, &str)]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_booking-server"))
+            .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+            .args(["--bookings-per-minute", "100000"])
+            .arg("--widget-dir")
+            .arg(db.with_extension("no-widget"))
+            .arg("--db")
+            .arg(db)
+            .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start booking-server");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(mut log) = sink.lock() {
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }
+        });
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let addr = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| {
+                l.strip_prefix("booking-server listening on http://")
+                    .map(str::to_owned)
+            })
+            .expect("the server announces its address");
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+        let base = format!("http://{addr}");
+        Server {
+            child,
+            addr,
+            base,
+            log,
+        }
+    }
+
+    fn logged(&self, needle: &str) -> bool {
+        self.log.lock().is_ok_and(|log| log.contains(needle))
+    }
+
+    /// Sends SIGTERM, as a service manager stopping it would.
+    fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits (polling, until the deadline) for the process to exit.
+    fn exit_status(&mut self) -> ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(started.elapsed() < DEADLINE, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Free starts of `service` with `staff` in the next two weeks, none overlapping another.
+async fn distinct_slots(base: &str, service: &str, staff: &str, minutes: i64) -> Vec<String> {
+    let today = Utc::now().date_naive();
+    let url = format!(
+        "{base}{DEMO}/widget/freeSlots?startDate={today}&endDate={}&serviceId={service}&staffId={staff}&timeZone=Europe/Paris",
+        today + Days::new(13)
+    );
+    let body: Value = reqwest::get(url)
+        .await
+        .expect("freeSlots")
+        .json()
+        .await
+        .expect("JSON");
+    let mut taken_until = i64::MIN;
+    let mut out = Vec::new();
+    for day in body["items"].as_array().expect("items") {
+        for slot in day["slots"].as_array().expect("slots") {
+            let slot = slot.as_str().expect("a slot string");
+            let at = DateTime::parse_from_rfc3339(slot)
+                .expect("RFC 3339")
+                .timestamp();
+            if at >= taken_until {
+                taken_until = at + minutes * 60;
+                out.push(slot.to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn booking(service: &str, staff: &str, start: &str, n: usize) -> Value {
+    json!({
+        "serviceId": service,
+        "staffId": staff,
+        "start": start,
+        "timeZone": "Europe/Paris",
+        "lang": "en",
+        "form": {
+            "id": "default",
+            "contactFields": [
+                {"id": "firstName", "bind": "crm-first-name", "value": "Ada"},
+                {"id": "lastName", "bind": "crm-last-name", "value": "Lovelace"},
+                {"id": "email", "bind": "crm-email", "value": format!("ada{n}@example.com")}
+            ],
+            "additionalFields": [[
+                {"id": "firstVisit", "values": [{"value": "yes"}]}
+            ], [
+                {"id": "zip", "value": "75011"},
+                {"id": "consent", "values": [{"value": "agree"}]}
+            ]]
+        }
+    })
+}
+
+/// The `[profile.release]` section of the workspace manifest.
+fn release_profile() -> String {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
+    let text = std::fs::read_to_string(manifest).expect("workspace Cargo.toml");
+    text.lines()
+        .skip_while(|l| l.trim() != "[profile.release]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn a_handler_panic_is_a_logged_500_and_the_server_keeps_serving() {
+    // This test's build unwinds on panic; so must the release build, or the layer can't help there.
+    let release = release_profile();
+    assert!(
+        !release.replace(' ', "").contains("panic=\"abort\""),
+        "[profile.release] must not abort on panic:\n{release}"
+    );
+    assert!(
+        cfg!(debug_assertions),
+        "the panicking test route exists in debug builds only"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut server = Server::start(
+        &dir.path().join("panic.sqlite"),
+        &[("BOOKING_SERVER_TEST_HOOKS", "1")],
+    );
+    let client = reqwest::Client::new();
+    for _ in 0..2 {
+        let answer = client
+            .get(format!("{}/api/test-hooks/panic", server.base))
+            .send()
+            .await
+            .expect("an answer, not a dropped connection");
+        assert_eq!(answer.status().as_u16(), 500);
+        let body: Value = answer.json().await.expect("the JSON error shape");
+        assert_eq!(body["error"]["code"], 500, "{body}");
+        assert_eq!(body["error"]["message"], "internal server error", "{body}");
+    }
+    let answer = client
+        .get(format!("{}{DEMO}/widget/services", server.base))
+        .send()
+        .await
+        .expect("still serving");
+    assert_eq!(answer.status().as_u16(), 200);
+    let started = Instant::now();
+    while !server.logged("a request handler panicked") {
+        assert!(started.elapsed() < DEADLINE, "the panic was not logged");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(server.child.try_wait().expect("try_wait").is_none());
+}
+
+/// Reads from `stream` until `needle` has arrived (or the connection ends); returns all of it.
+fn read_until(stream: &mut TcpStream, needle: &str) -> String {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains(needle) {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+#[tokio::test]
+async fn sigterm_finishes_the_request_in_flight_refuses_new_ones_and_exits_0() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut server = Server::start(&dir.path().join("term.sqlite"), &[]);
+    let start = distinct_slots(&server.base, "haircut", "camille", 45).await[0].clone();
+    let body = booking("haircut", "camille", &start, 0).to_string();
+
+    // A booking whose body is still on its way: `Expect: 100-continue` makes the server say when
+    // the handler has started reading it, so the request is provably in flight.
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    stream
+        .set_read_timeout(Some(DEADLINE))
+        .expect("read timeout");
+    let head = format!(
+        "POST {DEMO}/widget/appointments HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        server.addr,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("send head");
+    let interim = read_until(&mut stream, "\r\n\r\n");
+    assert!(interim.starts_with("HTTP/1.1 100"), "{interim}");
+    stream
+        .write_all(&body.as_bytes()[..body.len() / 2])
+        .expect("send half the body");
+
+    server.terminate();
+    let started = Instant::now();
+    while TcpStream::connect(&server.addr).is_ok() {
+        assert!(
+            started.elapsed() < DEADLINE,
+            "still accepting after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    stream
+        .write_all(&body.as_bytes()[body.len() / 2..])
+        .expect("send the rest");
+    let answer = read_until(&mut stream, "\"encryptedId\"");
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let status = server.exit_status();
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert!(server.logged("shutting down"));
+
+    // The booking answered during the shutdown is stored.
+    let server = Server::start(&dir.path().join("term.sqlite"), &[]);
+    let after = distinct_slots(&server.base, "haircut", "camille", 45).await;
+    assert!(!after.contains(&start), "{start} is still offered");
+}
+
+#[tokio::test]
+async fn sigkill_in_the_middle_of_bookings_loses_no_acknowledged_booking() {
+    const CLIENTS: usize = 8;
+    const KILL_AFTER: usize = 25;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db: PathBuf = dir.path().join("kill.sqlite");
+    let mut server = Server::start(&db, &[]);
+    let mut plan = Vec::new();
+    for staff in ["camille", "hugo"] {
+        for start in distinct_slots(&server.base, "haircut", staff, 45).await {
+            plan.push(booking("haircut", staff, &start, plan.len()));
+        }
+    }
+    assert!(
+        plan.len() > 3 * KILL_AFTER,
+        "only {} free slots",
+        plan.len()
+    );
+    let queue = Arc::new(Mutex::new(plan));
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let url = format!("{}{DEMO}/widget/appointments", server.base);
+    let mut clients = Vec::new();
+    for _ in 0..CLIENTS {
+        let (queue, acknowledged, url) = (queue.clone(), acknowledged.clone(), url.clone());
+        clients.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            loop {
+                let Some(body) = queue.lock().expect("queue").pop() else {
+                    return;
+                };
+                let Ok(answer) = client.post(&url).json(&body).send().await else {
+                    return; // the server is gone
+                };
+                let status = answer.status().as_u16();
+                let Ok(view) = answer.json::<Value>().await else {
+                    return;
+                };
+                assert_eq!(status, 201, "{view}");
+                let id = view["encryptedId"]
+                    .as_str()
+                    .expect("encryptedId")
+                    .to_owned();
+                acknowledged.lock().expect("acks").push(id);
+            }
+        }));
+    }
+    let started = Instant::now();
+    while acknowledged.lock().expect("acks").len() < KILL_AFTER {
+        assert!(started.elapsed() < DEADLINE, "bookings too slow");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.child.kill().expect("SIGKILL");
+    let left = queue.lock().expect("queue").len();
+    assert!(left > 0, "the load was over before the kill");
+    for client in clients {
+        client.await.expect("client task");
+    }
+    server.child.wait().expect("reap");
+
+    let acknowledged = acknowledged.lock().expect("acks").clone();
+    let server = Server::start(&db, &[]);
+    let client = reqwest::Client::new();
+    for id in &acknowledged {
+        let answer = client
+            .get(format!("{}{DEMO}/widget/appointments/{id}", server.base))
+            .send()
+            .await
+            .expect("view");
+        assert_eq!(
+            answer.status().as_u16(),
+            200,
+            "acknowledged booking {id} lost"
+        );
+    }
+    assert!(acknowledged.len() >= KILL_AFTER);
+}
