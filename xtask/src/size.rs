@@ -1,7 +1,7 @@
 //! `cargo xtask size [--monos]`: where the widget's bytes go, so every change can show its cost.
 //!
 //! Builds the release widget with trunk, then runs twiggy on the name-keeping wasm cargo leaves
-//! before wasm-bindgen and wasm-opt (`target/wasm32-unknown-unknown/release/booking-widget.wasm`),
+//! before wasm-bindgen and wasm-opt (`target/wasm32-unknown-unknown/wasm-release/booking-widget.wasm`),
 //! and attributes its code and data to crates, to the widget's own modules, and to serde. Ends with
 //! the size of what visitors download (`dist/*.wasm`): raw, gzip -9 and brotli q11.
 //!
@@ -71,7 +71,7 @@ fn attribution(wasm: &Path, monos: bool) -> Result<()> {
 }
 
 fn name_keeping_wasm() -> PathBuf {
-    target_dir().join("wasm32-unknown-unknown/release/booking-widget.wasm")
+    target_dir().join("wasm32-unknown-unknown/wasm-release/booking-widget.wasm")
 }
 
 fn ensure_twiggy() -> Result<()> {
