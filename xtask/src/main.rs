@@ -97,6 +97,7 @@ fn test() -> Result<()> {
     tools::ensure_widget_build_tools()?;
     tools::ensure_chromium()?;
     tools::ensure_axe()?;
+    tools::ensure_standardwebhooks()?;
     eprintln!(
         "xtask: tools ready in {:.0} s",
         setup.elapsed().as_secs_f64()
@@ -150,7 +151,8 @@ fn test() -> Result<()> {
             Cmd::new("cargo")
                 .args(["test", "--workspace"])
                 .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-                .env("AXE_SCRIPT", tools::axe_script()),
+                .env("AXE_SCRIPT", tools::axe_script())
+                .env("STANDARDWEBHOOKS_PYTHON", tools::standardwebhooks_python()),
         )
     });
     part("browser tests (headless Chromium)", &mut browser_tests);

@@ -152,6 +152,35 @@ pub fn ensure_lighthouse() -> Result<()> {
     Ok(())
 }
 
+/// The Standard Webhooks reference library (PyPI) the webhook tests verify signatures with.
+const STANDARDWEBHOOKS_VERSION: &str = "1.1.0";
+
+/// The Python of the venv holding `standardwebhooks`, passed to the tests as `STANDARDWEBHOOKS_PYTHON`.
+pub fn standardwebhooks_python() -> PathBuf {
+    project_root().join(".tools/python-webhooks/bin/python")
+}
+
+/// A venv under `.tools/` with `standardwebhooks` from PyPI (python3 with venv and pip needed).
+pub fn ensure_standardwebhooks() -> Result<()> {
+    let python = standardwebhooks_python();
+    let installed = capture(Cmd::new(&python).args([
+        "-c",
+        "import importlib.metadata as m; print(m.version('standardwebhooks'))",
+    ]))
+    .unwrap_or_default();
+    if installed.trim() == STANDARDWEBHOOKS_VERSION {
+        return Ok(());
+    }
+    eprintln!("xtask: installing standardwebhooks {STANDARDWEBHOOKS_VERSION} (PyPI) into a venv");
+    let venv = project_root().join(".tools/python-webhooks");
+    run(Cmd::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Cmd::new(&python)
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .args(["-m", "pip", "install", "--quiet"])
+        .arg(format!("standardwebhooks=={STANDARDWEBHOOKS_VERSION}")))?;
+    Ok(())
+}
+
 /// The system ChromeDriver the browser tests drive.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

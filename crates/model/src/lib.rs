@@ -24,6 +24,8 @@
 pub mod api;
 /// The Appointment resource and its embedded objects.
 pub mod appointment;
+/// A company's custom appointment statuses (`customStatus`).
+pub mod appointment_status;
 /// Companies and addresses.
 pub mod company;
 /// `{dateTime, timeZone}` local date-times.
@@ -58,6 +60,8 @@ pub mod target;
 pub mod validate;
 /// Watches (webhooks) and their notifications.
 pub mod watch;
+/// `httpRequestHeader` of a watch, in its map and list forms.
+pub mod watch_headers;
 
 /// The schema generator the `openapi` feature derives with, for building documents from these types.
 #[cfg(feature = "openapi")]
@@ -72,6 +76,7 @@ pub use appointment::{
     Appointment, ExtendedProperties, ExternalEventRef, OnlineMeeting, Price, RescheduleLink,
     Synchronization,
 };
+pub use appointment_status::AppointmentStatusDefinition;
 pub use company::{Address, Company};
 pub use datetime::DateTimeZone;
 pub use enums::{
@@ -92,9 +97,10 @@ pub use staff::{Staff, StaffService};
 pub use string_enum::ParseEnumError;
 pub use target::BookingTarget;
 pub use validate::{
-    validate_answers, validate_appointment, validate_booking_request, Mode, PatternMatcher,
+    validate_answers, validate_appointment, validate_appointment_status, validate_booking_request,
+    Mode, PatternMatcher,
 };
 pub use watch::{
-    BasicAuth, GrantType, OAuth2Auth, Signature, Watch, WatchEvent, WatchLevel, WatchMethod,
-    WatchNotification, WatchStatus,
+    BasicAuth, GrantType, HeaderForm, HttpHeader, HttpRequestHeaders, OAuth2Auth, Signature, Watch,
+    WatchEvent, WatchLevel, WatchMethod, WatchNotification, WatchStatus,
 };

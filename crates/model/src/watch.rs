@@ -1,6 +1,5 @@
 //! Watches: webhooks that receive an appointment whenever one changes.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +8,7 @@ use serde_json::Value;
 use crate::appointment::Appointment;
 use crate::datetime::DateTimeZone;
 use crate::string_enum::string_enum;
+pub use crate::watch_headers::{HeaderForm, HttpHeader, HttpRequestHeaders};
 
 /// A watch: where and how to deliver change notifications.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -27,12 +27,10 @@ pub struct Watch {
     /// HTTP Basic credentials for `address`, when it uses them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<BasicAuth>,
-    /// Extra headers sent with each notification, header name → value.
-    ///
-    /// The reference calls this "httpRequestHeader" with a `name` sub-field and no value field; a
-    /// map of name to value is the only reading that can actually carry a header.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub http_request_header: BTreeMap<String, String>,
+    /// Extra headers sent with each notification: a map of name to value, or a list of
+    /// `{"name", "value"}` (see [`HttpRequestHeaders`]).
+    #[serde(default, skip_serializing_if = "HttpRequestHeaders::is_empty")]
+    pub http_request_header: HttpRequestHeaders,
     /// Custom JSON template applied to the notified resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<Value>,

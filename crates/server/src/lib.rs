@@ -19,6 +19,8 @@ pub mod demo;
 pub mod error;
 /// Typed extractors whose rejections use the JSON error shape.
 pub mod extract;
+/// Where links in answers and notifications point (`rescheduleLink`), and which headers count.
+pub mod links;
 /// The OpenAPI 3.1 document and its docs page.
 pub mod openapi;
 /// Per-IP limits on booking requests.
@@ -42,8 +44,13 @@ pub struct Config {
     pub widget_dir: Option<PathBuf>,
     /// Serve the demo host page at `/`.
     pub demo: bool,
-    /// Origin for links in answers (reschedule links); `None` = the origin each request came to.
+    /// Origin for links in answers and notifications (reschedule links), see [`links`].
     pub public_url: Option<String>,
+    /// Without `public_url`: build links from `X-Forwarded-Proto` / `X-Forwarded-Host` / `Host`
+    /// (`--trust-forwarded-headers`; only behind a proxy that sets them).
+    pub trust_forwarded_headers: bool,
+    /// The address the server listens on: the links' origin when nothing else is configured.
+    pub listen_addr: Option<std::net::SocketAddr>,
     /// Booking requests allowed per IP per minute.
     pub bookings_per_minute: u32,
     /// Webhooks: allow watch addresses on loopback and private networks (`--allow-private-webhooks`;
@@ -59,6 +66,8 @@ impl Default for Config {
             widget_dir: None,
             demo: false,
             public_url: None,
+            trust_forwarded_headers: false,
+            listen_addr: None,
             bookings_per_minute: 30,
             allow_private_webhooks: false,
             webhooks: webhooks::Settings::default(),

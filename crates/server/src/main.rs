@@ -36,9 +36,14 @@ enum Command {
         /// Directory of the built widget (trunk's output), served under /widget/.
         #[arg(long, default_value = "./dist")]
         widget_dir: PathBuf,
-        /// Public origin for links in answers, e.g. https://book.example.com (default: the request's).
+        /// Public origin for links in answers and webhooks, e.g. https://book.example.com (default:
+        /// the listen address; none when it is 0.0.0.0 or ::).
         #[arg(long)]
         public_url: Option<String>,
+        /// Without --public-url, build links from X-Forwarded-Proto/-Host and Host (only behind a
+        /// reverse proxy that sets them: anyone can send these headers).
+        #[arg(long)]
+        trust_forwarded_headers: bool,
         /// Booking requests allowed per visitor IP per minute.
         #[arg(long, default_value_t = 30)]
         bookings_per_minute: u32,
@@ -116,6 +121,7 @@ async fn main() -> anyhow::Result<()> {
             demo: with_demo,
             widget_dir,
             public_url,
+            trust_forwarded_headers,
             bookings_per_minute,
             allow_private_webhooks,
         } => {
@@ -128,10 +134,11 @@ async fn main() -> anyhow::Result<()> {
             if !widget_dir.join("index.html").exists() {
                 tracing::warn!(dir = %widget_dir.display(), "no built widget here; run `cargo xtask demo`");
             }
-            let config = Config {
+            let mut config = Config {
                 widget_dir: Some(widget_dir),
                 demo: with_demo,
                 public_url,
+                trust_forwarded_headers,
                 bookings_per_minute,
                 allow_private_webhooks,
                 ..Config::default()
@@ -141,6 +148,10 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("binding {addr}"))?;
             let local = listener.local_addr()?;
+            config.listen_addr = Some(local);
+            if booking_server::links::origin(&config, None).is_none() && !trust_forwarded_headers {
+                tracing::warn!("no --public-url: answers and webhooks carry no reschedule links");
+            }
             println!("booking-server listening on http://{local}");
             if with_demo {
                 // The host page on `localhost` embeds the widget from `127.0.0.1`: two origins, as on a

@@ -1033,7 +1033,6 @@ async fn list_filters_each_narrow_the_result() {
 
     for (query, field) in [
         ("startDate=yesterday", "startDate"),
-        (&format!("endDate={past}"), "endDate"),
         ("endDate=2026-13-01", "endDate"),
         (
             "startDate=2026-12-05T00:00:00Z&endDate=2026-12-01T00:00:00Z",
@@ -1175,4 +1174,340 @@ async fn resources_are_booked_by_units() {
         .await;
     assert_eq!(status, 400);
     assert_eq!(field_names(&body), ["resource.id"]);
+}
+
+/// `yyyy-MM-ddTHH:mm:ss` in Paris, `days` from today at `hour`, and the same instant in UTC.
+fn paris_day(days: u64, hour: u32) -> (String, chrono::DateTime<Utc>) {
+    use chrono::TimeZone;
+    let day = Utc::now().date_naive() + Days::new(days);
+    let local = day.and_hms_opt(hour, 0, 0).expect("time");
+    let utc = chrono_tz::Europe::Paris
+        .from_local_datetime(&local)
+        .single()
+        .expect("not a DST gap")
+        .with_timezone(&Utc);
+    (local.format("%Y-%m-%dT%H:%M:%S").to_string(), utc)
+}
+
+#[tokio::test]
+async fn a_lone_list_bound_works_and_offsetless_bounds_are_gmt() {
+    let api = Api::start().await;
+    let (near_local, near) = paris_day(3, 10);
+    let (far_local, far) = paris_day(50, 10);
+    let (_, a) = api
+        .post(
+            "/appointments?force=true",
+            &haircut(&near_local, Some("camille"), "near@example.com"),
+        )
+        .await;
+    let (_, b) = api
+        .post(
+            "/appointments?force=true",
+            &haircut(&far_local, Some("camille"), "far@example.com"),
+        )
+        .await;
+    let ids = |body: &Value| -> Vec<Value> {
+        body["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("items: {body}"))
+            .iter()
+            .map(|i| i["id"].clone())
+            .collect()
+    };
+    let gmt = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let rfc = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let day = chrono::Duration::days(1);
+    let cases: Vec<(String, Vec<Value>)> = vec![
+        // Only startDate, beyond the default endDate (now + 1 month): the two months from it.
+        (
+            format!("startDate={}", rfc(far - day)),
+            vec![b["id"].clone()],
+        ),
+        (
+            format!("startDate={}", rfc(far - chrono::Duration::days(70))),
+            vec![a["id"].clone()],
+        ),
+        // Only endDate, before the default startDate (now − 1 month): the two months up to it.
+        (
+            format!("endDate={}", rfc(near - chrono::Duration::days(400))),
+            vec![],
+        ),
+        // Only endDate, ahead: the default startDate still applies.
+        (
+            format!("endDate={}", rfc(far + day)),
+            vec![a["id"].clone(), b["id"].clone()],
+        ),
+        // No offset: GMT. The haircut lasts 45 minutes.
+        (
+            format!("startDate={}", gmt(near + chrono::Duration::minutes(40))),
+            vec![a["id"].clone()],
+        ),
+        (
+            format!(
+                "startDate={}&endDate={}",
+                gmt(near + chrono::Duration::minutes(50)),
+                gmt(far - day)
+            ),
+            vec![],
+        ),
+        (
+            format!(
+                "startDate={}&endDate={}",
+                &gmt(near)[..16],
+                &gmt(near + chrono::Duration::minutes(1))[..16]
+            ),
+            vec![a["id"].clone()],
+        ),
+        // An unencoded `+` arrives as a space: still that offset.
+        (
+            format!(
+                "startDate={}+01:00&endDate={}",
+                (near + chrono::Duration::minutes(100))
+                    .with_timezone(&chrono::FixedOffset::east_opt(3600).expect("offset"))
+                    .format("%Y-%m-%dT%H:%M:%S"),
+                rfc(far - day)
+            ),
+            vec![],
+        ),
+    ];
+    for (query, expected) in cases {
+        let (status, body) = api.get(&format!("/appointments?{query}")).await;
+        assert_eq!(status, 200, "{query}: {body}");
+        let mut got = ids(&body);
+        got.sort_by_key(|v| v.to_string());
+        let mut want = expected;
+        want.sort_by_key(|v| v.to_string());
+        assert_eq!(got, want, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn a_sync_reports_appointments_that_left_its_filters_as_removals() {
+    let api = Api::start().await;
+    let (kept_local, _) = paris_day(4, 10);
+    let (leaving_local, _) = paris_day(4, 12);
+    let book = |local: String, email: &'static str| {
+        let api = &api;
+        async move {
+            let (status, body) = api
+                .post(
+                    "/appointments?force=true",
+                    &haircut(&local, Some("camille"), email),
+                )
+                .await;
+            assert_eq!(status, 201, "{body}");
+            body["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let kept = book(kept_local, "kept@example.com").await;
+    let leaving = book(leaving_local, "leaving@example.com").await;
+    let (status, first) = api.get("/appointments?status=accepted&fields=id").await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(2), "{first}");
+    let token = first["nextSyncToken"].as_str().expect("token").to_owned();
+
+    let (status, body) = api
+        .put(
+            &format!("/appointments/{leaving}?force=true"),
+            &json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = api
+        .put(
+            &format!("/appointments/{kept}?force=true"),
+            &json!({"notes": "still here"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, changes) = api
+        .get(&format!(
+            "/appointments?status=accepted&fields=id,status,notes&syncToken={token}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{changes}");
+    assert_eq!(
+        changes["items"],
+        json!([
+            {"id": leaving, "status": "cancelled", "notes": "Prefers the window seat", "deleted": true},
+            {"id": kept, "status": "accepted", "notes": "still here"}
+        ]),
+        "the cancelled one left status=accepted: a removal; the other an update"
+    );
+
+    // The token belongs to its filters: with others, the client must list again.
+    let (status, body) = api
+        .get(&format!("/appointments?status=pending&syncToken={token}"))
+        .await;
+    assert_eq!(status, 410, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("other filters"),
+        "{body}"
+    );
+    // Presentation and time windows are not filters of a sync.
+    let (status, body) = api
+        .get(&format!(
+            "/appointments?status=accepted&levelDetail=full&startDate=2020-01-01&syncToken={token}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn reschedule_links_ignore_planted_host_headers() {
+    let api = Api::start().await;
+    let (local, _) = paris_day(5, 10);
+    let (status, a) = api
+        .post(
+            "/appointments?force=true",
+            &haircut(&local, Some("camille"), "links@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{a}");
+    let id = a["id"].as_str().expect("id");
+    let encrypted = a["encryptedId"].as_str().expect("encryptedId");
+    let expected = format!(
+        "{}/widget/?company=demo&appointment={encrypted}&action=reschedule",
+        api.server.base
+    );
+    assert_eq!(a["rescheduleLink"]["url"], expected.as_str());
+    for path in [
+        format!("{DEMO}/appointments/{id}"),
+        format!("{DEMO}/widget/appointments/{encrypted}"),
+    ] {
+        let response = api
+            .server
+            .client
+            .get(format!("{}{path}", api.server.base))
+            .header("apiKey", KEY)
+            .header("host", "evil.example")
+            .header("x-forwarded-proto", "https")
+            .header("x-forwarded-host", "evil.example")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let body: Value = response.json().await.expect("JSON");
+        assert_eq!(
+            body["rescheduleLink"]["url"],
+            expected.as_str(),
+            "{path}: headers are not trusted unless --trust-forwarded-headers"
+        );
+    }
+}
+
+#[tokio::test]
+async fn custom_statuses_are_managed_checked_and_named() {
+    let api = Api::start().await;
+    let response = api
+        .server
+        .client
+        .get(format!("{}{DEMO}/appointmentStatuses", api.server.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 401, "the API key is required");
+
+    let arrived = json!({"id": "arrived", "name": "Arrived", "color": "#2e7d32"});
+    let (status, created) = api.post("/appointmentStatuses", &arrived).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created, arrived);
+    let (status, generated) = api
+        .post("/appointmentStatuses", &json!({"name": "Paid at desk"}))
+        .await;
+    assert_eq!(status, 201, "{generated}");
+    let generated_id = generated["id"].as_str().expect("generated id").to_owned();
+    let (_, list) = api.get("/appointmentStatuses").await;
+    let mut listed: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    listed.sort_unstable();
+    let mut want = vec!["arrived", generated_id.as_str()];
+    want.sort_unstable();
+    assert_eq!(listed, want);
+    let (status, _) = api.post("/appointmentStatuses", &arrived).await;
+    assert_eq!(status, 409, "the id is taken");
+    for (body, field) in [
+        (json!({"id": "x1"}), "name"),
+        (json!({"id": "x2", "name": "  "}), "name"),
+        (json!({"id": "bad id", "name": "n"}), "id"),
+        (json!({"id": "seventeen-chars-x", "name": "n"}), "id"),
+        (json!({"name": "n", "color": "green"}), "color"),
+    ] {
+        let (status, answer) = api.post("/appointmentStatuses", &body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(field_names(&answer), [field], "{body}");
+    }
+
+    let (local, _) = paris_day(6, 10);
+    let mut body = haircut(&local, Some("camille"), "custom@example.com");
+    body["customStatus"] = json!({"id": "nope"});
+    let (status, answer) = api.post("/appointments?force=true", &body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(field_names(&answer), ["customStatus.id"]);
+    body["customStatus"] = json!({"id": "arrived", "name": "ignored: read-only"});
+    let (status, a) = api.post("/appointments?force=true", &body).await;
+    assert_eq!(status, 201, "{a}");
+    assert_eq!(
+        a["customStatus"],
+        json!({"id": "arrived", "name": "Arrived"})
+    );
+    let id = a["id"].as_str().expect("id").to_owned();
+
+    // Renamed: every read shows the current name.
+    let (status, _) = api
+        .put(
+            "/appointmentStatuses/arrived",
+            &json!({"name": "Checked in"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, read) = api.get(&format!("/appointments/{id}")).await;
+    assert_eq!(
+        read["customStatus"],
+        json!({"id": "arrived", "name": "Checked in"})
+    );
+    let (_, listed) = api.get("/appointments?fields=id,customStatus").await;
+    assert_eq!(
+        listed["items"],
+        json!([{"id": id, "customStatus": {"id": "arrived", "name": "Checked in"}}])
+    );
+    let (status, answer) = api
+        .put(
+            &format!("/appointments/{id}?force=true"),
+            &json!({"customStatus": {"id": "gone"}}),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(field_names(&answer), ["customStatus.id"]);
+    let (status, answer) = api
+        .put(
+            &format!("/appointments/{id}?force=true"),
+            &json!({"customStatus": {"id": generated_id}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["customStatus"]["name"], "Paid at desk");
+
+    let (status, _) = api
+        .delete(&format!("/appointmentStatuses/{generated_id}"))
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = api
+        .get(&format!("/appointmentStatuses/{generated_id}"))
+        .await;
+    assert_eq!(status, 404);
+    let (_, read) = api.get(&format!("/appointments/{id}")).await;
+    assert_eq!(
+        read["customStatus"],
+        json!({"id": generated_id}),
+        "a deleted status leaves its id without a name"
+    );
 }

@@ -12,12 +12,16 @@ mod answers;
 mod appointment;
 /// The widget's public booking request.
 mod booking;
+/// A company's custom appointment status.
+mod status;
 /// Syntax checks shared by the server and the widget (email, URL, zone name).
 mod syntax;
 
 pub use answers::validate_answers;
 pub use appointment::validate_appointment;
 pub use booking::validate_booking_request;
+pub use status::validate_appointment_status;
+
 /// The rules of the validators as JSON Schema, for the server's OpenAPI document.
 #[cfg(feature = "openapi")]
 pub mod rules {

@@ -6,6 +6,8 @@
 //! outbox rows. [`visitor`] and [`appointments`] are the two policy layers on top (which staff the
 //! widget shows, `force`, the waiting list, `source`).
 
+/// An appointment as the Appointments API and webhooks show it (one function for both).
+pub mod api_view;
 /// Inserts, updates and deletes through the authenticated Appointments API.
 pub mod appointments;
 /// The one place an appointment's derived fields (references, price, times, history) are written.
@@ -16,6 +18,8 @@ pub mod availability;
 pub mod catalog;
 /// Matching, updating or creating the client an appointment is for.
 pub mod clients;
+/// `customStatus`: checked against the company's appointment statuses, named on the way out.
+pub mod custom_status;
 /// Partial responses: `fields` and `levelDetail`.
 pub mod fields;
 /// File answers: stored once, referenced from the appointment, linked on read.

@@ -1,10 +1,12 @@
 //! Opaque tokens of the appointment list: `syncToken` (incremental sync) and `pageToken` (keyset
 //! pagination). Both are base64url JSON; clients must treat them as opaque.
 //!
-//! A sync token holds the company, the change counter the list was read at and when it was issued.
-//! It is refused with 410 Gone when it can't be decoded, names another company, is ahead of the
-//! counter (e.g. from another database), or is older than [`SYNC_TOKEN_TTL_DAYS`]: the client then
-//! lists everything again, as with Google Calendar.
+//! A sync token holds the company, the change counter the list was read at, when it was issued and
+//! a fingerprint of the list's filters ([`filter_fingerprint`]). It is refused with 410 Gone when it
+//! can't be decoded, names another company, is ahead of the counter (e.g. from another database), was
+//! issued for other filters, or is older than [`SYNC_TOKEN_TTL_DAYS`]: the client then lists
+//! everything again, as with Google Calendar. (With other filters, changes made before the token to
+//! appointments that only the new filters select would never be reported.)
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -26,6 +28,9 @@ struct SyncToken {
     s: i64,
     /// Issued at, Unix seconds.
     t: i64,
+    /// Fingerprint of the filters it was issued for (absent in tokens of older servers: any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    f: Option<String>,
 }
 
 fn encode<T: Serialize>(value: &T) -> String {
@@ -38,13 +43,14 @@ fn decode<T: for<'de> Deserialize<'de>>(token: &str) -> Option<T> {
     serde_json::from_slice(&bytes).ok()
 }
 
-/// A sync token for `company_id` at change counter `seq`.
-pub fn sync_token(company_id: &str, seq: i64, now: DateTime<Utc>) -> String {
+/// A sync token for `company_id` at change counter `seq`, for the filters of fingerprint `filters`.
+pub fn sync_token(company_id: &str, seq: i64, filters: &str, now: DateTime<Utc>) -> String {
     encode(&SyncToken {
         v: 1,
         c: company_id.to_owned(),
         s: seq,
         t: now.timestamp(),
+        f: Some(filters.to_owned()),
     })
 }
 
@@ -53,6 +59,7 @@ pub fn read_sync_token(
     token: &str,
     company_id: &str,
     current_seq: i64,
+    filters: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let gone = |why: &str| {
@@ -63,6 +70,9 @@ pub fn read_sync_token(
     let parsed: SyncToken = decode(token).ok_or_else(|| gone("is not a token of this server"))?;
     if parsed.v != 1 || parsed.c != company_id || parsed.s < 0 || parsed.s > current_seq {
         return Err(gone("is not a token of this server"));
+    }
+    if parsed.f.as_deref().is_some_and(|f| f != filters) {
+        return Err(gone("was issued for other filters"));
     }
     let issued = DateTime::from_timestamp(parsed.t, 0).ok_or_else(|| gone("is invalid"))?;
     if now - issued > Duration::days(SYNC_TOKEN_TTL_DAYS) {
@@ -121,7 +131,26 @@ pub fn fingerprint<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Strin
         "apiKey",
         "token",
     ];
-    let mut kept: Vec<(&str, &str)> = pairs.filter(|(k, _)| !IGNORED.contains(k)).collect();
+    digest(pairs.filter(|(k, _)| !IGNORED.contains(k)).collect())
+}
+
+/// Fingerprint of the filters a sync applies (which appointments belong to the list; the time
+/// windows and `showDeleted` don't apply to a sync), so a sync token only serves the same filters.
+pub fn filter_fingerprint<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    const MEMBERSHIP: [&str; 8] = [
+        "status",
+        "clientId",
+        "externalClientId",
+        "serviceId",
+        "staffId",
+        "resourceId",
+        "q",
+        "personalAppointments",
+    ];
+    digest(pairs.filter(|(k, _)| MEMBERSHIP.contains(k)).collect())
+}
+
+fn digest(mut kept: Vec<(&str, &str)>) -> String {
     kept.sort_unstable();
     let mut hash = Sha256::new();
     for (k, v) in kept {
@@ -143,23 +172,26 @@ mod tests {
     #[test]
     fn sync_tokens_round_trip_and_expire() {
         let now = Utc::now();
-        let token = sync_token("demo", 7, now);
-        assert_eq!(read_sync_token(&token, "demo", 9, now).ok(), Some(7));
+        let token = sync_token("demo", 7, "f1", now);
+        assert_eq!(read_sync_token(&token, "demo", 9, "f1", now).ok(), Some(7));
         assert!(matches!(
-            read_sync_token(&token, "other", 9, now),
+            read_sync_token(&token, "other", 9, "f1", now),
             Err(Error::Gone(_))
         ));
         assert!(matches!(
-            read_sync_token(&token, "demo", 6, now),
+            read_sync_token(&token, "demo", 6, "f1", now),
             Err(Error::Gone(_))
         ));
+        assert!(
+            matches!(read_sync_token(&token, "demo", 9, "f2", now), Err(Error::Gone(m)) if m.contains("other filters"))
+        );
         assert!(matches!(
-            read_sync_token("garbage", "demo", 9, now),
+            read_sync_token("garbage", "demo", 9, "f1", now),
             Err(Error::Gone(_))
         ));
         let later = now + Duration::days(SYNC_TOKEN_TTL_DAYS + 1);
         assert!(
-            matches!(read_sync_token(&token, "demo", 9, later), Err(Error::Gone(m)) if m.contains("expired"))
+            matches!(read_sync_token(&token, "demo", 9, "f1", later), Err(Error::Gone(m)) if m.contains("expired"))
         );
     }
 

@@ -48,6 +48,8 @@ pub struct Listed {
     pub start_key: String,
     pub id: String,
     pub change_seq: i64,
+    /// Whether it matches the list's filters (always, except in a sync: see [`list`]).
+    pub in_filter: bool,
 }
 
 fn push_in(builder: &mut QueryBuilder<'_, Sqlite>, column: &str, values: &[String]) {
@@ -72,8 +74,40 @@ fn like_pattern(term: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Pushes ` AND …` for each filter that decides whether an appointment belongs to the list — all but
+/// the time windows and `showDeleted`, which a sync ignores.
+fn push_membership(q: &mut QueryBuilder<'_, Sqlite>, filter: &ListFilter) {
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<String> = filter.statuses.iter().map(|s| (*s).to_owned()).collect();
+        push_in(q, "status", &statuses);
+    }
+    for (column, ids) in [
+        ("client_id", &filter.client_ids),
+        ("service_id", &filter.service_ids),
+        ("staff_id", &filter.staff_ids),
+        ("resource_id", &filter.resource_ids),
+    ] {
+        if let Some(ids) = ids {
+            push_in(q, column, ids);
+        }
+    }
+    for term in &filter.terms {
+        q.push(" AND search_text LIKE ")
+            .push_bind(like_pattern(term))
+            .push(" ESCAPE '\\'");
+    }
+    if !filter.include_personal {
+        q.push(" AND appointment_type <> 'personal'");
+    }
+}
+
 /// Up to `limit` appointments matching `filter` after `position`, changed at or before `until_seq`
 /// (the snapshot the listing started from, so pages stay consistent while others write).
+///
+/// A sync ([`Position::ByChange`]) returns every change of the company instead, each row telling
+/// whether the appointment still matches the filters ([`Listed::in_filter`]): one that left them
+/// (cancelled under `status=accepted`, moved to another staff member, …) must reach the client as a
+/// removal, or its copy would stay stale for ever.
 pub async fn list(
     conn: &mut SqliteConnection,
     filter: &ListFilter,
@@ -81,13 +115,23 @@ pub async fn list(
     until_seq: i64,
     limit: i64,
 ) -> Result<Vec<Listed>> {
+    let syncing = matches!(position, Position::ByChange(_));
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT company_id, id, resource_units, start_utc, end_utc, deleted, doc, change_seq \
-         FROM appointments WHERE company_id = ",
+        "SELECT company_id, id, resource_units, start_utc, end_utc, deleted, doc, change_seq, ",
     );
+    match syncing {
+        true => {
+            q.push("CASE WHEN 1 = 1");
+            push_membership(&mut q, filter);
+            q.push(" THEN 1 ELSE 0 END");
+        }
+        false => {
+            q.push("1");
+        }
+    }
+    q.push(" AS in_filter FROM appointments WHERE company_id = ");
     q.push_bind(filter.company_id.clone());
     q.push(" AND change_seq <= ").push_bind(until_seq);
-    let syncing = matches!(position, Position::ByChange(_));
     // A sync reports every change, deletions included, wherever the appointment moved to.
     if !syncing {
         if let Some(t) = filter.ends_after {
@@ -105,28 +149,7 @@ pub async fn list(
         if !filter.include_deleted {
             q.push(" AND deleted = 0");
         }
-    }
-    if !filter.statuses.is_empty() {
-        let statuses: Vec<String> = filter.statuses.iter().map(|s| (*s).to_owned()).collect();
-        push_in(&mut q, "status", &statuses);
-    }
-    for (column, ids) in [
-        ("client_id", &filter.client_ids),
-        ("service_id", &filter.service_ids),
-        ("staff_id", &filter.staff_ids),
-        ("resource_id", &filter.resource_ids),
-    ] {
-        if let Some(ids) = ids {
-            push_in(&mut q, column, ids);
-        }
-    }
-    for term in &filter.terms {
-        q.push(" AND search_text LIKE ")
-            .push_bind(like_pattern(term))
-            .push(" ESCAPE '\\'");
-    }
-    if !filter.include_personal {
-        q.push(" AND appointment_type <> 'personal'");
+        push_membership(&mut q, filter);
     }
     match position {
         Position::ByStart(after) => {
@@ -155,6 +178,7 @@ pub async fn list(
                 start_key: row.try_get("start_utc")?,
                 id: row.try_get("id")?,
                 change_seq: row.try_get("change_seq")?,
+                in_filter: row.try_get::<i64, _>("in_filter")? != 0,
             })
         })
         .collect()

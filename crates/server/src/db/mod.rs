@@ -13,6 +13,8 @@ mod executor;
 pub mod files;
 /// The outbox: side effects of changes, queued in their transaction, sent by channel workers.
 pub mod outbox;
+/// A company's custom appointment statuses.
+pub mod statuses;
 /// Watches (webhooks), their signing keys, and their deliveries (the outbox's webhook channel).
 pub mod watches;
 

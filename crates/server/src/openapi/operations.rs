@@ -4,9 +4,9 @@
 
 use booking_model::schemars::{JsonSchema, Schema, SchemaGenerator};
 use booking_model::{
-    Appointment, ClientRef, Company, Form, FreeSlotsResponse, ListResponse, PublicAppointment,
-    PublicCompany, PublicRescheduleRequest, PublicResource, PublicService, PublicStaff, Resource,
-    Service, Staff, Watch,
+    Appointment, AppointmentStatusDefinition, ClientRef, Company, Form, FreeSlotsResponse,
+    ListResponse, PublicAppointment, PublicCompany, PublicRescheduleRequest, PublicResource,
+    PublicService, PublicStaff, Resource, Service, Staff, Watch,
 };
 
 use super::bodies;
@@ -162,10 +162,10 @@ pub const OPERATIONS: &[Operation] = &[
     // Appointments API (the reference).
     Operation { method: "get", path: p!("/appointments"), tag: "appointments", summary: "List appointments (light by default), with filters, keyset paging and incremental sync.", auth: true,
         params: &[COMPANY,
-            query("startDate", instant, "RFC 3339: appointments ending after it (default now − 1 month)."),
-            query("endDate", instant, "RFC 3339: appointments starting before it (default now + 1 month)."),
-            query("createdStartDate", instant, "RFC 3339: created after it."),
-            query("createdEndDate", instant, "RFC 3339: created before it."),
+            query("startDate", instant, "RFC 3339 (without an offset: GMT): appointments ending after it (default now − 1 month; alone and past the default endDate, endDate is 2 months after it)."),
+            query("endDate", instant, "RFC 3339 (without an offset: GMT): appointments starting before it (default now + 1 month; alone and before the default startDate, startDate is 2 months before it)."),
+            query("createdStartDate", instant, "RFC 3339 (without an offset: GMT): created after it."),
+            query("createdEndDate", instant, "RFC 3339 (without an offset: GMT): created before it."),
             query("status", statuses, "One or several statuses (repeat the parameter or separate with commas)."),
             query("clientId", text, "Client id or client externalId."),
             query("externalClientId", text, "Client externalId."),
@@ -175,7 +175,7 @@ pub const OPERATIONS: &[Operation] = &[
             query("q", text, "Free text: every word must occur in the client's name or email or a form answer."),
             query("personalAppointments", flag, "Include personal appointments (default false)."),
             query("showDeleted", flag, "Include deleted appointments, marked `deleted: true` (default false)."),
-            query("syncToken", text, "nextSyncToken of a previous list: only what changed since, deletions included. 410 when unknown or expired."),
+            query("syncToken", text, "nextSyncToken of a previous list with the same filters: only what changed since, deletions included. An appointment that changed and no longer matches status / ids / q / personalAppointments is reported as a removal (`deleted: true`). Time windows don't apply. 410 when unknown, expired or issued for other filters."),
             query("pageToken", text, "nextPageToken of the previous page (same other parameters)."),
             query("maxResults", page_size, "Page size, 1–2500 (default 250)."),
             FIELDS,
@@ -222,6 +222,12 @@ pub const OPERATIONS: &[Operation] = &[
     Operation { method: "get", path: p!("/clients/{id}"), tag: "setup", summary: "Get a client.", auth: true, params: &[COMPANY, ID], body: None, ok: (200, Some(of::<ClientRef>)), errors: &[401, 404] },
     Operation { method: "put", path: p!("/clients/{id}"), tag: "setup", summary: "Replace a client.", auth: true, params: &[COMPANY, ID], body: Some(bodies::client_record), ok: (200, Some(of::<ClientRef>)), errors: &[400, 401, 404, 409] },
     Operation { method: "delete", path: p!("/clients/{id}"), tag: "setup", summary: "Delete a client.", auth: true, params: &[COMPANY, ID], body: None, ok: (204, None), errors: &[401, 404] },
+    // Appointment statuses (custom statuses, `customStatus.id`).
+    Operation { method: "get", path: p!("/appointmentStatuses"), tag: "setup", summary: "List the company's custom appointment statuses.", auth: true, params: &[COMPANY], body: None, ok: (200, Some(of::<ListResponse<AppointmentStatusDefinition>>)), errors: &[401, 404] },
+    Operation { method: "post", path: p!("/appointmentStatuses"), tag: "setup", summary: "Create a custom appointment status (id generated when absent).", auth: true, params: &[COMPANY], body: Some(of::<AppointmentStatusDefinition>), ok: (201, Some(of::<AppointmentStatusDefinition>)), errors: &[400, 401, 404, 409] },
+    Operation { method: "get", path: p!("/appointmentStatuses/{id}"), tag: "setup", summary: "Get a custom appointment status.", auth: true, params: &[COMPANY, ID], body: None, ok: (200, Some(of::<AppointmentStatusDefinition>)), errors: &[401, 404] },
+    Operation { method: "put", path: p!("/appointmentStatuses/{id}"), tag: "setup", summary: "Replace a custom appointment status (appointments show its new name).", auth: true, params: &[COMPANY, ID], body: Some(of::<AppointmentStatusDefinition>), ok: (200, Some(of::<AppointmentStatusDefinition>)), errors: &[400, 401, 404] },
+    Operation { method: "delete", path: p!("/appointmentStatuses/{id}"), tag: "setup", summary: "Delete a custom appointment status (appointments keep its id, without a name).", auth: true, params: &[COMPANY, ID], body: None, ok: (204, None), errors: &[401, 404] },
     // Watches (webhooks) and their signing keys: see docs/webhooks.md.
     Operation { method: "get", path: p!("/appointments/watch"), tag: "watches", summary: "List watches (secrets masked).", auth: true, params: &[COMPANY], body: None, ok: (200, Some(of::<ListResponse<Watch>>)), errors: &[401, 404] },
     Operation { method: "post", path: p!("/appointments/watch"), tag: "watches", summary: "Create a watch: notify an address of every appointment change.", auth: true, params: &[COMPANY], body: Some(of::<Watch>), ok: (201, Some(of::<Watch>)), errors: &[400, 401, 404] },

@@ -45,9 +45,11 @@ pub fn selection() -> Value {
     json!({"type": "string", "pattern": format!("^ *(?:(?:{one})(?:,(?:{one}))*)? *$")})
 }
 
-/// An instant: RFC 3339 with offset, or a `yyyy-MM-dd` day (its midnight UTC).
+/// An instant: RFC 3339 with offset, a date-time without one (GMT), or a `yyyy-MM-dd` day (its
+/// midnight GMT).
 pub fn instant() -> Value {
-    json!({"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]})
+    let local = schema_value::<booking_model::schema::LocalDateTime>();
+    json!({"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}, local]})
 }
 
 /// A `yyyy-MM-dd` day.

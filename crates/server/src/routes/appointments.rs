@@ -18,23 +18,27 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth;
+use crate::booking::api_view::{render, url_safe, View};
 use crate::booking::appointments::{self as rules, WriteOptions};
 use crate::booking::catalog;
-use crate::booking::fields::{Selection, APPOINTMENT};
+use crate::booking::custom_status;
+use crate::booking::files;
 use crate::booking::sync::{self, PageToken};
-use crate::booking::{files, history};
 use crate::db::appointment_list::{self, ListFilter, Position};
-use crate::db::appointments::{current_change_seq, utc_text, StoredAppointment};
-use crate::db::clients;
+use crate::db::appointments::{current_change_seq, utc_text};
+use crate::db::{clients, statuses};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
-use crate::routes::visits::{public_origin, reschedule_link};
+use crate::links;
 use crate::AppState;
 
 /// Default and largest `maxResults`.
 pub const DEFAULT_MAX_RESULTS: i64 = 250;
 /// Largest `maxResults`.
 pub const MAX_MAX_RESULTS: i64 = 2500;
+/// Width of the list window when only one of `startDate` / `endDate` is given and the default of
+/// the other would not lie beyond it: the width of the default window (now ± 1 month).
+pub const LONE_BOUND_WINDOW_MONTHS: u32 = 2;
 
 /// Routes of this module, all behind the API key.
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -85,94 +89,6 @@ fn lang(value: Option<&str>) -> Result<String> {
     }
 }
 
-/// How much of each appointment to return.
-enum View {
-    Full,
-    Select(Selection),
-}
-
-impl View {
-    fn new(fields: Option<&str>, level: Option<&str>, default: LevelDetail) -> Result<Self> {
-        if let Some(fields) = fields.filter(|f| !f.trim().is_empty()) {
-            let selection =
-                Selection::parse(fields, &APPOINTMENT).map_err(|e| Error::field("fields", e))?;
-            return Ok(View::Select(selection));
-        }
-        let level = match level.filter(|l| !l.is_empty()) {
-            Some(l) => {
-                LevelDetail::from_str(l).map_err(|e| Error::field("levelDetail", e.to_string()))?
-            }
-            None => default,
-        };
-        Ok(match level {
-            LevelDetail::Full => View::Full,
-            LevelDetail::Light => View::Select(Selection::light()),
-        })
-    }
-}
-
-/// An appointment as this API returns it: external ids of service/resource/staff left out ("writable
-/// only" in the reference), the reschedule link while it is ahead, history texts in `lang` when
-/// asked, `deleted: true` on deleted ones, then the view applied.
-fn render(
-    stored: &StoredAppointment,
-    view: &View,
-    origin: &str,
-    lang: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Value> {
-    let mut a = stored.appointment.clone();
-    if let Some(s) = a.service.as_mut() {
-        s.external_id = None;
-    }
-    if let Some(r) = a.resource.as_mut() {
-        r.external_id = None;
-    }
-    if let Some(s) = a.staff.as_mut() {
-        s.external_id = None;
-    }
-    a.reschedule_link = reschedule_link(stored, origin, now);
-    if let Some(form) = a.form.as_mut() {
-        let base = format!(
-            "{origin}/api/2.1/scheduling/companies/{}/appointments/{}/files",
-            stored.company_id,
-            a.id.as_deref().unwrap_or_default()
-        );
-        files::link_files(form, |id, name| format!("{base}/{id}/{}", url_safe(name)));
-    }
-    if let Some(lang) = lang {
-        for entry in &mut a.history {
-            if let Some(kind) = entry.history_type {
-                entry.text = Some(history::text(kind, lang).to_owned());
-            }
-        }
-    }
-    let value = serde_json::to_value(&a).map_err(anyhow::Error::from)?;
-    let mut value = match view {
-        View::Full => value,
-        View::Select(selection) => selection.apply(value),
-    };
-    // Always marked, whatever the selection: sync clients must see deletions.
-    if stored.deleted {
-        if let Some(map) = value.as_object_mut() {
-            map.insert("deleted".to_owned(), Value::Bool(true));
-        }
-    }
-    Ok(value)
-}
-
-/// A file name as a URL path segment: anything but letters, digits, `.`, `-` and `_` becomes `_`.
-fn url_safe(name: &str) -> String {
-    name.chars()
-        .map(
-            |c| match c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                true => c,
-                false => '_',
-            },
-        )
-        .collect()
-}
-
 /// `GET appointments/{id}/files/{fileId}/{name}`: a file answered in the appointment's form, behind
 /// the API key like the appointment itself.
 async fn download(
@@ -216,12 +132,14 @@ async fn read(
     let lang = params.lang.as_deref().map(|l| lang(Some(l))).transpose()?;
     let mut conn = state.db.acquire().await?;
     let stored = rules::find(&mut conn, &company_id, &key).await?;
-    let origin = public_origin(&state, &headers);
+    let names = statuses::names(&mut conn, &company_id).await?;
+    let origin = links::origin(&state.config, Some(&headers));
     Ok(Json(render(
         &stored,
         &view,
-        &origin,
+        origin.as_deref(),
         lang.as_deref(),
+        &names,
         state.clock.now(),
     )?))
 }
@@ -274,6 +192,7 @@ async fn create(
     let options = params.options()?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
+    let wanted_status = input.custom_status.clone();
     let stored = rules::insert(
         &mut tx,
         &company_id,
@@ -283,9 +202,13 @@ async fn create(
         now,
     )
     .await?;
+    // After the appointment's own checks (so their 400 lists every field); a refusal here rolls
+    // the write back with the transaction.
+    custom_status::check(&mut tx, &company_id, wanted_status.as_ref()).await?;
+    let names = statuses::names(&mut tx, &company_id).await?;
     tx.commit().await?;
-    let origin = public_origin(&state, &headers);
-    let body = render(&stored, &View::Full, &origin, None, now)?;
+    let origin = links::origin(&state.config, Some(&headers));
+    let body = render(&stored, &View::Full, origin.as_deref(), None, &names, now)?;
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -299,6 +222,7 @@ async fn replace(
     let options = params.options()?;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
+    let wanted_status = input.custom_status.clone();
     let stored = rules::update(
         &mut tx,
         &company_id,
@@ -309,9 +233,20 @@ async fn replace(
         now,
     )
     .await?;
+    // After the appointment's own checks (so their 400 lists every field); a refusal here rolls
+    // the write back with the transaction.
+    custom_status::check(&mut tx, &company_id, wanted_status.as_ref()).await?;
+    let names = statuses::names(&mut tx, &company_id).await?;
     tx.commit().await?;
-    let origin = public_origin(&state, &headers);
-    Ok(Json(render(&stored, &View::Full, &origin, None, now)?))
+    let origin = links::origin(&state.config, Some(&headers));
+    Ok(Json(render(
+        &stored,
+        &View::Full,
+        origin.as_deref(),
+        None,
+        &names,
+        now,
+    )?))
 }
 
 async fn remove(
@@ -416,23 +351,79 @@ impl ListParams {
     }
 }
 
-/// An RFC 3339 instant (or a `yyyy-MM-dd` day, read as its midnight UTC) for the parameter `name`.
+/// An instant of a list filter for the parameter `name`: RFC 3339 with an offset, or a date-time
+/// without one (`2026-12-01T09:30:00`, seconds and fractions optional), or a `yyyy-MM-dd` day
+/// (its midnight). The reference says these bounds are in GMT, so a value without an offset is UTC.
 fn instant(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>> {
     let Some(value) = value else {
         return Ok(None);
     };
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+    let value = plus_restored(value);
+    if let Ok(t) = DateTime::parse_from_rfc3339(&value) {
         return Ok(Some(t.with_timezone(&Utc)));
     }
-    if let Ok(day) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+    if let Ok(t) = booking_model::datetime::parse_local_date_time(&value) {
+        return Ok(Some(t.and_utc()));
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
         if value.len() == 10 {
             return Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
         }
     }
     Err(Error::field(
         name,
-        format!("must be an RFC 3339 date-time like 2026-12-01T00:00:00Z (got {value:?})"),
+        format!(
+            "must be an RFC 3339 date-time like 2026-12-01T00:00:00Z, a GMT date-time like \
+             2026-12-01T00:00:00 or a day like 2026-12-01 (got {value:?})"
+        ),
     ))
+}
+
+/// `…T10:00:00 01:00` back to `…T10:00:00+01:00`: an unencoded `+` in a query string arrives as a
+/// space, and the offset is then unambiguous.
+fn plus_restored(value: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = value.as_bytes();
+    let n = bytes.len();
+    let offset_like = n > 16
+        && bytes[n - 6] == b' '
+        && bytes[n - 3] == b':'
+        && [n - 5, n - 4, n - 2, n - 1]
+            .iter()
+            .all(|&i| bytes[i].is_ascii_digit());
+    match offset_like {
+        true => format!("{}+{}", &value[..n - 6], &value[n - 5..]).into(),
+        false => value.into(),
+    }
+}
+
+/// The window `[startDate, endDate)` of a list. A missing bound takes the reference's default
+/// (now − 1 month, now + 1 month) when that still leaves a window after (before) the given one;
+/// otherwise it lies [`LONE_BOUND_WINDOW_MONTHS`] months from the given bound. So a lone
+/// `startDate` far ahead, or a lone `endDate` far back, lists the two months from (up to) it.
+fn list_window(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let months = Months::new(LONE_BOUND_WINDOW_MONTHS);
+    let default_from = now.checked_sub_months(Months::new(1));
+    let default_to = now.checked_add_months(Months::new(1));
+    match (from, to) {
+        (Some(from), Some(to)) => (Some(from), Some(to)),
+        (None, None) => (default_from, default_to),
+        (Some(from), None) => {
+            let to = default_to
+                .filter(|to| *to > from)
+                .or_else(|| from.checked_add_months(months));
+            (Some(from), to)
+        }
+        (None, Some(to)) => {
+            let from = default_from
+                .filter(|from| *from < to)
+                .or_else(|| to.checked_sub_months(months));
+            (from, Some(to))
+        }
+    }
 }
 
 /// Checks `from < to` for a pair of bounds, naming the second.
@@ -472,15 +463,17 @@ async fn list(
     // startDate/endDate select the appointments overlapping [startDate, endDate) — the reading of the
     // reference's (swapped) "upper bound for start / lower bound for end" wording that makes its
     // defaults (now − 1 month, now + 1 month) a window.
-    let window_from = instant("startDate", params.start_date.as_deref())?
-        .or_else(|| now.checked_sub_months(Months::new(1)));
-    let window_to = instant("endDate", params.end_date.as_deref())?
-        .or_else(|| now.checked_add_months(Months::new(1)));
+    let (window_from, window_to) = list_window(
+        instant("startDate", params.start_date.as_deref())?,
+        instant("endDate", params.end_date.as_deref())?,
+        now,
+    );
     ordered("endDate", window_from, window_to)?;
     let created_after = instant("createdStartDate", params.created_start_date.as_deref())?;
     let created_before = instant("createdEndDate", params.created_end_date.as_deref())?;
     ordered("createdEndDate", created_after, created_before)?;
     let fingerprint = sync::fingerprint(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let filters = sync::filter_fingerprint(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
 
     // One read transaction: the counter and the rows come from the same snapshot.
     let mut tx = state.db.begin().await?;
@@ -495,7 +488,7 @@ async fn list(
             (position, page.u)
         }
         (None, Some(token)) => {
-            let from = sync::read_sync_token(token, &company_id, current, now)?;
+            let from = sync::read_sync_token(token, &company_id, current, &filters, now)?;
             (Position::ByChange(from), current)
         }
         (None, None) => (Position::ByStart(None), current),
@@ -548,14 +541,31 @@ async fn list(
     };
     let mut rows =
         appointment_list::list(&mut tx, &filter, &position, until, params.max_results + 1).await?;
+    let names = statuses::names(&mut tx, &company_id).await?;
     tx.commit().await?;
 
     let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > params.max_results;
     rows.truncate(usize::try_from(params.max_results).unwrap_or(usize::MAX));
-    let origin = public_origin(&state, &headers);
+    let origin = links::origin(&state.config, Some(&headers));
     let items = rows
         .iter()
-        .map(|row| render(&row.stored, &view, &origin, lang.as_deref(), now))
+        .map(|row| {
+            let mut item = render(
+                &row.stored,
+                &view,
+                origin.as_deref(),
+                lang.as_deref(),
+                &names,
+                now,
+            )?;
+            // Left the filters since the token: a removal for this client, marked as a deletion is.
+            if !row.in_filter {
+                if let Some(map) = item.as_object_mut() {
+                    map.insert("deleted".to_owned(), Value::Bool(true));
+                }
+            }
+            Ok(item)
+        })
         .collect::<Result<Vec<_>>>()?;
     let mut body = json!({ "items": items });
     match (more, rows.last()) {
@@ -570,7 +580,10 @@ async fn list(
             };
             body["nextPageToken"] = Value::String(token.encode());
         }
-        _ => body["nextSyncToken"] = Value::String(sync::sync_token(&company_id, until, now)),
+        _ => {
+            body["nextSyncToken"] =
+                Value::String(sync::sync_token(&company_id, until, &filters, now))
+        }
     }
     Ok(Json(body))
 }

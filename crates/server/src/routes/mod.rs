@@ -14,6 +14,8 @@ pub mod setup;
 pub mod site;
 /// `widget/freeSlots` and `widget/form`.
 pub mod slots;
+/// The appointment-statuses API: a company's custom statuses (`customStatus`).
+pub mod statuses;
 /// The visitor's own appointment: book, view, reschedule, cancel, .ics.
 pub mod visits;
 /// Watches (webhooks) and their delivery log.
@@ -63,6 +65,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(visits::router(&state))
                 .merge(appointments::router(&state))
                 .merge(setup::router(&state))
+                .merge(statuses::router(&state))
                 .merge(watches::router(&state))
                 .merge(crypto_keys::router(&state)),
         )

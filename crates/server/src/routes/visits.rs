@@ -10,9 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use booking_model::{
-    PublicAppointment, PublicBookingRequest, PublicRescheduleRequest, RescheduleLink,
-};
+use booking_model::{PublicAppointment, PublicBookingRequest, PublicRescheduleRequest};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -20,6 +18,7 @@ use crate::booking::visitor;
 use crate::db::appointments::StoredAppointment;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
+use crate::links;
 use crate::AppState;
 
 /// Routes of this module. Booking requests are rate-limited per IP before anything else is read.
@@ -54,52 +53,15 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// Where links in answers point: the configured public URL, else the origin this request came to.
-pub fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
-}
-
 /// The visitor's view, with a reschedule link while the appointment is still ahead.
 pub fn public_view(
     stored: &StoredAppointment,
-    origin: &str,
+    origin: Option<&str>,
     now: DateTime<Utc>,
 ) -> PublicAppointment {
     let mut view = PublicAppointment::from(&stored.appointment);
-    view.reschedule_link = reschedule_link(stored, origin, now);
+    view.reschedule_link = links::reschedule_link(stored, origin, now);
     view
-}
-
-/// The link to the widget's reschedule page: only while the appointment's end is ahead and it still
-/// holds its slot (not cancelled, declined or deleted).
-pub fn reschedule_link(
-    stored: &StoredAppointment,
-    origin: &str,
-    now: DateTime<Utc>,
-) -> Option<RescheduleLink> {
-    let active = stored.appointment.effective_status().blocks_slot() && !stored.deleted;
-    (stored.end > now && active).then(|| RescheduleLink {
-        url: Some(format!(
-            "{origin}/widget/?company={}&appointment={}&action=reschedule",
-            stored.company_id,
-            stored
-                .appointment
-                .encrypted_id
-                .as_deref()
-                .unwrap_or_default()
-        )),
-    })
 }
 
 /// Counts the request against its IP's booking allowance (429 with Retry-After when spent).
@@ -129,7 +91,11 @@ async fn book(
     let mut tx = state.db.write().await?;
     let stored = visitor::book(&mut tx, &company_id, &request, state.matcher.as_ref(), now).await?;
     tx.commit().await?;
-    let view = public_view(&stored, &public_origin(&state, &headers), now);
+    let view = public_view(
+        &stored,
+        links::origin(&state.config, Some(&headers)).as_deref(),
+        now,
+    );
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -142,7 +108,7 @@ async fn view(
     let stored = visitor::find(&mut conn, &company_id, &encrypted_id).await?;
     Ok(Json(public_view(
         &stored,
-        &public_origin(&state, &headers),
+        links::origin(&state.config, Some(&headers)).as_deref(),
         state.clock.now(),
     )))
 }
@@ -181,7 +147,7 @@ async fn reschedule(
     tx.commit().await?;
     Ok(Json(public_view(
         &stored,
-        &public_origin(&state, &headers),
+        links::origin(&state.config, Some(&headers)).as_deref(),
         now,
     )))
 }
@@ -224,7 +190,7 @@ async fn cancel(
     tx.commit().await?;
     Ok(Json(public_view(
         &stored,
-        &public_origin(&state, &headers),
+        links::origin(&state.config, Some(&headers)).as_deref(),
         now,
     )))
 }

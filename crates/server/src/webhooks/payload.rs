@@ -1,23 +1,27 @@
 //! The notification body: the model's [`WatchNotification`] (the appointment's fields, `date`,
 //! `event`), enlarged for `levelDetails: extraFull`, then passed through the watch's `schema`.
 //!
-//! - `full`: the appointment as it was written by the change (the API's own JSON of it), plus
-//!   `date` — when the change happened, as a wall-clock time in the company's zone — and `event`.
+//! - `full`: the appointment as it was written by the change, exactly as `GET appointments/{id}`
+//!   shows it (one function, [`api_view::render`], builds both; the reschedule link as of the
+//!   change), plus `date` — when the change happened, as a wall-clock time in the company's zone —
+//!   and `event`.
 //! - `extraFull`: the same, where `service`, `staff`, `resource`, `client` and `company` are the
 //!   complete records (as `GET services/{id}`, `staff/{id}`, `resources/{id}`, `clients/{id}` and
 //!   the company return them now), with the appointment's own copy of their fields laid over them:
 //!   what was booked wins over what the record says today. A record that no longer exists leaves
 //!   the appointment's copy as it is.
 
-use booking_model::{Appointment, DateTimeZone, Watch, WatchEvent, WatchLevel, WatchNotification};
-use chrono::Timelike;
+use booking_model::{Appointment, DateTimeZone, Watch, WatchEvent, WatchLevel};
+use chrono::{DateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
 use super::template;
+use crate::booking::api_view::{self, View};
+use crate::db::appointments::StoredAppointment;
 use crate::db::business::{self, Collection};
 use crate::db::watches::{parse_instant, Delivery};
-use crate::db::{clients, Db};
+use crate::db::{clients, statuses, Db};
 use crate::error::Result;
 
 /// The `date` of a notification: the instant of the change, to the second, as a wall-clock time in
@@ -33,20 +37,54 @@ fn date_of(delivery: &Delivery) -> Result<DateTimeZone> {
     ))
 }
 
-/// The notification before `schema`: `full` or `extraFull`.
-pub async fn notification(db: &Db, delivery: &Delivery, level: WatchLevel) -> Result<Value> {
+/// The instant of a stored `start` / `end` (written by the server in `zone`, so it reads back).
+fn instant_of(at: Option<&DateTimeZone>, zone: Tz) -> Option<DateTime<Utc>> {
+    let at = at?;
+    let zone = at
+        .time_zone
+        .as_deref()
+        .and_then(|z| z.parse::<Tz>().ok())
+        .unwrap_or(zone);
+    let local = at.parse_local().ok()?;
+    Some(
+        zone.from_local_datetime(&local)
+            .earliest()?
+            .with_timezone(&Utc),
+    )
+}
+
+/// The notification before `schema`: `full` or `extraFull`. `origin`: of the reschedule link.
+pub async fn notification(
+    db: &Db,
+    delivery: &Delivery,
+    level: WatchLevel,
+    origin: Option<&str>,
+) -> Result<Value> {
     let appointment: Appointment =
         serde_json::from_str(&delivery.appointment).map_err(anyhow::Error::from)?;
     let event = delivery
         .event
         .parse::<WatchEvent>()
         .map_err(|e| anyhow::anyhow!("stored event: {e}"))?;
-    let notification = WatchNotification {
+    let occurred = parse_instant(&delivery.occurred_at)?;
+    let zone: Tz = delivery.time_zone.parse().unwrap_or(Tz::UTC);
+    let stored = StoredAppointment {
+        company_id: delivery.company_id.clone(),
+        start: instant_of(appointment.start.as_ref(), zone).unwrap_or(occurred),
+        end: instant_of(appointment.end.as_ref(), zone).unwrap_or(occurred),
+        resource_units: 0,
+        deleted: event == WatchEvent::Deleted,
         appointment,
-        date: date_of(delivery)?,
-        event,
     };
-    let mut value = serde_json::to_value(&notification).map_err(anyhow::Error::from)?;
+    let names = statuses::names(&mut *db.acquire().await?, &delivery.company_id).await?;
+    let mut value = api_view::render(&stored, &View::Full, origin, None, &names, occurred)?;
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "date".to_owned(),
+            serde_json::to_value(date_of(delivery)?).map_err(anyhow::Error::from)?,
+        );
+        map.insert("event".to_owned(), Value::String(event.as_str().to_owned()));
+    }
     if level == WatchLevel::ExtraFull {
         add_records(db, &delivery.company_id, &mut value).await?;
     }
@@ -54,8 +92,13 @@ pub async fn notification(db: &Db, delivery: &Delivery, level: WatchLevel) -> Re
 }
 
 /// The body to send: the notification through the watch's `schema`, as JSON text.
-pub async fn body(db: &Db, delivery: &Delivery, watch: &Watch) -> Result<String> {
-    let value = notification(db, delivery, watch.effective_level()).await?;
+pub async fn body(
+    db: &Db,
+    delivery: &Delivery,
+    watch: &Watch,
+    origin: Option<&str>,
+) -> Result<String> {
+    let value = notification(db, delivery, watch.effective_level(), origin).await?;
     let value = match &watch.schema {
         Some(schema) => template::render(schema, &value),
         None => value,

@@ -112,7 +112,8 @@ async fn try_attempt(state: &AppState, delivery: &Delivery) -> Result<Outcome> {
         (WatchMethod::Delete, _) => String::new(),
         (_, Some(body)) => body.clone(),
         (_, None) => {
-            let body = payload::body(&state.db, delivery, &stored.watch).await?;
+            let origin = crate::links::origin(&state.config, None);
+            let body = payload::body(&state.db, delivery, &stored.watch, origin.as_deref()).await?;
             watches::save_body(&state.db, &delivery.id, &body).await?;
             body
         }
@@ -233,7 +234,7 @@ impl Request<'_> {
     async fn send(&self, bearer: Option<&str>) -> reqwest::Result<Response> {
         let watch = &self.stored.watch;
         let mut headers = HeaderMap::new();
-        for (name, value) in &watch.http_request_header {
+        for (name, value) in watch.http_request_header.iter() {
             // Checked when the watch was saved; anything unusable is left out rather than failing.
             if let (Ok(name), Ok(value)) = (
                 HeaderName::from_bytes(name.as_bytes()),

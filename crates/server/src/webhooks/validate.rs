@@ -53,8 +53,8 @@ pub fn masked(watch: &Watch) -> Watch {
             }
         }
     }
-    for value in out.http_request_header.values_mut() {
-        *value = MASK.to_owned();
+    for header in &mut out.http_request_header.entries {
+        header.value = MASK.to_owned();
     }
     out
 }
@@ -95,11 +95,12 @@ pub fn unmask(watch: &mut Watch, stored: Option<&Watch>) -> Result<()> {
             kept.and_then(|o| o.refresh_token.as_ref()),
         );
     }
-    for (name, value) in watch.http_request_header.iter_mut() {
-        let kept = stored.and_then(|s| s.http_request_header.get(name));
-        let mut slot = Some(std::mem::take(value));
-        restore(&format!("httpRequestHeader.{name}"), &mut slot, kept);
-        *value = slot.unwrap_or_default();
+    let sent = watch.http_request_header.clone();
+    for (index, header) in watch.http_request_header.entries.iter_mut().enumerate() {
+        let kept = stored.and_then(|s| s.http_request_header.get(&header.name));
+        let mut slot = Some(std::mem::take(&mut header.value));
+        restore(&sent.field(index, "value"), &mut slot, kept);
+        header.value = slot.unwrap_or_default();
     }
     match fields.is_empty() {
         true => Ok(()),
@@ -160,8 +161,9 @@ pub async fn check(
         );
     }
     let has_auth = watch.basic_auth.is_some() || watch.oauth2_auth.is_some();
-    for (name, value) in &watch.http_request_header {
-        let field = format!("httpRequestHeader.{name}");
+    let headers = &watch.http_request_header;
+    for (index, (name, value)) in headers.iter().enumerate() {
+        let field = headers.field(index, "name");
         let lower = name.to_ascii_lowercase();
         if HeaderName::from_bytes(name.as_bytes()).is_err() {
             bad(&field, "is not a valid HTTP header name".to_owned());
@@ -175,10 +177,19 @@ pub async fn check(
                 &field,
                 "conflicts with basicAuth/oauth2Auth, which set Authorization".to_owned(),
             );
+        } else if headers
+            .iter()
+            .take(index)
+            .any(|(earlier, _)| earlier.eq_ignore_ascii_case(name))
+        {
+            bad(
+                &field,
+                format!("{name:?} is given twice (header names ignore case)"),
+            );
         }
         if HeaderValue::from_str(value).is_err() {
             bad(
-                &field,
+                &headers.field(index, "value"),
                 "value must be visible ASCII text on one line".to_owned(),
             );
         }
@@ -280,7 +291,7 @@ mod tests {
                 client_id: Some("cid".into()),
                 ..OAuth2Auth::default()
             }),
-            http_request_header: [("X-Api-Key".to_owned(), "k".to_owned())].into(),
+            http_request_header: booking_model::HttpRequestHeaders::list([("X-Api-Key", "k")]),
             ..Watch::default()
         };
         let shown = masked(&stored);

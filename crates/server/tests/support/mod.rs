@@ -39,19 +39,21 @@ impl TestServer {
             .await
             .expect("open db");
         demo::seed(&db).await.expect("seed demo");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let base = format!("http://{addr}");
         let state = AppState::new(
             db.clone(),
             Config {
                 demo: true,
                 bookings_per_minute,
+                listen_addr: Some(addr),
                 ..Config::default()
             },
         )
         .with_clock(clock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
         let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
         TestServer {
