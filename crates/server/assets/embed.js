@@ -14,9 +14,18 @@
   var defaultPrefill = {};
   var nextId = 1;
 
+  // Connect to the widget's server now, before any widget asks for it.
+  each(['dns-prefetch', 'preconnect'], function (rel) {
+    if (WIDGET_ORIGIN === location.origin) return;
+    var link = document.createElement('link');
+    link.rel = rel;
+    link.href = WIDGET_ORIGIN;
+    (document.head || document.documentElement).appendChild(link);
+  });
+
   function each(list, fn) { for (var i = 0; i < list.length; i++) fn(list[i], i); }
   function assign(target, source) { for (var k in source) if (Object.prototype.hasOwnProperty.call(source, k)) target[k] = source[k]; return target; }
-  function camel(name) { return name.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); }); }
+  function camel(name) { return name.replace(/-+(.?)/g, function (_, c) { return c.toUpperCase(); }); }
 
   /** Options from data-* attributes: data-company, data-prefill-email, data-ep-campaign, ... */
   function optionsFrom(el) {
@@ -54,12 +63,13 @@
     });
   }
 
-  function createInstance(container, options, kind) {
+  function createInstance(container, options, kind, eager) {
     if (!options || !options.company) throw new Error('BookingWidget: the "company" option is required');
     var iframe = document.createElement('iframe');
     iframe.src = widgetUrl(options);
     iframe.title = options.title || 'Book an appointment';
-    iframe.setAttribute('loading', 'lazy');
+    // A warmed popup loads while hidden.
+    if (!eager) iframe.setAttribute('loading', 'lazy');
     iframe.style.cssText = 'display:block;width:100%;border:0;height:' + (options.height || 600) + 'px;transition:height .15s';
     container.appendChild(iframe);
     var instance = {
@@ -77,7 +87,8 @@
       },
       destroy: function () {
         if (iframe.parentNode) iframe.parentNode.removeChild(iframe);
-        instances.splice(instances.indexOf(instance), 1);
+        var at = instances.indexOf(instance);
+        if (at >= 0) instances.splice(at, 1);
       }
     };
     container.setAttribute('data-booking-widget-id', instance.id);
@@ -89,12 +100,14 @@
     if (event.origin !== WIDGET_ORIGIN) return;
     var data = event.data;
     if (!data || data.source !== 'booking-widget' || data.version !== VERSION || typeof data.type !== 'string') return;
-    each(instances.slice(), function (instance) {
+    each(instances.concat(warm), function (instance) {
       if (instance.iframe.contentWindow !== event.source) return;
       if (data.type === 'resize' && data.payload && data.payload.height > 0) {
         instance.iframe.style.height = Math.ceil(data.payload.height) + 'px';
       }
-      emit(instance, data.type, data.payload);
+      // A warmed popup speaks once open.
+      if (instance.queue) instance.queue.push([data.type, data.payload]);
+      else emit(instance, data.type, data.payload);
     });
   });
 
@@ -104,15 +117,24 @@
     return createInstance(el, assign(optionsFrom(el), options || {}), 'inline');
   }
 
-  /** Popup: a modal dialog (focus trapped, Esc closes, focus returns to the opener, page scroll locked). */
+  /** Popup: a modal dialog (focus trapped, Esc closes, focus returns to the opener, page scroll locked);
+   *  the one warmed up for the same URL if any. */
   function popup(options, opener) {
     opener = opener || document.activeElement;
+    var instance = warmFor(options);
+    if (instance) warm.splice(warm.indexOf(instance), 1);
+    else instance = buildPopup(options);
+    instance.open(opener);
+    return instance;
+  }
+
+  /** A popup built hidden: nothing shows, traps or locks until `open`. */
+  function buildPopup(options) {
     var overlay = document.createElement('div');
+    overlay.hidden = true;
     overlay.className = 'bw-embed-overlay';
-    overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:rgba(15,18,25,.55);display:flex;align-items:center;justify-content:center;padding:1rem';
+    overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:rgba(15,18,25,.55);display:none;align-items:center;justify-content:center;padding:1rem';
     var dialog = document.createElement('div');
-    dialog.setAttribute('role', 'dialog');
-    dialog.setAttribute('aria-modal', 'true');
     dialog.setAttribute('aria-label', options.title || 'Book an appointment');
     dialog.style.cssText = 'position:relative;background:#fff;border-radius:12px;width:min(40rem,100%);max-height:100%;overflow:auto;box-shadow:0 10px 40px rgba(0,0,0,.3)';
     var close = document.createElement('button');
@@ -126,27 +148,75 @@
     var body = document.createElement('div');
     dialog.appendChild(first); dialog.appendChild(close); dialog.appendChild(body); dialog.appendChild(last);
     overlay.appendChild(dialog);
-    var html = document.documentElement, previousOverflow = html.style.overflow;
-    html.style.overflow = 'hidden';
+    var html = document.documentElement, previousOverflow, opener;
     document.body.appendChild(overlay);
-    var instance = createInstance(body, options, 'popup');
+    var instance = createInstance(body, options, 'popup', true);
+    instances.pop(); // listed once open
+    instance.queue = [];
     first.addEventListener('focus', function () { instance.iframe.focus(); });
     last.addEventListener('focus', function () { close.focus(); });
     function onKey(e) { if (e.key === 'Escape') instance.close(); }
+    instance.open = function (from) {
+      opener = from;
+      instances.push(instance);
+      previousOverflow = html.style.overflow;
+      html.style.overflow = 'hidden';
+      // A dialog from the moment it shows (a warmed one is no dialog yet).
+      dialog.setAttribute('role', 'dialog');
+      dialog.setAttribute('aria-modal', 'true');
+      overlay.hidden = false;
+      overlay.style.display = 'flex';
+      document.addEventListener('keydown', onKey, true);
+      close.focus();
+      var queued = instance.queue;
+      instance.queue = null;
+      each(queued, function (e) { emit(instance, e[0], e[1]); });
+    };
     instance.close = function () {
       // Announce first: the event bubbles from the container, which is about to leave the page.
       emit(instance, 'closed', null);
       document.removeEventListener('keydown', onKey, true);
-      instance.destroy();
-      if (overlay.parentNode) overlay.parentNode.removeChild(overlay);
+      instance.discard();
       html.style.overflow = previousOverflow;
       if (opener && opener.focus) opener.focus();
     };
-    document.addEventListener('keydown', onKey, true);
+    instance.discard = function () {
+      instance.destroy();
+      if (overlay.parentNode) overlay.parentNode.removeChild(overlay);
+    };
     close.addEventListener('click', instance.close);
     overlay.addEventListener('click', function (e) { if (e.target === overlay) instance.close(); });
-    close.focus();
     return instance;
+  }
+
+  /** Warm-up: when the page is idle, a hidden frame of the bare widget puts its files in this page's
+   *  cache (one download for all its widgets); hovering, focusing or touching a trigger builds its
+   *  popup hidden, so a click opens straight onto the first step. */
+  var warm = [], filesWarm = false;
+  function warmFiles() {
+    if (filesWarm || !document.body) return;
+    filesWarm = true;
+    var frame = document.createElement('iframe');
+    frame.src = WIDGET_ORIGIN + '/widget/';
+    frame.setAttribute('data-booking-warm', '');
+    frame.style.display = 'none';
+    document.body.appendChild(frame);
+  }
+  function warmFor(options) {
+    var url = widgetUrl(options);
+    for (var i = 0; i < warm.length; i++) if (warm[i].iframe.getAttribute('src') === url) return warm[i];
+  }
+  function whenIdle() {
+    if (window.requestIdleCallback) window.requestIdleCallback(warmFiles, { timeout: 5000 });
+    else setTimeout(warmFiles, 2000);
+  }
+  function warmOn(trigger, options) {
+    function warmUp() { if (!warmFor(options())) warm.push(buildPopup(options())); }
+    each(['mouseenter', 'focus', 'touchstart'], function (type) {
+      trigger.addEventListener(type, warmUp, { passive: true });
+    });
+    if (document.readyState === 'complete') whenIdle();
+    else window.addEventListener('load', whenIdle);
   }
 
   function sentinel() {
@@ -165,6 +235,7 @@
     b.textContent = label || 'Book now';
     b.style.cssText = 'position:fixed;right:1.25rem;bottom:1.25rem;z-index:2147482000;padding:.85rem 1.4rem;border:0;border-radius:999px;font:600 1rem system-ui,sans-serif;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);background:' + (options.primaryColor || '#3b5bdb');
     b.addEventListener('click', function () { popup(options, b); });
+    warmOn(b, function () { return options; });
     document.body.appendChild(b);
     return b;
   }
@@ -180,6 +251,16 @@
     var base = WIDGET_ORIGIN + '/widget/';
     fetch(base).then(function (r) { return r.text(); }).then(function (html) {
       var page = new DOMParser().parseFromString(html, 'text/html');
+      // index.html's boot script starts each mount's first API reads while the wasm downloads.
+      each(page.querySelectorAll('script:not([type]):not([src])'), function (script) {
+        var copy = document.createElement('script');
+        copy.textContent = script.textContent;
+        document.head.appendChild(copy);
+      });
+      var boot = window.__bookingWidgetBoot;
+      if (boot && boot.plan) each(elements, function (el) {
+        boot.prefetch(boot.plan(mountQuery(el), location.origin, navigator.language).reads);
+      });
       each(page.querySelectorAll('link[rel=stylesheet]'), function (link) {
         var copy = document.createElement('link');
         copy.rel = 'stylesheet';
@@ -196,12 +277,27 @@
     });
   }
 
+  /** What `WidgetConfig::from_mount` reads for `el`: the page's query, then its data-*. */
+  function mountQuery(el) {
+    var query = location.search;
+    each(el.attributes, function (attr) {
+      var name = attr.name.slice(5);
+      if (attr.name.indexOf('data-') !== 0) return;
+      if (name.indexOf('prefill-') === 0) name = name.slice(8);
+      else if (name.indexOf('ep-') === 0) name = 'ep.' + name.slice(3);
+      else name = camel(name);
+      query += '&' + encodeURIComponent(name) + '=' + encodeURIComponent(attr.value);
+    });
+    return query;
+  }
+
   function scan(root) {
     mountDirect();
     each((root || document).querySelectorAll('[data-booking-widget]:not([data-booking-widget-id])'), function (el) { inline(el); });
     each((root || document).querySelectorAll('[data-booking-popup]:not([data-booking-bound])'), function (el) {
       el.setAttribute('data-booking-bound', '');
       el.addEventListener('click', function (e) { e.preventDefault(); popup(optionsFrom(el), el); });
+      warmOn(el, function () { return optionsFrom(el); });
     });
     each((root || document).querySelectorAll('[data-booking-button]:not([data-booking-bound])'), function (el) {
       el.setAttribute('data-booking-bound', '');
@@ -219,6 +315,8 @@
     prefill: function (values) {
       assign(defaultPrefill, values || {});
       each(instances, function (instance) { instance.prefill({}); });
+      // Warmed popups are stale now.
+      each(warm.splice(0, warm.length), function (w) { w.discard(); });
       return window.BookingWidget;
     },
     scan: scan,

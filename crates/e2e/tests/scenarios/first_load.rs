@@ -175,3 +175,41 @@ async fn the_skeleton_is_painted_first_and_replaced_without_a_shift() {
     let outcome = skeleton_then_app(&h).await;
     h.finish(outcome).await;
 }
+
+/// Direct mount: embed.js runs index.html's boot script for the mount element, so its reads start
+/// while the wasm downloads, and the widget in the host page adopts them.
+async fn mount_reads_early(h: &Harness) -> Result<()> {
+    throttle(h).await?;
+    h.requests.clear();
+    h.browser
+        .goto(&format!("{}/demo/mount.html", h.host_origin))
+        .await?;
+    h.wait_css("#mounted .bw-choice__name").await?;
+    for read in ["company", "services?lang=en"] {
+        let seen = h.requests.matching(&format!("{DEMO_API}/widget/{read}"));
+        ensure!(
+            seen.len() == 1,
+            "the server saw {read} once for the mounted widget, got {seen:?}"
+        );
+    }
+    let times = h
+        .browser
+        .execute(TIMES, vec![Value::from("/widget/services?")])
+        .await?;
+    let (read, wasm) = (times[0].as_f64(), times[1].as_f64());
+    ensure!(
+        matches!((read, wasm), (Some(read), Some(wasm)) if read < wasm),
+        "the mount's services read started ({read:?} ms) before the wasm had arrived ({wasm:?} ms)"
+    );
+    h.check("mounted-early").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_direct_mount_starts_its_reads_before_the_wasm() {
+    let h = Harness::start("first-load-mount", 1280, &[])
+        .await
+        .expect("harness");
+    let outcome = mount_reads_early(&h).await;
+    h.finish(outcome).await;
+}

@@ -3,6 +3,7 @@
 
 mod booking;
 mod embed;
+mod embed_rules;
 mod first_load;
 mod gallery;
 mod keyboard;
