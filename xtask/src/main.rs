@@ -10,6 +10,7 @@ mod bench_load;
 mod bench_web;
 mod catalogues;
 mod cmd;
+mod precompress;
 mod size;
 mod tools;
 
@@ -58,7 +59,8 @@ fn target_dir() -> PathBuf {
 /// Builds the widget in release mode into `dist/`.
 fn build_widget() -> Result<()> {
     tools::ensure_widget_build_tools()?;
-    run(Cmd::new("trunk").args(["build", "--release"]))
+    run(Cmd::new("trunk").args(["build", "--release"]))?;
+    precompress::precompress(&project_root().join("dist"))
 }
 
 fn demo(args: &[String]) -> Result<()> {

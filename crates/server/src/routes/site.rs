@@ -1,86 +1,120 @@
 //! Non-API files: the built widget under `/widget/`, `embed.js` for customer pages, and (with `--demo`)
 //! demo host pages at `/` that embed the widget from the other loopback origin.
 
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Redirect};
+mod encoding;
+mod files;
+
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{AppState, Config};
+use files::{FileTable, StaticFile};
 
-/// A static text file compiled into the binary.
+/// A static text file compiled into the binary; compressed on first use, once per process.
 struct Asset {
     path: &'static str,
-    content_type: &'static str,
+    cache_control: &'static str,
     body: &'static str,
+    file: OnceLock<StaticFile>,
 }
 
+impl Asset {
+    const fn new(path: &'static str, cache_control: &'static str, body: &'static str) -> Self {
+        Asset {
+            path,
+            cache_control,
+            body,
+            file: OnceLock::new(),
+        }
+    }
+}
+
+/// embed.js is on every page of a customer's site and names no other file: a minute of staleness
+/// saves a round trip per navigation, and a deploy still reaches every page within that minute.
+const EMBED_CACHE: &str = "public, max-age=60";
+
 /// Served always: what customer pages load.
-const EMBED: [Asset; 2] = [
-    Asset {
-        path: "/embed.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/embed.js"),
-    },
-    Asset {
-        path: "/embed.d.ts",
-        content_type: "text/plain; charset=utf-8",
-        body: include_str!("../../assets/embed.d.ts"),
-    },
+static EMBED: [Asset; 2] = [
+    Asset::new(
+        "/embed.js",
+        EMBED_CACHE,
+        include_str!("../../assets/embed.js"),
+    ),
+    Asset::new(
+        "/embed.d.ts",
+        EMBED_CACHE,
+        include_str!("../../assets/embed.d.ts"),
+    ),
 ];
 
 /// Served with `--demo`: a fictional customer website in three variants.
-const DEMO: [Asset; 7] = [
-    Asset {
-        path: "/demo/mount.html",
-        content_type: "text/html; charset=utf-8",
-        body: include_str!("../../assets/demo-mount.html"),
-    },
-    Asset {
-        path: "/",
-        content_type: "text/html; charset=utf-8",
-        body: include_str!("../../assets/demo.html"),
-    },
-    Asset {
-        path: "/demo/iframe.html",
-        content_type: "text/html; charset=utf-8",
-        body: include_str!("../../assets/demo-iframe.html"),
-    },
-    Asset {
-        path: "/demo/two.html",
-        content_type: "text/html; charset=utf-8",
-        body: include_str!("../../assets/demo-two.html"),
-    },
-    Asset {
-        path: "/demo/site.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_str!("../../assets/demo-site.css"),
-    },
-    Asset {
-        path: "/demo/load-embed.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/demo-load-embed.js"),
-    },
-    Asset {
-        path: "/demo/events.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/demo-events.js"),
-    },
+static DEMO: [Asset; 7] = [
+    Asset::new(
+        "/demo/mount.html",
+        files::REVALIDATE,
+        include_str!("../../assets/demo-mount.html"),
+    ),
+    Asset::new(
+        "/",
+        files::REVALIDATE,
+        include_str!("../../assets/demo.html"),
+    ),
+    Asset::new(
+        "/demo/iframe.html",
+        files::REVALIDATE,
+        include_str!("../../assets/demo-iframe.html"),
+    ),
+    Asset::new(
+        "/demo/two.html",
+        files::REVALIDATE,
+        include_str!("../../assets/demo-two.html"),
+    ),
+    Asset::new(
+        "/demo/site.css",
+        files::REVALIDATE,
+        include_str!("../../assets/demo-site.css"),
+    ),
+    Asset::new(
+        "/demo/load-embed.js",
+        files::REVALIDATE,
+        include_str!("../../assets/demo-load-embed.js"),
+    ),
+    Asset::new(
+        "/demo/events.js",
+        files::REVALIDATE,
+        include_str!("../../assets/demo-events.js"),
+    ),
 ];
 
 fn serve(asset: &'static Asset) -> Router<AppState> {
-    let handler = move || async move {
-        let headers = [
-            (header::CONTENT_TYPE, asset.content_type),
-            // Customer pages on any origin load embed.js; it is public by design.
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ];
-        (headers, asset.body).into_response()
+    let handler = move |headers: HeaderMap| async move {
+        // Names end in their type's extension except `/`, the demo's home page.
+        let name = if asset.path == "/" {
+            "index.html"
+        } else {
+            asset.path
+        };
+        asset
+            .file
+            .get_or_init(|| {
+                StaticFile::compressed_now(name, asset.body.as_bytes(), asset.cache_control)
+            })
+            .respond(&headers)
     };
     Router::new().route(asset.path, get(handler))
+}
+
+/// The built widget's file at `path`, or 404.
+fn widget_file(files: &FileTable, path: &str, headers: &HeaderMap) -> Response {
+    match files.get(path) {
+        Some(file) => file.respond(headers),
+        None => (StatusCode::NOT_FOUND, "no such widget file").into_response(),
+    }
 }
 
 /// Static routes for the given configuration.
@@ -88,22 +122,25 @@ pub fn router(config: &Config) -> Router<AppState> {
     let mut router =
         Router::new().route("/widget", get(|| async { Redirect::permanent("/widget/") }));
     if let Some(dir) = &config.widget_dir {
-        // trunk names assets by content hash; only index.html must never be cached stale.
-        let widget = ServeDir::new(dir);
-        router = router.nest_service(
-            "/widget/",
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-cache"),
-                ))
-                // Direct mount: a customer page imports the widget's module and wasm cross-origin.
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                    HeaderValue::from_static("*"),
-                ))
-                .service(widget),
-        );
+        // Read once, here: restart the server after rebuilding the widget.
+        let files = Arc::new(FileTable::load(dir).unwrap_or_else(|e| {
+            tracing::warn!(dir = %dir.display(), error = %e, "cannot read the widget's files");
+            FileTable::default()
+        }));
+        let index = files.clone();
+        router = router
+            .route(
+                "/widget/",
+                get(move |headers: HeaderMap| async move { widget_file(&index, "", &headers) }),
+            )
+            .route(
+                "/widget/{*path}",
+                get(
+                    move |Path(path): Path<String>, headers: HeaderMap| async move {
+                        widget_file(&files, &path, &headers)
+                    },
+                ),
+            );
     }
     for asset in &EMBED {
         router = router.merge(serve(asset));
