@@ -412,3 +412,8 @@ impl Drop for AbortGuard {
 fn encode_component(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
 }
+
+/// A UI catalogue file (see [`crate::i18n::load`]): static, content-hashed, cached for good.
+pub async fn fetch_catalogue(url: &str) -> Result<String, ApiError> {
+    fetch_text(Request::get(url), Abort::Never).await
+}

@@ -305,15 +305,21 @@ fn WidgetPage(
 ///
 /// On a host page with `[data-booking-widget-mount]` elements (direct mount, no iframe), a widget is
 /// mounted into each, configured by its `data-*` attributes.
+///
+/// A widget mounts once its language's strings are here (see [`i18n::load`]): its first paint is
+/// in the visitor's language.
 pub fn start() {
     let mounts = mount_elements();
     if mounts.is_empty() {
         let config = WidgetConfig::from_location();
-        install_panic_hook(Lang::resolve(config.lang.as_deref()));
-        // index.html's static skeleton goes in the same task as the app arrives: the browser never
-        // paints the page without either, so nothing shifts.
-        remove_boot_skeleton();
-        leptos::mount::mount_to_body(move || view! { <WidgetPage config/> });
+        let lang = Lang::resolve(config.lang.as_deref());
+        install_panic_hook(lang);
+        when_loaded(lang, move || {
+            // index.html's static skeleton goes in the same task as the app arrives: the browser
+            // never paints the page without either, so nothing shifts.
+            remove_boot_skeleton();
+            leptos::mount::mount_to_body(move || view! { <WidgetPage config/> })
+        });
         return;
     }
     let page_query = web_sys::window()
@@ -336,8 +342,10 @@ pub fn start() {
         let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() else {
             continue;
         };
-        // Mounted for the page's lifetime.
-        leptos::mount::mount_to(element, move || view! { <App config/> }).forget();
+        when_loaded(Lang::resolve(config.lang.as_deref()), move || {
+            // Mounted for the page's lifetime.
+            leptos::mount::mount_to(element, move || view! { <App config/> }).forget();
+        });
     }
 }
 
@@ -349,6 +357,20 @@ fn remove_boot_skeleton() {
     {
         skeleton.remove();
     }
+}
+
+/// Runs `mount` once `lang`'s strings are loaded: at once for English or a language already here.
+fn when_loaded(lang: Lang, mount: impl FnOnce() + 'static) {
+    if lang.is_loaded() {
+        return mount();
+    }
+    // Not leptos' spawn_local: its executor starts with the first mount.
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(error) = i18n::load(lang).await {
+            leptos::logging::warn!("booking widget: showing English: {error}");
+        }
+        mount();
+    });
 }
 
 /// The host page's direct-mount elements, in document order.

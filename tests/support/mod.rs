@@ -6,8 +6,27 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-/// A fresh `<div>` appended to the test page's body.
+/// Every language's strings, from the catalogues' source files: the app downloads them from
+/// `dist/`, which the test runner does not serve (the end-to-end tests load them from there).
+pub fn install_catalogues() {
+    use booking_widget::i18n::{install, Lang};
+    for (lang, json) in [
+        (Lang::Fr, include_str!("../../i18n/fr.json")),
+        (Lang::De, include_str!("../../i18n/de.json")),
+        (Lang::Es, include_str!("../../i18n/es.json")),
+        (Lang::Pt, include_str!("../../i18n/pt.json")),
+        (Lang::Nl, include_str!("../../i18n/nl.json")),
+        (Lang::It, include_str!("../../i18n/it.json")),
+    ] {
+        if !lang.is_loaded() {
+            install(lang, json).expect("catalogue installs");
+        }
+    }
+}
+
+/// A fresh `<div>` appended to the test page's body (with every language's strings loaded).
 pub fn container() -> HtmlElement {
+    install_catalogues();
     let document = document();
     let div = document.create_element("div").expect("create div");
     document
