@@ -264,6 +264,8 @@ async fn an_adopted_read_is_aborted_when_its_owner_is_cleaned_up() {
 
 #[wasm_bindgen_test]
 fn the_skeleton_speaks_the_apps_language() {
+    // The app downloads a language's strings before it mounts; here they come from `i18n/`.
+    support::install_catalogues();
     let text = Reflect::get(&boot(), &"text".into()).expect("text");
     for lang in Lang::ALL {
         let t = lang.strings();
