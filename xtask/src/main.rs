@@ -6,6 +6,7 @@
 //!   first load in Chromium (`bench web`: only that).
 //! - `size`  — where the widget's wasm bytes go, by crate and by module (twiggy).
 
+mod api_fuzz;
 mod bench_load;
 mod bench_web;
 mod catalogues;
@@ -158,6 +159,7 @@ fn test() -> Result<()> {
         )
     });
     part("browser tests (headless Chromium)", &mut browser_tests);
+    part("API vs. its OpenAPI (schemathesis)", &mut api_fuzz::run);
 
     eprintln!(
         "\n=== summary ({:.0} s in all)",

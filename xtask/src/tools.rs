@@ -222,3 +222,33 @@ pub fn ensure_widget_build_tools() -> Result<()> {
     ensure_trunk()?;
     ensure_wasm_opt()
 }
+
+/// schemathesis (PyPI) for the API run of `cargo xtask test`: a 4.x release, pinned.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// The venv schemathesis lives in (inside the project, ignored by git).
+fn schemathesis_venv() -> PathBuf {
+    project_root().join(".tools/schemathesis")
+}
+
+/// The installed `schemathesis` command.
+pub fn schemathesis_bin() -> PathBuf {
+    schemathesis_venv().join("bin/schemathesis")
+}
+
+pub fn ensure_schemathesis() -> Result<()> {
+    let have = version_of(&schemathesis_bin().to_string_lossy(), "--version").unwrap_or_default();
+    if !have
+        .trim_end()
+        .ends_with(&format!("version {SCHEMATHESIS_VERSION}"))
+    {
+        eprintln!("xtask: installing schemathesis {SCHEMATHESIS_VERSION} (PyPI, into .tools/schemathesis)");
+        run(Cmd::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(schemathesis_venv()))?;
+        run(Cmd::new(schemathesis_venv().join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
+    }
+    Ok(())
+}

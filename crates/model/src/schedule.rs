@@ -107,7 +107,8 @@ impl TimeRange {
     }
 }
 
-fn parse_time(text: &str) -> Result<NaiveTime, String> {
+/// Parses a time of day, `HH:mm` or `HH:mm:ss`.
+pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
     ["%H:%M", "%H:%M:%S"]
         .iter()
         .find_map(|format| NaiveTime::parse_from_str(text, format).ok())

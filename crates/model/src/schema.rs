@@ -85,8 +85,8 @@ pattern_type!(
     /// The id of a business record (service, staff, resource, form, client, company): it appears in
     /// URL paths.
     RecordId,
-    "^[A-Za-z0-9._-]{1,16}$",
-    "1 to 16 letters, digits, `-`, `_` or `.`."
+    "^[A-Za-z0-9._-]{0,16}$",
+    "Up to 16 letters, digits, `-`, `_` or `.`; on create, empty or absent means one is generated."
 );
 
 /// An IANA time-zone name. With the `tz` feature the schema lists every name the server accepts;

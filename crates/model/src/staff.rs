@@ -8,7 +8,7 @@ use crate::schedule::{DayHours, Vacation};
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schemars(extend("anyOf" = [{"required": ["firstName"], "properties": {"firstName": {"minLength": 1}}}, {"required": ["lastName"], "properties": {"lastName": {"minLength": 1}}}])))]
+#[cfg_attr(feature = "openapi", schemars(extend("anyOf" = [{"required": ["firstName"], "properties": {"firstName": {"type": "string", "minLength": 1}}}, {"required": ["lastName"], "properties": {"lastName": {"type": "string", "minLength": 1}}}])))]
 pub struct Staff {
     /// Identifier of the staff member (max 16 characters).
     #[serde(skip_serializing_if = "Option::is_none")]

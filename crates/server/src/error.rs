@@ -4,7 +4,15 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use booking_model::{ErrorBody, ErrorDetail, FieldError};
+use booking_model::{field_code, ErrorBody, ErrorDetail, FieldError};
+
+/// `name: reason` of a single field, or how many fields are invalid.
+fn summary(fields: &[FieldError]) -> String {
+    match fields {
+        [one] => format!("{}: {}", one.name, one.reason),
+        many => format!("{} fields are invalid", many.len()),
+    }
+}
 
 /// Everything a handler can fail with. Each variant maps to one HTTP status.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +20,15 @@ pub enum Error {
     /// Bad input: the fields named say what to fix.
     #[error("{message}")]
     BadRequest {
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    /// Input the OpenAPI document allows that breaks a rule it can only state in words: an order
+    /// between fields or parameters, a reference to a record that does not exist, answers that do
+    /// not fit the service's form, ids that must be unique. A 400 means the input breaks the
+    /// document itself.
+    #[error("{message}")]
+    Unprocessable {
         message: String,
         fields: Vec<FieldError>,
     },
@@ -57,18 +74,36 @@ impl Error {
         }
     }
 
-    /// A 400 listing every invalid field (from the model's validation).
+    /// A 400 listing every invalid field (from the model's validation); a 422 when each of them
+    /// only breaks a rule between fields ([`field_code::ORDER`]).
     pub fn invalid(fields: Vec<FieldError>) -> Self {
-        let message = match fields.as_slice() {
-            [one] => format!("{}: {}", one.name, one.reason),
-            many => format!("{} fields are invalid", many.len()),
-        };
-        Error::BadRequest { message, fields }
+        let message = summary(&fields);
+        let only_rules = fields
+            .iter()
+            .all(|f| f.code.as_deref() == Some(field_code::ORDER));
+        match only_rules && !fields.is_empty() {
+            true => Error::Unprocessable { message, fields },
+            false => Error::BadRequest { message, fields },
+        }
+    }
+
+    /// A 422 about one field: see [`Error::Unprocessable`].
+    pub fn rule(name: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::rules(vec![FieldError::new(name, reason)])
+    }
+
+    /// A 422 listing every field that breaks a rule: see [`Error::Unprocessable`].
+    pub fn rules(fields: Vec<FieldError>) -> Self {
+        Error::Unprocessable {
+            message: summary(&fields),
+            fields,
+        }
     }
 
     fn status(&self) -> StatusCode {
         match self {
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) | Error::Refused { .. } => StatusCode::CONFLICT,
@@ -93,7 +128,9 @@ impl IntoResponse for Error {
             _ => None,
         };
         let (message, fields) = match self {
-            Error::BadRequest { message, fields } => (message, fields),
+            Error::BadRequest { message, fields } | Error::Unprocessable { message, fields } => {
+                (message, fields)
+            }
             Error::Database(ref e) => {
                 tracing::error!(error = %e, "database error");
                 ("internal server error".to_owned(), Vec::new())

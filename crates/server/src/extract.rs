@@ -2,14 +2,93 @@
 //! plain-text rejections.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::Error;
 
-/// `axum::Json` with our error shape.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// `axum::Json` with our error shape. A number with a zero fraction (`30.0`) is read as the integer
+/// it equals: JSON Schema, and so the OpenAPI document, counts it as an integer, and some clients
+/// (Python's `json`) write whole floats that way.
+#[derive(Debug)]
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + Serialize, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Error> {
+        let axum::Json(mut value) = axum::Json::<Value>::from_request(request, state).await?;
+        whole_numbers_as_integers(&mut value);
+        let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            let reason = e.into_inner().to_string();
+            let (name, reason) = match path.as_str() {
+                "." => field_and_reason(&reason),
+                _ => (path, reason),
+            };
+            Error::field(name, reason)
+        })?;
+        // serde also reads a struct from an array of its fields in order (`[null, null]`); the
+        // document says object, so refuse it: wherever the type writes an object, one was sent.
+        let written = serde_json::to_value(&parsed).map_err(|e| anyhow::anyhow!(e))?;
+        if let Some(path) = array_for_object(&value, &written, String::new()) {
+            let name = if path.is_empty() {
+                "body".to_owned()
+            } else {
+                path
+            };
+            return Err(Error::field(name, "must be an object"));
+        }
+        Ok(Json(parsed))
+    }
+}
+
+/// The path of the first place where `sent` holds an array and `written` (the parsed value written
+/// back) an object.
+fn array_for_object(sent: &Value, written: &Value, path: String) -> Option<String> {
+    match (sent, written) {
+        (Value::Array(_), Value::Object(_)) => Some(path),
+        (Value::Array(a), Value::Array(b)) => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| array_for_object(x, y, format!("{path}[{i}]"))),
+        (Value::Object(a), Value::Object(b)) => a.iter().find_map(|(key, x)| {
+            let y = b.get(key)?;
+            let next = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            array_for_object(x, y, next)
+        }),
+        _ => None,
+    }
+}
+
+/// Rewrites every float with a zero fraction that fits an `i64`/`u64` as that integer.
+fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // Beyond 2^53 a float is not an exact integer any more: leave it to the type to refuse.
+            if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = f as i64;
+                *value = Value::from(whole);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        // Caller-defined data is stored as sent.
+        Value::Object(map) => map
+            .iter_mut()
+            .filter(|(key, _)| !matches!(key.as_str(), "extendedProperties" | "schema"))
+            .for_each(|(_, v)| whole_numbers_as_integers(v)),
+        _ => {}
+    }
+}
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {

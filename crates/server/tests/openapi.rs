@@ -284,3 +284,50 @@ async fn the_docs_page_renders_the_document_without_external_scripts() {
         "nothing loaded from elsewhere"
     );
 }
+
+/// `POST {path}` with the demo key.
+async fn post_with_key(server: &TestServer, path: &str, body: &Value) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!(
+            "{}/api/2.1/scheduling/companies/demo{path}",
+            server.base
+        ))
+        .header("apiKey", "demo-api-key")
+        .json(body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON body"))
+}
+
+#[tokio::test]
+async fn bodies_are_read_as_the_document_says_json_is() {
+    let server = TestServer::with_demo().await;
+    // JSON Schema counts 30.0 as an integer, and so does the server (Python writes whole floats so).
+    let (status, body) = post_with_key(
+        &server,
+        "/services",
+        &serde_json::json!({"name": "Trim", "duration": 30.0, "capacity": 2.0}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["duration"], 30);
+    let (status, body) = post_with_key(
+        &server,
+        "/services",
+        &serde_json::json!({"name": "Trim", "duration": 30.5}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    // The document says object; serde alone would read a struct from an array of its fields.
+    let (status, body) = post_with_key(
+        &server,
+        "/services",
+        &serde_json::json!({"name": "Trim", "duration": 30, "i18n": {"fr": [null, null]}}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["fields"][0]["name"], "i18n.fr");
+}

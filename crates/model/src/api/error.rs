@@ -123,6 +123,8 @@ pub mod field_code {
     pub const FILE_INVALID: &str = "fileInvalid";
     /// Not an IANA time zone name.
     pub const TIME_ZONE: &str = "timeZone";
+    /// Out of order with another field (an end before its start); the server answers 422.
+    pub const ORDER: &str = "order";
 }
 
 impl FieldError {

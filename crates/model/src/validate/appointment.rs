@@ -1,5 +1,5 @@
 use super::{is_filled, Errors, Mode, MAX_ID_LEN, MAX_NAME_LEN, MAX_TEXT_LEN};
-use crate::api::FieldError;
+use crate::api::{field_code, FieldError};
 use crate::appointment::Appointment;
 use crate::datetime::DateTimeZone;
 
@@ -198,8 +198,9 @@ fn check_times(errors: &mut Errors, a: &Appointment, mode: Mode) {
     };
     if let (Some((start, start_zone)), Some((end, end_zone))) = (start, end) {
         if start_zone == end_zone && start >= end {
-            errors.push(
+            errors.push_code(
                 "end.dateTime",
+                field_code::ORDER,
                 format!("must be after start.dateTime (got {end} <= {start})"),
             );
         }
@@ -239,7 +240,16 @@ pub mod rules {
 
     /// A service or resource reference that names something (`id` or `externalId`).
     fn target() -> Value {
-        json!({"anyOf": [filled("id"), filled("externalId")]})
+        json!({"type": "object", "anyOf": [filled("id"), filled("externalId")]})
+    }
+
+    /// Present and not `null` (which reads as absent).
+    fn present(fields: &[&str]) -> Value {
+        let not_null: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|f| ((*f).to_owned(), json!({"not": {"type": "null"}})))
+            .collect();
+        json!({"required": fields, "properties": not_null})
     }
 
     /// Not both `service` and `resource` naming something.
@@ -257,22 +267,22 @@ pub mod rules {
     /// normal one a client that names someone and a service, or a resource with `resourceCount`.
     pub fn insert() -> Value {
         let names = ["id", "externalId", "email", "firstName", "lastName"].map(filled);
-        let client = json!({ "anyOf": names });
+        let client = json!({ "type": "object", "anyOf": names });
         let normal = |with: &str, without: &str, extra: &[&str]| {
             let mut required = vec!["client", with];
             required.extend_from_slice(extra);
             json!({
-                "required": required,
-                "properties": {"type": {"const": "normal"}, "client": client, with: target()},
+                "allOf": [present(&required)],
+                "properties": {"type": {"enum": ["normal", null]}, "client": client, with: target()},
                 "not": {"required": [without], "properties": {without: target()}}
             })
         };
         json!({"allOf": [
-            {"required": ["start"]},
+            present(&["start"]),
             one_status(),
             one_target(),
             {"anyOf": [
-                {"required": ["type", "staff", "end"],
+                {"allOf": [present(&["type", "staff", "end"])],
                  "properties": {"type": {"const": "personal"}, "staff": filled("id")}},
                 normal("service", "resource", &[]),
                 normal("resource", "service", &["resourceCount"]),

@@ -67,7 +67,7 @@ fn to_utc(name: &str, value: &DateTimeZone, catalog: &Catalog) -> Result<DateTim
     };
     match zone.from_local_datetime(&local) {
         LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
-        LocalResult::None => Err(Error::field(
+        LocalResult::None => Err(Error::rule(
             format!("{name}.dateTime"),
             format!(
                 "{} does not exist in {} (clocks skip it): choose another time",
@@ -89,7 +89,7 @@ fn resolve_staff<'c>(catalog: &'c Catalog, wanted: Option<&StaffRef>) -> Result<
         return Ok(None);
     };
     catalog.staff_member(key).map(Some).map_err(|_| {
-        Error::field(
+        Error::rule(
             "staff.id",
             format!("no staff member `{key}` in this company"),
         )
@@ -135,7 +135,7 @@ fn invalid_if_any(errors: Vec<booking_model::FieldError>) -> Result<()> {
 
 fn require_staff_for_force(options: &WriteOptions, staff: Option<&Staff>) -> Result<()> {
     if options.force && staff.is_none() {
-        return Err(Error::field(
+        return Err(Error::rule(
             "staff.id",
             "is required with force=true: say whose calendar takes the appointment",
         ));
@@ -159,7 +159,11 @@ async fn check_form(
     let definition = forms::form_for(&mut *conn, company_id, target.form_object_id()).await?;
     let file_ids = files::file_item_ids(&definition);
     let to_validate = files::keep_unchanged(answers, previous, &file_ids);
-    invalid_if_any(validate_answers(&definition, &to_validate, matcher))?;
+    // Answers are checked against the service's form: rules the document cannot state.
+    let errors = validate_answers(&definition, &to_validate, matcher);
+    if !errors.is_empty() {
+        return Err(Error::rules(errors));
+    }
     Ok(file_ids)
 }
 
@@ -198,7 +202,7 @@ fn personal_end(
         }
     };
     if end <= start {
-        return Err(Error::field(
+        return Err(Error::rule(
             "end.dateTime",
             "must be after start (compare them in the same time zone)",
         ));
@@ -356,7 +360,7 @@ fn updated_target<'c>(
         }
     };
     let target = Target::resolve(catalog, &wanted, FIELDS).map_err(|e| match (&wanted, sent) {
-        (BookingTarget::Service { id }, false) => Error::field(
+        (BookingTarget::Service { id }, false) => Error::rule(
             "service.id",
             format!("the appointment's service `{id}` no longer exists: send another service"),
         ),

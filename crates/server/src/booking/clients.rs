@@ -101,11 +101,11 @@ pub async fn resolve(
     };
     let stored = clients::get(conn, company_id, id)
         .await?
-        .ok_or_else(|| Error::field(field, format!("no client `{id}` in this company")))?;
+        .ok_or_else(|| Error::rule(field, format!("no client `{id}` in this company")))?;
     if let Some(key) = filled(&wanted.external_id) {
         let owner = clients::by_external_id(conn, company_id, key).await?;
         if let Some(other) = owner.filter(|o| o.id != stored.id) {
-            return Err(Error::field(
+            return Err(Error::rule(
                 "client.externalId",
                 format!(
                     "`{key}` is the externalId of client `{}`: send that client's id, or no id",

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use booking_model::form::{BIND_EMAIL, BIND_FIRST_NAME, BIND_LAST_NAME, BIND_PHONE};
+use booking_model::schedule::{parse_date, parse_time};
 use booking_model::validate::{
     is_valid_email, is_valid_time_zone, is_valid_url, MAX_ID_LEN, MAX_NAME_LEN, MAX_TEXT_LEN,
 };
@@ -17,13 +18,21 @@ use sqlx::SqliteConnection;
 use crate::db::business::{self, Collection};
 use crate::error::{Error, OnConstraint, Result};
 
-/// Collects field errors.
+/// Collects field errors: those the OpenAPI document states (400), and rules it cannot, such as an
+/// order between fields or unique ids (422 when they are the only ones).
 #[derive(Default)]
-struct Check(Vec<FieldError>);
+struct Check {
+    errors: Vec<FieldError>,
+    rules: Vec<FieldError>,
+}
 
 impl Check {
     fn push(&mut self, name: impl Into<String>, reason: impl Into<String>) {
-        self.0.push(FieldError::new(name, reason));
+        self.errors.push(FieldError::new(name, reason));
+    }
+
+    fn rule(&mut self, name: impl Into<String>, reason: impl Into<String>) {
+        self.rules.push(FieldError::new(name, reason));
     }
 
     fn required(&mut self, name: &str, value: Option<&str>) {
@@ -87,7 +96,7 @@ impl Check {
         let mut seen = HashSet::new();
         for (i, day) in days.iter().enumerate() {
             if !seen.insert(day.day) {
-                self.push(
+                self.rule(
                     format!("{name}[{i}].day"),
                     format!(
                         "{} is listed twice: put all its hours in one entry",
@@ -97,7 +106,13 @@ impl Check {
             }
             for (j, range) in day.hours.iter().enumerate() {
                 if let Err(reason) = range.parse() {
-                    self.push(format!("{name}[{i}].hours[{j}]"), reason);
+                    let well_formed = [&range.start, &range.end]
+                        .iter()
+                        .all(|t| parse_time(t).is_ok());
+                    match well_formed {
+                        true => self.rule(format!("{name}[{i}].hours[{j}]"), reason),
+                        false => self.push(format!("{name}[{i}].hours[{j}]"), reason),
+                    }
                 }
             }
         }
@@ -106,15 +121,25 @@ impl Check {
     fn vacations(&mut self, name: &str, vacations: &[Vacation]) {
         for (i, vacation) in vacations.iter().enumerate() {
             if let Err(reason) = vacation.parse() {
-                self.push(format!("{name}[{i}]"), reason);
+                let well_formed = [&vacation.start_date, &vacation.end_date]
+                    .iter()
+                    .all(|d| parse_date(d).is_ok());
+                match well_formed {
+                    true => self.rule(format!("{name}[{i}]"), reason),
+                    false => self.push(format!("{name}[{i}]"), reason),
+                }
             }
         }
     }
 
-    fn into_result(self) -> Result<()> {
-        match self.0.is_empty() {
-            true => Ok(()),
-            false => Err(Error::invalid(self.0)),
+    fn into_result(mut self) -> Result<()> {
+        match (self.errors.is_empty(), self.rules.is_empty()) {
+            (true, true) => Ok(()),
+            (true, false) => Err(Error::rules(self.rules)),
+            (false, _) => {
+                self.errors.append(&mut self.rules);
+                Err(Error::invalid(self.errors))
+            }
         }
     }
 }
@@ -296,7 +321,7 @@ impl SetupRecord for Form {
         for (path, item) in self.items_with_paths() {
             match item.id.as_deref().filter(|id| !id.trim().is_empty()) {
                 None => check.push(format!("{path}.id"), "is required"),
-                Some(id) if !ids.insert(id) => check.push(
+                Some(id) if !ids.insert(id) => check.rule(
                     format!("{path}.id"),
                     format!("{id:?} is used twice: item ids must be unique in a form"),
                 ),
@@ -308,7 +333,7 @@ impl SetupRecord for Form {
                 .and_then(|f| f.regex_value.as_deref())
             {
                 if let Err(e) = regex::Regex::new(pattern) {
-                    check.push(
+                    check.rule(
                         format!("{path}.valueFormat.regexValue"),
                         format!("is not a valid pattern: {e}"),
                     );
@@ -317,7 +342,7 @@ impl SetupRecord for Form {
             if let Some(f) = &item.value_format {
                 if let (Some(min), Some(max)) = (f.min_length, f.max_length) {
                     if min > max {
-                        check.push(
+                        check.rule(
                             format!("{path}.valueFormat.minLength"),
                             format!("must not exceed maxLength (got {min} > {max})"),
                         );

@@ -104,13 +104,13 @@ impl PageToken {
         encode(self)
     }
 
-    /// Reads a page token of this company issued for the same parameters; 400 naming `pageToken`
-    /// otherwise.
+    /// Reads a page token of this company issued for the same parameters; 422 naming `pageToken`
+    /// otherwise (the token is opaque: only the server knows which ones it issued).
     pub fn read(token: &str, company_id: &str, fingerprint: &str) -> Result<Self> {
         let parsed: PageToken = decode(token)
-            .ok_or_else(|| Error::field("pageToken", "is not a page token of this server"))?;
+            .ok_or_else(|| Error::rule("pageToken", "is not a page token of this server"))?;
         if parsed.c != company_id || parsed.f != fingerprint {
-            return Err(Error::field(
+            return Err(Error::rule(
                 "pageToken",
                 "was issued for other list parameters: repeat the same parameters with it",
             ));

@@ -35,19 +35,19 @@ impl<'c> Target<'c> {
         match wanted {
             BookingTarget::Service { id } => {
                 catalog.service(id).map(Target::Service).map_err(|_| {
-                    Error::field(fields.service, format!("no service `{id}` in this company"))
+                    Error::rule(fields.service, format!("no service `{id}` in this company"))
                 })
             }
             BookingTarget::Resource { id, units } => {
                 let resource = catalog.resource(id).map_err(|_| {
-                    Error::field(
+                    Error::rule(
                         fields.resource,
                         format!("no resource `{id}` in this company"),
                     )
                 })?;
                 let count = resource.count.unwrap_or(1);
                 if *units < 1 || *units > count {
-                    return Err(Error::field(
+                    return Err(Error::rule(
                         "resourceCount",
                         format!("this resource has {count} unit(s) (got {units})"),
                     ));

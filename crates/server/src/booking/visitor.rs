@@ -79,13 +79,18 @@ pub async fn book(
     let target = Target::resolve(&catalog, &wanted, FIELDS)?;
     let definition = forms::form_for(&mut *conn, company_id, target.form_object_id()).await?;
     // Report every invalid field at once, each field once (both checks may name the email).
+    let request_errors = errors.len();
     for error in validate_answers(&definition, &request.form, matcher) {
         if !errors.iter().any(|e| e.name == error.name) {
             errors.push(error);
         }
     }
     if !errors.is_empty() {
-        return Err(Error::invalid(errors));
+        // Answers alone that do not fit the service's form break a rule the document cannot state.
+        return Err(match request_errors {
+            0 => Error::rules(errors),
+            _ => Error::invalid(errors),
+        });
     }
 
     let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
@@ -117,7 +122,7 @@ pub async fn book(
         ..ClientRef::default()
     };
     if wanted_client.email.is_none() && wanted_client.last_name.is_none() {
-        return Err(Error::field(
+        return Err(Error::rule(
             "form",
             "needs at least the visitor's email or name",
         ));

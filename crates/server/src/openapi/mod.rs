@@ -21,11 +21,14 @@ pub use operations::{In, Operation, Param, OPERATIONS};
 
 fn error_description(status: u16) -> &'static str {
     match status {
-        400 => "Invalid input; `fields` names each invalid field.",
+        400 => "The input breaks this document; `fields` names each invalid field.",
         401 => "Missing or invalid API key.",
         404 => "Not found (also: a key of another company).",
         409 => "Conflict: the time is not free, or the id/externalId is taken.",
         410 => "syncToken unknown or expired: list again without it.",
+        422 => "The input follows this document but breaks a rule it states only in words: an order \
+                between fields (an end after its start), a record that does not exist, answers that \
+                do not fit the service's form, ids that must be unique. `fields` names each one.",
         429 => "Too many requests; see Retry-After.",
         _ => "Error.",
     }
@@ -60,11 +63,14 @@ fn build() -> Value {
             }
         };
         responses.insert(op.ok.0.to_string(), ok);
-        for status in op
-            .errors
-            .iter()
-            .chain(if op.auth { &[500u16][..] } else { &[][..] })
-        {
+        // Where input can be refused, it can also break a rule the document states only in words.
+        let rules: &[u16] = if op.errors.contains(&400) {
+            &[422]
+        } else {
+            &[]
+        };
+        let internal: &[u16] = if op.auth { &[500] } else { &[] };
+        for status in op.errors.iter().chain(rules).chain(internal) {
             responses.insert(
                 status.to_string(),
                 json!({"description": error_description(*status), "content": {"application/json": {"schema": error}}}),

@@ -46,10 +46,10 @@ pub fn selection() -> Value {
 }
 
 /// An instant: RFC 3339 with offset, a date-time without one (GMT), or a `yyyy-MM-dd` day (its
-/// midnight GMT).
+/// midnight GMT); empty is absent.
 pub fn instant() -> Value {
     let local = schema_value::<booking_model::schema::LocalDateTime>();
-    json!({"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}, local]})
+    json!({"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}, local, {"maxLength": 0}]})
 }
 
 /// A `yyyy-MM-dd` day.

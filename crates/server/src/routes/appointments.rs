@@ -430,7 +430,7 @@ fn list_window(
 fn ordered(name: &str, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Result<()> {
     if let (Some(from), Some(to)) = (from, to) {
         if from >= to {
-            return Err(Error::field(
+            return Err(Error::rule(
                 name,
                 format!(
                     "must be after the lower bound (got {} <= {})",

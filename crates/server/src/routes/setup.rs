@@ -72,7 +72,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// The `id` of a body must be absent or the one of the path.
 fn same_id(path_id: &str, body_id: Option<&str>) -> Result<()> {
     match body_id {
-        Some(id) if id != path_id => Err(Error::field(
+        Some(id) if id != path_id => Err(Error::rule(
             "id",
             format!("must match the id in the path (got {id:?}, path says {path_id:?})"),
         )),

@@ -66,14 +66,14 @@ async fn free_slots_route(
     let first_day = required_date("startDate", params.start_date.as_deref())?;
     let last_day = required_date("endDate", params.end_date.as_deref())?;
     if last_day < first_day {
-        return Err(Error::field(
+        return Err(Error::rule(
             "endDate",
             format!("must not be before startDate (got {last_day} < {first_day})"),
         ));
     }
     let days = (last_day - first_day).num_days() + 1;
     if days > MAX_RANGE_DAYS {
-        return Err(Error::field(
+        return Err(Error::rule(
             "endDate",
             format!("the range may cover at most {MAX_RANGE_DAYS} days (got {days})"),
         ));
@@ -97,7 +97,7 @@ async fn free_slots_route(
         params.resource_id.as_deref(),
         units,
     )
-    .ok_or_else(|| Error::field("serviceId", "is required (or resourceId)"))?;
+    .ok_or_else(|| Error::rule("serviceId", "is required (or resourceId)"))?;
 
     let mut conn = state.db.acquire().await?;
     let catalog = catalog::load(&mut conn, &company_id).await?;
@@ -200,7 +200,7 @@ async fn form(
     let id = match (filled(params.service_id), filled(params.resource_id)) {
         (Some(id), _) => catalog.service(&id)?.id.clone(),
         (None, Some(id)) => catalog.resource(&id)?.id.clone(),
-        (None, None) => return Err(Error::field("serviceId", "is required (or resourceId)")),
+        (None, None) => return Err(Error::rule("serviceId", "is required (or resourceId)")),
     }
     .unwrap_or_default();
     Ok(Json(forms::form_for(&mut *conn, &company_id, &id).await?))
