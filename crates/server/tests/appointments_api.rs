@@ -1495,6 +1495,14 @@ async fn custom_statuses_are_managed_checked_and_named() {
         )
         .await;
     assert_eq!(status, 200);
+    // A body id other than the path's breaks a rule the document cannot state: 422.
+    let (status, _) = api
+        .put(
+            "/appointmentStatuses/arrived",
+            &json!({"id": "other", "name": "Checked in"}),
+        )
+        .await;
+    assert_eq!(status, 422);
     let (_, read) = api.get(&format!("/appointments/{id}")).await;
     assert_eq!(
         read["customStatus"],

@@ -97,7 +97,8 @@ async fn replace(
     Json(mut status): Json<AppointmentStatusDefinition>,
 ) -> Result<Json<AppointmentStatusDefinition>> {
     if let Some(sent) = status.id.as_deref().filter(|sent| *sent != id) {
-        return Err(Error::field(
+        // The body against the path: a rule the OpenAPI document cannot state (422).
+        return Err(Error::rule(
             "id",
             format!("must match the id in the path (got {sent:?}, path says {id:?})"),
         ));
