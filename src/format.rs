@@ -203,6 +203,8 @@ mod tests {
 
     #[test]
     fn durations() {
+        #[cfg(not(target_arch = "wasm32"))]
+        crate::i18n::install_from_source(Lang::De);
         assert_eq!(duration(45, Lang::En), "45 min");
         assert_eq!(duration(60, Lang::Fr), "1 h");
         assert_eq!(duration(90, Lang::De), "1 h 30 Min.");

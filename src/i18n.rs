@@ -380,6 +380,36 @@ pub struct Strings {
 
 include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
 
+/// Native unit tests have no `JSON.parse`: they install a catalogue from its source file with
+/// serde_json (a test-only path; the wasm keeps parsing with the browser).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn install_from_source(lang: Lang) {
+    if lang.is_loaded() {
+        return;
+    }
+    let json = match lang {
+        Lang::En => return,
+        Lang::Fr => include_str!("../i18n/fr.json"),
+        Lang::De => include_str!("../i18n/de.json"),
+        Lang::Es => include_str!("../i18n/es.json"),
+        Lang::Pt => include_str!("../i18n/pt.json"),
+        Lang::Nl => include_str!("../i18n/nl.json"),
+        Lang::It => include_str!("../i18n/it.json"),
+    };
+    let map: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(json).expect("catalogue is a JSON object of strings");
+    let texts: Vec<&'static str> = KEYS
+        .iter()
+        .map(|key| &*Box::leak(map[*key].clone().into_boxed_str()))
+        .collect();
+    let strings = strings_from(texts.try_into().expect("every key"));
+    LOADED.with(|loaded| {
+        loaded
+            .borrow_mut()
+            .push((lang, Box::leak(Box::new(strings))))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
