@@ -55,17 +55,17 @@ pub fn run_bench(dist: &Path) -> Result<()> {
     let work = TempDir::new("booking-bench-web")?;
     let served = work.0.join("dist");
     copy_dir(dist, &served)?;
-    let server = Server::start(
-        &crate::target_dir().join("release/booking-server"),
-        &served,
-        &work.0.join("bench.sqlite"),
-    )?;
-    let names = service_names(&server.url)?;
+    let binary = crate::target_dir().join("release/booking-server");
+    let db = work.0.join("bench.sqlite");
+    // The names come from the server's API; the server reads its widget files once at start, so it is
+    // started again once the static page is beside them.
+    let names = service_names(&Server::start(&binary, &served, &db)?.url)?;
     let first = names
         .first()
         .map(|(name, _)| name.clone())
         .ok_or("the demo company has no services")?;
     std::fs::write(served.join(STATIC_PAGE), static_page(&names))?;
+    let server = Server::start(&binary, &served, &db)?;
 
     let runs = std::env::var("BENCH_WEB_RUNS")
         .ok()

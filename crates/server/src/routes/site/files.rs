@@ -267,8 +267,10 @@ fn walk(
     Ok(())
 }
 
-/// The shared naming convention: a `-` followed by exactly 16 lowercase hex digits (trunk's hashes,
-/// e.g. `booking-widget-1a2b3c4d5e6f7a8b_bg.wasm`) marks a file whose content never changes.
+/// The shared naming convention: a `-` followed by 16 lowercase hex digits (trunk's hashes, e.g.
+/// `booking-widget-1a2b3c4d5e6f7a8b_bg.wasm`) marks a file whose content never changes. trunk prints its
+/// 64-bit hash without leading zeros (`booking-widget-9f77daf15e4785f.js`, one build in 16), so 12 to 16
+/// digits count: shorter runs would take ordinary names (`x-cafe.css`) for hashes.
 pub fn content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let is_hex = |c: &u8| c.is_ascii_digit() || (b'a'..=b'f').contains(c);
@@ -278,7 +280,7 @@ pub fn content_hashed(path: &str) -> bool {
                 .iter()
                 .take_while(|c| is_hex(c))
                 .count();
-            run == 16
+            (12..=16).contains(&run)
         }
     })
 }
@@ -314,7 +316,12 @@ mod tests {
         assert!(content_hashed("main-0123456789abcdef.css"));
         assert!(content_hashed("i18n/fr-0123456789abcdef.json"));
         assert!(!content_hashed("index.html"));
-        assert!(!content_hashed("main-0123456789abcde.css"), "15 digits");
+        assert!(
+            content_hashed("booking-widget-9f77daf15e4785f.js"),
+            "leading zero dropped"
+        );
+        assert!(!content_hashed("main-0123456789a.css"), "11 digits");
+        assert!(!content_hashed("site-cafe.css"), "a word");
         assert!(!content_hashed("main-0123456789abcdef0.css"), "17 digits");
         assert!(!content_hashed("main-0123456789ABCDEF.css"), "upper case");
         assert!(
