@@ -24,11 +24,12 @@ pub fn run() -> Result<Vec<String>> {
     let report = server.dir.join("schemathesis.json");
     let config = crate::project_root().join("xtask/schemathesis.toml");
     let mut command = Command::new(tools::schemathesis_bin());
+    // `--config-file` is an option of `schemathesis` itself, not of `run`.
     command
-        .arg("run")
-        .arg(format!("{}/api/openapi.json", server.url))
         .arg("--config-file")
         .arg(&config)
+        .arg("run")
+        .arg(format!("{}/api/openapi.json", server.url))
         .args(["--checks", "all", "--workers", "2", "--no-color"])
         .args([
             "--max-examples",
