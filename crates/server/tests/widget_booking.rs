@@ -342,6 +342,65 @@ async fn services_needing_validation_start_pending() {
     assert_eq!(body["location"], "videoconference");
 }
 
+/// What a calendar reads in the widget's `.ics` download, parsed by a real iCalendar parser.
+struct CalendarFile {
+    method: String,
+    uid: String,
+    sequence: u32,
+    status: String,
+    /// `DTSTART` as `TZID:local`.
+    start: String,
+    has_alarm: bool,
+}
+
+async fn calendar_file(server: &TestServer, path: &str) -> CalendarFile {
+    let response = server
+        .client
+        .get(format!("{}{path}/calendar.ics", server.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    let text = icalendar::parser::unfold(&response.text().await.expect("text"));
+    let calendar = icalendar::parser::read_calendar(&text).expect("a valid iCalendar file");
+    let method = calendar
+        .properties
+        .iter()
+        .find(|p| p.name == "METHOD")
+        .expect("METHOD");
+    assert!(
+        calendar
+            .components
+            .iter()
+            .any(|c| c.name == "VTIMEZONE" && c.components.len() == 2),
+        "Paris: its STANDARD and DAYLIGHT rules"
+    );
+    let event = calendar
+        .components
+        .iter()
+        .find(|c| c.name == "VEVENT")
+        .expect("VEVENT");
+    let value = |name: &str| event.find_prop(name).expect(name).val.as_str().to_owned();
+    let start = event.find_prop("DTSTART").expect("DTSTART");
+    let tzid = start.params.iter().find(|p| p.key == "TZID").expect("TZID");
+    CalendarFile {
+        method: method.val.as_str().to_owned(),
+        uid: value("UID"),
+        sequence: value("SEQUENCE").parse().expect("SEQUENCE"),
+        status: value("STATUS"),
+        start: format!(
+            "{}:{}",
+            tzid.val.as_ref().expect("zone").as_str(),
+            start.val.as_str()
+        ),
+        has_alarm: event.components.iter().any(|c| c.name == "VALARM"),
+    }
+}
+
 #[tokio::test]
 async fn reschedule_cancel_and_calendar_file() {
     let server = TestServer::with_demo().await;
@@ -361,6 +420,10 @@ async fn reschedule_cancel_and_calendar_file() {
         .expect("encrypted id")
         .to_owned();
     let path = format!("{DEMO}/widget/appointments/{encrypted}");
+    let booked = calendar_file(&server, &path).await;
+    assert_eq!(booked.method, "REQUEST");
+    assert_eq!(booked.sequence, 0);
+    assert!(booked.has_alarm, "a VALARM reminds the client");
 
     let (status, body) = server
         .send_json(Method::PUT, &path, &json!({"start": later}))
@@ -390,20 +453,14 @@ async fn reschedule_cancel_and_calendar_file() {
     assert_eq!(status, 400);
     assert_eq!(body["error"]["fields"][0]["name"], "start");
 
-    let ics = server
-        .client
-        .get(format!("{}{path}/calendar.ics", server.base))
-        .send()
-        .await
-        .expect("request");
+    let moved = calendar_file(&server, &path).await;
+    assert_eq!(moved.uid, booked.uid, "the same event, updated");
+    assert!(moved.sequence > booked.sequence, "a reschedule supersedes");
+    assert_eq!(moved.status, "CONFIRMED");
     assert_eq!(
-        ics.headers()["content-type"],
-        "text/calendar; charset=utf-8"
+        moved.start,
+        format!("Europe/Paris:{}", expected.format("%Y%m%dT%H%M%S"))
     );
-    let ics = ics.text().await.expect("text");
-    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
-    assert!(ics.contains("DTSTART;TZID=Europe/Paris:"));
-    assert!(ics.contains("STATUS:CONFIRMED"));
 
     let (status, body) = server.send_json(Method::DELETE, &path, &json!(null)).await;
     assert_eq!(status, 200, "{body}");
@@ -417,6 +474,12 @@ async fn reschedule_cancel_and_calendar_file() {
         after.items.iter().any(|d| d.slots.contains(&later)),
         "a cancelled booking frees its slot"
     );
+    let cancelled = calendar_file(&server, &path).await;
+    assert_eq!(cancelled.uid, booked.uid);
+    assert_eq!(cancelled.method, "CANCEL");
+    assert_eq!(cancelled.status, "CANCELLED");
+    assert!(cancelled.sequence > moved.sequence);
+    assert!(!cancelled.has_alarm, "a CANCEL carries no alarm");
     let (status, body) = server.send_json(Method::DELETE, &path, &json!(null)).await;
     assert_eq!(status, 409, "cancelling twice is refused");
     assert_eq!(body["error"]["reason"], "alreadyCancelled");

@@ -14,7 +14,7 @@ use booking_model::{PublicAppointment, PublicBookingRequest, PublicRescheduleReq
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::booking::visitor;
+use crate::booking::{ics, visitor};
 use crate::db::appointments::StoredAppointment;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
@@ -202,7 +202,13 @@ async fn calendar(
     let mut conn = state.db.acquire().await?;
     let stored = visitor::find(&mut conn, &company_id, &encrypted_id).await?;
     let company = crate::db::business::get_company(&mut *conn, &company_id).await?;
-    let body = crate::booking::ics::event(&stored, company.as_ref(), state.clock.now());
+    let body = ics::invite(
+        &stored,
+        company.as_ref(),
+        ics::Method::for_appointment(&stored),
+        &ics::uid_host(&state.config),
+        state.clock.now(),
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
