@@ -123,7 +123,8 @@ fn forget_fetches() {
     }
 }
 
-/// Waits (≤ 10 s) until the app has adopted every read, then checks nothing was fetched twice.
+/// Waits (≤ 10 s) until the app has adopted every read and each has finished, then checks nothing
+/// was fetched twice.
 async fn assert_all_adopted(query: &str, urls: &[String]) {
     for _ in 0..200 {
         if unclaimed().is_empty() {
@@ -136,6 +137,14 @@ async fn assert_all_adopted(query: &str, urls: &[String]) {
         Vec::<String>::new(),
         "for `{query}` the app never made these reads the script started"
     );
+    // A read's timing entry appears when its body is in, which may be after the step shows (the
+    // staff step does not wait for the form): wait for each before counting.
+    for _ in 0..200 {
+        if urls.iter().all(|url| fetch_count(url) > 0) {
+            break;
+        }
+        sleep(50).await;
+    }
     for url in urls {
         assert_eq!(
             fetch_count(url),

@@ -223,8 +223,11 @@ pub fn ensure_widget_build_tools() -> Result<()> {
     ensure_wasm_opt()
 }
 
-/// schemathesis (PyPI) for the API run of `cargo xtask test`: a 4.x release, pinned.
-const SCHEMATHESIS_VERSION: &str = "4.32.5";
+/// schemathesis (PyPI) for the API run of `cargo xtask test`: a 4.x release, pinned, with the
+/// Hypothesis it generates with. Hypothesis 6.140 and later describe a lambda by parsing its whole
+/// module, which on CPython 3.11 (Debian's) can crash mid-run with "SystemError: AST constructor
+/// recursion depth mismatch" (seen twice in CI): 6.138 describes lambdas from their own lines.
+const SCHEMATHESIS_REQUIREMENTS: [&str; 2] = ["schemathesis==4.32.5", "hypothesis==6.138.0"];
 
 /// The venv schemathesis lives in (inside the project, ignored by git).
 fn schemathesis_venv() -> PathBuf {
@@ -237,18 +240,22 @@ pub fn schemathesis_bin() -> PathBuf {
 }
 
 pub fn ensure_schemathesis() -> Result<()> {
-    let have = version_of(&schemathesis_bin().to_string_lossy(), "--version").unwrap_or_default();
-    if !have
-        .trim_end()
-        .ends_with(&format!("version {SCHEMATHESIS_VERSION}"))
-    {
-        eprintln!("xtask: installing schemathesis {SCHEMATHESIS_VERSION} (PyPI, into .tools/schemathesis)");
+    // What was installed, written last: a venv from an interrupted or older install is redone.
+    let marker = schemathesis_venv().join("requirements.installed");
+    let wanted = SCHEMATHESIS_REQUIREMENTS.join("\n");
+    let have = std::fs::read_to_string(&marker).unwrap_or_default();
+    if have != wanted || !schemathesis_bin().exists() {
+        eprintln!(
+            "xtask: installing {} (PyPI, into .tools/schemathesis)",
+            SCHEMATHESIS_REQUIREMENTS.join(" ")
+        );
         run(Cmd::new("python3")
             .args(["-m", "venv", "--clear"])
             .arg(schemathesis_venv()))?;
         run(Cmd::new(schemathesis_venv().join("bin/pip"))
             .args(["install", "--quiet", "--disable-pip-version-check"])
-            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
+            .args(SCHEMATHESIS_REQUIREMENTS))?;
+        std::fs::write(&marker, wanted)?;
     }
     Ok(())
 }
