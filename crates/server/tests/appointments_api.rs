@@ -7,10 +7,10 @@ use booking_server::admin;
 use chrono::{Days, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::TestServer;
+use support::{plus_minutes, TestServer};
 
 const DEMO: &str = "/api/2.1/scheduling/companies/demo";
-const KEY: &str = "demo-api-key";
+const KEY: &str = support::DEMO_KEY;
 
 /// An authenticated client of the demo company.
 struct Api {
@@ -25,22 +25,7 @@ impl Api {
     }
 
     async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let mut request = self
-            .server
-            .client
-            .request(method, format!("{}{path}", self.server.base))
-            .header("apiKey", KEY);
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body");
-        let json = match text.is_empty() {
-            true => Value::Null,
-            false => serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body: {text}")),
-        };
-        (status, json)
+        self.server.api(method, path, body).await
     }
 
     async fn get(&self, path: &str) -> (u16, Value) {
@@ -62,29 +47,9 @@ impl Api {
             .await
     }
 
-    /// Free local start times (Paris wall clock, `yyyy-MM-ddTHH:mm:ss`) of a service, from the widget's
-    /// freeSlots, skipping the first `skip_days` days.
+    /// Free local start times (Paris wall clock), skipping the first `skip_days` days.
     async fn free(&self, service: &str, staff: Option<&str>, skip_days: u64) -> Vec<String> {
-        let today = Utc::now().date_naive();
-        let (from, to) = (
-            today + Days::new(skip_days),
-            today + Days::new(skip_days + 20),
-        );
-        let staff = staff.map(|s| format!("&staffId={s}")).unwrap_or_default();
-        let (status, body) = self
-            .server
-            .get_json(&format!(
-                "{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&serviceId={service}{staff}&timeZone=Europe/Paris"
-            ))
-            .await;
-        assert_eq!(status, 200, "{body}");
-        body["items"]
-            .as_array()
-            .expect("days")
-            .iter()
-            .flat_map(|d| d["slots"].as_array().cloned().unwrap_or_default())
-            .filter_map(|s| s.as_str().map(|s| s[..19].to_owned()))
-            .collect()
+        self.server.free_starts(service, staff, skip_days).await
     }
 }
 
@@ -105,14 +70,6 @@ fn haircut(start: &str, staff: Option<&str>, email: &str) -> Value {
         body["staff"] = json!({"id": staff});
     }
     body
-}
-
-/// A Paris wall-clock time (`yyyy-MM-ddTHH:mm:ss`) `minutes` later.
-fn plus_minutes(local: &str, minutes: i64) -> String {
-    let t = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S").expect("local time");
-    (t + chrono::Duration::minutes(minutes))
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string()
 }
 
 fn field_names(body: &Value) -> Vec<String> {

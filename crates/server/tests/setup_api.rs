@@ -5,10 +5,10 @@ mod support;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::TestServer;
+use support::{plus_minutes, TestServer};
 
 const DEMO: &str = "/api/2.1/scheduling/companies/demo";
-const KEY: &str = "demo-api-key";
+const KEY: &str = support::DEMO_KEY;
 
 async fn call(
     server: &TestServer,
@@ -16,24 +16,9 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = server
-        .client
-        .request(method, format!("{}{DEMO}{path}", server.base))
-        .bearer_auth(KEY);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).expect("JSON")
-        },
-    )
+    server
+        .api(method, &format!("{DEMO}{path}"), body.as_ref())
+        .await
 }
 
 fn names(body: &Value) -> Vec<String> {
@@ -163,6 +148,21 @@ async fn services_have_full_crud_and_are_bookable_right_away() {
         .expect("items")
         .iter()
         .any(|s| s["id"] == "beard"));
+    // And books it, for its own length, with its own staff member.
+    let start = server.free_starts("beard", Some("hugo"), 3).await.remove(0);
+    let (status, booked) = call(
+        &server,
+        Method::POST,
+        "/appointments",
+        Some(json!({"client": {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"},
+                    "service": {"id": "beard"}, "start": {"dateTime": start, "timeZone": "Europe/Paris"}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{booked}");
+    assert_eq!(booked["service"]["id"], "beard");
+    assert_eq!(booked["staff"]["id"], "hugo");
+    assert_eq!(booked["start"]["dateTime"], start);
+    assert_eq!(booked["end"]["dateTime"], plus_minutes(&start, 20));
 
     let mut longer = service.clone();
     longer["duration"] = json!(30);
@@ -383,21 +383,7 @@ async fn clients_have_crud_and_feed_appointments() {
     assert_eq!(read["lastName"], "King");
 
     // An appointment for this client by id and then by email reuses the record.
-    let today = chrono::Utc::now().date_naive();
-    let (_, slots) = server
-        .get_json(&format!(
-            "{DEMO}/widget/freeSlots?startDate={}&endDate={}&serviceId=haircut&staffId=camille&timeZone=Europe/Paris",
-            today + chrono::Days::new(3),
-            today + chrono::Days::new(20)
-        ))
-        .await;
-    let all: Vec<String> = slots["items"]
-        .as_array()
-        .expect("days")
-        .iter()
-        .flat_map(|d| d["slots"].as_array().cloned().unwrap_or_default())
-        .filter_map(|s| s.as_str().map(|s| s[..19].to_owned()))
-        .collect();
+    let all = server.free_starts("haircut", Some("camille"), 3).await;
     for (i, client) in [
         json!({"id": id}),
         json!({"email": "ada@example.com"}),

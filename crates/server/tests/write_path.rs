@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use support::TestServer;
 
 const DEMO: &str = "/api/2.1/scheduling/companies/demo";
-const KEY: &str = "demo-api-key";
+const KEY: &str = support::DEMO_KEY;
 
 fn instant(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -35,21 +35,7 @@ async fn api(
     path: &str,
     body: Option<&Value>,
 ) -> (u16, Value) {
-    let mut request = server
-        .client
-        .request(method, format!("{}{DEMO}{path}", server.base))
-        .header("apiKey", KEY);
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    let json = match text.is_empty() {
-        true => Value::Null,
-        false => serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body: {text}")),
-    };
-    (status, json)
+    server.api(method, &format!("{DEMO}{path}"), body).await
 }
 
 fn at(local: &str) -> Value {

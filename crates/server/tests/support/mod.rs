@@ -4,6 +4,36 @@
 
 use booking_server::clock::Clock;
 use booking_server::{app, db, demo, AppState, Config};
+use serde_json::Value;
+
+/// The demo company's API key (crates/server/assets/demo.json).
+pub const DEMO_KEY: &str = "demo-api-key";
+
+/// `{method} {url}`, with `apiKey` and a JSON body when given → (status, JSON body, or `Null` when
+/// the body is empty). Panics, showing the text, when a body is not JSON.
+pub async fn request_json(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    api_key: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut request = client.request(method, url);
+    if let Some(key) = api_key {
+        request = request.header("apiKey", key);
+    }
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let json = match text.is_empty() {
+        true => Value::Null,
+        false => serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body: {text}")),
+    };
+    (status, json)
+}
 
 /// A running server; the database lives as long as this value.
 pub struct TestServer {
@@ -82,22 +112,57 @@ impl TestServer {
         &self,
         method: reqwest::Method,
         path: &str,
-        body: &serde_json::Value,
-    ) -> (u16, serde_json::Value) {
-        let response = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .json(body)
-            .send()
-            .await
-            .expect("request");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body");
-        let json = if text.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str(&text).expect("JSON body")
-        };
-        (status, json)
+        body: &Value,
+    ) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        request_json(&self.client, method, &url, None, Some(body)).await
     }
+
+    /// `{method} {base}{path}` as the demo company's API client (its key) → (status, JSON or Null).
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        request_json(&self.client, method, &url, Some(DEMO_KEY), body).await
+    }
+
+    /// Free local starts (Paris wall clock, `yyyy-MM-ddTHH:mm:ss`) of `service` (with `staff` when
+    /// given), from the widget's freeSlots, over 20 days from `skip_days` after the server's today.
+    pub async fn free_starts(
+        &self,
+        service: &str,
+        staff: Option<&str>,
+        skip_days: u64,
+    ) -> Vec<String> {
+        let today = self.clock.now().date_naive();
+        let (from, to) = (
+            today + chrono::Days::new(skip_days),
+            today + chrono::Days::new(skip_days + 20),
+        );
+        let staff = staff.map(|s| format!("&staffId={s}")).unwrap_or_default();
+        let (status, body) = self
+            .get_json(&format!(
+                "/api/2.1/scheduling/companies/demo/widget/freeSlots?startDate={from}&endDate={to}&serviceId={service}{staff}&timeZone=Europe/Paris"
+            ))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["items"]
+            .as_array()
+            .expect("days")
+            .iter()
+            .flat_map(|d| d["slots"].as_array().cloned().unwrap_or_default())
+            .filter_map(|s| s.as_str().map(|s| s[..19].to_owned()))
+            .collect()
+    }
+}
+
+/// `local` (`yyyy-MM-ddTHH:mm:ss`) plus `minutes`, on the same wall clock.
+pub fn plus_minutes(local: &str, minutes: i64) -> String {
+    let t = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S").expect("local time");
+    (t + chrono::Duration::minutes(minutes))
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
 }

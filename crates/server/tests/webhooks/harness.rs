@@ -19,7 +19,7 @@ pub use serde_json::{json, Value};
 pub use tokio::task::JoinHandle;
 
 pub const DEMO: &str = "/api/2.1/scheduling/companies/demo";
-pub const KEY: &str = "demo-api-key";
+pub const KEY: &str = crate::support::DEMO_KEY;
 /// Longest wait for something the worker should do within a second or two.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 
@@ -89,21 +89,8 @@ impl App {
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .header("apiKey", KEY);
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body");
-        let json = match text.is_empty() {
-            true => Value::Null,
-            false => serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body: {text}")),
-        };
-        (status, json)
+        let url = format!("{}{path}", self.base);
+        crate::support::request_json(&self.client, method, &url, Some(KEY), body).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {

@@ -6,6 +6,8 @@
 //! One test binary, one module per subject; `harness` holds the app and the receivers.
 
 mod harness;
+#[path = "../support/mod.rs"]
+mod support;
 
 mod delivery;
 mod oauth2;
