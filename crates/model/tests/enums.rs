@@ -6,8 +6,8 @@ use booking_model::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// For every variant: serde, `as_str`, `Display` and `FromStr` agree.
-fn consistent<T>(all: &[T])
+/// For every variant: `VALUES`, serde, `Display` and `FromStr` agree.
+fn consistent<T>(all: &[T], values: &[&str])
 where
     T: Copy
         + PartialEq
@@ -18,6 +18,8 @@ where
         + DeserializeOwned,
     T::Err: std::fmt::Debug,
 {
+    let texts: Vec<String> = all.iter().map(|v| v.to_string()).collect();
+    assert_eq!(texts, values);
     for value in all {
         let text = value.to_string();
         assert_eq!(
@@ -34,27 +36,31 @@ where
 
 #[test]
 fn every_enum_is_consistent() {
-    consistent(AppointmentStatus::ALL);
-    consistent(AppointmentType::ALL);
-    consistent(SendTo::ALL);
-    consistent(Location::ALL);
-    consistent(Currency::ALL);
-    consistent(LevelDetail::ALL);
-    consistent(MeetingProvider::ALL);
-    consistent(HistoryType::ALL);
-    consistent(FormItemType::ALL);
-    consistent(FormObjectType::ALL);
-    consistent(Weekday::ALL);
-    consistent(DelayUnit::ALL);
-    consistent(WatchLevel::ALL);
-    consistent(WatchMethod::ALL);
-    consistent(WatchStatus::ALL);
-    consistent(GrantType::ALL);
-    consistent(WatchEvent::ALL);
+    consistent(AppointmentStatus::ALL, AppointmentStatus::VALUES);
+    consistent(AppointmentType::ALL, AppointmentType::VALUES);
+    consistent(SendTo::ALL, SendTo::VALUES);
+    consistent(Location::ALL, Location::VALUES);
+    consistent(Currency::ALL, Currency::VALUES);
+    consistent(LevelDetail::ALL, LevelDetail::VALUES);
+    consistent(MeetingProvider::ALL, MeetingProvider::VALUES);
+    consistent(HistoryType::ALL, HistoryType::VALUES);
+    consistent(FormItemType::ALL, FormItemType::VALUES);
+    consistent(FormObjectType::ALL, FormObjectType::VALUES);
+    consistent(Weekday::ALL, Weekday::VALUES);
+    consistent(DelayUnit::ALL, DelayUnit::VALUES);
+    consistent(WatchLevel::ALL, WatchLevel::VALUES);
+    consistent(WatchMethod::ALL, WatchMethod::VALUES);
+    consistent(WatchStatus::ALL, WatchStatus::VALUES);
+    consistent(GrantType::ALL, GrantType::VALUES);
+    consistent(WatchEvent::ALL, WatchEvent::VALUES);
 }
 
+/// Every variant's spelling, written out by hand: the reference's "Values:" lists where it gives
+/// one (quoted line numbers of `appointments-api-reference.txt`), else what `shared/spec/README.md`
+/// or our own setup API documents. `consistent` then ties serde, `Display` and `FromStr` to these.
 #[test]
-fn spellings_match_the_reference() {
+fn every_spelling_is_pinned() {
+    // Reference ~131 / ~571.
     assert_eq!(
         AppointmentStatus::VALUES,
         [
@@ -67,18 +73,97 @@ fn spellings_match_the_reference() {
             "inProgress"
         ]
     );
-    assert_eq!(AppointmentStatus::NoShow.as_str(), "noShow");
+    // ~187.
+    assert_eq!(AppointmentType::VALUES, ["normal", "personal"]);
+    // ~199.
+    assert_eq!(SendTo::VALUES, ["parent", "client"]);
+    // ~268.
+    assert_eq!(
+        Location::VALUES,
+        ["companyAddress", "videoconference", "phone", "custom"]
+    );
+    // ~265.
     assert_eq!(
         Currency::VALUES,
         ["USD", "CAD", "EUR", "GBP", "DKK", "JPY", "INR", "CNY", "MXN", "CHF", "NZD"]
     );
-    assert_eq!(Location::Videoconference.as_str(), "videoconference");
-    assert_eq!(FormObjectType::AllLocations.as_str(), "allLocations");
-    assert_eq!(GrantType::ClientCredentials.as_str(), "client_credentials");
-    assert_eq!(WatchMethod::Patch.as_str(), "PATCH");
-    assert_eq!(WatchLevel::ExtraFull.as_str(), "extraFull");
-    assert_eq!(HistoryType::StatusChanged.as_str(), "statusChanged");
-    assert_eq!(FormItemType::Scalerating.as_str(), "scalerating");
+    // ~424.
+    assert_eq!(LevelDetail::VALUES, ["light", "full"]);
+    // ~250.
+    assert_eq!(MeetingProvider::VALUES, ["agendize", "teams"]);
+    // ~167 leaves the list empty; these are the changes the server records.
+    assert_eq!(
+        HistoryType::VALUES,
+        [
+            "created",
+            "statusChanged",
+            "rescheduled",
+            "edited",
+            "cancelled",
+            "deleted",
+            "restored",
+            "promoted"
+        ]
+    );
+    // ~285 leaves the list empty; the widget renders each of these.
+    assert_eq!(
+        FormItemType::VALUES,
+        [
+            "input",
+            "textarea",
+            "email",
+            "phone",
+            "number",
+            "date",
+            "website",
+            "price",
+            "radio",
+            "checkbox",
+            "select",
+            "scalerating",
+            "address",
+            "name",
+            "file"
+        ]
+    );
+    assert_eq!(
+        FormObjectType::VALUES,
+        ["service", "resource", "location", "allLocations"]
+    );
+    assert_eq!(
+        Weekday::VALUES,
+        [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday"
+        ]
+    );
+    assert_eq!(DelayUnit::VALUES, ["minutes", "hours", "days", "weeks"]);
+    // ~746, ~752, ~758, ~801; the methods are HTTP's own spellings.
+    assert_eq!(WatchLevel::VALUES, ["full", "extraFull"]);
+    assert_eq!(WatchStatus::VALUES, ["enabled", "disabled"]);
+    assert_eq!(GrantType::VALUES, ["refresh_token", "client_credentials"]);
+    assert_eq!(WatchEvent::VALUES, ["created", "updated", "deleted"]);
+    assert_eq!(WatchMethod::VALUES, ["POST", "PUT", "PATCH", "DELETE"]);
+    // The JSON spelling, not only `VALUES`, for one variant of each case style.
+    for (value, json) in [
+        (
+            serde_json::to_string(&AppointmentStatus::NoShow),
+            "\"noShow\"",
+        ),
+        (
+            serde_json::to_string(&GrantType::ClientCredentials),
+            "\"client_credentials\"",
+        ),
+        (serde_json::to_string(&WatchMethod::Patch), "\"PATCH\""),
+        (serde_json::to_string(&Currency::Chf), "\"CHF\""),
+    ] {
+        assert_eq!(value.expect("serializes"), json);
+    }
 }
 
 #[test]
