@@ -292,7 +292,11 @@ impl Harness {
                                                         nodes: v.nodes.map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\\s+/g, ' ')) }))))
                .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));";
         let violations = self.browser.execute_async(script, vec![]).await?;
-        let list = violations.as_array().cloned().unwrap_or_default();
+        // Anything but a list means axe did not run: never count that as "no violations".
+        let list = violations
+            .as_array()
+            .cloned()
+            .with_context(|| format!("axe on {step} answered {violations}, not a list"))?;
         let waived = |rule: &Value, node: &Value| {
             !strict
                 && KNOWN_AXE_BUGS.iter().any(|(id, selector, text)| {

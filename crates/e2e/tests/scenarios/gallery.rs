@@ -153,12 +153,16 @@ async fn dark_to_the_edges(h: &Harness) -> Result<()> {
         seen["radio"].as_str().is_some_and(|s| s.contains("dark")),
         "native controls use the dark colour scheme (color-scheme): {seen}"
     );
-    let transparent = |v: &serde_json::Value| v == "rgba(0, 0, 0, 0)";
+    // What shows below the widget: the body's background, else the root's, else the canvas, which
+    // the root's `color-scheme` makes dark or white.
+    let canvas_dark = seen["html"].as_str().is_some_and(|s| s.contains("dark"));
+    let page_luminance = [&seen["bodyBackground"], &seen["htmlBackground"]]
+        .into_iter()
+        .find_map(opaque_luminance)
+        .unwrap_or(if canvas_dark { 0.0 } else { 1.0 });
     anyhow::ensure!(
-        seen["html"].as_str().is_some_and(|s| s.contains("dark"))
-            || !transparent(&seen["htmlBackground"])
-            || !transparent(&seen["bodyBackground"]),
-        "the page below the widget is dark, not the default white canvas: {seen}"
+        page_luminance < 0.25,
+        "the page below the widget is dark (luminance {page_luminance:.2}), not white: {seen}"
     );
     Ok(())
 }
@@ -176,4 +180,28 @@ async fn dark_theme_reaches_native_controls_and_the_page() {
     .expect("harness");
     let outcome = dark_to_the_edges(&h).await;
     h.finish(outcome).await;
+}
+
+/// The relative luminance (0 black, 1 white; WCAG's formula) of a computed `rgb()` / `rgba()`
+/// colour, or None when it is (nearly) transparent and so shows what is below it.
+fn opaque_luminance(css: &serde_json::Value) -> Option<f64> {
+    let text = css.as_str()?;
+    let inner = text.split_once('(')?.1.trim_end_matches(')');
+    let parts: Vec<f64> = inner
+        .split([',', ' ', '/'])
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if parts.len() < 3 || parts.get(3).is_some_and(|alpha| *alpha < 0.5) {
+        return None;
+    }
+    let linear = |c: f64| {
+        let c = c / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    Some(0.2126 * linear(parts[0]) + 0.7152 * linear(parts[1]) + 0.0722 * linear(parts[2]))
 }
