@@ -47,6 +47,8 @@ pub struct WidgetContext {
     pub lang: Lang,
     /// Everything the host configured.
     pub config: WidgetConfig,
+    /// Where "today" comes from.
+    pub clock: zone::Clock,
 }
 
 impl WidgetContext {
@@ -57,7 +59,13 @@ impl WidgetContext {
             api: Api::new(&origin, company),
             lang: Lang::resolve(config.lang.as_deref()),
             config,
+            clock: zone::Clock::system(),
         }
+    }
+
+    /// The same context, reading "now" from `clock`.
+    pub fn with_clock(self, clock: zone::Clock) -> Self {
+        WidgetContext { clock, ..self }
     }
 
     /// The UI strings in this widget's language.

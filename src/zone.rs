@@ -122,9 +122,31 @@ pub fn slot_instant(slot: &str) -> Option<f64> {
         .map(|t| t.timestamp_millis() as f64)
 }
 
-/// Now, as an instant.
-pub fn now() -> f64 {
-    js_sys::Date::now()
+/// Where the widget's "now" comes from: the browser's clock, or a fixed instant (tests, so that
+/// fixtures of a given month keep working whatever the date).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Clock(Option<f64>);
+
+impl Clock {
+    /// The browser's clock.
+    pub const fn system() -> Self {
+        Clock(None)
+    }
+
+    /// Always the instant `epoch_ms`.
+    pub const fn fixed(epoch_ms: f64) -> Self {
+        Clock(Some(epoch_ms))
+    }
+
+    /// Now, as an instant.
+    pub fn now(self) -> f64 {
+        self.0.unwrap_or_else(js_sys::Date::now)
+    }
+}
+
+/// The clock of the widget being rendered (the browser's outside one).
+pub fn use_clock() -> Clock {
+    leptos::prelude::use_context::<crate::WidgetContext>().map_or(Clock::system(), |c| c.clock)
 }
 
 /// Reads wall-clock times of one zone. Build one per computation and reuse it: creating an
@@ -191,9 +213,9 @@ impl ZoneClock {
         Some(guess)
     }
 
-    /// Today's date in this zone.
-    pub fn today(&self) -> Option<NaiveDate> {
-        self.wall(now()).map(|t| t.date())
+    /// Today's date in this zone, by `clock`.
+    pub fn today(&self, clock: Clock) -> Option<NaiveDate> {
+        self.wall(clock.now()).map(|t| t.date())
     }
 }
 

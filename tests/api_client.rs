@@ -6,6 +6,7 @@ mod support;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
+use booking_model::PublicService;
 use booking_widget::{Api, ApiError};
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
@@ -16,11 +17,10 @@ use support::api_url;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Starts `api.services` under a fresh reactive owner and polls it once, so the fetch is in flight.
-fn start_read(owner: &Owner) -> impl Future<Output = Result<usize, ApiError>> {
+fn start_read(owner: &Owner) -> impl Future<Output = Result<Vec<PublicService>, ApiError>> {
     let api = Api::new(api_url(), "demo");
-    let mut read = Box::pin(
-        owner.with(|| ScopedFuture::new(async move { api.services("en").await.map(|s| s.len()) })),
-    );
+    let mut read =
+        Box::pin(owner.with(|| ScopedFuture::new(async move { api.services("en").await })));
     let mut cx = Context::from_waker(Waker::noop());
     // A fetch can't settle synchronously: the first poll only sends the request.
     assert!(matches!(read.as_mut().poll(&mut cx), Poll::Pending));
@@ -39,5 +39,11 @@ async fn a_read_in_flight_is_aborted_when_its_owner_is_cleaned_up() {
 async fn a_read_whose_owner_stays_completes() {
     let owner = Owner::new();
     let services = start_read(&owner).await.expect("services");
-    assert!(services > 0, "the demo company offers services");
+    let ids: Vec<_> = services.iter().filter_map(|s| s.id.as_deref()).collect();
+    assert_eq!(ids, ["haircut", "colour", "massage", "consult", "yoga"]);
+    assert_eq!(
+        services[0].name.as_deref(),
+        Some("Haircut & blow-dry"),
+        "named in the language asked"
+    );
 }

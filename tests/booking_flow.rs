@@ -19,8 +19,8 @@ use booking_widget::{Api, App, WidgetConfig, WidgetContext};
 use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
 use support::{
-    api_url, click, find, find_all, focused, mount, press, settle, sleep, texts, wait_for,
-    wait_for_text,
+    api_url, click, find, find_all, focused, mount, press, settle, texts, wait_for, wait_for_text,
+    wait_until,
 };
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -143,9 +143,9 @@ fn demo_api() -> Api {
 /// The first free haircut slot with `staff`, at least `days_ahead` days from today (changes are
 /// refused within 24 hours of the start), as the server writes it.
 async fn first_free_slot(api: &Api, staff: &str, days_ahead: u64) -> String {
-    // std's clock does not exist in wasm: ask the browser.
+    // Today as the server sees it: it offers slots from its own (the system's) clock.
     let today = booking_widget::zone::ZoneClock::new("Europe/Paris")
-        .and_then(|c| c.today())
+        .and_then(|c| c.today(booking_widget::zone::Clock::system()))
         .expect("today");
     let query = SlotQuery {
         target: BookingTarget::Service {
@@ -318,7 +318,12 @@ async fn books_end_to_end_with_prefill_properties_and_host_events() {
         .unwrap_or_default()
         .contains("action=cancel"));
 
-    sleep(100).await;
+    wait_until("the host hears bookingSucceeded", || {
+        seen.borrow()
+            .iter()
+            .any(|m| m["type"] == "bookingSucceeded")
+    })
+    .await;
     let kinds: Vec<String> = seen
         .borrow()
         .iter()
@@ -386,8 +391,8 @@ async fn a_slot_taken_meanwhile_sends_the_visitor_back_to_the_time_step_with_the
     );
     // Slots were fetched again: the taken one is gone.
     click(&root, &format!("[data-day=\"{month}\"]")).await;
-    sleep(300).await;
-    settle().await;
+    wait_for(&root, ".bw-calendar__grid[aria-busy=false]").await;
+    wait_for(&root, ".bw-slot").await;
     assert!(
         root.query_selector(&format!(".bw-slot[data-slot=\"{slot}\"]"))
             .unwrap()
@@ -422,8 +427,10 @@ async fn a_cancel_link_cancels_and_tells_the_host() {
     click(&root, ".bw-submit").await;
     wait_for_text(&root, "Your appointment has been cancelled").await;
     assert_eq!(texts(&root, ".bw-summary__status"), ["Cancelled"]);
-    sleep(50).await;
-    assert!(seen.borrow().iter().any(|m| m["type"] == "cancelled"));
+    wait_until("the host hears of the cancellation", || {
+        seen.borrow().iter().any(|m| m["type"] == "cancelled")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -468,7 +475,12 @@ async fn host_messages_have_the_documented_shape_and_need_an_origin() {
     let seen = record_messages();
     let appointment: PublicAppointment = serde_json::from_str(APPOINTMENT_JSON).expect("fixture");
     Host::new(Some(&origin())).post(HostEvent::BookingSucceeded(&appointment));
-    sleep(50).await;
+    wait_until("the message arrives", || {
+        seen.borrow()
+            .iter()
+            .any(|m| m["type"] == "bookingSucceeded")
+    })
+    .await;
     let message = seen
         .borrow()
         .iter()
@@ -543,7 +555,8 @@ async fn a_network_failure_keeps_the_review_and_the_answers_for_a_retry() {
             .filter(|m| m["type"] == "bookingFailed")
             .count()
     };
-    // Port 9 (discard) is closed on the test machine: the connection is refused.
+    // Port 9 is a "bad port" of the Fetch standard: browsers refuse it as a network error before
+    // opening any socket, whatever listens there.
     let query = format!(
         "company=demo&lang=en&api=http://127.0.0.1:9&parentOrigin={}",
         origin()
@@ -583,13 +596,8 @@ async fn a_network_failure_keeps_the_review_and_the_answers_for_a_retry() {
         message.text_content().as_deref(),
         Some("The booking service cannot be reached. Check your connection and try again.")
     );
-    for _ in 0..100 {
-        if failures() == 1 {
-            break;
-        }
-        sleep(20).await;
-    }
-    assert_eq!(failures(), 1, "the host heard of the failure");
+    wait_until("the host hears of the failure", || failures() >= 1).await;
+    assert_eq!(failures(), 1, "the host heard of the failure once");
     assert!(root.text_content().unwrap_or_default().contains("Ada"));
     assert_eq!(
         booking.slot.get_untracked().as_deref(),
@@ -597,13 +605,8 @@ async fn a_network_failure_keeps_the_review_and_the_answers_for_a_retry() {
     );
 
     click(&root, ".bw-error button").await;
-    for _ in 0..100 {
-        if failures() == 2 {
-            break;
-        }
-        sleep(20).await;
-    }
-    assert_eq!(failures(), 2, "Try again sent the booking again");
+    wait_until("Try again sends the booking again", || failures() >= 2).await;
+    assert_eq!(failures(), 2, "Try again sent the booking again, once");
     assert_eq!(texts(&root, ".bw-step__title"), ["Check and confirm"]);
     assert!(booking
         .answers
@@ -683,6 +686,19 @@ async fn a_resource_is_booked_on_its_own() {
         .contains("Salle de soin"));
     let reference = texts(&root, "dd.bw-summary__reference");
     assert_eq!(reference.len(), 1, "a reference is shown");
+    // A reference as the server makes them: 3 + 5 characters that can't be misread (`K7M-4QX2P`).
+    let readable = |part: &str, len: usize| {
+        part.len() == len
+            && part
+                .chars()
+                .all(|c| "23456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c))
+    };
+    assert!(
+        reference[0]
+            .split_once('-')
+            .is_some_and(|(a, b)| readable(a, 3) && readable(b, 5)),
+        "{reference:?}"
+    );
 }
 
 #[wasm_bindgen_test]

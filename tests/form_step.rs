@@ -13,7 +13,9 @@ use booking_widget::components::{Announcer, LiveRegion};
 use booking_widget::steps::FormPages;
 use booking_widget::{WidgetConfig, WidgetContext};
 use leptos::prelude::*;
-use support::{click, dispatch, find, find_all, focused, mount, settle, sleep, texts, type_into};
+use support::{
+    click, dispatch, find, find_all, focused, mount, settle, texts, type_into, wait_until,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -277,8 +279,10 @@ async fn required_email_length_and_pattern_rules_show_inline_and_are_announced()
         );
     }
     assert!(error_of(&root, "phone").is_none(), "optional");
-    sleep(100).await;
-    assert_eq!(texts(&root, ".bw-live"), ["Fields to correct: 3."]);
+    wait_until("the live region announces the errors", || {
+        texts(&root, ".bw-live") == ["Fields to correct: 3."]
+    })
+    .await;
     assert_eq!(
         focused().map(|e| e.id()).as_deref(),
         Some("bw-field-firstName"),
@@ -423,7 +427,10 @@ async fn files_become_data_uris_and_files_over_5_mib_are_refused() {
     let picker = input(&root, "#bw-field-photo");
 
     choose_file(&picker, &file_of(b"hello", "note.txt", "text/plain")).await;
-    sleep(50).await;
+    wait_until("the file is read", || {
+        answers.with_untracked(|a| a.get("photo").is_some_and(|p| !p.value.is_empty()))
+    })
+    .await;
     settle().await;
     let answer = answers
         .with_untracked(|a| a.get("photo").cloned())

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use booking_model::{BookingTarget, DaySlots};
 use booking_widget::components::ZonePicker;
 use booking_widget::steps::{slots_by_day, Calendar, Slot, SlotGroups, TimePicker, TimeStep};
+use booking_widget::zone::Clock;
 use booking_widget::{WidgetConfig, WidgetContext};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -22,7 +23,16 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A widget whose today is 2030-11-20 (Paris), the month before the December 2030 fixtures.
 fn context(lang: &str, api: &str) -> WidgetContext {
+    live_context(lang, api).with_clock(Clock::fixed(NOVEMBER_20_2030_NOON_UTC))
+}
+
+/// 2030-11-20T12:00:00Z in milliseconds.
+const NOVEMBER_20_2030_NOON_UTC: f64 = 1_921_406_400_000.0;
+
+/// A widget on the browser's clock, for the real server (whose slots start at its own today).
+fn live_context(lang: &str, api: &str) -> WidgetContext {
     WidgetContext::new(
         WidgetConfig::from_query(&format!("company=demo&lang={lang}&api={api}")),
         "demo",
@@ -232,6 +242,34 @@ async fn days_without_slots_are_disabled_and_the_first_free_day_shows() {
     assert_eq!(disabled("2030-12-06"), "false");
 }
 
+/// "Today" is the widget's clock's day in the visitor's zone: 23:30 UTC on 2 December 2030 is
+/// still the 2nd in London and already the 3rd in Paris.
+#[wasm_bindgen_test]
+async fn today_is_the_clocks_day_in_the_visitors_zone() {
+    const DECEMBER_2_2330_UTC: f64 = 1_922_484_600_000.0;
+    for (zone, today) in [
+        ("Europe/London", "2030-12-02"),
+        ("Europe/Paris", "2030-12-03"),
+    ] {
+        let root = mount(move || {
+            provide_context(
+                context("en", "http://127.0.0.1:9").with_clock(Clock::fixed(DECEMBER_2_2330_UTC)),
+            );
+            view! {
+                <TimePicker days=Signal::derive(|| Some(december_2030())) month=RwSignal::new(day("2030-12-01"))
+                    zone=RwSignal::new(zone.to_owned()) on_select=Callback::new(|_| ())/>
+            }
+        });
+        settle().await;
+        let marked: Vec<_> = find_all(&root, "[aria-current=date]")
+            .iter()
+            .filter_map(|d| d.get_attribute("data-day"))
+            .collect();
+        assert_eq!(marked, [today], "in {zone}");
+        root.remove();
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_skeleton_shows_while_slots_load() {
     let root = mount(move || {
@@ -358,7 +396,7 @@ async fn fetches_free_slots_from_the_server_in_the_visitor_zone() {
     let chosen = RwSignal::new(None::<String>);
     let zone = RwSignal::new("America/New_York".to_owned());
     let root = mount(move || {
-        provide_context(context("en", api_url()));
+        provide_context(live_context("en", api_url()));
         view! {
             <TimeStep target=BookingTarget::Service { id: "haircut".to_owned() } staff_id=None zone notice=None on_back=None
                 on_select=Callback::new(move |s| chosen.set(Some(s)))/>
@@ -400,10 +438,8 @@ async fn fetches_free_slots_from_the_server_in_the_visitor_zone() {
 #[wasm_bindgen_test]
 async fn the_step_reopens_on_the_month_of_the_previous_choice() {
     let zone = RwSignal::new("Europe/Paris".to_owned());
-    let today = booking_widget::zone::ZoneClock::new("Europe/Paris")
-        .and_then(|clock| clock.today())
-        .expect("today in Paris");
-    let previous = today + chrono::Days::new(36);
+    // Five weeks after the widget's today (2030-11-20): the 25th of next month.
+    let previous = day("2030-12-25");
     let root = mount(move || {
         provide_context(context("en", api_url()));
         view! {
@@ -413,11 +449,7 @@ async fn the_step_reopens_on_the_month_of_the_previous_choice() {
     });
     settle().await;
     let title = texts(&root, ".bw-calendar__title");
-    let expected = booking_widget::format::month_title(
-        booking_widget::format::first_of_month(previous),
-        booking_widget::i18n::Lang::En,
-    );
-    assert_eq!(title, [expected]);
+    assert_eq!(title, ["December 2030"]);
     assert!(
         root.query_selector(&format!("[data-day=\"{previous}\"]"))
             .unwrap()

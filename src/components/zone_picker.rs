@@ -43,8 +43,9 @@ pub fn ZonePicker(
         })
     });
     let lang = crate::i18n::use_lang();
-    let offset = move || crate::format::zone_offset(zone::now(), &zone.get(), lang);
-    let long_name = move || crate::format::zone_name(zone::now(), &zone.get(), lang);
+    let clock = zone::use_clock();
+    let offset = move || crate::format::zone_offset(clock.now(), &zone.get(), lang);
+    let long_name = move || crate::format::zone_name(clock.now(), &zone.get(), lang);
     view! {
         <div class="bw-zone">
             <p class="bw-zone__current">

@@ -163,9 +163,10 @@ pub fn TimePicker(
             .unwrap_or_default()
     });
     let loading = Signal::derive(move || days.with(Option::is_none));
+    let clock = crate::zone::use_clock();
     let today = Memo::new(move |_| {
         ZoneClock::new(&zone.get())
-            .and_then(|c| c.today())
+            .and_then(|c| c.today(clock))
             .unwrap_or_else(|| month.get_untracked())
     });
     let available = Signal::derive(move || {

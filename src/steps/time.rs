@@ -45,9 +45,10 @@ pub fn TimeStep(
     let t = ctx.strings();
     let announcer = use_announcer();
     let api = StoredValue::new(ctx.api.clone());
+    let clock = ctx.clock;
     let today = move || {
         ZoneClock::new(&zone.get_untracked())
-            .and_then(|c| c.today())
+            .and_then(|c| c.today(clock))
             .unwrap_or_default()
     };
     let start_day = start_day.filter(|day| *day >= today());

@@ -62,6 +62,18 @@ pub async fn sleep(ms: i32) {
         .expect("timer");
 }
 
+/// Waits (up to 10 s) until `done` holds, letting the UI run between checks; panics naming `what`.
+pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        leptos::task::tick().await;
+        if done() {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("{what}: not within 10 s");
+}
+
 /// Waits (up to 10 s) until `selector` matches inside `root`, then returns the element.
 pub async fn wait_for(root: &HtmlElement, selector: &str) -> Element {
     for _ in 0..200 {
