@@ -101,6 +101,7 @@ fn test() -> Result<()> {
     tools::ensure_chromium()?;
     tools::ensure_axe()?;
     tools::ensure_standardwebhooks()?;
+    tools::ensure_aiosmtpd()?;
     eprintln!(
         "xtask: tools ready in {:.0} s",
         setup.elapsed().as_secs_f64()
@@ -155,7 +156,8 @@ fn test() -> Result<()> {
                 .args(["test", "--workspace"])
                 .env("CHROMEDRIVER", tools::CHROMEDRIVER)
                 .env("AXE_SCRIPT", tools::axe_script())
-                .env("STANDARDWEBHOOKS_PYTHON", tools::standardwebhooks_python()),
+                .env("STANDARDWEBHOOKS_PYTHON", tools::standardwebhooks_python())
+                .env("AIOSMTPD_PYTHON", tools::aiosmtpd_python()),
         )
     });
     part("browser tests (headless Chromium)", &mut browser_tests);

@@ -181,6 +181,35 @@ pub fn ensure_standardwebhooks() -> Result<()> {
     Ok(())
 }
 
+/// The SMTP server the email tests send to (PyPI), run from `crates/server/tests/email/smtp_sink.py`.
+const AIOSMTPD_VERSION: &str = "1.4.6";
+
+/// The Python of the venv holding `aiosmtpd`, passed to the tests as `AIOSMTPD_PYTHON`.
+pub fn aiosmtpd_python() -> PathBuf {
+    project_root().join(".tools/aiosmtpd/bin/python")
+}
+
+/// A venv under `.tools/` with `aiosmtpd` from PyPI (python3 with venv and pip needed).
+pub fn ensure_aiosmtpd() -> Result<()> {
+    let python = aiosmtpd_python();
+    let installed = capture(Cmd::new(&python).args([
+        "-c",
+        "import importlib.metadata as m; print(m.version('aiosmtpd'))",
+    ]))
+    .unwrap_or_default();
+    if installed.trim() == AIOSMTPD_VERSION {
+        return Ok(());
+    }
+    eprintln!("xtask: installing aiosmtpd {AIOSMTPD_VERSION} (PyPI) into a venv");
+    let venv = project_root().join(".tools/aiosmtpd");
+    run(Cmd::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Cmd::new(&python)
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .args(["-m", "pip", "install", "--quiet"])
+        .arg(format!("aiosmtpd=={AIOSMTPD_VERSION}")))?;
+    Ok(())
+}
+
 /// The system ChromeDriver the browser tests drive.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

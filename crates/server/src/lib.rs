@@ -21,8 +21,12 @@ pub mod error;
 pub mod extract;
 /// Where links in answers and notifications point (`rescheduleLink`), and which headers count.
 pub mod links;
+/// Emails: planning on each appointment write, rendering, SMTP or `.eml` delivery.
+pub mod notify;
 /// The OpenAPI 3.1 document and its docs page.
 pub mod openapi;
+/// The outbox's delivery loop, shared by the webhook and email channels.
+pub mod outbox_worker;
 /// Per-IP limits on booking requests.
 pub mod rate_limit;
 /// HTTP routes, one module per resource.
@@ -58,6 +62,8 @@ pub struct Config {
     pub allow_private_webhooks: bool,
     /// Webhooks: delivery timing (poll interval, backoff, timeouts, leases).
     pub webhooks: webhooks::Settings,
+    /// Emails: SMTP or the mail directory, and delivery timing.
+    pub email: notify::Settings,
 }
 
 impl Default for Config {
@@ -71,6 +77,7 @@ impl Default for Config {
             bookings_per_minute: 30,
             allow_private_webhooks: false,
             webhooks: webhooks::Settings::default(),
+            email: notify::Settings::default(),
         }
     }
 }

@@ -50,6 +50,14 @@ enum Command {
         /// Let watches (webhooks) call loopback and private-network addresses (tests, demos).
         #[arg(long)]
         allow_private_webhooks: bool,
+        /// Send emails through this SMTP server: smtp://user:pass@host:port (add ?tls=required for
+        /// STARTTLS) or smtps://user:pass@host:port. Without it, emails are written as .eml files
+        /// in the `mail` directory beside the database.
+        #[arg(long, env = booking_server::notify::SMTP_URL_ENV, hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Sender address of emails for companies without an email address of their own.
+        #[arg(long, default_value = "bookings@localhost")]
+        mail_from: String,
     },
     /// Administration: companies and API keys.
     Admin {
@@ -124,6 +132,8 @@ async fn main() -> anyhow::Result<()> {
             trust_forwarded_headers,
             bookings_per_minute,
             allow_private_webhooks,
+            smtp_url,
+            mail_from,
         } => {
             let db = db::open(&db_path)
                 .await
@@ -141,6 +151,12 @@ async fn main() -> anyhow::Result<()> {
                 trust_forwarded_headers,
                 bookings_per_minute,
                 allow_private_webhooks,
+                email: booking_server::notify::Settings {
+                    mail_dir: smtp_url.is_none().then(|| mail_dir(&db_path)),
+                    smtp_url,
+                    default_from: mail_from,
+                    ..Default::default()
+                },
                 ..Config::default()
             };
             let shutdown = shutdown_signal();
@@ -165,11 +181,21 @@ async fn main() -> anyhow::Result<()> {
                 println!("  API:        http://{local}/api/2.1/scheduling/companies/demo/widget/services");
             }
             let state = AppState::new(db.clone(), config);
-            // Webhooks: delivers the outbox in the background (pending rows survive restarts).
-            let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
-            let worker = booking_server::webhooks::worker::spawn_until(state.clone(), async {
-                let _ = worker_stopped.await;
-            });
+            // The outbox's workers (webhooks, emails) deliver in the background; pending rows
+            // survive restarts. Both stop on the same signal.
+            let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
+            let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            };
+            let worker = booking_server::webhooks::worker::spawn_until(
+                state.clone(),
+                stopped(workers_stopped.clone()),
+            );
+            let email_worker = booking_server::notify::worker::spawn_until(
+                state.clone(),
+                stopped(workers_stopped),
+            )
+            .map_err(anyhow::Error::msg)?;
             // Connection info gives the per-IP booking limit its key.
             let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
             // On SIGTERM or Ctrl-C: stop accepting, answer the requests in flight, let the worker
@@ -178,15 +204,25 @@ async fn main() -> anyhow::Result<()> {
                 .with_graceful_shutdown(async move {
                     shutdown.await;
                     tracing::info!("shutting down: finishing the requests in flight");
-                    let _ = stop_worker.send(());
+                    let _ = stop_workers.send(true);
                 })
                 .await?;
             worker.await.context("the webhook worker failed")?;
+            if let Some(email_worker) = email_worker {
+                email_worker.await.context("the email worker failed")?;
+            }
             db.close().await;
             tracing::info!("stopped");
         }
     }
     Ok(())
+}
+
+/// Where emails go without SMTP: `mail/` beside the database file.
+fn mail_dir(db_path: &std::path::Path) -> PathBuf {
+    db_path
+        .parent()
+        .map_or_else(|| PathBuf::from("mail"), |dir| dir.join("mail"))
 }
 
 /// Listens for SIGTERM (how service managers stop a process) and Ctrl-C from now on, so a signal

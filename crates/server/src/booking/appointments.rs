@@ -38,6 +38,8 @@ pub struct WriteOptions {
     pub lang: String,
     /// Book without checking availability (the reference's `force`); needs a staff member.
     pub force: bool,
+    /// Send no email for this change (the reference's `silent`).
+    pub silent: bool,
 }
 
 impl WriteOptions {
@@ -46,6 +48,7 @@ impl WriteOptions {
             lang: &self.lang,
             source: SOURCE,
             now,
+            silent: self.silent,
         }
     }
 }
@@ -312,9 +315,10 @@ pub async fn insert(
         start,
         end,
     };
-    let mut stored = assemble::new_appointment(&catalog, base, &placement, &options.author(now));
+    let author = options.author(now);
+    let mut stored = assemble::new_appointment(&catalog, base, &placement, &author);
     store_files(conn, &mut stored, &file_ids, now).await?;
-    assemble::insert(conn, &mut stored, now).await?;
+    assemble::insert(conn, &mut stored, &author).await?;
     Ok(stored)
 }
 
@@ -497,7 +501,7 @@ pub async fn update(
         assemble::record(&mut stored.appointment, kind, &author, catalog.zone);
     }
     store_files(conn, &mut stored, &file_ids, now).await?;
-    appointments::update(conn, &stored, now).await?;
+    appointments::update(conn, &stored, author.change()).await?;
     if was_blocking && (moved || !stored.blocks()) {
         waiting_list::promote(conn, &catalog, (old_start, old_end), &author).await?;
     }
@@ -564,7 +568,7 @@ pub async fn delete(
     conn: &mut SqliteConnection,
     company_id: &str,
     key: &str,
-    lang: &str,
+    (lang, silent): (&str, bool),
     now: DateTime<Utc>,
 ) -> Result<StoredAppointment> {
     let mut stored = find(conn, company_id, key).await?;
@@ -574,6 +578,7 @@ pub async fn delete(
         lang,
         source: SOURCE,
         now,
+        silent,
     };
     assemble::record(
         &mut stored.appointment,
@@ -582,7 +587,7 @@ pub async fn delete(
         catalog.zone,
     );
     stored.deleted = true;
-    appointments::update(conn, &stored, now).await?;
+    appointments::update(conn, &stored, author.change()).await?;
     if was_blocking {
         waiting_list::promote(conn, &catalog, (stored.start, stored.end), &author).await?;
     }

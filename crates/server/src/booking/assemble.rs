@@ -34,6 +34,20 @@ pub struct Author<'a> {
     /// `widget` or `api`.
     pub source: &'a str,
     pub now: DateTime<Utc>,
+    /// `silent=true`: the change sends no email.
+    pub silent: bool,
+}
+
+impl Author<'_> {
+    /// The write as `db::appointments` records (and notifies) it.
+    pub fn change(&self) -> crate::db::appointments::Change<'_> {
+        crate::db::appointments::Change {
+            now: self.now,
+            lang: self.lang,
+            source: self.source,
+            silent: self.silent,
+        }
+    }
 }
 
 /// An instant as company-local `{dateTime, timeZone}`, the way appointments are stored.
@@ -176,7 +190,7 @@ pub fn new_appointment(
 pub async fn insert(
     conn: &mut SqliteConnection,
     stored: &mut StoredAppointment,
-    now: DateTime<Utc>,
+    author: &Author<'_>,
 ) -> Result<()> {
-    appointments::insert(conn, stored, ids::reference, now).await
+    appointments::insert(conn, stored, ids::reference, author.change()).await
 }

@@ -154,6 +154,7 @@ pub async fn book(
         lang: request.lang.as_deref().unwrap_or("en"),
         source: SOURCE,
         now,
+        silent: false,
     };
     let mut stored = assemble::new_appointment(&catalog, base, &placement, &author);
     let owner = (
@@ -164,7 +165,7 @@ pub async fn book(
         let file_ids = files::file_item_ids(&definition);
         files::store(conn, (owner.0, &owner.1), form, &file_ids, now).await?;
     }
-    assemble::insert(conn, &mut stored, now).await?;
+    assemble::insert(conn, &mut stored, &author).await?;
     Ok(stored)
 }
 
@@ -268,6 +269,7 @@ pub async fn reschedule(
         lang,
         source: SOURCE,
         now,
+        silent: false,
     };
     assemble::record(
         &mut stored.appointment,
@@ -275,7 +277,7 @@ pub async fn reschedule(
         &author,
         catalog.zone,
     );
-    appointments::update(conn, &stored, now).await?;
+    appointments::update(conn, &stored, author.change()).await?;
     if was_blocking {
         waiting_list::promote(conn, &catalog, freed, &author).await?;
     }
@@ -308,9 +310,10 @@ pub async fn cancel(
         lang,
         source: SOURCE,
         now,
+        silent: false,
     };
     assemble::record(a, HistoryType::Cancelled, &author, catalog.zone);
-    appointments::update(conn, &stored, now).await?;
+    appointments::update(conn, &stored, author.change()).await?;
     if was_blocking {
         waiting_list::promote(conn, &catalog, (stored.start, stored.end), &author).await?;
     }

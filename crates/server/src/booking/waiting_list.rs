@@ -69,7 +69,7 @@ pub async fn promote(
             author,
             catalog.zone,
         );
-        appointments::update(conn, &waiting, author.now).await?;
+        appointments::update(conn, &waiting, author.change()).await?;
         return Ok(Some(waiting));
     }
     Ok(None)

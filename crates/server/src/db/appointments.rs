@@ -76,6 +76,19 @@ pub async fn busy_between(
         .collect()
 }
 
+/// Who makes a write and what it may notify (`db` knows no booking types: `booking::assemble::Author`
+/// makes one).
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub now: DateTime<Utc>,
+    /// The writer's language; an insert keeps it as the booking's language (its client's emails).
+    pub lang: &'a str,
+    /// `widget` (the client) or `api` (the business).
+    pub source: &'a str,
+    /// `silent=true`: this change sends no message.
+    pub silent: bool,
+}
+
 /// Bumps and returns the appointments change counter (inside the caller's transaction).
 async fn next_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
     let (seq,): (i64,) = sqlx::query_as(
@@ -92,7 +105,7 @@ pub async fn insert(
     conn: &mut SqliteConnection,
     stored: &mut StoredAppointment,
     new_reference: fn() -> String,
-    now: DateTime<Utc>,
+    change: Change<'_>,
 ) -> Result<()> {
     for _ in 0..5 {
         let reference = new_reference();
@@ -104,7 +117,7 @@ pub async fn insert(
                 .await?;
         if taken.is_none() {
             stored.appointment.reference = Some(reference);
-            return write(conn, stored, true, now).await;
+            return write(conn, stored, true, change).await;
         }
     }
     Err(Error::Internal(anyhow::anyhow!(
@@ -116,26 +129,47 @@ pub async fn insert(
 pub async fn update(
     conn: &mut SqliteConnection,
     stored: &StoredAppointment,
-    now: DateTime<Utc>,
+    change: Change<'_>,
 ) -> Result<()> {
-    write(conn, stored, false, now).await
+    write(conn, stored, false, change).await
+}
+
+/// The stored appointment before an update, with its booking language.
+async fn before_update(
+    conn: &mut SqliteConnection,
+    stored: &StoredAppointment,
+) -> Result<Option<(StoredAppointment, Option<String>)>> {
+    let row = sqlx::query(
+        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc, lang FROM appointments \
+         WHERE company_id = ? AND id = ?",
+    )
+    .bind(&stored.company_id)
+    .bind(&stored.appointment.id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| Ok((from_row(&row)?, row.try_get("lang")?)))
+        .transpose()
 }
 
 async fn write(
     conn: &mut SqliteConnection,
     stored: &StoredAppointment,
     insert: bool,
-    now: DateTime<Utc>,
+    change: Change<'_>,
 ) -> Result<()> {
     let a = &stored.appointment;
+    let before = match insert {
+        true => None,
+        false => before_update(conn, stored).await?,
+    };
     let seq = next_change_seq(conn).await?;
-    let now = utc_text(now);
+    let now = utc_text(change.now);
     let doc = serde_json::to_string(a).map_err(anyhow::Error::from)?;
     let sql = if insert {
         "INSERT INTO appointments (company_id, id, reference, encrypted_id, service_id, resource_id, \
          resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, waiting_list, deleted, \
-         created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text, lang) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     } else {
         "UPDATE appointments SET company_id = ?, id = ?, reference = ?, encrypted_id = ?, service_id = ?, \
          resource_id = ?, resource_units = ?, staff_id = ?, client_id = ?, status = ?, start_utc = ?, \
@@ -177,12 +211,20 @@ async fn write(
                 .as_str(),
         )
         .bind(search_text(a));
-    if !insert {
-        query = query.bind(&stored.company_id).bind(&a.id);
+    match insert {
+        true => query = query.bind(change.lang),
+        false => query = query.bind(&stored.company_id).bind(&a.id),
     }
     query.execute(&mut *conn).await?;
     // Webhooks: one outbox row per enabled watch, committed (or not) with this change.
     crate::webhooks::enqueue(conn, stored, insert).await?;
+    // Emails: the messages this change plans, committed (or not) with it.
+    let (before, lang) = match before {
+        Some((before, lang)) => (Some(before), lang),
+        None => (None, None),
+    };
+    let lang = lang.as_deref().unwrap_or(change.lang);
+    crate::notify::enqueue(conn, before.as_ref(), stored, &change, lang).await?;
     Ok(())
 }
 

@@ -156,11 +156,9 @@ struct WriteParams {
 }
 
 impl WriteParams {
-    /// Checks every parameter. `silent`, `personalAppointmentSync` and `calculateGeolocation` are
-    /// accepted and checked but change nothing: this server sends no notifications, syncs no external
-    /// calendar and has no geocoder.
+    /// Checks every parameter. `personalAppointmentSync` and `calculateGeolocation` are accepted and
+    /// checked but change nothing: this server syncs no external calendar and has no geocoder.
     fn options(&self) -> Result<WriteOptions> {
-        flag("silent", self.silent.as_deref())?;
         flag(
             "personalAppointmentSync",
             self.personal_appointment_sync.as_deref(),
@@ -172,6 +170,7 @@ impl WriteParams {
         Ok(WriteOptions {
             lang: lang(self.lang.as_deref())?,
             force: flag("force", self.force.as_deref())?,
+            silent: flag("silent", self.silent.as_deref())?,
         })
     }
 }
@@ -266,7 +265,8 @@ async fn remove(
     }
     let options = params.options()?;
     let mut tx = state.db.write().await?;
-    rules::delete(&mut tx, &company_id, &key, &options.lang, state.clock.now()).await?;
+    let how = (options.lang.as_str(), options.silent);
+    rules::delete(&mut tx, &company_id, &key, how, state.clock.now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,5 @@
-//! The delivery loop. Each turn it hands expired leases back (attempts a dead worker started), claims
-//! the due deliveries it has room for, and attempts each in its own task; when an attempt ends it
+//! The webhook channel of the outbox loop (`outbox_worker`): it hands expired leases back (attempts a
+//! dead worker started), claims the due deliveries, attempts each; when an attempt ends it
 //! records the outcome and schedules the retry:
 //!
 //! delay = `backoff_base` × 2^(attempt − 1), at most `backoff_max`, ± 20 % jitter; or the receiver's
@@ -11,12 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use rand::Rng;
-use tokio::task::JoinSet;
 
 use super::send::{self, Outcome};
 use super::Settings;
 use crate::db::watches::{self, parse_instant, AttemptRecord, Delivery, Finish};
+use crate::outbox_worker::{self, chrono_duration, Channel};
 use crate::AppState;
 
 /// How often finished deliveries older than `retention` are purged.
@@ -34,56 +33,60 @@ pub fn spawn_until(
     state: AppState,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(run(state, stop))
+    let channel = Arc::new(Webhooks {
+        settings: state.webhooks.settings.clone(),
+        last_purge: std::sync::Mutex::new(None),
+    });
+    tokio::spawn(outbox_worker::run(channel, state, stop))
 }
 
-async fn run(state: AppState, stop: impl Future<Output = ()>) {
-    let mut stop = std::pin::pin!(stop);
-    let owner: Arc<str> = Arc::from(format!("worker-{}", crate::booking::ids::record_id()));
-    let settings = state.webhooks.settings.clone();
-    let mut in_flight: JoinSet<()> = JoinSet::new();
-    let mut last_purge: Option<Instant> = None;
-    tracing::info!(%owner, "webhook delivery worker started");
-    loop {
-        while in_flight.try_join_next().is_some() {}
-        if last_purge.is_none_or(|at| at.elapsed() >= PURGE_EVERY) {
-            last_purge = Some(Instant::now());
-            let before = Utc::now() - chrono_duration(settings.retention);
+/// The webhook channel of the outbox loop.
+struct Webhooks {
+    settings: Settings,
+    last_purge: std::sync::Mutex<Option<Instant>>,
+}
+
+impl Channel for Webhooks {
+    type Item = Delivery;
+    const NAME: &'static str = "webhook";
+
+    fn poll_interval(&self) -> Duration {
+        self.settings.poll_interval
+    }
+
+    fn max_in_flight(&self) -> usize {
+        self.settings.max_in_flight
+    }
+
+    async fn tidy(&self, state: &AppState) {
+        let due = {
+            let mut last = self.last_purge.lock().unwrap_or_else(|p| p.into_inner());
+            let due = last.is_none_or(|at| at.elapsed() >= PURGE_EVERY);
+            if due {
+                *last = Some(Instant::now());
+            }
+            due
+        };
+        if due {
+            let before = Utc::now() - chrono_duration(self.settings.retention);
             if let Err(e) = watches::purge_finished(&state.db, before).await {
                 tracing::warn!(error = %e, "could not purge old webhook deliveries");
             }
         }
-        let room = settings.max_in_flight.saturating_sub(in_flight.len());
-        let mut full_batch = false;
-        if room > 0 {
-            match claim(&state, &owner, room).await {
-                Ok(claimed) => {
-                    full_batch = claimed.len() == room;
-                    for delivery in claimed {
-                        let (state, owner) = (state.clone(), owner.clone());
-                        in_flight.spawn(async move { deliver(&state, &owner, delivery).await });
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "could not claim webhook deliveries"),
-            }
-        }
-        // A full batch: more may be due, look again at once.
-        let pause = tokio::time::sleep(match full_batch {
-            true => Duration::ZERO,
-            false => settings.poll_interval,
-        });
-        tokio::select! {
-            biased;
-            _ = &mut stop => break,
-            _ = pause => {}
-            Some(_) = in_flight.join_next() => {}
-        }
     }
-    tracing::info!(
-        in_flight = in_flight.len(),
-        "webhook delivery worker stopping: finishing the attempts in flight"
-    );
-    while in_flight.join_next().await.is_some() {}
+
+    async fn claim(
+        &self,
+        state: &AppState,
+        owner: &str,
+        room: usize,
+    ) -> crate::Result<Vec<Delivery>> {
+        claim(state, owner, room).await
+    }
+
+    async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, item: Delivery) {
+        deliver(&state, &owner, item).await
+    }
 }
 
 async fn claim(state: &AppState, owner: &str, room: usize) -> crate::Result<Vec<Delivery>> {
@@ -99,21 +102,12 @@ async fn claim(state: &AppState, owner: &str, room: usize) -> crate::Result<Vec<
     watches::claim(&state.db, now, lease_until, owner, room).await
 }
 
-fn chrono_duration(d: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
-}
-
 /// The wait before attempt `attempts + 1`: see the module documentation.
 pub fn backoff(settings: &Settings, attempts: i64, retry_after: Option<Duration>) -> Duration {
     if let Some(wait) = retry_after {
         return wait;
     }
-    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
-    let delay = settings
-        .backoff_base
-        .saturating_mul(2u32.saturating_pow(exponent))
-        .min(settings.backoff_max);
-    delay.mul_f64(rand::thread_rng().gen_range(0.8..=1.2))
+    outbox_worker::backoff(settings.backoff_base, settings.backoff_max, attempts)
 }
 
 async fn deliver(state: &AppState, owner: &str, delivery: Delivery) {

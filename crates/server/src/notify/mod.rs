@@ -1,0 +1,193 @@
+//! Notifications by email. Every appointment write plans its messages ([`plan::plan`]: a pure
+//! function of the appointment before and after) and adds them to the outbox on channel [`CHANNEL`]
+//! in the write's own transaction ([`enqueue`]). Each row keeps what its email needs (the
+//! appointment as written, the kind, the reader and the booking's language); the worker
+//! ([`worker`]) renders it at its first attempt ([`render`]), fixes the bytes, and sends them over
+//! SMTP or into `.eml` files ([`transport`]).
+
+/// Which messages a change sends, to whom.
+pub mod plan;
+/// An outbox row as an email: subject, text and HTML parts, the invitation.
+pub mod render;
+/// The emails' words in the widget's seven languages.
+pub mod strings;
+/// SMTP (lettre) or `.eml` files.
+pub mod transport;
+/// The email channel's delivery loop.
+pub mod worker;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use booking_model::{Appointment, Company, Staff};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+
+use crate::db::appointments::{Change, StoredAppointment};
+use crate::db::business::{self, Collection};
+use crate::db::outbox::{self, NewMessage};
+use crate::error::Result;
+
+/// The outbox channel of emails.
+pub const CHANNEL: &str = "email";
+
+/// The `source` of writes the client makes (the widget's history entries say it too).
+const CLIENT_SOURCE: &str = "widget";
+
+/// Environment variable equivalent of `--smtp-url`.
+pub const SMTP_URL_ENV: &str = "BOOKING_SMTP_URL";
+
+/// Where emails go and how their delivery is timed. The defaults suit production; tests shrink the
+/// timings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `smtp://user:pass@host:port` (`?tls=required` for STARTTLS) or `smtps://…`; none: files.
+    pub smtp_url: Option<String>,
+    /// Without SMTP, each email is written here as `<message id>.eml` (beside the database).
+    pub mail_dir: Option<PathBuf>,
+    /// Sender when the company has no address of its own.
+    pub default_from: String,
+    /// How often the worker looks for due emails.
+    pub poll_interval: Duration,
+    /// Delay before the first retry; each further retry waits twice as long (±20 % jitter).
+    pub backoff_base: Duration,
+    /// Longest wait between two attempts.
+    pub backoff_max: Duration,
+    /// An email is given up when its next attempt would start this long after the change.
+    pub retry_window: Duration,
+    /// Time limit of one SMTP conversation.
+    pub timeout: Duration,
+    /// How long a claimed email is reserved for its worker (more than one attempt).
+    pub lease: Duration,
+    /// Emails in flight at once.
+    pub max_in_flight: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            smtp_url: None,
+            mail_dir: None,
+            default_from: "bookings@localhost".to_owned(),
+            poll_interval: Duration::from_secs(1),
+            backoff_base: Duration::from_secs(30),
+            backoff_max: Duration::from_secs(3600),
+            retry_window: Duration::from_secs(24 * 3600),
+            timeout: Duration::from_secs(30),
+            lease: Duration::from_secs(120),
+            max_in_flight: 4,
+        }
+    }
+}
+
+impl Settings {
+    /// Whether emails are sent at all (SMTP or files configured).
+    pub fn enabled(&self) -> bool {
+        self.smtp_url.is_some() || self.mail_dir.is_some()
+    }
+}
+
+/// What an email outbox row carries: enough to render the message at send time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payload {
+    /// [`plan::Kind`] name.
+    pub kind: String,
+    /// [`plan::Audience`] name.
+    pub audience: String,
+    /// The booking's language.
+    pub lang: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The client made the change (through the widget), not the business.
+    pub by_client: bool,
+    /// The appointment as written.
+    pub appointment: Appointment,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub deleted: bool,
+    /// Where it was before a move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_start: Option<DateTime<Utc>>,
+}
+
+impl Payload {
+    /// The appointment as `booking::ics` takes it.
+    pub fn stored(&self, company_id: &str) -> StoredAppointment {
+        StoredAppointment {
+            company_id: company_id.to_owned(),
+            appointment: self.appointment.clone(),
+            start: self.start,
+            end: self.end,
+            resource_units: 0,
+            deleted: self.deleted,
+        }
+    }
+}
+
+/// Plans the emails of a write and adds them to the outbox (inside the write's transaction).
+/// `before` is the appointment before an update (`None`: an insert); `lang` the booking's language.
+pub async fn enqueue(
+    conn: &mut SqliteConnection,
+    before: Option<&StoredAppointment>,
+    after: &StoredAppointment,
+    change: &Change<'_>,
+    lang: &str,
+) -> Result<()> {
+    // Cheap exits first: most writes the business makes through the API are silent or personal.
+    if change.silent || after.appointment.is_personal() {
+        return Ok(());
+    }
+    let company: Option<Company> = business::get_company(&mut *conn, &after.company_id).await?;
+    let staff_id = after.appointment.staff.as_ref().and_then(|s| s.id.clone());
+    let staff: Option<Staff> = match &staff_id {
+        Some(id) => business::get_doc(&mut *conn, Collection::Staff, &after.company_id, id).await?,
+        None => None,
+    };
+    let context = plan::Context {
+        silent: change.silent,
+        staff_email: staff.as_ref().and_then(|s| s.email.as_deref()),
+        company_email: company.as_ref().and_then(|c| c.email.as_deref()),
+    };
+    let planned = plan::plan(before, after, &context);
+    if planned.is_empty() {
+        return Ok(());
+    }
+    let time_zone = company
+        .as_ref()
+        .and_then(|c| c.time_zone.clone())
+        .unwrap_or_else(|| "UTC".to_owned());
+    let subject_id = after.appointment.id.clone().unwrap_or_default();
+    for message in planned {
+        let payload = Payload {
+            kind: message.kind.as_str().to_owned(),
+            audience: message.audience.as_str().to_owned(),
+            lang: strings::resolve(lang).to_owned(),
+            to: message.to.clone(),
+            name: message.name.clone(),
+            by_client: change.source == CLIENT_SOURCE,
+            appointment: after.appointment.clone(),
+            start: after.start,
+            end: after.end,
+            deleted: after.deleted,
+            previous_start: before.map(|b| b.start).filter(|s| *s != after.start),
+        };
+        let payload = serde_json::to_string(&payload).map_err(anyhow::Error::from)?;
+        outbox::enqueue(
+            conn,
+            &NewMessage {
+                channel: CHANNEL,
+                company_id: &after.company_id,
+                recipient: &message.to,
+                subject_id: &subject_id,
+                kind: message.kind.as_str(),
+                payload: &payload,
+                time_zone: &time_zone,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,463 @@
+//! Which emails a change sends, and to whom: a pure function of the appointment before and after
+//! the write, the writer, and the business addresses. No I/O.
+
+use booking_model::{AppointmentStatus, SendTo};
+
+use crate::db::appointments::StoredAppointment;
+
+/// What a message tells its reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// To the client: the booking is confirmed.
+    Confirmation,
+    /// To the client: the booking waits for the business's validation.
+    RequestReceived,
+    /// To the client: the business accepted the request.
+    Accepted,
+    /// To the client: the business declined the request.
+    Declined,
+    /// To the client: the appointment moved (time or staff member).
+    Rescheduled,
+    /// To the client: the appointment was cancelled (by the client or the business).
+    Cancelled,
+    /// To the client: the client is on the waiting list.
+    WaitingList,
+    /// To the client: a seat freed up and the waiting entry became a booking.
+    Promoted,
+    /// To the staff member and the company: a new booking (or waiting-list entry).
+    BusinessNew,
+    /// To the staff member and the company: a booking moved, was accepted or promoted.
+    BusinessChanged,
+    /// To the staff member and the company: a booking was cancelled or declined.
+    BusinessCancelled,
+}
+
+impl Kind {
+    /// Every kind, for catalogue checks.
+    pub const ALL: [Kind; 11] = [
+        Kind::Confirmation,
+        Kind::RequestReceived,
+        Kind::Accepted,
+        Kind::Declined,
+        Kind::Rescheduled,
+        Kind::Cancelled,
+        Kind::WaitingList,
+        Kind::Promoted,
+        Kind::BusinessNew,
+        Kind::BusinessChanged,
+        Kind::BusinessCancelled,
+    ];
+
+    /// The name stored in the outbox and shown in the notification log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Confirmation => "confirmation",
+            Kind::RequestReceived => "requestReceived",
+            Kind::Accepted => "accepted",
+            Kind::Declined => "declined",
+            Kind::Rescheduled => "rescheduled",
+            Kind::Cancelled => "cancelled",
+            Kind::WaitingList => "waitingList",
+            Kind::Promoted => "promoted",
+            Kind::BusinessNew => "businessNew",
+            Kind::BusinessChanged => "businessChanged",
+            Kind::BusinessCancelled => "businessCancelled",
+        }
+    }
+
+    /// The kind named `name` (as stored).
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Whether the business (not the client) reads it.
+    pub fn to_business(self) -> bool {
+        matches!(
+            self,
+            Kind::BusinessNew | Kind::BusinessChanged | Kind::BusinessCancelled
+        )
+    }
+
+    /// Whether the appointment's calendar invitation goes with it: when it holds (or gave up) a
+    /// slot, not while it only waits for one or was never confirmed.
+    pub fn carries_invite(self) -> bool {
+        !matches!(
+            self,
+            Kind::RequestReceived | Kind::Declined | Kind::WaitingList
+        )
+    }
+
+    /// Whether the message offers the reschedule and cancel links (the booking is still on).
+    pub fn offers_links(self) -> bool {
+        matches!(
+            self,
+            Kind::Confirmation
+                | Kind::RequestReceived
+                | Kind::Accepted
+                | Kind::Rescheduled
+                | Kind::WaitingList
+                | Kind::Promoted
+        )
+    }
+}
+
+/// Who reads a planned message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The client (or the parent, with `sendto=parent`).
+    Client,
+    /// The appointment's staff member.
+    Staff,
+    /// The company's contact address.
+    Company,
+}
+
+impl Audience {
+    /// The name stored in the payload and shown in the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Client => "client",
+            Audience::Staff => "staff",
+            Audience::Company => "company",
+        }
+    }
+}
+
+/// One message to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub kind: Kind,
+    pub audience: Audience,
+    /// The address.
+    pub to: String,
+    /// The reader's name, when known.
+    pub name: Option<String>,
+}
+
+/// What the planning needs besides the appointment.
+#[derive(Debug, Clone, Default)]
+pub struct Context<'a> {
+    /// `silent=true` on the change: nothing is sent.
+    pub silent: bool,
+    /// The staff member's address, when the appointment has one who has an address.
+    pub staff_email: Option<&'a str>,
+    /// The company's contact address.
+    pub company_email: Option<&'a str>,
+}
+
+/// Whether the appointment is on (holds or waits for a slot): not deleted, cancelled or declined.
+fn live(s: &StoredAppointment) -> bool {
+    !s.deleted
+        && !matches!(
+            s.appointment.effective_status(),
+            AppointmentStatus::Cancelled | AppointmentStatus::Declined
+        )
+}
+
+fn waiting(s: &StoredAppointment) -> bool {
+    s.appointment.add_to_waiting_list == Some(true)
+}
+
+fn pending(s: &StoredAppointment) -> bool {
+    s.appointment.status == Some(AppointmentStatus::Pending)
+}
+
+/// What happened to the client's booking, if anything a client is told about.
+fn client_kind(before: Option<&StoredAppointment>, after: &StoredAppointment) -> Option<Kind> {
+    let Some(before) = before else {
+        return match () {
+            _ if !live(after) => None,
+            _ if waiting(after) => Some(Kind::WaitingList),
+            _ if pending(after) => Some(Kind::RequestReceived),
+            _ => Some(Kind::Confirmation),
+        };
+    };
+    match (live(before), live(after)) {
+        (false, false) => None,
+        (true, false) => Some(
+            match pending(before) && after.appointment.status == Some(AppointmentStatus::Declined) {
+                true => Kind::Declined,
+                false => Kind::Cancelled,
+            },
+        ),
+        // Brought back (a cancelled booking set to accepted again): confirmed anew.
+        (false, true) => Some(match (waiting(after), pending(after)) {
+            (true, _) => Kind::WaitingList,
+            (false, true) => Kind::RequestReceived,
+            (false, false) => Kind::Confirmation,
+        }),
+        (true, true) if waiting(before) && !waiting(after) => Some(Kind::Promoted),
+        (true, true) if pending(before) && !pending(after) => Some(Kind::Accepted),
+        (true, true) => {
+            let staff =
+                |s: &StoredAppointment| s.appointment.staff.as_ref().and_then(|st| st.id.clone());
+            let moved = before.start != after.start
+                || before.end != after.end
+                || staff(before) != staff(after);
+            moved.then_some(Kind::Rescheduled)
+        }
+    }
+}
+
+/// The business's view of the same change.
+fn business_kind(client: Kind) -> Kind {
+    match client {
+        Kind::Confirmation | Kind::RequestReceived | Kind::WaitingList => Kind::BusinessNew,
+        Kind::Cancelled | Kind::Declined => Kind::BusinessCancelled,
+        _ => Kind::BusinessChanged,
+    }
+}
+
+/// The messages a write sends: to the client (or parent) and to the business. `before` is `None`
+/// for an insert. Nothing with `silent`; nothing to a client for a personal appointment (and
+/// nothing to the business either: the staff member made it for themself).
+pub fn plan(
+    before: Option<&StoredAppointment>,
+    after: &StoredAppointment,
+    context: &Context<'_>,
+) -> Vec<Planned> {
+    if context.silent || after.appointment.is_personal() {
+        return Vec::new();
+    }
+    let Some(kind) = client_kind(before, after) else {
+        return Vec::new();
+    };
+    let a = &after.appointment;
+    let mut out = Vec::new();
+    let reader = match a.send_to {
+        Some(SendTo::Parent) => a.parent.as_ref().map(|p| {
+            (
+                p.email.as_deref(),
+                full_name(p.first_name.as_deref(), p.last_name.as_deref()),
+            )
+        }),
+        _ => a.client.as_ref().map(|c| {
+            (
+                c.email.as_deref(),
+                full_name(c.first_name.as_deref(), c.last_name.as_deref()),
+            )
+        }),
+    };
+    if let Some((Some(to), name)) = reader {
+        if !to.trim().is_empty() {
+            out.push(Planned {
+                kind,
+                audience: Audience::Client,
+                to: to.trim().to_owned(),
+                name,
+            });
+        }
+    }
+    let business = business_kind(kind);
+    for (audience, address) in [
+        (Audience::Staff, context.staff_email),
+        (Audience::Company, context.company_email),
+    ] {
+        let Some(to) = address.map(str::trim).filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        // One message per address: a staff member may use the company's.
+        if out
+            .iter()
+            .any(|p| p.kind == business && p.to.eq_ignore_ascii_case(to))
+        {
+            continue;
+        }
+        let name = match audience {
+            Audience::Staff => a
+                .staff
+                .as_ref()
+                .and_then(|s| full_name(s.first_name.as_deref(), s.last_name.as_deref())),
+            _ => a.company.as_ref().and_then(|c| c.name.clone()),
+        };
+        out.push(Planned {
+            kind: business,
+            audience,
+            to: to.to_owned(),
+            name,
+        });
+    }
+    out
+}
+
+fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let name = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use booking_model::{Appointment, AppointmentType, ClientRef, ParentRef, StaffRef};
+    use chrono::{TimeZone, Utc};
+
+    fn booking(status: AppointmentStatus) -> StoredAppointment {
+        let start = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
+        StoredAppointment {
+            company_id: "demo".into(),
+            appointment: Appointment {
+                id: Some("a1".into()),
+                status: Some(status),
+                client: Some(ClientRef {
+                    first_name: Some("Ana".into()),
+                    last_name: Some("Lima".into()),
+                    email: Some("ana@example.com".into()),
+                    ..ClientRef::default()
+                }),
+                staff: Some(StaffRef {
+                    id: Some("camille".into()),
+                    ..StaffRef::default()
+                }),
+                ..Appointment::default()
+            },
+            start,
+            end: start + chrono::Duration::minutes(30),
+            resource_units: 0,
+            deleted: false,
+        }
+    }
+
+    fn business<'a>() -> Context<'a> {
+        Context {
+            silent: false,
+            staff_email: Some("camille@shop.example"),
+            company_email: Some("hello@shop.example"),
+        }
+    }
+
+    fn kinds(planned: &[Planned]) -> Vec<(&'static str, &str)> {
+        planned
+            .iter()
+            .map(|p| (p.kind.as_str(), p.to.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_booking_confirms_to_the_client_and_tells_staff_and_company() {
+        let planned = plan(None, &booking(AppointmentStatus::Accepted), &business());
+        assert_eq!(
+            kinds(&planned),
+            [
+                ("confirmation", "ana@example.com"),
+                ("businessNew", "camille@shop.example"),
+                ("businessNew", "hello@shop.example"),
+            ]
+        );
+        assert_eq!(planned[0].name.as_deref(), Some("Ana Lima"));
+    }
+
+    #[test]
+    fn a_pending_booking_is_a_request_then_accepted_or_declined() {
+        let request = booking(AppointmentStatus::Pending);
+        assert_eq!(
+            plan(None, &request, &Context::default())[0].kind,
+            Kind::RequestReceived
+        );
+        let accepted = booking(AppointmentStatus::Accepted);
+        assert_eq!(
+            kinds(&plan(Some(&request), &accepted, &business()))[..2],
+            [
+                ("accepted", "ana@example.com"),
+                ("businessChanged", "camille@shop.example")
+            ]
+        );
+        let declined = booking(AppointmentStatus::Declined);
+        assert_eq!(
+            kinds(&plan(Some(&request), &declined, &business()))[..2],
+            [
+                ("declined", "ana@example.com"),
+                ("businessCancelled", "camille@shop.example")
+            ]
+        );
+    }
+
+    #[test]
+    fn moves_cancellations_deletions_and_promotions() {
+        let before = booking(AppointmentStatus::Accepted);
+        let mut moved = before.clone();
+        moved.start += chrono::Duration::hours(2);
+        moved.end += chrono::Duration::hours(2);
+        assert_eq!(
+            plan(Some(&before), &moved, &Context::default())[0].kind,
+            Kind::Rescheduled
+        );
+        let cancelled = booking(AppointmentStatus::Cancelled);
+        assert_eq!(
+            plan(Some(&before), &cancelled, &Context::default())[0].kind,
+            Kind::Cancelled
+        );
+        let mut deleted = before.clone();
+        deleted.deleted = true;
+        assert_eq!(
+            plan(Some(&before), &deleted, &Context::default())[0].kind,
+            Kind::Cancelled
+        );
+        // Deleting a cancelled booking tells nobody again.
+        assert!(plan(Some(&cancelled), &deleted, &business()).is_empty());
+        let mut waiting = before.clone();
+        waiting.appointment.add_to_waiting_list = Some(true);
+        assert_eq!(
+            plan(None, &waiting, &Context::default())[0].kind,
+            Kind::WaitingList
+        );
+        assert_eq!(
+            plan(Some(&waiting), &before, &Context::default())[0].kind,
+            Kind::Promoted
+        );
+        // An edit that moves nothing (notes) sends nothing.
+        let mut noted = before.clone();
+        noted.appointment.notes = Some("bring the form".into());
+        assert!(plan(Some(&before), &noted, &business()).is_empty());
+    }
+
+    #[test]
+    fn silent_personal_and_sendto_parent() {
+        let booked = booking(AppointmentStatus::Accepted);
+        let silent = Context {
+            silent: true,
+            ..business()
+        };
+        assert!(plan(None, &booked, &silent).is_empty());
+        let mut personal = booked.clone();
+        personal.appointment.appointment_type = Some(AppointmentType::Personal);
+        assert!(plan(None, &personal, &business()).is_empty());
+        let mut for_child = booked.clone();
+        for_child.appointment.send_to = Some(SendTo::Parent);
+        for_child.appointment.parent = Some(ParentRef {
+            first_name: Some("Rui".into()),
+            email: Some("rui@example.com".into()),
+            ..ParentRef::default()
+        });
+        let planned = plan(None, &for_child, &Context::default());
+        assert_eq!(kinds(&planned), [("confirmation", "rui@example.com")]);
+        assert_eq!(planned[0].name.as_deref(), Some("Rui"));
+        // No address, no client message; the business still hears of it.
+        let mut anonymous = booked.clone();
+        anonymous.appointment.client = None;
+        assert_eq!(
+            kinds(&plan(None, &anonymous, &business())),
+            [
+                ("businessNew", "camille@shop.example"),
+                ("businessNew", "hello@shop.example")
+            ]
+        );
+    }
+
+    #[test]
+    fn one_business_message_per_address() {
+        let shared = Context {
+            silent: false,
+            staff_email: Some("hello@shop.example"),
+            company_email: Some("Hello@shop.example"),
+        };
+        let planned = plan(None, &booking(AppointmentStatus::Accepted), &shared);
+        assert_eq!(planned.len(), 2);
+        assert_eq!(Kind::parse("businessNew"), Some(Kind::BusinessNew));
+    }
+}

@@ -1,0 +1,447 @@
+//! An email outbox row as the message its reader gets: subject, a text and an HTML part with the
+//! same content, and the calendar invitation. Everything shown comes from the row's payload (the
+//! appointment as written), the company record (sender, signature) and the links' origin
+//! (`--public-url`, see `links`): never from a request.
+
+use booking_model::{AppointmentStatus, Company, Location, SendTo};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+
+use super::plan::{Audience, Kind};
+use super::strings::{self, Words};
+use super::Payload;
+
+/// What a reader sees.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The `.ics` attachment, when the kind carries one.
+    pub invite: Option<String>,
+}
+
+/// One line of the summary table: a label and its value (and a link for the video).
+struct Line {
+    label: String,
+    value: String,
+    href: Option<String>,
+}
+
+fn zone_named(name: Option<&str>) -> Option<Tz> {
+    name.and_then(|z| z.parse().ok())
+}
+
+/// `first last`, trimmed, if any.
+fn joined(parts: &[Option<&str>]) -> Option<String> {
+    let text = parts
+        .iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// The widget's manage link for `action` (`reschedule` or `cancel`), in the booking's language.
+pub fn manage_link(origin: &str, company_id: &str, payload: &Payload, action: &str) -> String {
+    let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    format!(
+        "{origin}/widget/?company={}&appointment={}&action={action}&lang={}",
+        encode(company_id),
+        encode(
+            payload
+                .appointment
+                .encrypted_id
+                .as_deref()
+                .unwrap_or_default()
+        ),
+        payload.lang
+    )
+}
+
+fn address_line(company: Option<&Company>) -> Option<String> {
+    let ad = company?.address.as_ref()?;
+    joined(&[
+        ad.street.as_deref(),
+        ad.other_street.as_deref(),
+        ad.zip_code.as_deref(),
+        ad.city.as_deref(),
+        ad.country.as_deref(),
+    ])
+}
+
+fn scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Renders `payload` (an outbox row of company `company_id`) for its reader. `origin`: where the
+/// manage links point (`None`: no links). `now` stamps the invitation.
+pub fn render(
+    payload: &Payload,
+    company_id: &str,
+    company: Option<&Company>,
+    origin: Option<&str>,
+    now: DateTime<Utc>,
+) -> Rendered {
+    let kind = Kind::parse(&payload.kind).unwrap_or(Kind::Confirmation);
+    let words = strings::words(&payload.lang);
+    let a = &payload.appointment;
+    let company_zone = zone_named(company.and_then(|c| c.time_zone.as_deref()))
+        .or_else(|| zone_named(a.start.as_ref().and_then(|s| s.time_zone.as_deref())))
+        .unwrap_or(Tz::UTC);
+    let client_tz = match a.send_to {
+        Some(SendTo::Parent) => a.parent.as_ref().and_then(|p| p.time_zone.as_deref()),
+        _ => a.client.as_ref().and_then(|c| c.time_zone.as_deref()),
+    };
+    let reader_zone = match payload.audience == Audience::Client.as_str() {
+        true => zone_named(client_tz).unwrap_or(company_zone),
+        false => company_zone,
+    };
+    let when = |t: DateTime<Utc>, zone: Tz| {
+        format!(
+            "{} ({})",
+            words.date_time(t.with_timezone(&zone).naive_local()),
+            zone.name()
+        )
+    };
+    let company_name = company
+        .and_then(|c| c.name.clone())
+        .or_else(|| a.company.as_ref().and_then(|c| c.name.clone()))
+        .unwrap_or_default();
+    let service = a
+        .service
+        .as_ref()
+        .and_then(|s| s.name.clone())
+        .or_else(|| a.resource.as_ref().and_then(|r| r.name.clone()))
+        .unwrap_or_default();
+    let client = a
+        .client
+        .as_ref()
+        .and_then(|c| {
+            joined(&[c.first_name.as_deref(), c.last_name.as_deref()]).or(c.email.clone())
+        })
+        .unwrap_or_default();
+    let reference = a.reference.clone().unwrap_or_default();
+    let date = words.date_time(payload.start.with_timezone(&reader_zone).naive_local());
+    let values = [
+        ("service", service.as_str()),
+        ("date", date.as_str()),
+        ("company", company_name.as_str()),
+        ("client", client.as_str()),
+        ("reference", reference.as_str()),
+    ];
+    let key = kind.as_str();
+    let subject = words.text(&format!("{key}.subject"), &values);
+    let intro_key = match (kind, payload.by_client) {
+        (Kind::Cancelled, true) => "cancelled.introByClient".to_owned(),
+        _ => format!("{key}.intro"),
+    };
+    let intro = words.text(&intro_key, &values);
+    let greeting = match &payload.name {
+        Some(name) => words.text("greeting", &[("name", name)]),
+        None => words.raw("greetingAnonymous").to_owned(),
+    };
+
+    let mut lines = Vec::new();
+    let mut line = |label: &str, value: String, href: Option<String>| {
+        if !value.trim().is_empty() {
+            lines.push(Line {
+                label: label.to_owned(),
+                value,
+                href,
+            });
+        }
+    };
+    line(words.raw("label.service"), service.clone(), None);
+    let staff = a
+        .staff
+        .as_ref()
+        .and_then(|s| joined(&[s.first_name.as_deref(), s.last_name.as_deref()]));
+    line(words.raw("label.staff"), staff.unwrap_or_default(), None);
+    line(
+        words.raw("label.when"),
+        when(payload.start, reader_zone),
+        None,
+    );
+    if reader_zone != company_zone {
+        line(
+            &words.text("label.whenCompany", &values),
+            when(payload.start, company_zone),
+            None,
+        );
+    }
+    if let (Kind::Rescheduled | Kind::BusinessChanged, Some(previous)) =
+        (kind, payload.previous_start)
+    {
+        line(
+            words.raw("label.previous"),
+            when(previous, reader_zone),
+            None,
+        );
+    }
+    match a.effective_location() {
+        Location::Videoconference => {
+            let link = a.online_meeting.as_ref().and_then(|m| m.video_link.clone());
+            line(
+                words.raw("label.video"),
+                link.clone().unwrap_or_default(),
+                link,
+            );
+        }
+        Location::Phone => line(
+            words.raw("label.location"),
+            words.raw("label.phone").to_owned(),
+            None,
+        ),
+        Location::Custom => line(
+            words.raw("label.location"),
+            a.location_custom.clone().unwrap_or_default(),
+            None,
+        ),
+        _ => line(
+            words.raw("label.location"),
+            address_line(company).unwrap_or_default(),
+            None,
+        ),
+    }
+    if let Some(price) = &a.price {
+        line(
+            words.raw("label.price"),
+            format!("{:.2} {}", price.amount, price.currency.as_str()),
+            None,
+        );
+    }
+    line(words.raw("label.reference"), reference.clone(), None);
+    if kind.to_business() {
+        let contact = a.client.as_ref().map(|c| {
+            joined(&[
+                Some(client.as_str()),
+                c.email.as_deref().filter(|e| *e != client),
+                c.phone.as_deref().or(c.mobile_phone.as_deref()),
+            ])
+            .unwrap_or_default()
+        });
+        line(words.raw("label.client"), contact.unwrap_or_default(), None);
+        if a.add_to_waiting_list == Some(true) {
+            line(words.raw("label.waitingList"), "✓".to_owned(), None);
+        }
+    }
+    // Only the public properties: the private ones are never shown outside the business's API.
+    if let Some(public) = a
+        .extended_properties
+        .as_ref()
+        .and_then(|e| e.public.as_ref())
+    {
+        for (name, value) in public {
+            line(name, scalar(value), None);
+        }
+    }
+
+    let links = match (origin, kind.offers_links() && !kind.to_business()) {
+        (Some(origin), true) if a.encrypted_id.is_some() => vec![
+            (
+                words.raw("action.reschedule"),
+                manage_link(origin, company_id, payload, "reschedule"),
+            ),
+            (
+                words.raw("action.cancel"),
+                manage_link(origin, company_id, payload, "cancel"),
+            ),
+        ],
+        _ => Vec::new(),
+    };
+    let invite = kind.carries_invite().then(|| {
+        let mut stored = payload.stored(company_id);
+        // A deleted booking is a cancelled event for the reader's calendar.
+        if payload.deleted {
+            stored.appointment.status = Some(AppointmentStatus::Cancelled);
+        }
+        crate::booking::ics::event(&stored, company, now)
+    });
+    let signature = signature(company, &company_name);
+
+    let mut text = format!("{greeting}\n\n{intro}\n\n");
+    for l in &lines {
+        text.push_str(&format!("{}: {}\n", l.label, l.value));
+    }
+    for (label, href) in &links {
+        text.push_str(&format!("\n{label}: {href}"));
+    }
+    if !links.is_empty() {
+        text.push('\n');
+    }
+    if invite.is_some() {
+        text.push_str(&format!("\n{}\n", words.raw("invite")));
+    }
+    text.push_str(&format!(
+        "\n{}\n{}\n",
+        words.raw("signoff"),
+        signature.join("\n")
+    ));
+
+    let html = html(&HtmlParts {
+        lang: words,
+        greeting: &greeting,
+        intro: &intro,
+        lines: &lines,
+        links: &links,
+        invite: invite.is_some(),
+        signature: &signature,
+    });
+    Rendered {
+        subject,
+        text,
+        html,
+        invite,
+    }
+}
+
+/// The company's signature lines: name, address, phone, email.
+fn signature(company: Option<&Company>, name: &str) -> Vec<String> {
+    let mut out = vec![name.to_owned()];
+    out.extend(address_line(company));
+    if let Some(c) = company {
+        out.extend(c.phone.clone());
+        out.extend(c.email.clone());
+    }
+    out.retain(|l| !l.trim().is_empty());
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+struct HtmlParts<'a> {
+    lang: Words,
+    greeting: &'a str,
+    intro: &'a str,
+    lines: &'a [Line],
+    links: &'a [(&'a str, String)],
+    invite: bool,
+    signature: &'a [String],
+}
+
+fn html(p: &HtmlParts<'_>) -> String {
+    let mut rows = String::new();
+    for l in p.lines {
+        let value = match &l.href {
+            Some(href) => format!("<a href=\"{}\">{}</a>", escape(href), escape(&l.value)),
+            None => escape(&l.value),
+        };
+        rows.push_str(&format!(
+            "<tr><th style=\"text-align:left;padding:4px 12px 4px 0;color:#555;font-weight:600\">{}</th><td style=\"padding:4px 0\">{value}</td></tr>\n",
+            escape(&l.label)
+        ));
+    }
+    let mut actions = String::new();
+    for (label, href) in p.links {
+        actions.push_str(&format!(
+            "<a href=\"{}\" style=\"display:inline-block;margin:0 8px 8px 0;padding:10px 16px;border-radius:6px;background:#1f4e79;color:#fff;text-decoration:none\">{}</a>\n",
+            escape(href),
+            escape(label)
+        ));
+    }
+    let invite = match p.invite {
+        true => format!(
+            "<p style=\"color:#555\">{}</p>\n",
+            escape(p.lang.raw("invite"))
+        ),
+        false => String::new(),
+    };
+    let signature = p
+        .signature
+        .iter()
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join("<br>");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head>\n\
+         <body style=\"font-family:system-ui,sans-serif;color:#222;line-height:1.5\">\n\
+         <p>{greeting}</p>\n<p>{intro}</p>\n<table role=\"presentation\">\n{rows}</table>\n\
+         <p>{actions}</p>\n{invite}<p>{signoff}<br>{signature}</p>\n</body></html>\n",
+        lang = p.lang.lang,
+        greeting = escape(p.greeting),
+        intro = escape(p.intro),
+        signoff = escape(p.lang.raw("signoff")),
+    )
+}
+
+/// The sender: the company's address under its name, else `default_from`.
+pub fn sender(company: Option<&Company>, default_from: &str) -> Option<Mailbox> {
+    let name = company.and_then(|c| c.name.clone());
+    let address = company
+        .and_then(|c| c.email.as_deref())
+        .and_then(|e| e.parse().ok())
+        .or_else(|| default_from.parse().ok())?;
+    Some(Mailbox::new(name, address))
+}
+
+/// The whole message (headers, both parts, the invitation) for the outbox row `id`. Its
+/// `Message-ID` is the row's id, so a message sent again after a crash is recognisably the same.
+pub fn message(
+    id: &str,
+    payload: &Payload,
+    rendered: &Rendered,
+    from: Mailbox,
+    reply_to: Option<Mailbox>,
+    now: DateTime<Utc>,
+) -> Result<lettre::Message, String> {
+    let to: Mailbox = Mailbox::new(
+        payload.name.clone(),
+        payload
+            .to
+            .parse()
+            .map_err(|e| format!("recipient {:?} is not an email address: {e}", payload.to))?,
+    );
+    let mut builder = lettre::Message::builder()
+        .from(from)
+        .to(to)
+        .subject(&rendered.subject)
+        .message_id(Some(format!("<{id}@booking-server>")))
+        .date(now.into());
+    if let Some(reply_to) = reply_to {
+        builder = builder.reply_to(reply_to);
+    }
+    let alternative = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(rendered.text.clone()),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(rendered.html.clone()),
+        );
+    let body = match &rendered.invite {
+        None => alternative,
+        Some(ics) => {
+            // The part's `method` must repeat the calendar's METHOD (RFC 6047 §2.4).
+            let method = ics
+                .lines()
+                .find_map(|l| l.strip_prefix("METHOD:"))
+                .map(|m| format!("; method={}", m.trim()))
+                .unwrap_or_default();
+            let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8{method}"))
+                .map_err(|e| format!("invitation content type: {e}"))?;
+            MultiPart::mixed().multipart(alternative).singlepart(
+                Attachment::new("invite.ics".to_owned()).body(ics.clone(), content_type),
+            )
+        }
+    };
+    builder
+        .multipart(body)
+        .map_err(|e| format!("could not build the message: {e}"))
+}

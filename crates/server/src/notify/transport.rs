@@ -1,0 +1,98 @@
+//! Where emails leave: an SMTP server through lettre (`smtp://`, `smtps://`, STARTTLS with
+//! `?tls=required`), or, with none configured, `.eml` files in a directory (the embedded default,
+//! which the demo's mailbox page reads).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+/// How an attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Worth trying again later: the server said 4xx, or could not be reached.
+    Retry {
+        code: Option<u16>,
+        error: String,
+    },
+    /// Trying again would not help: the server said 5xx, or the message is unsendable.
+    Final {
+        code: Option<u16>,
+        error: String,
+    },
+}
+
+/// The configured way out.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Transport::Smtp(_) => f.write_str("Transport::Smtp"),
+            Transport::Files(dir) => write!(f, "Transport::Files({})", dir.display()),
+        }
+    }
+}
+
+/// Checks an SMTP URL the way `--smtp-url` takes it (the error says what is wrong, without the
+/// password).
+pub fn smtp(url: &str, timeout: Duration) -> Result<Transport, String> {
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
+        format!("--smtp-url must look like smtp://user:pass@host:port or smtps://…: {e}")
+    })?;
+    Ok(Transport::Smtp(builder.timeout(Some(timeout)).build()))
+}
+
+impl Transport {
+    /// SMTP when a URL is configured, else files in `mail_dir`; `None` when neither is.
+    pub fn from_settings(settings: &super::Settings) -> Result<Option<Transport>, String> {
+        match (&settings.smtp_url, &settings.mail_dir) {
+            (Some(url), _) => smtp(url, settings.timeout).map(Some),
+            (None, Some(dir)) => Ok(Some(Transport::Files(dir.clone()))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// Sends the message `raw` of outbox row `id`.
+    pub async fn send(&self, id: &str, envelope: &Envelope, raw: &[u8]) -> Outcome {
+        match self {
+            Transport::Smtp(smtp) => match smtp.send_raw(envelope, raw).await {
+                Ok(_) => Outcome::Sent,
+                Err(e) => classify(&e),
+            },
+            Transport::Files(dir) => match write_file(dir, id, raw).await {
+                Ok(()) => Outcome::Sent,
+                Err(e) => Outcome::Retry {
+                    code: None,
+                    error: format!("could not write {}: {e}", dir.display()),
+                },
+            },
+        }
+    }
+}
+
+/// 5xx is final (the address is refused, the message rejected); 4xx, timeouts and network failures
+/// pass.
+fn classify(e: &lettre::transport::smtp::Error) -> Outcome {
+    let code = e.status().map(u16::from);
+    let error = format!("SMTP: {e}");
+    match e.is_permanent() || e.is_client() {
+        true => Outcome::Final { code, error },
+        false => Outcome::Retry { code, error },
+    }
+}
+
+/// `dir/<id>.eml`, written whole (a temporary file renamed) so a reader never sees half a message;
+/// writing the same id again replaces it with the same bytes.
+async fn write_file(dir: &Path, id: &str, raw: &[u8]) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
+    let partial = dir.join(format!(".{id}.eml.partial"));
+    tokio::fs::write(&partial, raw).await?;
+    tokio::fs::rename(&partial, dir.join(format!("{id}.eml"))).await
+}

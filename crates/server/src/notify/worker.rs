@@ -1,0 +1,208 @@
+//! The email channel of the outbox loop (`outbox_worker`). At a message's first attempt it renders
+//! the row (company record, links from `--public-url`) and fixes the bytes in the row, so every
+//! retry sends the same message with the same `Message-ID`. SMTP 4xx and network failures retry
+//! with backoff until `retry_window` after the change; 5xx is recorded as failed.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use lettre::address::Envelope;
+
+use super::render;
+use super::transport::{Outcome, Transport};
+use super::{Payload, Settings, CHANNEL};
+use crate::db::business;
+use crate::db::outbox::{self, AttemptRecord, Finish, Message};
+use crate::outbox_worker::{self, chrono_duration, Channel};
+use crate::AppState;
+
+/// Starts the email worker when emails are configured (SMTP or a mail directory); it stops like the
+/// webhook worker's once `stop` completes. An unusable `--smtp-url` is an error here, at start-up.
+pub fn spawn_until(
+    state: AppState,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+    let settings = state.config.email.clone();
+    let Some(transport) = Transport::from_settings(&settings)? else {
+        return Ok(None);
+    };
+    let channel = Arc::new(Emails {
+        settings,
+        transport,
+    });
+    Ok(Some(tokio::spawn(outbox_worker::run(channel, state, stop))))
+}
+
+struct Emails {
+    settings: Settings,
+    transport: Transport,
+}
+
+impl Channel for Emails {
+    type Item = Message;
+    const NAME: &'static str = CHANNEL;
+
+    fn poll_interval(&self) -> Duration {
+        self.settings.poll_interval
+    }
+
+    fn max_in_flight(&self) -> usize {
+        self.settings.max_in_flight
+    }
+
+    async fn claim(
+        &self,
+        state: &AppState,
+        owner: &str,
+        room: usize,
+    ) -> crate::Result<Vec<Message>> {
+        let now = Utc::now();
+        let released = outbox::release_expired_leases(&state.db, CHANNEL, now).await?;
+        if released > 0 {
+            tracing::info!(released, "emails taken back after their lease expired");
+        }
+        let lease_until = now + chrono_duration(self.settings.lease);
+        outbox::claim(&state.db, CHANNEL, (now, lease_until), owner, room).await
+    }
+
+    async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, item: Message) {
+        self.attempt(&state, &owner, item).await
+    }
+}
+
+impl Emails {
+    async fn attempt(&self, state: &AppState, owner: &str, message: Message) {
+        let started_at = Utc::now();
+        let clock = Instant::now();
+        let outcome = match self.prepare(state, &message).await {
+            Ok((envelope, raw)) => {
+                self.transport
+                    .send(&message.id, &envelope, raw.as_bytes())
+                    .await
+            }
+            Err(outcome) => outcome,
+        };
+        let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let (status_code, error, finish) = match outcome {
+            Outcome::Sent => (None, None, Finish::Succeeded),
+            Outcome::Final { code, error } => (code, Some(error), Finish::Failed),
+            Outcome::Retry { code, error } => {
+                let wait = outbox_worker::backoff(
+                    self.settings.backoff_base,
+                    self.settings.backoff_max,
+                    message.attempts,
+                );
+                let next = Utc::now() + chrono_duration(wait);
+                let deadline = outbox::parse_instant(&message.occurred_at).unwrap_or(started_at)
+                    + chrono_duration(self.settings.retry_window);
+                match next <= deadline {
+                    true => (
+                        code,
+                        Some(error),
+                        Finish::Retry {
+                            next_attempt_at: next,
+                        },
+                    ),
+                    false => (
+                        code,
+                        Some(format!(
+                            "{error} — given up after {} attempts: the retry window is over",
+                            message.attempts
+                        )),
+                        Finish::Failed,
+                    ),
+                }
+            }
+        };
+        if let Some(error) = &error {
+            tracing::warn!(email = %message.id, %error, "email attempt failed");
+        }
+        let record = AttemptRecord {
+            started_at,
+            duration_ms,
+            status_code,
+            error,
+            finish,
+        };
+        let recorded = async {
+            let mut tx = state.db.write().await?;
+            outbox::finish(
+                &mut tx,
+                (&message.id, message.attempts),
+                owner,
+                &record,
+                Utc::now(),
+            )
+            .await?;
+            tx.commit().await?;
+            crate::Result::<()>::Ok(())
+        };
+        if let Err(e) = recorded.await {
+            tracing::warn!(error = %e, email = %message.id, "could not record an email attempt");
+        }
+    }
+
+    /// The envelope and the bytes to send: rendered and saved at the first attempt, read back at
+    /// the next ones. The error is the attempt's outcome: final when the row can't become an email,
+    /// a retry when the database failed.
+    async fn prepare(
+        &self,
+        state: &AppState,
+        message: &Message,
+    ) -> Result<(Envelope, String), Outcome> {
+        let unsendable = |error: String| Outcome::Final { code: None, error };
+        let storage = |e: crate::Error| Outcome::Retry {
+            code: None,
+            error: format!("database: {e}"),
+        };
+        let payload: Payload = serde_json::from_str(&message.payload)
+            .map_err(|e| unsendable(format!("unreadable email payload: {e}")))?;
+        let company = business::get_company(&state.db, &message.company_id)
+            .await
+            .map_err(storage)?;
+        let from =
+            render::sender(company.as_ref(), &self.settings.default_from).ok_or_else(|| {
+                unsendable("no sender address: give the company an email address".to_owned())
+            })?;
+        let to = payload.to.parse().map_err(|e| {
+            unsendable(format!(
+                "recipient {:?} is not an email address: {e}",
+                payload.to
+            ))
+        })?;
+        let envelope = Envelope::new(Some(from.email.clone()), vec![to])
+            .map_err(|e| unsendable(format!("envelope: {e}")))?;
+        if let Some(body) = &message.body {
+            return Ok((envelope, body.clone()));
+        }
+        let now = Utc::now();
+        let origin = crate::links::origin(&state.config, None);
+        let rendered = render::render(
+            &payload,
+            &message.company_id,
+            company.as_ref(),
+            origin.as_deref(),
+            now,
+        );
+        let reply_to = company
+            .as_ref()
+            .and_then(|c| c.email.as_deref())
+            .and_then(|e| e.parse().ok())
+            .map(|address| {
+                lettre::message::Mailbox::new(
+                    company.as_ref().and_then(|c| c.name.clone()),
+                    address,
+                )
+            });
+        let built = render::message(&message.id, &payload, &rendered, from, reply_to, now)
+            .map_err(unsendable)?;
+        let raw = String::from_utf8(built.formatted())
+            .map_err(|e| unsendable(format!("the message is not UTF-8: {e}")))?;
+        outbox::save_body(&state.db, &message.id, &raw)
+            .await
+            .map_err(storage)?;
+        Ok((envelope, raw))
+    }
+}

@@ -1,0 +1,325 @@
+//! Emails end to end: a booking's confirmation, its links and invitation as a real SMTP server
+//! receives them, `silent` and `sendto`, and the faults (server down for a while, 550).
+
+mod harness;
+
+use std::time::{Duration, Instant};
+
+use harness::{EmailServer, Sink, DEMO, KEY};
+use mail_parser::{MessageParser, MimeHeaders};
+use reqwest::Method;
+use serde_json::json;
+
+/// A widget booking of a haircut with Camille in `lang`, by a client in New York.
+fn widget_booking(start: &str, email: &str, lang: &str) -> serde_json::Value {
+    json!({
+        "serviceId": "haircut",
+        "staffId": "camille",
+        "start": start,
+        "timeZone": "America/New_York",
+        "lang": lang,
+        "extendedProperties": {"campaign": "winter"},
+        "form": {
+            "id": "default",
+            "contactFields": [
+                {"id": "firstName", "bind": "crm-first-name", "value": "Ada"},
+                {"id": "lastName", "bind": "crm-last-name", "value": "Lovelace"},
+                {"id": "email", "bind": "crm-email", "value": email}
+            ],
+            "additionalFields": [[
+                {"id": "firstVisit", "values": [{"value": "yes"}]}
+            ], [
+                {"id": "zip", "value": "75011"},
+                {"id": "consent", "values": [{"value": "agree"}]}
+            ]]
+        }
+    })
+}
+
+/// The query parameter `name` of `url`.
+fn param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The first `http…` link in `text` that contains `needle`.
+fn link_with(text: &str, needle: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.starts_with("http") && w.contains(needle))
+        .unwrap_or_else(|| panic!("no link with {needle:?} in:\n{text}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_widget_booking_emails_client_staff_and_company_and_the_cancel_link_cancels() {
+    let sink = Sink::up();
+    let server = EmailServer::start(sink.port).await;
+    let start = server.first_slot("haircut", "camille").await;
+    let (status, booked) = server
+        .call(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            Some(&widget_booking(&start, "ada@example.com", "fr")),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+
+    let confirmation = sink.wait_for("ada@example.com", "Confirmé").await;
+    let mail = MessageParser::default()
+        .parse(&confirmation.raw)
+        .expect("a parsable message");
+    let from = mail.from().and_then(|a| a.first()).expect("From");
+    assert_eq!(from.address(), Some("bonjour@atelier-lumiere.example"));
+    let reply_to = mail.reply_to().and_then(|a| a.first()).expect("Reply-To");
+    assert_eq!(reply_to.address(), Some("bonjour@atelier-lumiere.example"));
+    assert!(mail.message_id().is_some_and(|id| id.starts_with("msg_")));
+    let text = mail.body_text(0).expect("a text part").into_owned();
+    let html = mail.body_html(0).expect("an HTML part").into_owned();
+    assert!(text.starts_with("Bonjour Ada Lovelace,"), "{text}");
+    let reference = booked["reference"].as_str().expect("reference");
+    for part in [&text, &html] {
+        assert!(part.contains(reference), "the reference is shown:\n{part}");
+        assert!(
+            part.contains("America/New_York"),
+            "the client's zone:\n{part}"
+        );
+        assert!(part.contains("Europe/Paris"), "the company's zone:\n{part}");
+        assert!(
+            part.contains("campaign"),
+            "public extendedProperties:\n{part}"
+        );
+        assert!(part.contains("Camille"), "the staff member:\n{part}");
+    }
+    assert!(html.contains("<table"), "{html}");
+
+    // The invitation: a real iCalendar document of this appointment.
+    let invite = mail
+        .attachments()
+        .find(|a| a.attachment_name() == Some("invite.ics"))
+        .expect("an invite.ics attachment");
+    assert_eq!(invite.content_type().map(|c| c.ctype()), Some("text"));
+    let ics = String::from_utf8(invite.contents().to_vec()).expect("UTF-8 calendar");
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    let encrypted_id = booked["encryptedId"].as_str().expect("encryptedId");
+    assert!(ics.contains(&format!("UID:{encrypted_id}@")), "{ics}");
+
+    // The links open the widget's manage mode on this server (`--public-url`), in the booking's
+    // language.
+    let reschedule = link_with(&text, "action=reschedule");
+    let cancel = link_with(&text, "action=cancel");
+    for link in [&reschedule, &cancel] {
+        assert!(
+            link.starts_with(&format!("{}/widget/?", server.base)),
+            "{link}"
+        );
+        assert_eq!(param(link, "company").as_deref(), Some("demo"));
+        assert_eq!(param(link, "appointment").as_deref(), Some(encrypted_id));
+        assert_eq!(param(link, "lang").as_deref(), Some("fr"));
+        assert!(
+            html.contains(&link.replace('&', "&amp;")),
+            "the HTML has it too"
+        );
+    }
+    // What the widget's manage mode does with the cancel link: it reads the appointment it names,
+    // then cancels it.
+    let id = param(&cancel, "appointment").expect("appointment");
+    let (status, view) = server
+        .call(
+            Method::GET,
+            &format!("{DEMO}/widget/appointments/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    let (status, cancelled) = server
+        .call(
+            Method::DELETE,
+            &format!("{DEMO}/widget/appointments/{id}"),
+            None,
+        )
+        .await;
+    assert!(status == 200 || status == 204, "{status} {cancelled}");
+    let notice = sink.wait_for("ada@example.com", "Annulé").await;
+    let notice_text = MessageParser::default()
+        .parse(&notice.raw)
+        .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+        .expect("text");
+    assert!(
+        notice_text.contains("Comme demandé"),
+        "cancelled by the client:\n{notice_text}"
+    );
+    assert!(
+        !notice_text.contains("action=cancel"),
+        "no links on a cancelled booking"
+    );
+
+    // The business heard of both: the staff member and the company.
+    for business in [
+        "camille@atelier-lumiere.example",
+        "bonjour@atelier-lumiere.example",
+    ] {
+        sink.wait_for(business, "Nouvelle réservation").await;
+        sink.wait_for(business, "Réservation annulée").await;
+    }
+}
+
+#[tokio::test]
+async fn silent_sends_nothing_and_sendto_parent_writes_to_the_parent() {
+    let sink = Sink::up();
+    let server = EmailServer::start(sink.port).await;
+    let start = server.first_slot("haircut", "hugo").await;
+    let local = &start[..19];
+    let body = |email: &str| {
+        json!({
+            "client": {"firstName": "Léo", "lastName": "Petit", "email": email},
+            "service": {"id": "haircut"},
+            "staff": {"id": "hugo"},
+            "start": {"dateTime": local, "timeZone": "Europe/Paris"},
+        })
+    };
+    let (status, quiet) = server
+        .call(
+            Method::POST,
+            &format!("{DEMO}/appointments?apiKey={KEY}&silent=true&force=true"),
+            Some(&body("leo@example.com")),
+        )
+        .await;
+    assert_eq!(status, 201, "{quiet}");
+    let quiet_id = quiet["id"].as_str().expect("id");
+    assert!(
+        server.emails_of(quiet_id).await.is_empty(),
+        "silent: no email planned"
+    );
+
+    let mut for_child = body("leo@example.com");
+    for_child["sendto"] = json!("parent");
+    for_child["parent"] = json!({"firstName": "Rui", "email": "rui@example.com"});
+    let (status, booked) = server
+        .call(
+            Method::POST,
+            &format!("{DEMO}/appointments?apiKey={KEY}&force=true"),
+            Some(&for_child),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    let received = sink.wait_for("rui@example.com", "Confirmed").await;
+    assert!(subject_has(&received.raw, "Haircut"));
+    let planned = server.emails_of(booked["id"].as_str().expect("id")).await;
+    assert!(
+        planned.iter().all(|(to, ..)| to != "leo@example.com"),
+        "nothing to the client: {planned:?}"
+    );
+    // A silent delete tells nobody.
+    let id = booked["id"].as_str().expect("id");
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("{DEMO}/appointments/{id}?apiKey={KEY}&silent=true"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let kinds: Vec<String> = server
+        .emails_of(id)
+        .await
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert!(!kinds.iter().any(|k| k.contains("ancel")), "{kinds:?}");
+}
+
+fn subject_has(raw: &[u8], needle: &str) -> bool {
+    harness::subject_of(raw).contains(needle)
+}
+
+/// Polls the rows of `id` until `done` holds for them (at most 20 s).
+async fn rows_until(
+    server: &EmailServer,
+    id: &str,
+    done: impl Fn(&[(String, String, String, i64, Option<i64>)]) -> bool,
+) -> Vec<(String, String, String, i64, Option<i64>)> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let rows = server.emails_of(id).await;
+        if done(&rows) {
+            return rows;
+        }
+        assert!(Instant::now() < deadline, "rows never got there: {rows:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_server_down_for_a_while_gets_the_email_after_and_550_fails_once() {
+    let mut sink = Sink::down();
+    let server = EmailServer::start(sink.port).await;
+    let start = server.first_slot("haircut", "camille").await;
+    let (status, booked) = server
+        .call(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            Some(&widget_booking(&start, "grace@example.com", "en")),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    let id = booked["id"].as_str().expect("id").to_owned();
+    // Refused connections are transient: the row stays pending and is attempted again.
+    rows_until(&server, &id, |rows| {
+        rows.iter().any(|(to, _, state, attempts, _)| {
+            to == "grace@example.com" && state == "pending" && *attempts >= 2
+        })
+    })
+    .await;
+    sink.start();
+    let received = sink.wait_for("grace@example.com", "Confirmed").await;
+    assert_eq!(received.rcpt, ["grace@example.com"]);
+    rows_until(&server, &id, |rows| rows.iter().all(|r| r.2 == "succeeded")).await;
+    assert_eq!(
+        sink.received()
+            .iter()
+            .filter(|r| r.rcpt == ["grace@example.com"])
+            .count(),
+        1,
+        "delivered once"
+    );
+
+    // 550: failed for good, after one attempt, with the server's answer recorded.
+    sink.reject(true);
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!(
+                "{DEMO}/widget/appointments/{}",
+                booked["encryptedId"].as_str().expect("encryptedId")
+            ),
+            None,
+        )
+        .await;
+    assert!(status == 200 || status == 204);
+    let rows = rows_until(&server, &id, |rows| {
+        rows.iter().any(|r| r.1 == "cancelled" && r.2 == "failed")
+    })
+    .await;
+    let failed = rows
+        .iter()
+        .find(|r| r.1 == "cancelled")
+        .expect("the cancellation");
+    assert_eq!((failed.3, failed.4), (1, Some(550)), "{rows:?}");
+    let error: (String,) = sqlx::query_as(
+        "SELECT last_error FROM outbox WHERE channel = 'email' AND subject_id = ? AND kind = 'cancelled'",
+    )
+    .bind(&id)
+    .fetch_one(&server.db)
+    .await
+    .expect("last error");
+    assert!(error.0.contains("550"), "{}", error.0);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let again = server.emails_of(&id).await;
+    let still = again
+        .iter()
+        .find(|r| r.1 == "cancelled")
+        .expect("the cancellation");
+    assert_eq!(still.3, 1, "not retried");
+}
