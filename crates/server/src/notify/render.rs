@@ -3,7 +3,7 @@
 //! appointment as written), the company record (sender, signature) and the links' origin
 //! (`--public-url`, see `links`): never from a request.
 
-use booking_model::{AppointmentStatus, Company, Location, SendTo};
+use booking_model::{Company, Location, SendTo};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use lettre::message::header::ContentType;
@@ -12,6 +12,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use super::plan::{Audience, Kind};
 use super::strings::{self, Words};
 use super::Payload;
+use crate::booking::ics;
 
 /// What a reader sees.
 #[derive(Debug, Clone)]
@@ -81,15 +82,25 @@ fn scalar(value: &serde_json::Value) -> String {
     }
 }
 
-/// Renders `payload` (an outbox row of company `company_id`) for its reader. `origin`: where the
-/// manage links point (`None`: no links). `now` stamps the invitation.
+/// Where a rendered email's links and invitation point.
+#[derive(Debug, Clone, Copy)]
+pub struct Links<'a> {
+    /// The manage links' origin (`--public-url`); `None`: no links.
+    pub origin: Option<&'a str>,
+    /// The invitation's `UID` host (`booking::ics::uid_host`).
+    pub uid_host: &'a str,
+}
+
+/// Renders `payload` (an outbox row of company `company_id`) for its reader. `now` stamps the
+/// invitation.
 pub fn render(
     payload: &Payload,
     company_id: &str,
     company: Option<&Company>,
-    origin: Option<&str>,
+    targets: Links<'_>,
     now: DateTime<Utc>,
 ) -> Rendered {
+    let origin = targets.origin;
     let kind = Kind::parse(&payload.kind).unwrap_or(Kind::Confirmation);
     let words = strings::words(&payload.lang);
     let a = &payload.appointment;
@@ -258,12 +269,9 @@ pub fn render(
         _ => Vec::new(),
     };
     let invite = kind.carries_invite().then(|| {
-        let mut stored = payload.stored(company_id);
-        // A deleted booking is a cancelled event for the reader's calendar.
-        if payload.deleted {
-            stored.appointment.status = Some(AppointmentStatus::Cancelled);
-        }
-        crate::booking::ics::event(&stored, company, now)
+        let stored = payload.stored(company_id);
+        let method = ics::Method::for_appointment(&stored);
+        ics::invite(&stored, company, method, targets.uid_host, now)
     });
     let signature = signature(company, &company_name);
 

@@ -179,13 +179,12 @@ impl Emails {
         }
         let now = Utc::now();
         let origin = crate::links::origin(&state.config, None);
-        let rendered = render::render(
-            &payload,
-            &message.company_id,
-            company.as_ref(),
-            origin.as_deref(),
-            now,
-        );
+        let uid_host = crate::booking::ics::uid_host(&state.config);
+        let links = render::Links {
+            origin: origin.as_deref(),
+            uid_host: &uid_host,
+        };
+        let rendered = render::render(&payload, &message.company_id, company.as_ref(), links, now);
         let reply_to = company
             .as_ref()
             .and_then(|c| c.email.as_deref())

@@ -102,8 +102,23 @@ async fn a_widget_booking_emails_client_staff_and_company_and_the_cancel_link_ca
     assert_eq!(invite.content_type().map(|c| c.ctype()), Some("text"));
     let ics = String::from_utf8(invite.contents().to_vec()).expect("UTF-8 calendar");
     assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    let uid = ics
+        .lines()
+        .find(|l| l.starts_with("UID:"))
+        .expect("a UID")
+        .to_owned();
+    let host = server.base.trim_start_matches("http://");
+    assert!(
+        uid.ends_with(&format!("@{host}")),
+        "UID at --public-url's host: {uid}"
+    );
+    assert!(ics.contains("METHOD:REQUEST"), "{ics}");
+    assert_eq!(
+        invite.content_type().and_then(|c| c.attribute("method")),
+        Some("REQUEST"),
+        "the part's method repeats the calendar's"
+    );
     let encrypted_id = booked["encryptedId"].as_str().expect("encryptedId");
-    assert!(ics.contains(&format!("UID:{encrypted_id}@")), "{ics}");
 
     // The links open the widget's manage mode on this server (`--public-url`), in the booking's
     // language.
@@ -150,6 +165,16 @@ async fn a_widget_booking_emails_client_staff_and_company_and_the_cancel_link_ca
         notice_text.contains("Comme demandé"),
         "cancelled by the client:\n{notice_text}"
     );
+    let notice_ics = MessageParser::default()
+        .parse(&notice.raw)
+        .and_then(|m| {
+            m.attachments()
+                .find(|a| a.attachment_name() == Some("invite.ics"))
+                .map(|a| String::from_utf8_lossy(a.contents()).into_owned())
+        })
+        .expect("the cancellation carries the invitation");
+    assert!(notice_ics.contains("METHOD:CANCEL"), "{notice_ics}");
+    assert!(notice_ics.contains(&uid), "the same event: {notice_ics}");
     assert!(
         !notice_text.contains("action=cancel"),
         "no links on a cancelled booking"
