@@ -401,6 +401,23 @@ pub async fn of_recipient(
     Ok(out)
 }
 
+/// Every message about a subject (an appointment) on `channel`, oldest first.
+pub async fn of_subject(
+    db: &Db,
+    (channel, company_id, subject_id): (&str, &str, &str),
+) -> Result<Vec<Message>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE company_id = ? AND channel = ? AND subject_id = ? \
+         ORDER BY created_at, id"
+    ))
+    .bind(company_id)
+    .bind(channel)
+    .bind(subject_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Purges finished messages (every channel) that finished before `before`; how many.
 pub async fn purge_finished(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     let done = sqlx::query(

@@ -93,6 +93,25 @@ pub fn crypto_keys(generator: &mut SchemaGenerator) -> Schema {
     json_schema!({"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": key}}})
 }
 
+/// An appointment's notification log as `routes::notifications` writes it.
+pub fn notifications(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"type": "object",
+            "required": ["id", "kind", "channel", "recipient", "status", "attemptCount", "plannedAt"],
+            "properties": {
+                "id": {"type": "string"}, "kind": {"type": "string"},
+                "channel": {"type": "string"}, "recipient": {"type": "string"},
+                "audience": {"type": ["string", "null"]}, "status": {"type": "string"},
+                "attemptCount": {"type": "integer"}, "plannedAt": {"type": "string"},
+                "nextAttemptAt": {"type": "string"}, "sentAt": {"type": ["string", "null"]},
+                "lastStatusCode": {"type": "integer"}, "lastError": {"type": "string"},
+                "finishedAt": {"type": "string"}
+            }}}}
+    })
+}
+
 /// A watch's delivery log as `routes::watches::deliveries` writes it.
 pub fn deliveries(_: &mut SchemaGenerator) -> Schema {
     json_schema!({

@@ -191,6 +191,8 @@ pub const OPERATIONS: &[Operation] = &[
         body: Some(bodies::appointment_update), ok: (200, Some(of::<Appointment>)), errors: &[400, 401, 404, 409] },
     Operation { method: "delete", path: p!("/appointments/{appointmentId}"), tag: "appointments", summary: "Delete an appointment (soft: kept for showDeleted and sync). Empty 204 answer.", auth: true,
         params: &[COMPANY, APPOINTMENT_ID, SILENT, LANG], body: None, ok: (204, None), errors: &[400, 401, 404] },
+    Operation { method: "get", path: p!("/appointments/{appointmentId}/notifications"), tag: "appointments", summary: "The appointment's notification log: each email its changes planned, with recipient, planned and sent times, status and last error.", auth: true,
+        params: &[COMPANY, APPOINTMENT_ID], body: None, ok: (200, Some(bodies::notifications)), errors: &[401, 404] },
     Operation { method: "get", path: p!("/appointments/{appointmentId}/files/{fileId}/{fileName}"), tag: "appointments", summary: "Download a file answered in the appointment's form: the link that get and list return in place of the uploaded data.", auth: true,
         params: &[COMPANY, APPOINTMENT_ID, FILE_ID, FILE_NAME], body: None, ok: (200, None), errors: &[401, 404] },
     // Business setup API.

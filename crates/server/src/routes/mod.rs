@@ -6,6 +6,8 @@ pub mod appointments;
 pub mod crypto_keys;
 /// `/healthz` and `/readyz`.
 pub mod health;
+/// An appointment's notification log (emails).
+pub mod notifications;
 /// Public routes the widget uses (no auth).
 pub mod public;
 /// The authenticated business setup API: company, services, staff, resources, forms, clients.
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(slots::router())
                 .merge(visits::router(&state))
                 .merge(appointments::router(&state))
+                .merge(notifications::router(&state))
                 .merge(setup::router(&state))
                 .merge(statuses::router(&state))
                 .merge(watches::router(&state))

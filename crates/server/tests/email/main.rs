@@ -347,4 +347,58 @@ async fn a_server_down_for_a_while_gets_the_email_after_and_550_fails_once() {
         .find(|r| r.1 == "cancelled")
         .expect("the cancellation");
     assert_eq!(still.3, 1, "not retried");
+
+    // The appointment's notification log says the same (API key; the appointment is cancelled).
+    let (status, log) = server
+        .call(
+            Method::GET,
+            &format!("{DEMO}/appointments/{id}/notifications?apiKey={KEY}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{log}");
+    let items = log["items"].as_array().expect("items");
+    let of = |kind: &str, to: &str| {
+        items
+            .iter()
+            .find(|i| i["kind"] == kind && i["recipient"] == to)
+            .unwrap_or_else(|| panic!("no {kind} to {to} in {log}"))
+    };
+    let confirmation = of("confirmation", "grace@example.com");
+    assert_eq!(confirmation["channel"], "email");
+    assert_eq!(confirmation["audience"], "client");
+    assert_eq!(confirmation["status"], "succeeded");
+    assert!(
+        confirmation["attemptCount"].as_i64() >= Some(2),
+        "{confirmation}"
+    );
+    assert!(confirmation["sentAt"]
+        .as_str()
+        .is_some_and(|t| t > confirmation["plannedAt"].as_str().unwrap_or("")));
+    let cancellation = of("cancelled", "grace@example.com");
+    assert_eq!(cancellation["status"], "failed");
+    assert_eq!(cancellation["lastStatusCode"], 550);
+    assert!(cancellation["lastError"]
+        .as_str()
+        .is_some_and(|e| e.contains("550")));
+    assert_eq!(
+        of("businessNew", "camille@atelier-lumiere.example")["audience"],
+        "staff"
+    );
+    let (status, _) = server
+        .call(
+            Method::GET,
+            &format!("{DEMO}/appointments/nope/notifications?apiKey={KEY}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = server
+        .call(
+            Method::GET,
+            &format!("{DEMO}/appointments/{id}/notifications"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 401);
 }
