@@ -179,6 +179,9 @@ async fn main() -> anyhow::Result<()> {
                 println!("  demo page:  {host_page}");
                 println!("  widget:     http://{local}/widget/?company=demo");
                 println!("  API:        http://{local}/api/2.1/scheduling/companies/demo/widget/services");
+                if config.email.smtp_url.is_none() {
+                    println!("  mailbox:    {host_page}demo/mailbox");
+                }
             }
             let state = AppState::new(db.clone(), config);
             // The outbox's workers (webhooks, emails) deliver in the background; pending rows

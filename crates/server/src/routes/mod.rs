@@ -6,6 +6,8 @@ pub mod appointments;
 pub mod crypto_keys;
 /// `/healthz` and `/readyz`.
 pub mod health;
+/// The demo's mailbox: the emails written as `.eml` files (`--demo` only).
+pub mod mailbox;
 /// An appointment's notification log (emails).
 pub mod notifications;
 /// Public routes the widget uses (no auth).
@@ -92,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .merge(health::router())
         .merge(site::router(&state.config))
+        .merge(mailbox::router(&state.config))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // A panic anywhere becomes a logged 500 and the server goes on (release builds unwind).
         .layer(CatchPanicLayer::custom(crate::error::panic_response))

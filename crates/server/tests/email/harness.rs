@@ -171,11 +171,22 @@ pub struct EmailServer {
     pub base: String,
     pub client: reqwest::Client,
     pub db: db::Db,
+    /// Where emails are written without SMTP.
+    pub mail_dir: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl EmailServer {
     pub async fn start(smtp_port: u16) -> Self {
+        Self::start_with(Some(smtp_port)).await
+    }
+
+    /// Without SMTP: emails go to `mail/` beside the database, as `.eml` files (the demo's default).
+    pub async fn with_mail_dir() -> Self {
+        Self::start_with(None).await
+    }
+
+    async fn start_with(smtp_port: Option<u16>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = db::open(&dir.path().join("test.sqlite"))
             .await
@@ -191,7 +202,8 @@ impl EmailServer {
             listen_addr: Some(addr),
             public_url: Some(base.clone()),
             email: notify::Settings {
-                smtp_url: Some(format!("smtp://127.0.0.1:{smtp_port}")),
+                smtp_url: smtp_port.map(|port| format!("smtp://127.0.0.1:{port}")),
+                mail_dir: Some(dir.path().join("mail")),
                 poll_interval: Duration::from_millis(50),
                 backoff_base: Duration::from_millis(150),
                 backoff_max: Duration::from_millis(400),
@@ -204,14 +216,29 @@ impl EmailServer {
         notify::worker::spawn_until(state.clone(), std::future::pending())
             .expect("email settings")
             .expect("an email worker");
+        let mail_dir = dir.path().join("mail");
         let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
         EmailServer {
             base,
             client: reqwest::Client::new(),
             db,
+            mail_dir,
             _dir: dir,
         }
+    }
+
+    /// `GET {base}{path}` → (status, headers, text).
+    pub async fn get_text(&self, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.text().await.expect("body"))
     }
 
     /// `{method} {base}{path}` with an optional JSON body → (status, JSON or Null).

@@ -402,3 +402,70 @@ async fn a_server_down_for_a_while_gets_the_email_after_and_550_fails_once() {
         .await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn without_smtp_the_demo_mailbox_shows_the_written_emails() {
+    let server = EmailServer::with_mail_dir().await;
+    let start = server.first_slot("haircut", "camille").await;
+    let (status, booked) = server
+        .call(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            Some(&widget_booking(&start, "ada@example.com", "de")),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    let id = booked["id"].as_str().expect("id").to_owned();
+    rows_until(&server, &id, |rows| {
+        !rows.is_empty() && rows.iter().all(|r| r.2 == "succeeded")
+    })
+    .await;
+    let files: Vec<_> = std::fs::read_dir(&server.mail_dir)
+        .expect("the mail directory")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert_eq!(files.len(), 3, "client, staff member, company");
+
+    let (status, _, list) = server.get_text("/demo/mailbox").await;
+    assert_eq!(status, 200, "{list}");
+    assert!(
+        list.contains("Bestätigt: "),
+        "the client's confirmation is listed:\n{list}"
+    );
+    assert!(list.contains("ada@example.com"), "{list}");
+    let href = list
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.starts_with("/demo/mailbox/msg_"))
+        .expect("a link to a message")
+        .to_owned();
+    let (status, _, one) = server.get_text(&href).await;
+    assert_eq!(status, 200, "{one}");
+    assert!(one.contains("invite.ics"), "{one}");
+    assert!(one.contains("bonjour@atelier-lumiere.example"), "{one}");
+    let (status, headers, html) = server.get_text(&format!("{href}/html")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<table"), "{html}");
+    let csp = headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        csp.starts_with("sandbox"),
+        "the HTML part runs nothing: {csp}"
+    );
+    for bad in [
+        "/demo/mailbox/..%2Ftest",
+        "/demo/mailbox/msg_nope",
+        "/demo/mailbox/x.eml",
+    ] {
+        let (status, _, _) = server.get_text(bad).await;
+        assert_eq!(status, 404, "{bad}");
+    }
+    let (_, _, home) = server.get_text("/").await;
+    assert!(
+        home.contains("href=\"/demo/mailbox\""),
+        "the demo page links the mailbox"
+    );
+}
