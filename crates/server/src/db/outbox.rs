@@ -59,7 +59,18 @@ pub struct NewMessage<'a> {
 /// Adds a pending message, due now (inside the caller's transaction); returns its id.
 pub async fn enqueue(conn: &mut SqliteConnection, new: &NewMessage<'_>) -> Result<String> {
     // Due by the worker's clock (the system's), whatever clock the change was made under.
-    let now = ms_text(Utc::now());
+    enqueue_at(conn, new, Utc::now()).await
+}
+
+/// Adds a pending message due at `due` by the clock of the channel's worker (its retry window
+/// counts from then too); returns its id.
+pub async fn enqueue_at(
+    conn: &mut SqliteConnection,
+    new: &NewMessage<'_>,
+    due: DateTime<Utc>,
+) -> Result<String> {
+    let created = ms_text(Utc::now());
+    let now = ms_text(due);
     let id = message_id();
     sqlx::query(
         "INSERT INTO outbox (id, channel, company_id, recipient, subject_id, kind, payload, \
@@ -76,7 +87,7 @@ pub async fn enqueue(conn: &mut SqliteConnection, new: &NewMessage<'_>) -> Resul
     .bind(&now)
     .bind(new.time_zone)
     .bind(&now)
-    .bind(&now)
+    .bind(&created)
     .execute(&mut *conn)
     .await?;
     Ok(id)
@@ -401,18 +412,20 @@ pub async fn of_recipient(
     Ok(out)
 }
 
-/// Every message about a subject (an appointment) on `channel`, oldest first.
-pub async fn of_subject(
+/// Every message about any of `subjects` (an appointment's) on `channel`, oldest first.
+pub async fn of_subjects(
     db: &Db,
-    (channel, company_id, subject_id): (&str, &str, &str),
+    (channel, company_id): (&str, &str),
+    subjects: [&str; 2],
 ) -> Result<Vec<Message>> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE company_id = ? AND channel = ? AND subject_id = ? \
-         ORDER BY created_at, id"
+        "SELECT {COLUMNS} FROM outbox WHERE company_id = ? AND channel = ? \
+         AND subject_id IN (?, ?) ORDER BY occurred_at, created_at, id"
     ))
     .bind(company_id)
     .bind(channel)
-    .bind(subject_id)
+    .bind(subjects[0])
+    .bind(subjects[1])
     .fetch_all(db)
     .await?;
     rows.iter().map(from_row).collect()

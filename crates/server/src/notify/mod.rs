@@ -136,6 +136,8 @@ pub async fn enqueue(
     change: &Change<'_>,
     lang: &str,
 ) -> Result<()> {
+    // Reminders follow every write, a silent one included (which only drops the obsolete ones).
+    replan_reminders(conn, after, change, lang).await?;
     // Cheap exits first: most writes the business makes through the API are silent or personal.
     if change.silent || after.appointment.is_personal() {
         return Ok(());
@@ -160,22 +162,10 @@ pub async fn enqueue(
         .and_then(|c| c.time_zone.clone())
         .unwrap_or_else(|| "UTC".to_owned());
     let subject_id = after.appointment.id.clone().unwrap_or_default();
+    let previous_start = before.map(|b| b.start).filter(|s| *s != after.start);
     for message in planned {
-        let payload = Payload {
-            kind: message.kind.as_str().to_owned(),
-            audience: message.audience.as_str().to_owned(),
-            lang: strings::resolve(lang).to_owned(),
-            to: message.to.clone(),
-            name: message.name.clone(),
-            by_client: change.source == CLIENT_SOURCE,
-            appointment: after.appointment.clone(),
-            start: after.start,
-            end: after.end,
-            deleted: after.deleted,
-            previous_start: before.map(|b| b.start).filter(|s| *s != after.start),
-        };
-        let payload = serde_json::to_string(&payload).map_err(anyhow::Error::from)?;
-        outbox::enqueue(
+        let payload = payload_json(&message, after, change, lang, previous_start)?;
+        outbox::enqueue_at(
             conn,
             &NewMessage {
                 channel: CHANNEL,
@@ -186,6 +176,132 @@ pub async fn enqueue(
                 payload: &payload,
                 time_zone: &time_zone,
             },
+            change.now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn payload_json(
+    message: &plan::Planned,
+    after: &StoredAppointment,
+    change: &Change<'_>,
+    lang: &str,
+    previous_start: Option<DateTime<Utc>>,
+) -> Result<String> {
+    let payload = Payload {
+        kind: message.kind.as_str().to_owned(),
+        audience: message.audience.as_str().to_owned(),
+        lang: strings::resolve(lang).to_owned(),
+        to: message.to.clone(),
+        name: message.name.clone(),
+        by_client: change.source == CLIENT_SOURCE,
+        appointment: after.appointment.clone(),
+        start: after.start,
+        end: after.end,
+        deleted: after.deleted,
+        previous_start,
+    };
+    Ok(serde_json::to_string(&payload).map_err(anyhow::Error::from)?)
+}
+
+/// The outbox subject of an appointment's reminders: apart from its change messages, so that a
+/// reminder waiting for its instant never holds back the emails of later changes (the outbox sends
+/// one subject's messages to one recipient in order).
+pub fn reminder_subject(appointment_id: &str) -> String {
+    format!("{appointment_id}/reminder")
+}
+
+/// Brings the appointment's planned reminders in line with `after`: a pending reminder it no longer
+/// deserves (moved, cancelled, deleted) is dropped (`skipped`, saying why); one it deserves and has
+/// not had is added, due at its instant, unless the change is silent. A reminder already sent, or
+/// in flight, for the same instant is never planned again: each is sent once.
+async fn replan_reminders(
+    conn: &mut SqliteConnection,
+    after: &StoredAppointment,
+    change: &Change<'_>,
+    lang: &str,
+) -> Result<()> {
+    let id = after.appointment.id.clone().unwrap_or_default();
+    let subject = reminder_subject(&id);
+    let wanted = plan::reminders(after, &plan::DEFAULT_REMINDERS, change.now);
+    let existing: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, recipient, occurred_at, state FROM outbox \
+         WHERE channel = ? AND company_id = ? AND subject_id = ? AND state <> 'skipped'",
+    )
+    .bind(CHANNEL)
+    .bind(&after.company_id)
+    .bind(&subject)
+    .fetch_all(&mut *conn)
+    .await?;
+    if wanted.is_empty() && existing.is_empty() {
+        return Ok(());
+    }
+    let key = |to: &str, due: DateTime<Utc>| (to.to_ascii_lowercase(), outbox::ms_text(due));
+    let wanted_keys: Vec<_> = wanted.iter().map(|(due, p)| key(&p.to, *due)).collect();
+    for (row_id, recipient, due, state) in &existing {
+        let still = wanted_keys.contains(&(recipient.to_ascii_lowercase(), due.clone()));
+        match (state.as_str(), still) {
+            ("pending", false) => {
+                sqlx::query(
+                    "UPDATE outbox SET state = 'skipped', finished_at = ?, \
+                     last_error = 'dropped: the appointment moved, was cancelled or deleted' \
+                     WHERE id = ? AND state = 'pending'",
+                )
+                .bind(outbox::ms_text(change.now))
+                .bind(row_id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            // Still due: it shows the appointment as it is now when it goes out.
+            ("pending", true) => {
+                let Some((_, planned)) = wanted
+                    .iter()
+                    .find(|(d, p)| key(&p.to, *d) == (recipient.to_ascii_lowercase(), due.clone()))
+                else {
+                    continue;
+                };
+                let payload = payload_json(planned, after, change, lang, None)?;
+                sqlx::query("UPDATE outbox SET payload = ? WHERE id = ? AND body IS NULL")
+                    .bind(payload)
+                    .bind(row_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            _ => {}
+        }
+    }
+    if change.silent {
+        return Ok(());
+    }
+    let time_zone = after
+        .appointment
+        .start
+        .as_ref()
+        .and_then(|s| s.time_zone.clone())
+        .unwrap_or_else(|| "UTC".to_owned());
+    for (due, planned) in &wanted {
+        let (to, at) = key(&planned.to, *due);
+        if existing
+            .iter()
+            .any(|(_, r, d, _)| r.to_ascii_lowercase() == to && *d == at)
+        {
+            continue;
+        }
+        let payload = payload_json(planned, after, change, lang, None)?;
+        outbox::enqueue_at(
+            conn,
+            &NewMessage {
+                channel: CHANNEL,
+                company_id: &after.company_id,
+                recipient: &planned.to,
+                subject_id: &subject,
+                kind: planned.kind.as_str(),
+                payload: &payload,
+                time_zone: &time_zone,
+            },
+            *due,
         )
         .await?;
     }

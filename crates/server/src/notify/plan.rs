@@ -2,6 +2,7 @@
 //! the write, the writer, and the business addresses. No I/O.
 
 use booking_model::{AppointmentStatus, SendTo};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::db::appointments::StoredAppointment;
 
@@ -24,6 +25,8 @@ pub enum Kind {
     WaitingList,
     /// To the client: a seat freed up and the waiting entry became a booking.
     Promoted,
+    /// To the client: the appointment is coming up.
+    Reminder,
     /// To the staff member and the company: a new booking (or waiting-list entry).
     BusinessNew,
     /// To the staff member and the company: a booking moved, was accepted or promoted.
@@ -34,7 +37,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, for catalogue checks.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Confirmation,
         Kind::RequestReceived,
         Kind::Accepted,
@@ -43,6 +46,7 @@ impl Kind {
         Kind::Cancelled,
         Kind::WaitingList,
         Kind::Promoted,
+        Kind::Reminder,
         Kind::BusinessNew,
         Kind::BusinessChanged,
         Kind::BusinessCancelled,
@@ -59,6 +63,7 @@ impl Kind {
             Kind::Cancelled => "cancelled",
             Kind::WaitingList => "waitingList",
             Kind::Promoted => "promoted",
+            Kind::Reminder => "reminder",
             Kind::BusinessNew => "businessNew",
             Kind::BusinessChanged => "businessChanged",
             Kind::BusinessCancelled => "businessCancelled",
@@ -97,6 +102,7 @@ impl Kind {
                 | Kind::Rescheduled
                 | Kind::WaitingList
                 | Kind::Promoted
+                | Kind::Reminder
         )
     }
 }
@@ -223,31 +229,15 @@ pub fn plan(
         return Vec::new();
     };
     let a = &after.appointment;
-    let mut out = Vec::new();
-    let reader = match a.send_to {
-        Some(SendTo::Parent) => a.parent.as_ref().map(|p| {
-            (
-                p.email.as_deref(),
-                full_name(p.first_name.as_deref(), p.last_name.as_deref()),
-            )
-        }),
-        _ => a.client.as_ref().map(|c| {
-            (
-                c.email.as_deref(),
-                full_name(c.first_name.as_deref(), c.last_name.as_deref()),
-            )
-        }),
-    };
-    if let Some((Some(to), name)) = reader {
-        if !to.trim().is_empty() {
-            out.push(Planned {
-                kind,
-                audience: Audience::Client,
-                to: to.trim().to_owned(),
-                name,
-            });
-        }
-    }
+    let mut out: Vec<Planned> = client_reader(after)
+        .map(|(to, name)| Planned {
+            kind,
+            audience: Audience::Client,
+            to,
+            name,
+        })
+        .into_iter()
+        .collect();
     let business = business_kind(kind);
     for (audience, address) in [
         (Audience::Staff, context.staff_email),
@@ -277,6 +267,69 @@ pub fn plan(
             name,
         });
     }
+    out
+}
+
+/// The client's (or, with `sendto=parent`, the parent's) address and name, when there is an address.
+fn client_reader(after: &StoredAppointment) -> Option<(String, Option<String>)> {
+    let a = &after.appointment;
+    let (email, name) = match a.send_to {
+        Some(SendTo::Parent) => a.parent.as_ref().map(|p| {
+            (
+                p.email.as_deref(),
+                full_name(p.first_name.as_deref(), p.last_name.as_deref()),
+            )
+        })?,
+        _ => a.client.as_ref().map(|c| {
+            (
+                c.email.as_deref(),
+                full_name(c.first_name.as_deref(), c.last_name.as_deref()),
+            )
+        })?,
+    };
+    let email = email.map(str::trim).filter(|e| !e.is_empty())?;
+    Some((email.to_owned(), name))
+}
+
+/// How long before the start reminders go out, by default: 24 h and 2 h.
+pub const DEFAULT_REMINDERS: [Duration; 2] = [Duration::hours(24), Duration::hours(2)];
+
+/// A reminder is not planned closer than this to now: it would arrive with the confirmation.
+pub const REMINDER_LEAD: Duration = Duration::minutes(30);
+
+/// The reminders `after` deserves, with the instant each is due: `offsets` before its start
+/// (elapsed time, so a DST change in between moves nothing), only while it holds its slot (not
+/// pending, waiting, cancelled or deleted), never for an instant before `now` + [`REMINDER_LEAD`],
+/// never for a personal appointment or a client without an address.
+pub fn reminders(
+    after: &StoredAppointment,
+    offsets: &[Duration],
+    now: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, Planned)> {
+    if after.appointment.is_personal() || !live(after) || waiting(after) || pending(after) {
+        return Vec::new();
+    }
+    let Some((to, name)) = client_reader(after) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(DateTime<Utc>, Planned)> = offsets
+        .iter()
+        .map(|offset| after.start - *offset)
+        .filter(|due| *due >= now + REMINDER_LEAD)
+        .map(|due| {
+            (
+                due,
+                Planned {
+                    kind: Kind::Reminder,
+                    audience: Audience::Client,
+                    to: to.clone(),
+                    name: name.clone(),
+                },
+            )
+        })
+        .collect();
+    out.sort_by_key(|(due, _)| *due);
+    out.dedup_by_key(|(due, _)| *due);
     out
 }
 
@@ -447,6 +500,68 @@ mod tests {
                 ("businessNew", "hello@shop.example")
             ]
         );
+    }
+
+    #[test]
+    fn reminders_are_24_and_2_hours_before_in_elapsed_time_across_the_dst_change() {
+        let paris = chrono_tz::Europe::Paris;
+        // Sunday 25 October 2026, 03:30 in Paris: an hour after the clocks went back from 03:00
+        // CEST to 02:00 CET. 24 h before is Saturday 04:30 CEST, 2 h before is 02:30 CEST (the first
+        // of the night's two 02:30s), not what subtracting wall-clock hours would give.
+        let start = paris
+            .with_ymd_and_hms(2026, 10, 25, 3, 30, 0)
+            .single()
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 10, 25, 2, 30, 0).unwrap());
+        let mut booked = booking(AppointmentStatus::Accepted);
+        booked.start = start;
+        booked.end = start + Duration::minutes(30);
+        let a_week_before = start - Duration::days(7);
+        let due: Vec<_> = reminders(&booked, &DEFAULT_REMINDERS, a_week_before)
+            .into_iter()
+            .map(|(at, p)| {
+                assert_eq!((p.kind, p.to.as_str()), (Kind::Reminder, "ana@example.com"));
+                at
+            })
+            .collect();
+        assert_eq!(
+            due,
+            [
+                Utc.with_ymd_and_hms(2026, 10, 24, 2, 30, 0).unwrap(),
+                Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap(),
+            ]
+        );
+        let local: Vec<String> = due
+            .iter()
+            .map(|t| t.with_timezone(&paris).format("%a %H:%M %Z").to_string())
+            .collect();
+        assert_eq!(local, ["Sat 04:30 CEST", "Sun 02:30 CEST"]);
+        // Booked 3 h ahead: only the 2 h reminder; 2 h 10 min ahead: none (inside the lead time).
+        assert_eq!(
+            reminders(&booked, &DEFAULT_REMINDERS, start - Duration::hours(3)).len(),
+            1
+        );
+        assert!(reminders(&booked, &DEFAULT_REMINDERS, start - Duration::minutes(130)).is_empty());
+        // Nothing for what does not hold its slot, or a personal appointment.
+        for status in [AppointmentStatus::Pending, AppointmentStatus::Cancelled] {
+            assert!(reminders(
+                &booking_at(status, start),
+                &DEFAULT_REMINDERS,
+                a_week_before
+            )
+            .is_empty());
+        }
+        let mut personal = booked.clone();
+        personal.appointment.appointment_type = Some(AppointmentType::Personal);
+        assert!(reminders(&personal, &DEFAULT_REMINDERS, a_week_before).is_empty());
+    }
+
+    fn booking_at(status: AppointmentStatus, start: DateTime<Utc>) -> StoredAppointment {
+        let mut b = booking(status);
+        b.start = start;
+        b.end = start + Duration::minutes(30);
+        b
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! The email channel of the outbox loop (`outbox_worker`). At a message's first attempt it renders
 //! the row (company record, links from `--public-url`) and fixes the bytes in the row, so every
 //! retry sends the same message with the same `Message-ID`. SMTP 4xx and network failures retry
-//! with backoff until `retry_window` after the change; 5xx is recorded as failed.
+//! with backoff until `retry_window` after the change (or the reminder's instant); 5xx is recorded
+//! as failed. "Now" is the server's clock (`AppState::clock`), which plans reminders too.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use lettre::address::Envelope;
 
 use super::render;
@@ -58,7 +58,8 @@ impl Channel for Emails {
         owner: &str,
         room: usize,
     ) -> crate::Result<Vec<Message>> {
-        let now = Utc::now();
+        // Due by the server's clock: reminders are planned by it (tests move it).
+        let now = state.clock.now();
         let released = outbox::release_expired_leases(&state.db, CHANNEL, now).await?;
         if released > 0 {
             tracing::info!(released, "emails taken back after their lease expired");
@@ -74,7 +75,7 @@ impl Channel for Emails {
 
 impl Emails {
     async fn attempt(&self, state: &AppState, owner: &str, message: Message) {
-        let started_at = Utc::now();
+        let started_at = state.clock.now();
         let clock = Instant::now();
         let outcome = match self.prepare(state, &message).await {
             Ok((envelope, raw)) => {
@@ -94,7 +95,7 @@ impl Emails {
                     self.settings.backoff_max,
                     message.attempts,
                 );
-                let next = Utc::now() + chrono_duration(wait);
+                let next = state.clock.now() + chrono_duration(wait);
                 let deadline = outbox::parse_instant(&message.occurred_at).unwrap_or(started_at)
                     + chrono_duration(self.settings.retry_window);
                 match next <= deadline {
@@ -133,7 +134,7 @@ impl Emails {
                 (&message.id, message.attempts),
                 owner,
                 &record,
-                Utc::now(),
+                state.clock.now(),
             )
             .await?;
             tx.commit().await?;
@@ -177,7 +178,7 @@ impl Emails {
         if let Some(body) = &message.body {
             return Ok((envelope, body.clone()));
         }
-        let now = Utc::now();
+        let now = state.clock.now();
         let origin = crate::links::origin(&state.config, None);
         let uid_host = crate::booking::ics::uid_host(&state.config);
         let links = render::Links {

@@ -39,7 +39,9 @@ async fn notifications(
         .ok_or_else(|| Error::NotFound(format!("appointment `{key}` not found")))?;
     drop(conn);
     let id = stored.appointment.id.unwrap_or_default();
-    let messages = outbox::of_subject(&state.db, (notify::CHANNEL, &company_id, &id)).await?;
+    let reminders = notify::reminder_subject(&id);
+    let messages =
+        outbox::of_subjects(&state.db, (notify::CHANNEL, &company_id), [&id, &reminders]).await?;
     let items: Vec<Value> = messages.iter().map(entry).collect();
     Ok(Json(json!({ "items": items })))
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use booking_server::clock::Clock;
 use booking_server::{app, db, demo, notify, AppState, Config};
 use serde_json::Value;
 
@@ -178,15 +179,20 @@ pub struct EmailServer {
 
 impl EmailServer {
     pub async fn start(smtp_port: u16) -> Self {
-        Self::start_with(Some(smtp_port)).await
+        Self::start_with(Some(smtp_port), Clock::system()).await
+    }
+
+    /// Sending to `smtp_port`, the server's clock standing at `clock` (tests move it).
+    pub async fn with_clock(smtp_port: u16, clock: Clock) -> Self {
+        Self::start_with(Some(smtp_port), clock).await
     }
 
     /// Without SMTP: emails go to `mail/` beside the database, as `.eml` files (the demo's default).
     pub async fn with_mail_dir() -> Self {
-        Self::start_with(None).await
+        Self::start_with(None, Clock::system()).await
     }
 
-    async fn start_with(smtp_port: Option<u16>) -> Self {
+    async fn start_with(smtp_port: Option<u16>, clock: Clock) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = db::open(&dir.path().join("test.sqlite"))
             .await
@@ -212,7 +218,7 @@ impl EmailServer {
             },
             ..Config::default()
         };
-        let state = AppState::new(db.clone(), config);
+        let state = AppState::new(db.clone(), config).with_clock(clock);
         notify::worker::spawn_until(state.clone(), std::future::pending())
             .expect("email settings")
             .expect("an email worker");

@@ -469,3 +469,146 @@ async fn without_smtp_the_demo_mailbox_shows_the_written_emails() {
         "the demo page links the mailbox"
     );
 }
+
+/// The notification log of an appointment.
+async fn log_of(server: &EmailServer, id: &str) -> Vec<serde_json::Value> {
+    let (status, log) = server
+        .call(
+            Method::GET,
+            &format!("{DEMO}/appointments/{id}/notifications?apiKey={KEY}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{log}");
+    log["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// `(plannedAt, status)` of the reminders in a log.
+fn reminders(log: &[serde_json::Value]) -> Vec<(String, String)> {
+    log.iter()
+        .filter(|i| i["kind"] == "reminder")
+        .map(|i| {
+            (
+                i["plannedAt"].as_str().unwrap_or_default().to_owned(),
+                i["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn reminders_fire_once_at_their_instants_across_the_paris_dst_weekend() {
+    use booking_server::clock::Clock;
+    use chrono::{TimeZone, Utc};
+    let sink = Sink::up();
+    let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 10, 18, 8, 0, 0).unwrap());
+    let server = EmailServer::with_clock(sink.port, clock.clone()).await;
+    // Sunday 25 October 2026, 03:30 in Paris: just after the clocks went back (03:00 CEST → 02:00 CET).
+    let (status, booked) = server
+        .call(
+            Method::POST,
+            &format!("{DEMO}/appointments?apiKey={KEY}&force=true"),
+            Some(&json!({
+                "client": {"firstName": "Ada", "email": "ada@example.com"},
+                "service": {"id": "haircut"},
+                "staff": {"id": "camille"},
+                "start": {"dateTime": "2026-10-25T03:30:00", "timeZone": "Europe/Paris"},
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    let id = booked["id"].as_str().expect("id").to_owned();
+    // 24 h and 2 h of elapsed time before 02:30Z: Saturday 04:30 CEST and Sunday 02:30 CEST.
+    assert_eq!(
+        reminders(&log_of(&server, &id).await),
+        [
+            ("2026-10-24T02:30:00.000Z".to_owned(), "pending".to_owned()),
+            ("2026-10-25T00:30:00.000Z".to_owned(), "pending".to_owned()),
+        ]
+    );
+    sink.wait_for("ada@example.com", "Confirmed").await;
+
+    // Moved to 10:00 (09:00Z): re-planned, the old ones dropped.
+    let (status, moved) = server
+        .call(
+            Method::PUT,
+            &format!("{DEMO}/appointments/{id}?apiKey={KEY}&force=true"),
+            Some(
+                &json!({"start": {"dateTime": "2026-10-25T10:00:00", "timeZone": "Europe/Paris"}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(
+        reminders(&log_of(&server, &id).await),
+        [
+            ("2026-10-24T02:30:00.000Z".to_owned(), "skipped".to_owned()),
+            ("2026-10-24T09:00:00.000Z".to_owned(), "pending".to_owned()),
+            ("2026-10-25T00:30:00.000Z".to_owned(), "skipped".to_owned()),
+            ("2026-10-25T07:00:00.000Z".to_owned(), "pending".to_owned()),
+        ]
+    );
+    sink.wait_for("ada@example.com", "New time").await;
+
+    // The day before: the 24 h reminder goes out, once.
+    clock.set(Utc.with_ymd_and_hms(2026, 10, 24, 9, 0, 1).unwrap());
+    let reminder = sink.wait_for("ada@example.com", "Reminder").await;
+    let text = MessageParser::default()
+        .parse(&reminder.raw)
+        .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+        .expect("text");
+    assert!(text.contains("10:00"), "the new time, in Paris:\n{text}");
+    assert!(text.contains("action=cancel"), "{text}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !reminders(&log_of(&server, &id).await).contains(&(
+        "2026-10-24T09:00:00.000Z".to_owned(),
+        "succeeded".to_owned(),
+    )) {
+        assert!(
+            Instant::now() < deadline,
+            "the reminder was never recorded as sent"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // An edit after it was sent plans it no second time.
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            &format!("{DEMO}/appointments/{id}?apiKey={KEY}"),
+            Some(&json!({"notes": "window seat"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let planned = reminders(&log_of(&server, &id).await);
+    assert_eq!(
+        planned
+            .iter()
+            .filter(|(at, state)| at == "2026-10-24T09:00:00.000Z" && state != "skipped")
+            .count(),
+        1,
+        "{planned:?}"
+    );
+
+    // Cancelled: the 2 h reminder is dropped and never sent.
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("{DEMO}/appointments/{id}?apiKey={KEY}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert!(reminders(&log_of(&server, &id).await)
+        .contains(&("2026-10-25T07:00:00.000Z".to_owned(), "skipped".to_owned())));
+    sink.wait_for("ada@example.com", "Cancelled").await;
+    clock.set(Utc.with_ymd_and_hms(2026, 10, 25, 7, 30, 0).unwrap());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = sink
+        .received()
+        .iter()
+        .filter(|r| {
+            r.rcpt == ["ada@example.com"] && harness::subject_of(&r.raw).starts_with("Reminder")
+        })
+        .count();
+    assert_eq!(sent, 1, "one reminder in all");
+}
