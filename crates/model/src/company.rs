@@ -58,6 +58,14 @@ pub struct Company {
     /// Caller-defined properties.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_properties: Option<ExtendedProperties>,
+    /// Minutes before the start when the client gets a reminder email, e.g. `[1440, 120]` (at most
+    /// 5, each from 1 to 43200, i.e. 30 days). Absent: 24 h and 2 h; `[]`: no reminders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(length(max = 5), inner(range(min = 1, max = 43200)))
+    )]
+    pub reminders: Option<Vec<u32>>,
 }
 
 /// A postal address.

@@ -86,6 +86,25 @@ impl Check {
         }
     }
 
+    /// Reminder offsets: at most 5, each from 1 minute to 30 days.
+    fn reminders(&mut self, name: &str, value: Option<&[u32]>) {
+        let Some(minutes) = value else { return };
+        if minutes.len() > 5 {
+            self.push(
+                name,
+                format!("may hold at most 5 reminders (got {})", minutes.len()),
+            );
+        }
+        for (i, m) in minutes.iter().enumerate() {
+            if !(1..=43_200).contains(m) {
+                self.push(
+                    format!("{name}[{i}]"),
+                    format!("must be 1 to 43200 minutes before the start (got {m})"),
+                );
+            }
+        }
+    }
+
     fn price(&mut self, name: &str, value: Option<f64>) {
         if let Some(p) = value.filter(|p| !p.is_finite() || *p < 0.0) {
             self.push(name, format!("must be a non-negative amount (got {p})"));
@@ -180,6 +199,7 @@ pub fn validate_company(c: &Company) -> Result<()> {
     check.working_hours("workingHours", &c.working_hours);
     check.vacations("vacations", &c.vacations);
     check.max_chars("externalId", c.external_id.as_deref(), MAX_TEXT_LEN);
+    check.reminders("reminders", c.reminders.as_deref());
     check.into_result()
 }
 
@@ -237,6 +257,7 @@ impl SetupRecord for Service {
             check.positive(&format!("resource[{i}].quantity"), resource.quantity, false);
         }
         check.max_chars("externalId", self.external_id.as_deref(), MAX_TEXT_LEN);
+        check.reminders("reminders", self.reminders.as_deref());
         check.into_result()
     }
 }

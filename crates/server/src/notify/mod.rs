@@ -19,7 +19,7 @@ pub mod worker;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use booking_model::{Appointment, Company, Staff};
+use booking_model::{Appointment, Company, Service, Staff};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
@@ -213,6 +213,32 @@ pub fn reminder_subject(appointment_id: &str) -> String {
     format!("{appointment_id}/reminder")
 }
 
+/// The offsets of `after`'s reminders: its service's, else its company's, else the default.
+async fn reminder_offsets(
+    conn: &mut SqliteConnection,
+    after: &StoredAppointment,
+) -> Result<Vec<chrono::Duration>> {
+    let service_id = after
+        .appointment
+        .service
+        .as_ref()
+        .and_then(|s| s.id.clone());
+    let service: Option<Service> = match &service_id {
+        Some(id) => {
+            business::get_doc(&mut *conn, Collection::Services, &after.company_id, id).await?
+        }
+        None => None,
+    };
+    let company = match service.as_ref().and_then(|s| s.reminders.as_ref()) {
+        Some(_) => None,
+        None => business::get_company(&mut *conn, &after.company_id).await?,
+    };
+    Ok(plan::reminder_offsets(
+        service.as_ref().and_then(|s| s.reminders.as_deref()),
+        company.as_ref().and_then(|c| c.reminders.as_deref()),
+    ))
+}
+
 /// Brings the appointment's planned reminders in line with `after`: a pending reminder it no longer
 /// deserves (moved, cancelled, deleted) is dropped (`skipped`, saying why); one it deserves and has
 /// not had is added, due at its instant, unless the change is silent. A reminder already sent, or
@@ -225,7 +251,13 @@ async fn replan_reminders(
 ) -> Result<()> {
     let id = after.appointment.id.clone().unwrap_or_default();
     let subject = reminder_subject(&id);
-    let wanted = plan::reminders(after, &plan::DEFAULT_REMINDERS, change.now);
+    let wanted = match plan::deserves_reminders(after) {
+        true => {
+            let offsets = reminder_offsets(conn, after).await?;
+            plan::reminders(after, &offsets, change.now)
+        }
+        false => Vec::new(),
+    };
     let existing: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT id, recipient, occurred_at, state FROM outbox \
          WHERE channel = ? AND company_id = ? AND subject_id = ? AND state <> 'skipped'",

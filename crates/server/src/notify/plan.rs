@@ -294,6 +294,27 @@ fn client_reader(after: &StoredAppointment) -> Option<(String, Option<String>)> 
 /// How long before the start reminders go out, by default: 24 h and 2 h.
 pub const DEFAULT_REMINDERS: [Duration; 2] = [Duration::hours(24), Duration::hours(2)];
 
+/// The reminder offsets that apply: the service's, else the company's (minutes before the start),
+/// else [`DEFAULT_REMINDERS`].
+pub fn reminder_offsets(service: Option<&[u32]>, company: Option<&[u32]>) -> Vec<Duration> {
+    match service.or(company) {
+        Some(minutes) => minutes
+            .iter()
+            .map(|m| Duration::minutes(i64::from(*m)))
+            .collect(),
+        None => DEFAULT_REMINDERS.to_vec(),
+    }
+}
+
+/// Whether `after` gets reminders at all (before looking up its offsets).
+pub fn deserves_reminders(after: &StoredAppointment) -> bool {
+    !after.appointment.is_personal()
+        && live(after)
+        && !waiting(after)
+        && !pending(after)
+        && client_reader(after).is_some()
+}
+
 /// A reminder is not planned closer than this to now: it would arrive with the confirmation.
 pub const REMINDER_LEAD: Duration = Duration::minutes(30);
 
@@ -306,7 +327,7 @@ pub fn reminders(
     offsets: &[Duration],
     now: DateTime<Utc>,
 ) -> Vec<(DateTime<Utc>, Planned)> {
-    if after.appointment.is_personal() || !live(after) || waiting(after) || pending(after) {
+    if !deserves_reminders(after) {
         return Vec::new();
     }
     let Some((to, name)) = client_reader(after) else {
@@ -562,6 +583,15 @@ mod tests {
         b.start = start;
         b.end = start + Duration::minutes(30);
         b
+    }
+
+    #[test]
+    fn the_services_offsets_win_over_the_companys() {
+        let hours = |h: i64| Duration::hours(h);
+        assert_eq!(reminder_offsets(None, None), [hours(24), hours(2)]);
+        assert_eq!(reminder_offsets(None, Some(&[60])), [hours(1)]);
+        assert_eq!(reminder_offsets(Some(&[2880]), Some(&[60])), [hours(48)]);
+        assert!(reminder_offsets(Some(&[]), Some(&[60])).is_empty());
     }
 
     #[test]

@@ -612,3 +612,67 @@ async fn reminders_fire_once_at_their_instants_across_the_paris_dst_weekend() {
         .count();
     assert_eq!(sent, 1, "one reminder in all");
 }
+
+#[tokio::test]
+async fn the_company_and_the_service_choose_the_reminders() {
+    use booking_server::clock::Clock;
+    use chrono::{TimeZone, Utc};
+    let sink = Sink::up();
+    let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
+    let server = EmailServer::with_clock(sink.port, clock).await;
+    let company_path = format!("{DEMO}?apiKey={KEY}");
+    let (status, mut company) = server.call(Method::GET, &company_path, None).await;
+    assert_eq!(status, 200, "{company}");
+    company["reminders"] = json!([0, 60]);
+    let (status, refused) = server
+        .call(Method::PUT, &company_path, Some(&company))
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused.to_string().contains("reminders[0]"), "{refused}");
+    company["reminders"] = json!([60]);
+    let (status, saved) = server
+        .call(Method::PUT, &company_path, Some(&company))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let book = |service: &str, local: &str| {
+        json!({
+            "client": {"firstName": "Ada", "email": "ada@example.com"},
+            "service": {"id": service},
+            "staff": {"id": "camille"},
+            "start": {"dateTime": local, "timeZone": "Europe/Paris"},
+        })
+    };
+    let insert = format!("{DEMO}/appointments?apiKey={KEY}&force=true");
+    let (status, haircut) = server
+        .call(
+            Method::POST,
+            &insert,
+            Some(&book("haircut", "2026-11-10T10:00:00")),
+        )
+        .await;
+    assert_eq!(status, 201, "{haircut}");
+    let planned = reminders(&log_of(&server, haircut["id"].as_str().expect("id")).await);
+    assert_eq!(
+        planned,
+        [("2026-11-10T08:00:00.000Z".to_owned(), "pending".to_owned())],
+        "the company's one reminder, an hour before 10:00 CET"
+    );
+    // The service's own setting wins: none at all.
+    let service_path = format!("{DEMO}/services/haircut?apiKey={KEY}");
+    let (status, mut service) = server.call(Method::GET, &service_path, None).await;
+    assert_eq!(status, 200, "{service}");
+    service["reminders"] = json!([]);
+    let (status, saved) = server
+        .call(Method::PUT, &service_path, Some(&service))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let (status, quiet) = server
+        .call(
+            Method::POST,
+            &insert,
+            Some(&book("haircut", "2026-11-12T10:00:00")),
+        )
+        .await;
+    assert_eq!(status, 201, "{quiet}");
+    assert!(reminders(&log_of(&server, quiet["id"].as_str().expect("id")).await).is_empty());
+}
