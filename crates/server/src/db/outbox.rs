@@ -188,9 +188,11 @@ pub async fn release_expired_leases(db: &Db, channel: &str, now: DateTime<Utc>) 
 /// Claims up to `limit` due messages of `channel` for `owner` until `lease_until`, counting the
 /// attempt. The single `UPDATE … RETURNING` is atomic, so two workers never claim the same row.
 ///
-/// Per recipient and subject, changes go out in order: a message waits while an earlier one of the
-/// same subject to the same recipient is still pending or in flight (a retrying `updated` holds back
-/// the `deleted` that followed it; other subjects are not held up).
+/// Per recipient and subject, changes go out in order: a message waits while an earlier one (by
+/// `occurred_at`, then creation) of the same subject to the same recipient is still pending or in
+/// flight (a retrying `updated` holds back the `deleted` that followed it; other subjects are not
+/// held up). `occurred_at` is the instant a message is about, so a reminder planned together with a
+/// later one is not held back by it.
 pub async fn claim(
     db: &Db,
     channel: &str,
@@ -216,7 +218,8 @@ pub async fn claim(
          AND d.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e \
          WHERE e.channel = d.channel AND e.company_id = d.company_id AND e.recipient = d.recipient \
          AND e.subject_id = d.subject_id AND e.state IN ('pending', 'delivering') \
-         AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))) \
+         AND (e.occurred_at < d.occurred_at OR (e.occurred_at = d.occurred_at \
+         AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))))) \
          ORDER BY d.next_attempt_at, d.created_at LIMIT ?) AND state = 'pending' \
          RETURNING {COLUMNS}"
     ))
