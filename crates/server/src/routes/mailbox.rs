@@ -152,7 +152,8 @@ async fn one(dir: &FsPath, id: &str) -> Response {
         "<article><h2>{subject}</h2><dl>\
          <dt>From</dt><dd>{from}</dd><dt>To</dt><dd>{to}</dd><dt>Reply-To</dt><dd>{reply}</dd>\
          <dt>Date</dt><dd>{date}</dd></dl>\
-         <h3>HTML part</h3><iframe title=\"HTML part\" sandbox src=\"/demo/mailbox/{id}/html\" \
+         <h3>HTML part</h3><iframe title=\"HTML part\" \
+         sandbox=\"allow-popups allow-popups-to-escape-sandbox\" src=\"/demo/mailbox/{id}/html\" \
          style=\"width:100%;min-height:32rem;border:1px solid #ccc;background:#fff\"></iframe>\
          <h3>Text part</h3><pre style=\"white-space:pre-wrap\">{text}</pre>\
          <h3>Attachments</h3><ul>{attachments}</ul></article>",
@@ -166,7 +167,8 @@ async fn one(dir: &FsPath, id: &str) -> Response {
     Html(page(&subject, &body)).into_response()
 }
 
-/// The HTML part alone, for the sandboxed frame: no script runs, nothing loads from elsewhere.
+/// The HTML part alone, for the sandboxed frame: no script runs, nothing loads from elsewhere; a
+/// link opens in a new, unsandboxed tab.
 async fn html_part(dir: &FsPath, id: &str) -> Response {
     let html = match read(dir, id).await {
         Some(raw) => MessageParser::default()
@@ -174,13 +176,16 @@ async fn html_part(dir: &FsPath, id: &str) -> Response {
             .and_then(|m| m.body_html(0).map(|h| h.into_owned())),
         None => None,
     };
+    // Its links (reschedule, cancel) open in a new tab, where the widget can run.
+    let html = html.map(|h| h.replacen("<head>", "<head><base target=\"_blank\">", 1));
     match html {
         Some(html) => (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (
                     header::CONTENT_SECURITY_POLICY,
-                    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+                    "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; \
+                     style-src 'unsafe-inline'; img-src data:",
                 ),
             ],
             html,

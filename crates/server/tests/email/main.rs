@@ -455,6 +455,11 @@ async fn without_smtp_the_demo_mailbox_shows_the_written_emails() {
         csp.starts_with("sandbox"),
         "the HTML part runs nothing: {csp}"
     );
+    assert!(!csp.contains("allow-scripts"), "{csp}");
+    assert!(
+        html.contains("<base target=\"_blank\">"),
+        "links open outside the frame"
+    );
     for bad in [
         "/demo/mailbox/..%2Ftest",
         "/demo/mailbox/msg_nope",
@@ -675,4 +680,37 @@ async fn the_company_and_the_service_choose_the_reminders() {
         .await;
     assert_eq!(status, 201, "{quiet}");
     assert!(reminders(&log_of(&server, quiet["id"].as_str().expect("id")).await).is_empty());
+}
+
+#[tokio::test]
+async fn a_later_reminder_planned_in_the_same_write_never_holds_back_an_earlier_one() {
+    use booking_server::db::outbox;
+    use chrono::{TimeZone, Utc};
+    let server = EmailServer::with_mail_dir().await;
+    // Two reminders of one appointment to one client, written in the same millisecond; the later
+    // one has the smaller id (ids are random), which used to make the earlier one wait behind it.
+    for (id, due) in [
+        ("msg_a", "2026-10-25T07:00:00.000Z"),
+        ("msg_b", "2026-10-24T09:00:00.000Z"),
+    ] {
+        sqlx::query(
+            "INSERT INTO outbox (id, channel, company_id, recipient, subject_id, kind, payload, \
+             occurred_at, time_zone, state, attempts, next_attempt_at, created_at) VALUES \
+             (?, 'ordering-test', 'demo', 'ada@example.com', 'a1/reminder', 'reminder', '{}', ?, \
+             'Europe/Paris', 'pending', 0, ?, '2026-10-18T08:00:00.000Z')",
+        )
+        .bind(id)
+        .bind(due)
+        .bind(due)
+        .execute(server.db.writer())
+        .await
+        .expect("insert");
+    }
+    let now = Utc.with_ymd_and_hms(2026, 10, 24, 9, 0, 1).unwrap();
+    let lease = now + chrono::Duration::minutes(2);
+    let claimed = outbox::claim(&server.db, "ordering-test", (now, lease), "test", 10)
+        .await
+        .expect("claim");
+    let ids: Vec<&str> = claimed.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["msg_b"], "the due reminder goes out");
 }
