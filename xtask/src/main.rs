@@ -5,12 +5,14 @@
 //! - `bench` — the slot engine benchmark, the widget's size report, the booking load and the widget's
 //!   first load in Chromium (`bench web`: only that).
 //! - `size`  — where the widget's wasm bytes go, by crate and by module (twiggy).
+//! - `mutants` — mutation testing of the model, the slot engine and the server's rules.
 
 mod api_fuzz;
 mod bench_load;
 mod bench_web;
 mod catalogues;
 mod cmd;
+mod mutants;
 mod precompress;
 mod size;
 mod tools;
@@ -24,7 +26,7 @@ use cmd::{run, run_tests, Cmd};
 
 pub type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
-const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench [web] | size [--monos] [--wasm FILE]>";
+const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench [web] | size [--monos] [--wasm FILE] | mutants [model | availability | booking]…>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +36,7 @@ fn main() {
         Some("bench") if args[1..] == ["web"] => bench_web::standalone(),
         Some("bench") => bench(),
         Some("size") => size::size(&args[1..]),
+        Some("mutants") => mutants::mutants(&args[1..]),
         Some("catalogues") => catalogues::copy_to_staging(),
         _ => Err(USAGE.into()),
     };
@@ -51,7 +54,7 @@ pub fn project_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| project_root().join("target"))
