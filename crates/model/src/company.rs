@@ -66,6 +66,40 @@ pub struct Company {
         schemars(length(max = 5), inner(range(min = 1, max = 43200)))
     )]
     pub reminders: Option<Vec<u32>>,
+    /// The company's own wording of its emails, per kind and language (at most one per pair); what
+    /// a template leaves out keeps the default text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = 84)))]
+    pub email_templates: Vec<EmailTemplate>,
+}
+
+/// A company's wording of one kind of email in one language. Placeholders: `{service}`, `{date}`,
+/// `{company}`, `{client}`, `{reference}`, `{name}` (the reader).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EmailTemplate {
+    /// `confirmation`, `requestReceived`, `accepted`, `declined`, `rescheduled`, `cancelled`,
+    /// `waitingList`, `promoted`, `reminder`, `businessNew`, `businessChanged`, `businessCancelled`.
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(schema_with = "crate::schema::email_kind")
+    )]
+    pub kind: String,
+    /// `en`, `fr`, `de`, `es`, `it`, `nl` or `pt`.
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(schema_with = "crate::schema::email_lang")
+    )]
+    pub lang: String,
+    /// The subject line (max 255 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::EMAIL_TEXT), length(max = 255)))]
+    pub subject: Option<String>,
+    /// The opening paragraph (max 2000 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::EMAIL_TEXT), length(max = 2000)))]
+    pub intro: Option<String>,
 }
 
 /// A postal address.

@@ -16,6 +16,21 @@ const DATE: &str = "[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[
 /// `HH:mm`.
 const HOUR_MINUTE: &str = "(?:[01][0-9]|2[0-3]):[0-5][0-9]";
 
+/// The kinds of email a company can word itself (`Company.emailTemplates[].kind`).
+pub fn email_kind(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "enum": ["confirmation", "requestReceived", "accepted", "declined", "rescheduled",
+                 "cancelled", "waitingList", "promoted", "reminder", "businessNew",
+                 "businessChanged", "businessCancelled"]
+    })
+}
+
+/// The emails' languages (`Company.emailTemplates[].lang`): the widget's seven.
+pub fn email_lang(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "enum": ["en", "fr", "de", "es", "it", "nl", "pt"]})
+}
+
 /// `Option<bool>` read by [`option_bool_string`](crate::serde_helpers::option_bool_string): a
 /// boolean or the string `"true"`/`"false"` in any ASCII case (written as the string).
 pub fn lenient_bool(_: &mut SchemaGenerator) -> Schema {
@@ -119,6 +134,9 @@ impl JsonSchema for TimeZone {
 
 /// Not blank: what the checks that `trim()` before testing emptiness accept.
 pub const NON_BLANK: &str = "\\S";
+
+/// An email template text: braces only around a known placeholder.
+pub const EMAIL_TEXT: &str = "^(?:[^{}]|\\{(?:service|date|company|client|reference|name)\\})*$";
 /// [`is_valid_email`](crate::validate::is_valid_email) (printable ASCII only), or blank, which the
 /// checks skip.
 pub const EMAIL: &str = "^(?:[ \\t\\r\\n]*|[!-?A-~]+@[!-\\-/-?A-~]+(?:\\.[!-\\-/-?A-~]+)+)$";

@@ -86,6 +86,54 @@ impl Check {
         }
     }
 
+    /// A company's email templates: known kinds and languages, one per pair, placeholders known
+    /// (what `schema::EMAIL_TEXT` says), lengths bounded.
+    fn email_templates(&mut self, name: &str, templates: &[booking_model::EmailTemplate]) {
+        use crate::notify::{plan::Kind, strings};
+        if templates.len() > 84 {
+            self.push(
+                name,
+                format!("may hold at most 84 templates (got {})", templates.len()),
+            );
+        }
+        let mut seen = HashSet::new();
+        for (i, t) in templates.iter().enumerate() {
+            let at = |field: &str| format!("{name}[{i}].{field}");
+            if Kind::parse(&t.kind).is_none() {
+                let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                self.push(
+                    at("kind"),
+                    format!("must be one of {} (got {:?})", kinds.join(", "), t.kind),
+                );
+            }
+            if !strings::LANGS.contains(&t.lang.as_str()) {
+                self.push(
+                    at("lang"),
+                    format!(
+                        "must be one of {} (got {:?})",
+                        strings::LANGS.join(", "),
+                        t.lang
+                    ),
+                );
+            }
+            for (field, text, max) in [("subject", &t.subject, 255), ("intro", &t.intro, 2000)] {
+                let Some(text) = text else { continue };
+                if text.chars().count() > max {
+                    self.push(at(field), format!("must be at most {max} characters"));
+                }
+                if let Err(reason) = strings::check_template(text) {
+                    self.push(at(field), reason);
+                }
+            }
+            if !seen.insert((t.kind.as_str(), t.lang.as_str())) {
+                self.rule(
+                    at("kind"),
+                    format!("a template for {} in {} is already listed", t.kind, t.lang),
+                );
+            }
+        }
+    }
+
     /// Reminder offsets: at most 5, each from 1 minute to 30 days.
     fn reminders(&mut self, name: &str, value: Option<&[u32]>) {
         let Some(minutes) = value else { return };
@@ -200,6 +248,7 @@ pub fn validate_company(c: &Company) -> Result<()> {
     check.vacations("vacations", &c.vacations);
     check.max_chars("externalId", c.external_id.as_deref(), MAX_TEXT_LEN);
     check.reminders("reminders", c.reminders.as_deref());
+    check.email_templates("emailTemplates", &c.email_templates);
     check.into_result()
 }
 

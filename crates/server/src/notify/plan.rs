@@ -586,6 +586,29 @@ mod tests {
     }
 
     #[test]
+    fn the_documents_template_kinds_and_languages_are_the_ones_rendered() {
+        use booking_model::schemars::SchemaGenerator;
+        let listed = |schema: booking_model::schemars::Schema| -> Vec<String> {
+            schema.as_value()["enum"]
+                .as_array()
+                .expect("an enum")
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        };
+        let mut generator = SchemaGenerator::default();
+        let kinds: Vec<String> = Kind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
+        assert_eq!(
+            listed(booking_model::schema::email_kind(&mut generator)),
+            kinds
+        );
+        assert_eq!(
+            listed(booking_model::schema::email_lang(&mut generator)),
+            super::super::strings::LANGS
+        );
+    }
+
+    #[test]
     fn the_services_offsets_win_over_the_companys() {
         let hours = |h: i64| Duration::hours(h);
         assert_eq!(reminder_offsets(None, None), [hours(24), hours(2)]);

@@ -141,7 +141,9 @@ pub fn render(
         .unwrap_or_default();
     let reference = a.reference.clone().unwrap_or_default();
     let date = words.date_time(payload.start.with_timezone(&reader_zone).naive_local());
+    let reader = payload.name.clone().unwrap_or_default();
     let values = [
+        ("name", reader.as_str()),
         ("service", service.as_str()),
         ("date", date.as_str()),
         ("company", company_name.as_str()),
@@ -149,12 +151,24 @@ pub fn render(
         ("reference", reference.as_str()),
     ];
     let key = kind.as_str();
-    let subject = words.text(&format!("{key}.subject"), &values);
+    // The company's own wording first (checked when it was saved), else the catalogue's.
+    let custom = company.and_then(|c| {
+        c.email_templates
+            .iter()
+            .find(|t| t.kind == key && t.lang == words.lang)
+    });
+    let subject = match custom.and_then(|t| t.subject.as_deref()) {
+        Some(text) => strings::fill(text, &values),
+        None => words.text(&format!("{key}.subject"), &values),
+    };
     let intro_key = match (kind, payload.by_client) {
         (Kind::Cancelled, true) => "cancelled.introByClient".to_owned(),
         _ => format!("{key}.intro"),
     };
-    let intro = words.text(&intro_key, &values);
+    let intro = match custom.and_then(|t| t.intro.as_deref()) {
+        Some(text) => strings::fill(text, &values),
+        None => words.text(&intro_key, &values),
+    };
     let greeting = match &payload.name {
         Some(name) => words.text("greeting", &[("name", name)]),
         None => words.raw("greetingAnonymous").to_owned(),

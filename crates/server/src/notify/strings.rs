@@ -159,6 +159,39 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// The placeholders a company's template may use.
+pub const TEMPLATE_PLACEHOLDERS: [&str; 6] =
+    ["service", "date", "company", "client", "reference", "name"];
+
+/// Checks a company's template text: braces only around a known placeholder (as
+/// `booking_model::schema::EMAIL_TEXT` says). The error says what to fix.
+pub fn check_template(text: &str) -> Result<(), String> {
+    let mut rest = text;
+    loop {
+        let open = rest.find('{');
+        let close = rest.find('}');
+        match (open, close) {
+            (None, None) => return Ok(()),
+            (Some(o), Some(c)) if o < c => {
+                let name = &rest[o + 1..c];
+                if !TEMPLATE_PLACEHOLDERS.contains(&name) {
+                    return Err(format!(
+                        "unknown placeholder {{{name}}}: use {}",
+                        TEMPLATE_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                    ));
+                }
+                rest = &rest[c + 1..];
+            }
+            _ => {
+                return Err(format!(
+                    "has a brace outside a placeholder: use {}",
+                    TEMPLATE_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                ))
+            }
+        }
+    }
+}
+
 /// The placeholder names of `template`, in order.
 pub fn placeholders(template: &str) -> Vec<&str> {
     let mut names = Vec::new();
@@ -215,6 +248,15 @@ mod tests {
             "Montag, 7. Dezember 2026 um 09:30"
         );
         assert_eq!(words("xx").lang, "en");
+    }
+
+    #[test]
+    fn templates_may_only_use_known_placeholders() {
+        assert_eq!(check_template("Hi {name}, see you {date}"), Ok(()));
+        assert!(check_template("Hi {nom}").unwrap_err().contains("{nom}"));
+        assert!(check_template("a } b").is_err());
+        assert!(check_template("a { b").is_err());
+        assert!(check_template("{service").is_err());
     }
 
     #[test]

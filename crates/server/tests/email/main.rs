@@ -714,3 +714,68 @@ async fn a_later_reminder_planned_in_the_same_write_never_holds_back_an_earlier_
     let ids: Vec<&str> = claimed.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["msg_b"], "the due reminder goes out");
 }
+
+#[tokio::test]
+async fn a_company_words_its_emails_itself_with_placeholders_checked_when_saved() {
+    let sink = Sink::up();
+    let server = EmailServer::start(sink.port).await;
+    let company_path = format!("{DEMO}?apiKey={KEY}");
+    let (status, mut company) = server.call(Method::GET, &company_path, None).await;
+    assert_eq!(status, 200, "{company}");
+    company["emailTemplates"] =
+        json!([{"kind": "confirmation", "lang": "de", "subject": "Bis bald, {nom}!"}]);
+    let (status, refused) = server
+        .call(Method::PUT, &company_path, Some(&company))
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(
+        refused["error"]["fields"][0]["name"], "emailTemplates[0].subject",
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("{nom}"), "{refused}");
+    let template = json!({
+        "kind": "confirmation", "lang": "de",
+        "subject": "Bis bald, {name}: {service} ({reference})",
+        "intro": "Wir freuen uns auf Sie bei {company}."
+    });
+    company["emailTemplates"] = json!([template, template]);
+    let (status, refused) = server
+        .call(Method::PUT, &company_path, Some(&company))
+        .await;
+    assert_eq!(status, 422, "one template per kind and language: {refused}");
+    company["emailTemplates"] = json!([template]);
+    let (status, saved) = server
+        .call(Method::PUT, &company_path, Some(&company))
+        .await;
+    assert_eq!(status, 200, "{saved}");
+
+    let start = server.first_slot("haircut", "camille").await;
+    let (status, booked) = server
+        .call(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            Some(&widget_booking(&start, "ada@example.com", "de")),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    let reference = booked["reference"].as_str().expect("reference");
+    let received = sink
+        .wait_for("ada@example.com", "Bis bald, Ada Lovelace: ")
+        .await;
+    assert!(harness::subject_of(&received.raw).ends_with(&format!("({reference})")));
+    let text = MessageParser::default()
+        .parse(&received.raw)
+        .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+        .expect("text");
+    assert!(
+        text.contains("Wir freuen uns auf Sie bei Atelier Lumière."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Leistung: "),
+        "the rest keeps the catalogue's words:\n{text}"
+    );
+    // Other kinds and languages keep the defaults.
+    sink.wait_for("camille@atelier-lumiere.example", "Neue Buchung")
+        .await;
+}
