@@ -611,9 +611,35 @@ fn min_notice_keeps_the_grid() {
         Err(Unavailable::TooSoon)
     );
     assert_eq!(check_slot(&q, paris(12, 0), None), Ok("ann".into()));
-    // Exactly now + notice is allowed.
+    // Exactly now + notice is allowed, listed and bookable.
     q.now = paris(10, 0);
     assert_eq!(labels(&q)[0], "12:00");
+    assert_eq!(check_slot(&q, paris(12, 0), None), Ok("ann".into()));
+}
+
+#[test]
+fn with_any_staff_the_refusal_names_the_furthest_reason() {
+    // Ann is busy at 10:00 (a conflict); Bob is on vacation (not working at all). "Conflict" says
+    // more about the time asked, whichever of them is tried first.
+    for order in [["ann", "bob"], ["bob", "ann"]] {
+        let mut q = query(ServiceRules::new(60));
+        q.staff = order
+            .iter()
+            .map(|name| {
+                let mut m = member(name, q.company_hours.clone());
+                if *name == "bob" {
+                    m.vacations = vec![DateRange::day(day())];
+                }
+                m
+            })
+            .collect();
+        q.busy = vec![appt("ann", "other", paris(10, 0), 60)];
+        assert_eq!(
+            check_slot(&q, paris(10, 0), None),
+            Err(Unavailable::Conflict),
+            "{order:?}"
+        );
+    }
 }
 
 #[test]
