@@ -6,6 +6,8 @@
 //! Each client count runs against a fresh server and database; `freeSlots` (one day) is then measured
 //! on the same server. `BOOKING_BENCH_SERVER=path/to/booking-server` measures another build instead
 //! (e.g. an older one, for a before/after comparison on the same machine load).
+//! `BOOKING_BENCH_TRACE=1` has the server log each booking's phases (the reader part, the wait for
+//! the writer, the time holding it) and prints their percentiles: where a booking's time goes.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -83,6 +85,9 @@ pub fn run() -> Result<()> {
         );
         for (status, body) in report.failures.iter().take(3) {
             println!("        e.g. {status}: {body}");
+        }
+        if let Some(log) = &server.trace {
+            print_phases(log);
         }
     }
     Ok(())
@@ -276,12 +281,35 @@ async fn free_slots_rate(base: &str, clients: usize) -> Result<f64> {
     Ok(total as f64 / started.elapsed().as_secs_f64())
 }
 
+/// The phases the server logged for each booking (`BOOKING_BENCH_TRACE`), as p50 / p99 in µs.
+fn print_phases(log: &std::path::Path) {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    for phase in ["prepare_us", "queued_us", "locked_us"] {
+        let mut values: Vec<Duration> = text
+            .lines()
+            .filter(|l| l.contains("booked"))
+            .filter_map(|l| l.split_whitespace().find_map(|w| w.strip_prefix(phase)))
+            .filter_map(|v| v.trim_start_matches('=').parse().ok())
+            .map(Duration::from_micros)
+            .collect();
+        values.sort();
+        println!(
+            "        {phase:<11} p50 {:>7.0} µs   p99 {:>7.0} µs   ({} bookings)",
+            percentile(&values, 0.50) * 1000.0,
+            percentile(&values, 0.99) * 1000.0,
+            values.len()
+        );
+    }
+}
+
 /// A release `booking-server serve --demo` on a free loopback port over a fresh database; killed and
 /// its database removed on drop.
 struct Server {
     child: Child,
     url: String,
     dir: PathBuf,
+    /// The server's log of booking phases, with `BOOKING_BENCH_TRACE`.
+    trace: Option<PathBuf>,
 }
 
 impl Server {
@@ -290,6 +318,15 @@ impl Server {
         let run = RUNS.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("booking-bench-{}-{run}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
+        let trace = std::env::var_os("BOOKING_BENCH_TRACE").map(|_| dir.join("server.log"));
+        let stderr = match &trace {
+            Some(path) => Stdio::from(std::fs::File::create(path)?),
+            None => Stdio::null(),
+        };
+        let log_filter = match trace {
+            Some(_) => "warn,booking_server::routes::visits=debug",
+            None => "warn",
+        };
         let mut child = Command::new(binary)
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
             // No per-IP limit worth the name: every client is 127.0.0.1.
@@ -298,9 +335,11 @@ impl Server {
             .arg(dir.join("no-widget"))
             .arg("--db")
             .arg(dir.join("bench.sqlite"))
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", log_filter)
+            // Plain `key=value` fields in the log, which `print_phases` reads.
+            .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()?;
         let mut lines = child.stdout.take().map(|out| BufReader::new(out).lines());
         let url = lines.as_mut().and_then(|lines| {
@@ -318,7 +357,12 @@ impl Server {
         if let Some(rest) = lines {
             std::thread::spawn(move || rest.map_while(std::result::Result::ok).for_each(drop));
         }
-        Ok(Server { child, url, dir })
+        Ok(Server {
+            child,
+            url,
+            dir,
+            trace,
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 //! - `demo`  — install what is missing, build the widget (release), serve it with demo data.
 //! - `test`  — install what tests need, then fmt, clippy, native tests and browser tests.
 //! - `bench` — the slot engine benchmark, the widget's size report, the booking load and the widget's
-//!   first load in Chromium (`bench web`: only that).
+//!   first load in Chromium (`bench web`, `bench load`: only that part).
 //! - `size`  — where the widget's wasm bytes go, by crate and by module (twiggy).
 //! - `mutants` — mutation testing of the model, the slot engine and the server's rules.
 
@@ -26,7 +26,7 @@ use cmd::{run, run_tests, Cmd};
 
 pub type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
-const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench [web] | size [--monos] [--wasm FILE] | mutants [model | availability | booking]…>";
+const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench [web|load] | size [--monos] [--wasm FILE] | mutants [model | availability | booking]…>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +34,7 @@ fn main() {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("bench") if args[1..] == ["web"] => bench_web::standalone(),
+        Some("bench") if args[1..] == ["load"] => bench_load::run(),
         Some("bench") => bench(),
         Some("size") => size::size(&args[1..]),
         Some("mutants") => mutants::mutants(&args[1..]),

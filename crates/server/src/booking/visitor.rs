@@ -11,7 +11,7 @@ use booking_model::api::{
 use booking_model::form::{BIND_EMAIL, BIND_FIRST_NAME, BIND_LAST_NAME, BIND_PHONE};
 use booking_model::validate::{validate_answers, validate_booking_request, PatternMatcher};
 use booking_model::{
-    Appointment, AppointmentStatus, ClientRef, ExtendedProperties, HistoryType,
+    Appointment, AppointmentStatus, ClientRef, ExtendedProperties, Form, HistoryType,
     PublicBookingRequest, Service,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -51,15 +51,30 @@ fn stored_target<'c>(catalog: &'c Catalog, stored: &StoredAppointment) -> Result
     Target::resolve(catalog, &wanted, FIELDS)
 }
 
-/// Books what the visitor asked for: validates the request and form answers with the model's shared
-/// rules, re-checks the slot, matches or creates the client, and inserts the appointment.
-pub async fn book(
+/// What a booking needs that no other booking can change: the request and its form answers checked,
+/// the company's catalogue and form, the client wanted. Made on a reader before the write lock is
+/// taken, so the writer holds the lock only for what must be atomic: the availability check against
+/// stored bookings, the client, the insert.
+///
+/// A catalogue edit committed between the two steps is seen by the next booking, not this one: the
+/// booking is then ordered before the edit, as if it had arrived a moment earlier. Bookings are never
+/// read here, so two bookings can't both pass on the same free slot.
+pub struct Prepared {
+    company_id: String,
+    catalog: Catalog,
+    definition: Form,
+    start: DateTime<Utc>,
+    wanted_client: ClientRef,
+}
+
+/// Validates the request and form answers with the model's shared rules, against the company's
+/// catalogue and form as `conn` (a reader) sees them.
+pub async fn prepare(
     conn: &mut SqliteConnection,
     company_id: &str,
     request: &PublicBookingRequest,
     matcher: &(dyn PatternMatcher + Sync),
-    now: DateTime<Utc>,
-) -> Result<StoredAppointment> {
+) -> Result<Prepared> {
     let mut errors = validate_booking_request(request);
     // Without a service (or resource) or a start there is no form to check the answers against.
     if errors
@@ -73,10 +88,7 @@ pub async fn book(
         .map_err(|reason| Error::field("start", reason))?
         .with_timezone(&Utc);
     let catalog = catalog::load(conn, company_id).await?;
-    let wanted = request
-        .target()
-        .ok_or_else(|| Error::field("serviceId", "is required (or resourceId)"))?;
-    let target = Target::resolve(&catalog, &wanted, FIELDS)?;
+    let target = requested_target(&catalog, request)?;
     let definition = forms::form_for(&mut *conn, company_id, target.form_object_id()).await?;
     // Report every invalid field at once, each field once (both checks may name the email).
     let request_errors = errors.len();
@@ -92,26 +104,6 @@ pub async fn book(
             _ => Error::invalid(errors),
         });
     }
-
-    let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
-    let minutes = target.minutes(None).unwrap_or(0);
-    let span = (start, start + Duration::minutes(i64::from(minutes)));
-    let ask = Ask {
-        target,
-        staff_id,
-        iterations: None,
-        widget_only: true,
-        ignore_id: None,
-    };
-    let wants_waiting_list = request.add_to_waiting_list == Some(true);
-    let (staff_id, waiting) = match availability::check(conn, &catalog, &ask, span, now).await? {
-        Ok(chosen) => (chosen, false),
-        Err(Unavailable::Full) if wants_waiting_list && target.has_waiting_list() => {
-            (staff_id.map(str::to_owned), true)
-        }
-        Err(reason) => return Err(slot_taken(&reason)),
-    };
-
     let answers = &request.form;
     let wanted_client = ClientRef {
         first_name: answers.bound_value(BIND_FIRST_NAME).map(str::to_owned),
@@ -127,7 +119,57 @@ pub async fn book(
             "needs at least the visitor's email or name",
         ));
     }
-    let client = clients::find_or_create(conn, company_id, &wanted_client).await?;
+    Ok(Prepared {
+        company_id: company_id.to_owned(),
+        catalog,
+        definition,
+        start,
+        wanted_client,
+    })
+}
+
+/// The service or resource the request books, in `catalog`.
+fn requested_target<'c>(
+    catalog: &'c Catalog,
+    request: &PublicBookingRequest,
+) -> Result<Target<'c>> {
+    let wanted = request
+        .target()
+        .ok_or_else(|| Error::field("serviceId", "is required (or resourceId)"))?;
+    Target::resolve(catalog, &wanted, FIELDS)
+}
+
+/// Books a [`prepare`]d request inside the caller's write transaction: re-checks the slot against
+/// the stored bookings, matches or creates the client, and inserts the appointment.
+pub async fn book(
+    conn: &mut SqliteConnection,
+    prepared: &Prepared,
+    request: &PublicBookingRequest,
+    now: DateTime<Utc>,
+) -> Result<StoredAppointment> {
+    let (catalog, start) = (&prepared.catalog, prepared.start);
+    let company_id = prepared.company_id.as_str();
+    let target = requested_target(catalog, request)?;
+    let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
+    let minutes = target.minutes(None).unwrap_or(0);
+    let span = (start, start + Duration::minutes(i64::from(minutes)));
+    let ask = Ask {
+        target,
+        staff_id,
+        iterations: None,
+        widget_only: true,
+        ignore_id: None,
+    };
+    let wants_waiting_list = request.add_to_waiting_list == Some(true);
+    let (staff_id, waiting) = match availability::check(conn, catalog, &ask, span, now).await? {
+        Ok(chosen) => (chosen, false),
+        Err(Unavailable::Full) if wants_waiting_list && target.has_waiting_list() => {
+            (staff_id.map(str::to_owned), true)
+        }
+        Err(reason) => return Err(slot_taken(&reason)),
+    };
+
+    let client = clients::find_or_create(conn, company_id, &prepared.wanted_client).await?;
 
     let base = Appointment {
         client: Some(client),
@@ -156,13 +198,13 @@ pub async fn book(
         now,
         silent: false,
     };
-    let mut stored = assemble::new_appointment(&catalog, base, &placement, &author);
+    let mut stored = assemble::new_appointment(catalog, base, &placement, &author);
     let owner = (
         company_id,
         stored.appointment.id.clone().unwrap_or_default(),
     );
     if let Some(form) = stored.appointment.form.as_mut() {
-        let file_ids = files::file_item_ids(&definition);
+        let file_ids = files::file_item_ids(&prepared.definition);
         files::store(conn, (owner.0, &owner.1), form, &file_ids, now).await?;
     }
     assemble::insert(conn, &mut stored, &author).await?;

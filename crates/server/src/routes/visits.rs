@@ -85,12 +85,27 @@ async fn book(
     headers: HeaderMap,
     Json(request): Json<PublicBookingRequest>,
 ) -> Result<impl IntoResponse> {
-    let now = state.clock.now();
+    let started = std::time::Instant::now();
+    // What no other booking can change is read and checked on a reader, in parallel with other
+    // requests; the writer's lock is held only for the check against stored bookings and the insert.
+    let prepared = {
+        let mut conn = state.db.acquire().await?;
+        visitor::prepare(&mut conn, &company_id, &request, state.matcher.as_ref()).await?
+    };
+    let prepared_at = std::time::Instant::now();
     // IMMEDIATE takes SQLite's write lock before the availability check, so concurrent bookings run
     // one after the other: the check and the insert can't interleave with another booking.
     let mut tx = state.db.write().await?;
-    let stored = visitor::book(&mut tx, &company_id, &request, state.matcher.as_ref(), now).await?;
+    let locked_at = std::time::Instant::now();
+    let now = state.clock.now();
+    let stored = visitor::book(&mut tx, &prepared, &request, now).await?;
     tx.commit().await?;
+    tracing::debug!(
+        prepare_us = (prepared_at - started).as_micros(),
+        queued_us = (locked_at - prepared_at).as_micros(),
+        locked_us = locked_at.elapsed().as_micros(),
+        "booked"
+    );
     let view = public_view(
         &stored,
         links::origin(&state.config, Some(&headers)).as_deref(),
