@@ -71,7 +71,12 @@ pub fn run() -> Result<()> {
         "{:>7} {:>9} {:>8} {:>11} {:>8} {:>8} {:>16}",
         "clients", "bookings", "non-201", "bookings/s", "p50 ms", "p99 ms", "freeSlots req/s"
     );
-    for clients in CLIENT_COUNTS {
+    // `BOOKING_BENCH_CLIENTS=1,8`: other client counts (1 shows the uncontended cost).
+    let counts: Vec<usize> = std::env::var("BOOKING_BENCH_CLIENTS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| CLIENT_COUNTS.to_vec());
+    for clients in counts {
         let server = Server::start(&binary)?;
         let report = runtime.block_on(measure(&server.url, clients))?;
         println!(
@@ -284,10 +289,20 @@ async fn free_slots_rate(base: &str, clients: usize) -> Result<f64> {
 /// The phases the server logged for each booking (`BOOKING_BENCH_TRACE`), as p50 / p99 in µs.
 fn print_phases(log: &std::path::Path) {
     let text = std::fs::read_to_string(log).unwrap_or_default();
-    for phase in ["prepare_us", "queued_us", "locked_us"] {
+    let phases = [
+        "prepare_us",
+        "queued_us",
+        "locked_us",
+        "check_us",
+        "client_us",
+        "assemble_us",
+        "insert_us",
+        "commit_us",
+    ];
+    for phase in phases {
         let mut values: Vec<Duration> = text
             .lines()
-            .filter(|l| l.contains("booked"))
+            .filter(|l| l.contains(" booked"))
             .filter_map(|l| l.split_whitespace().find_map(|w| w.strip_prefix(phase)))
             .filter_map(|v| v.trim_start_matches('=').parse().ok())
             .map(Duration::from_micros)
@@ -324,7 +339,9 @@ impl Server {
             None => Stdio::null(),
         };
         let log_filter = match trace {
-            Some(_) => "warn,booking_server::routes::visits=debug",
+            Some(_) => {
+                "warn,booking_server::routes::visits=debug,booking_server::booking::visitor=debug"
+            }
             None => "warn",
         };
         let mut child = Command::new(binary)

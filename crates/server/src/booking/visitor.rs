@@ -161,6 +161,7 @@ pub async fn book(
         ignore_id: None,
     };
     let wants_waiting_list = request.add_to_waiting_list == Some(true);
+    let began = std::time::Instant::now();
     let (staff_id, waiting) = match availability::check(conn, catalog, &ask, span, now).await? {
         Ok(chosen) => (chosen, false),
         Err(Unavailable::Full) if wants_waiting_list && target.has_waiting_list() => {
@@ -169,7 +170,9 @@ pub async fn book(
         Err(reason) => return Err(slot_taken(&reason)),
     };
 
+    let checked = std::time::Instant::now();
     let client = clients::find_or_create(conn, company_id, &prepared.wanted_client).await?;
+    let client_found = std::time::Instant::now();
 
     let base = Appointment {
         client: Some(client),
@@ -207,7 +210,15 @@ pub async fn book(
         let file_ids = files::file_item_ids(&prepared.definition);
         files::store(conn, (owner.0, &owner.1), form, &file_ids, now).await?;
     }
+    let assembled = std::time::Instant::now();
     assemble::insert(conn, &mut stored, &author).await?;
+    tracing::debug!(
+        check_us = (checked - began).as_micros(),
+        client_us = (client_found - checked).as_micros(),
+        assemble_us = (assembled - client_found).as_micros(),
+        insert_us = assembled.elapsed().as_micros(),
+        "booked: inside the lock"
+    );
     Ok(stored)
 }
 

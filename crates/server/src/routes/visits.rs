@@ -99,8 +99,10 @@ async fn book(
     let locked_at = std::time::Instant::now();
     let now = state.clock.now();
     let stored = visitor::book(&mut tx, &prepared, &request, now).await?;
+    let committing = std::time::Instant::now();
     tx.commit().await?;
     tracing::debug!(
+        commit_us = committing.elapsed().as_micros(),
         prepare_us = (prepared_at - started).as_micros(),
         queued_us = (locked_at - prepared_at).as_micros(),
         locked_us = locked_at.elapsed().as_micros(),
