@@ -47,28 +47,7 @@ async fn first_slot(server: &TestServer, service: &str, staff: Option<&str>) -> 
 
 /// A complete booking of the demo form, as the widget sends it.
 fn booking(service: &str, staff: Option<&str>, start: &str, email: &str) -> Value {
-    json!({
-        "serviceId": service,
-        "staffId": staff,
-        "start": start,
-        "timeZone": "America/New_York",
-        "lang": "en",
-        "extendedProperties": {"campaign": "winter"},
-        "form": {
-            "id": "default",
-            "contactFields": [
-                {"id": "firstName", "bind": "crm-first-name", "value": "Ada"},
-                {"id": "lastName", "bind": "crm-last-name", "value": "Lovelace"},
-                {"id": "email", "bind": "crm-email", "value": email}
-            ],
-            "additionalFields": [[
-                {"id": "firstVisit", "values": [{"value": "yes"}]}
-            ], [
-                {"id": "zip", "value": "75011"},
-                {"id": "consent", "values": [{"value": "agree"}]}
-            ]]
-        }
-    })
+    support::demo_booking(service, staff, start, email)
 }
 
 #[tokio::test]

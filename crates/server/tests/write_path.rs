@@ -57,26 +57,7 @@ fn appointment(service: &str, staff: Option<&str>, start: &str, email: &str) -> 
 
 /// A widget booking of the demo form.
 fn visit(service: &str, staff: Option<&str>, start: &str, email: &str) -> Value {
-    json!({
-        "serviceId": service,
-        "staffId": staff,
-        "start": start,
-        "lang": "en",
-        "form": {
-            "id": "default",
-            "contactFields": [
-                {"id": "firstName", "bind": "crm-first-name", "value": "Ada"},
-                {"id": "lastName", "bind": "crm-last-name", "value": "Lovelace"},
-                {"id": "email", "bind": "crm-email", "value": email}
-            ],
-            "additionalFields": [[
-                {"id": "firstVisit", "values": [{"value": "yes"}]}
-            ], [
-                {"id": "zip", "value": "75011"},
-                {"id": "consent", "values": [{"value": "agree"}]}
-            ]]
-        }
-    })
+    support::demo_booking(service, staff, start, email)
 }
 
 async fn widget(server: &TestServer, method: Method, path: &str, body: &Value) -> (u16, Value) {

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use booking_server::clock::Clock;
-use booking_server::{app, db, demo, notify, AppState, Config};
+use booking_server::{db, notify, Config};
 use serde_json::Value;
 
 pub const DEMO: &str = "/api/2.1/scheduling/companies/demo";
@@ -194,22 +194,14 @@ impl EmailServer {
 
     async fn start_with(smtp_port: Option<u16>, clock: Clock) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = db::open(&dir.path().join("test.sqlite"))
-            .await
-            .expect("open db");
-        demo::seed(&db).await.expect("seed demo");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let base = format!("http://{addr}");
-        let config = Config {
+        let db = crate::support::demo_db(&dir.path().join("test.sqlite")).await;
+        let mail_dir = dir.path().join("mail");
+        let (base, state, _) = crate::support::serve(db.clone(), clock, |base| Config {
             demo: true,
-            listen_addr: Some(addr),
-            public_url: Some(base.clone()),
+            public_url: Some(base.to_owned()),
             email: notify::Settings {
                 smtp_url: smtp_port.map(|port| format!("smtp://127.0.0.1:{port}")),
-                mail_dir: Some(dir.path().join("mail")),
+                mail_dir: Some(mail_dir.clone()),
                 poll_interval: Duration::from_millis(50),
                 backoff_base: Duration::from_millis(150),
                 backoff_max: Duration::from_millis(400),
@@ -217,14 +209,11 @@ impl EmailServer {
                 ..notify::Settings::default()
             },
             ..Config::default()
-        };
-        let state = AppState::new(db.clone(), config).with_clock(clock);
-        notify::worker::spawn_until(state.clone(), std::future::pending())
+        })
+        .await;
+        notify::worker::spawn_until(state, std::future::pending())
             .expect("email settings")
             .expect("an email worker");
-        let mail_dir = dir.path().join("mail");
-        let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
         EmailServer {
             base,
             client: reqwest::Client::new(),

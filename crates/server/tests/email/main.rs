@@ -2,6 +2,8 @@
 //! receives them, `silent` and `sendto`, and the faults (server down for a while, 550).
 
 mod harness;
+#[path = "../support/mod.rs"]
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -12,28 +14,9 @@ use serde_json::json;
 
 /// A widget booking of a haircut with Camille in `lang`, by a client in New York.
 fn widget_booking(start: &str, email: &str, lang: &str) -> serde_json::Value {
-    json!({
-        "serviceId": "haircut",
-        "staffId": "camille",
-        "start": start,
-        "timeZone": "America/New_York",
-        "lang": lang,
-        "extendedProperties": {"campaign": "winter"},
-        "form": {
-            "id": "default",
-            "contactFields": [
-                {"id": "firstName", "bind": "crm-first-name", "value": "Ada"},
-                {"id": "lastName", "bind": "crm-last-name", "value": "Lovelace"},
-                {"id": "email", "bind": "crm-email", "value": email}
-            ],
-            "additionalFields": [[
-                {"id": "firstVisit", "values": [{"value": "yes"}]}
-            ], [
-                {"id": "zip", "value": "75011"},
-                {"id": "consent", "values": [{"value": "agree"}]}
-            ]]
-        }
-    })
+    let mut booking = support::demo_booking("haircut", Some("camille"), start, email);
+    booking["lang"] = json!(lang);
+    booking
 }
 
 /// The query parameter `name` of `url`.

@@ -35,6 +35,64 @@ pub async fn request_json(
     (status, json)
 }
 
+/// A database at `path` with the demo company seeded.
+pub async fn demo_db(path: &std::path::Path) -> db::Db {
+    let db = db::open(path).await.expect("open db");
+    demo::seed(&db).await.expect("seed demo");
+    db
+}
+
+/// Serves the app over `db` on a fresh 127.0.0.1 port, under `clock`. `config` is given the base
+/// URL (`http://127.0.0.1:PORT`, e.g. for `public_url`); the listen address is set after it.
+/// Returns the base URL, the state (for the workers a test runs beside the server) and the serving
+/// task (aborting it stops the server).
+pub async fn serve(
+    db: db::Db,
+    clock: Clock,
+    config: impl FnOnce(&str) -> Config,
+) -> (String, AppState, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let config = Config {
+        listen_addr: Some(addr),
+        ..config(&base)
+    };
+    let state = AppState::new(db, config).with_clock(clock);
+    let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
+    (base, state, server)
+}
+
+/// A complete booking of the demo form, as the widget sends it (English, a client in New York,
+/// one public extended property).
+pub fn demo_booking(service: &str, staff: Option<&str>, start: &str, email: &str) -> Value {
+    serde_json::json!({
+        "serviceId": service,
+        "staffId": staff,
+        "start": start,
+        "timeZone": "America/New_York",
+        "lang": "en",
+        "extendedProperties": {"campaign": "winter"},
+        "form": {
+            "id": "default",
+            "contactFields": [
+                {"id": "firstName", "bind": "crm-first-name", "value": "Ada"},
+                {"id": "lastName", "bind": "crm-last-name", "value": "Lovelace"},
+                {"id": "email", "bind": "crm-email", "value": email}
+            ],
+            "additionalFields": [[
+                {"id": "firstVisit", "values": [{"value": "yes"}]}
+            ], [
+                {"id": "zip", "value": "75011"},
+                {"id": "consent", "values": [{"value": "agree"}]}
+            ]]
+        }
+    })
+}
+
 /// A running server; the database lives as long as this value.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`
@@ -65,27 +123,13 @@ impl TestServer {
 
     async fn start(bookings_per_minute: u32, clock: Clock) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = db::open(&dir.path().join("test.sqlite"))
-            .await
-            .expect("open db");
-        demo::seed(&db).await.expect("seed demo");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let base = format!("http://{addr}");
-        let state = AppState::new(
-            db.clone(),
-            Config {
-                demo: true,
-                bookings_per_minute,
-                listen_addr: Some(addr),
-                ..Config::default()
-            },
-        )
-        .with_clock(clock.clone());
-        let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
+        let db = demo_db(&dir.path().join("test.sqlite")).await;
+        let (base, _, _) = serve(db.clone(), clock.clone(), |_| Config {
+            demo: true,
+            bookings_per_minute,
+            ..Config::default()
+        })
+        .await;
         TestServer {
             base,
             client: reqwest::Client::new(),

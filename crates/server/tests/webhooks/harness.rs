@@ -12,7 +12,7 @@ pub use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri};
 pub use axum::response::IntoResponse;
 pub use base64::Engine;
 pub use booking_server::webhooks::{self, Settings};
-pub use booking_server::{app, db, demo, AppState, Config};
+pub use booking_server::{db, Config};
 pub use chrono::{Days, Utc};
 pub use reqwest::Method;
 pub use serde_json::{json, Value};
@@ -58,29 +58,17 @@ impl Drop for App {
 
 impl App {
     pub async fn start(db_path: &Path, allow_private: bool, settings: Settings) -> App {
-        let db = db::open(db_path).await.expect("open db");
-        demo::seed(&db).await.expect("seed demo");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let base = format!("http://{addr}");
-        let state = AppState::new(
-            db,
-            Config {
+        let db = crate::support::demo_db(db_path).await;
+        let (base, state, server) =
+            crate::support::serve(db, booking_server::clock::Clock::system(), |_| Config {
                 demo: true,
                 bookings_per_minute: 1_000,
                 allow_private_webhooks: allow_private,
                 webhooks: settings,
-                listen_addr: Some(addr),
                 ..Config::default()
-            },
-        );
-        let worker = webhooks::spawn_worker(state.clone());
-        let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, service).await.expect("serve");
-        });
+            })
+            .await;
+        let worker = webhooks::spawn_worker(state);
         App {
             base,
             client: reqwest::Client::new(),
