@@ -71,6 +71,12 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schemars(length(max = 84)))]
     pub email_templates: Vec<EmailTemplate>,
+    /// Text messages to clients (confirmation, changes, reminders) beside the emails, sent to
+    /// `client.mobilePhone` (else `client.phone`) through the server's SMS gateway. Off when
+    /// absent; turning it on needs a server started with `--sms-url`. While on, a client's number
+    /// must be in E.164 form (`+33612345678`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_notifications: Option<bool>,
 }
 
 /// A company's wording of one kind of email in one language. Placeholders: `{service}`, `{date}`,

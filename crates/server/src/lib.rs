@@ -21,7 +21,8 @@ pub mod error;
 pub mod extract;
 /// Where links in answers and notifications point (`rescheduleLink`), and which headers count.
 pub mod links;
-/// Emails: planning on each appointment write, rendering, SMTP or `.eml` delivery.
+/// Emails and text messages: planning on each appointment write, rendering, SMTP or `.eml`
+/// delivery, the SMS gateway.
 pub mod notify;
 /// The OpenAPI 3.1 document and its docs page.
 pub mod openapi;
@@ -64,6 +65,8 @@ pub struct Config {
     pub webhooks: webhooks::Settings,
     /// Emails: SMTP or the mail directory, and delivery timing.
     pub email: notify::Settings,
+    /// Text messages: the SMS gateway (none: no text messages), and delivery timing.
+    pub sms: notify::sms::Settings,
 }
 
 impl Default for Config {
@@ -78,6 +81,7 @@ impl Default for Config {
             allow_private_webhooks: false,
             webhooks: webhooks::Settings::default(),
             email: notify::Settings::default(),
+            sms: notify::sms::Settings::default(),
         }
     }
 }

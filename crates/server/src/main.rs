@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -58,6 +59,10 @@ enum Command {
         /// Sender address of emails for companies without an email address of their own.
         #[arg(long, default_value = "bookings@localhost")]
         mail_from: String,
+        #[command(flatten)]
+        sms: SmsArgs,
+        #[command(flatten)]
+        outbox: OutboxArgs,
     },
     /// Administration: companies and API keys.
     Admin {
@@ -67,6 +72,44 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+/// The SMS gateway (text messages to clients of companies with `smsNotifications` on).
+#[derive(clap::Args)]
+struct SmsArgs {
+    /// Post text messages to this HTTP gateway, e.g.
+    /// https://api.twilio.com/2010-04-01/Accounts/ACxxx/Messages.json; userinfo
+    /// (https://user:pass@host/…) is sent as HTTP Basic. Without it, no text messages.
+    #[arg(long, env = booking_server::notify::sms::URL_ENV, hide_env_values = true)]
+    sms_url: Option<String>,
+    /// HTTP Basic user of the gateway (Twilio: the Account SID); wins over the URL's.
+    #[arg(long)]
+    sms_user: Option<String>,
+    /// HTTP Basic password of the gateway (Twilio: the Auth Token); wins over the URL's.
+    #[arg(long, env = booking_server::notify::sms::PASSWORD_ENV, hide_env_values = true)]
+    sms_password: Option<String>,
+    /// Sender of text messages: a number in E.164 form (+15005550006) or a sender id.
+    #[arg(long, default_value = "")]
+    sms_from: String,
+    /// Body of the gateway request: `form` (To, From, Body; Twilio) or `json` ({to, from, body}).
+    #[arg(long, value_enum, default_value_t = booking_server::notify::sms::Format::Form)]
+    sms_format: booking_server::notify::sms::Format,
+}
+
+/// Delivery timing of emails and text messages.
+#[derive(clap::Args)]
+struct OutboxArgs {
+    /// How long a worker holds a message it is sending, in ms; after a crash the message is sent
+    /// again once this has passed.
+    #[arg(long, default_value_t = 120_000)]
+    outbox_lease_ms: u64,
+    /// Wait before the first retry of a failed message, in ms; each further one waits twice as
+    /// long.
+    #[arg(long, default_value_t = 30_000)]
+    outbox_backoff_ms: u64,
+    /// Longest wait between two retries, in ms.
+    #[arg(long, default_value_t = 3_600_000)]
+    outbox_backoff_max_ms: u64,
 }
 
 #[derive(Subcommand)]
@@ -134,6 +177,8 @@ async fn main() -> anyhow::Result<()> {
             allow_private_webhooks,
             smtp_url,
             mail_from,
+            sms,
+            outbox,
         } => {
             let db = db::open(&db_path)
                 .await
@@ -155,6 +200,20 @@ async fn main() -> anyhow::Result<()> {
                     mail_dir: smtp_url.is_none().then(|| mail_dir(&db_path)),
                     smtp_url,
                     default_from: mail_from,
+                    lease: Duration::from_millis(outbox.outbox_lease_ms),
+                    backoff_base: Duration::from_millis(outbox.outbox_backoff_ms),
+                    backoff_max: Duration::from_millis(outbox.outbox_backoff_max_ms),
+                    ..Default::default()
+                },
+                sms: booking_server::notify::sms::Settings {
+                    url: sms.sms_url,
+                    user: sms.sms_user,
+                    password: sms.sms_password,
+                    from: sms.sms_from,
+                    format: sms.sms_format,
+                    lease: Duration::from_millis(outbox.outbox_lease_ms),
+                    backoff_base: Duration::from_millis(outbox.outbox_backoff_ms),
+                    backoff_max: Duration::from_millis(outbox.outbox_backoff_max_ms),
                     ..Default::default()
                 },
                 ..Config::default()
@@ -184,8 +243,8 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             let state = AppState::new(db.clone(), config);
-            // The outbox's workers (webhooks, emails) deliver in the background; pending rows
-            // survive restarts. Both stop on the same signal.
+            // The outbox's workers (webhooks, emails, text messages) deliver in the background; pending rows
+            // survive restarts. All stop on the same signal.
             let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
             let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
                 let _ = rx.wait_for(|stop| *stop).await;
@@ -195,6 +254,11 @@ async fn main() -> anyhow::Result<()> {
                 stopped(workers_stopped.clone()),
             );
             let email_worker = booking_server::notify::worker::spawn_until(
+                state.clone(),
+                stopped(workers_stopped.clone()),
+            )
+            .map_err(anyhow::Error::msg)?;
+            let sms_worker = booking_server::notify::sms::worker::spawn_until(
                 state.clone(),
                 stopped(workers_stopped),
             )
@@ -213,6 +277,9 @@ async fn main() -> anyhow::Result<()> {
             worker.await.context("the webhook worker failed")?;
             if let Some(email_worker) = email_worker {
                 email_worker.await.context("the email worker failed")?;
+            }
+            if let Some(sms_worker) = sms_worker {
+                sms_worker.await.context("the SMS worker failed")?;
             }
             db.close().await;
             tracing::info!("stopped");

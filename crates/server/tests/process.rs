@@ -1,5 +1,100 @@
 //! The real `booking-server` binary as a process: a handler panic is a 500 and the server goes on,
-//! SIGTERM drains gracefully, and SIGKILL in the middle of bookings loses no acknowledged booking.
+//! SIGTERM drains gracefully, SIGKILL in the middle of bookings loses no acknowledged booking, and
+//! SIGKILL while an email is being sent neither loses it nor sends it twice.
+
+mod smtp_sink {
+    //! A minimal SMTP server over loopback TCP that keeps every message it is given and either
+    //! accepts it (250) or, `stalling`, never answers the end of DATA: the window where the
+    //! receiver has the bytes and the sender does not know it yet.
+
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+
+    pub struct Sink {
+        pub port: u16,
+        /// Every message's bytes (from DATA), complete or not yet acknowledged.
+        pub messages: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Sink {
+        pub fn start(stalling: bool) -> Sink {
+            let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+            let port = listener.local_addr().expect("addr").port();
+            let messages = Arc::new(Mutex::new(Vec::new()));
+            let kept = messages.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming().map_while(Result::ok) {
+                    let kept = kept.clone();
+                    std::thread::spawn(move || {
+                        let _ = converse(stream, stalling, &kept);
+                    });
+                }
+            });
+            Sink { port, messages }
+        }
+
+        /// The `Message-ID` header of every message kept, in order.
+        pub fn message_ids(&self) -> Vec<String> {
+            self.messages
+                .lock()
+                .expect("messages")
+                .iter()
+                .filter_map(|m| {
+                    m.lines()
+                        .find_map(|l| l.strip_prefix("Message-ID: "))
+                        .map(|id| id.trim().to_owned())
+                })
+                .collect()
+        }
+    }
+
+    fn converse(
+        stream: TcpStream,
+        stalling: bool,
+        kept: &Mutex<Vec<String>>,
+    ) -> std::io::Result<()> {
+        let mut out = stream.try_clone()?;
+        let mut lines = BufReader::new(stream);
+        out.write_all(b"220 sink ESMTP\r\n")?;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if lines.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+            match verb.as_str() {
+                "DATA" => {
+                    out.write_all(b"354 go ahead\r\n")?;
+                    let mut message = String::new();
+                    loop {
+                        line.clear();
+                        if lines.read_line(&mut line)? == 0 {
+                            return Ok(());
+                        }
+                        if line == ".\r\n" {
+                            break;
+                        }
+                        message.push_str(&line);
+                    }
+                    kept.lock().expect("messages").push(message);
+                    if stalling {
+                        // Holds the connection open, unanswered, until the sender dies.
+                        std::thread::park();
+                        return Ok(());
+                    }
+                    out.write_all(b"250 OK queued\r\n")?;
+                }
+                "QUIT" => {
+                    out.write_all(b"221 bye\r\n")?;
+                    return Ok(());
+                }
+                _ => out.write_all(b"250 OK\r\n")?,
+            }
+        }
+    }
+}
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -26,9 +121,15 @@ struct Server {
 
 impl Server {
     fn start(db: &Path, env: &[(&str, &str)]) -> Server {
+        Server::start_with(db, env, &[])
+    }
+
+    /// Started with more command-line arguments.
+    fn start_with(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_booking-server"))
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
             .args(["--bookings-per-minute", "100000"])
+            .args(args)
             .arg("--widget-dir")
             .arg(db.with_extension("no-widget"))
             .arg("--db")
@@ -347,4 +448,102 @@ async fn sigkill_in_the_middle_of_bookings_loses_no_acknowledged_booking() {
         );
     }
     assert!(acknowledged.len() >= KILL_AFTER);
+}
+
+/// The change emails (not the reminders) of appointment `id` by the API's notification log:
+/// (recipient, status).
+async fn email_log(base: &str, id: &str) -> Vec<(String, String)> {
+    let log: Value = reqwest::get(format!(
+        "{base}{DEMO}/appointments/{id}/notifications?apiKey=demo-api-key"
+    ))
+    .await
+    .expect("notification log")
+    .json()
+    .await
+    .expect("JSON");
+    log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["channel"] == "email" && i["kind"] != "reminder")
+        .map(|i| {
+            (
+                i["recipient"].as_str().unwrap_or_default().to_owned(),
+                i["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn sigkill_while_an_email_is_sent_then_restart_delivers_it_once_with_the_same_message_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db: PathBuf = dir.path().join("mailkill.sqlite");
+    // Short leases and backoff (the defaults are 2 min and 30 s) so the restart retries at once.
+    let timings = ["--outbox-lease-ms", "1000", "--outbox-backoff-ms", "200"];
+    let stalling = smtp_sink::Sink::start(true);
+    let smtp = |port: u16| format!("smtp://127.0.0.1:{port}");
+    let mut server =
+        Server::start_with(&db, &[("BOOKING_SMTP_URL", &smtp(stalling.port))], &timings);
+    let start = distinct_slots(&server.base, "haircut", "camille", 45).await[0].clone();
+    let answer = reqwest::Client::new()
+        .post(format!("{}{DEMO}/widget/appointments", server.base))
+        .json(&booking("haircut", "camille", &start, 7))
+        .send()
+        .await
+        .expect("book");
+    assert_eq!(answer.status().as_u16(), 201);
+    let booked: Value = answer.json().await.expect("JSON");
+    let id = booked["id"].as_str().expect("id").to_owned();
+
+    // Committed, rendered, on the wire: the sink holds all three emails but acknowledges none.
+    let started = Instant::now();
+    while stalling.message_ids().len() < 3 {
+        assert!(
+            started.elapsed() < DEADLINE,
+            "the emails never reached the sink"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("reap");
+    let first_try = stalling.message_ids();
+
+    let working = smtp_sink::Sink::start(false);
+    let server = Server::start_with(&db, &[("BOOKING_SMTP_URL", &smtp(working.port))], &timings);
+    let started = Instant::now();
+    loop {
+        let log = email_log(&server.base, &id).await;
+        if log.len() == 3 && log.iter().all(|(_, status)| status == "succeeded") {
+            break;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "not all sent after the restart: {log:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Longer than a lease and a backoff: nothing else arrives.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut delivered = working.message_ids();
+    assert_eq!(delivered.len(), 3, "each email once: {delivered:?}");
+    let client = working
+        .messages
+        .lock()
+        .expect("messages")
+        .iter()
+        .filter(|m| {
+            m.lines()
+                .any(|l| l.starts_with("To:") && l.contains("ada7@example.com"))
+        })
+        .count();
+    assert_eq!(client, 1, "the confirmation once");
+    delivered.sort();
+    let mut first_try = first_try;
+    first_try.sort();
+    assert_eq!(
+        delivered, first_try,
+        "the retry resends the same messages (same Message-ID), so a receiver can drop the copy \
+         it got before the kill"
+    );
 }

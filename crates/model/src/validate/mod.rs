@@ -30,7 +30,7 @@ pub mod rules {
     };
     pub use super::booking::rules as booking_request;
 }
-pub use syntax::{is_valid_email, is_valid_time_zone, is_valid_url};
+pub use syntax::{e164, is_valid_email, is_valid_time_zone, is_valid_url};
 
 use crate::api::{field_code, FieldError};
 

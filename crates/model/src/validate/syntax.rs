@@ -70,9 +70,56 @@ pub fn is_valid_time_zone(name: &str) -> bool {
     }
 }
 
+/// The phone number `text` in E.164 form (`+` then 8 to 15 digits, the first not 0), with the
+/// spaces, dots, dashes and parentheses people write between groups taken out; else why not.
+/// SMS gateways take only this form.
+///
+/// ```
+/// # use booking_model::validate::e164;
+/// assert_eq!(e164("+33 6 12-34.56 (78)").as_deref(), Ok("+33612345678"));
+/// assert!(e164("06 12 34 56 78").is_err());
+/// ```
+pub fn e164(text: &str) -> Result<String, String> {
+    const HINT: &str = "must be an international number in E.164 form, e.g. +33612345678 (a + \
+         then the country code and number, 8 to 15 digits)";
+    let compact: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}'))
+        .collect();
+    let Some(digits) = compact.strip_prefix('+') else {
+        return Err(format!("{HINT}; got {text:?}, which has no leading +"));
+    };
+    let shape = (8..=15).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && !digits.starts_with('0');
+    match shape {
+        true => Ok(compact),
+        false => Err(format!("{HINT}; got {text:?}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e164_numbers() {
+        assert_eq!(e164("+14155550123").as_deref(), Ok("+14155550123"));
+        assert_eq!(e164(" +44 (20) 7946-0958 ").as_deref(), Ok("+442079460958"));
+        for bad in [
+            "0612345678",
+            "+0612345678",
+            "+33 6 12",
+            "+3361234567890123",
+            "+33a612345678",
+            "",
+            "+",
+        ] {
+            assert!(e164(bad).is_err(), "{bad}");
+        }
+        assert!(e164("06 12").unwrap_err().contains("E.164"));
+    }
 
     #[test]
     fn emails() {

@@ -246,6 +246,7 @@ pub async fn insert(
 ) -> Result<StoredAppointment> {
     invalid_if_any(validate_appointment(&input, Mode::Insert))?;
     let catalog = catalog::load(conn, company_id).await?;
+    clients::check_sms_number(&catalog.company, input.client.as_ref())?;
     let staff = resolve_staff(&catalog, input.staff.as_ref())?;
     let wanted = match input.is_personal() {
         true => BookingTarget::Personal,
@@ -390,6 +391,7 @@ pub async fn update(
     invalid_if_any(validate_appointment(&input, Mode::Update))?;
     let mut stored = find(conn, company_id, key).await?;
     let catalog = catalog::load(conn, company_id).await?;
+    clients::check_sms_number(&catalog.company, input.client.as_ref())?;
     let before = stored.appointment.clone();
     let (old_start, old_end) = (stored.start, stored.end);
 

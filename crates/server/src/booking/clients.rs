@@ -2,12 +2,54 @@
 //! else created. What the writer sent about the client (names, phone, time zone, a first externalId)
 //! is kept on the stored client, so a later booking or `externalClientId` filter sees it.
 
-use booking_model::ClientRef;
+use booking_model::form::BIND_PHONE;
+use booking_model::validate::e164;
+use booking_model::{ClientRef, Company, FieldError, Form};
 use sqlx::SqliteConnection;
 
 use super::ids;
 use crate::db::clients;
 use crate::error::{Error, Result};
+
+/// While the company sends text messages (`smsNotifications`), the number a client's texts go to
+/// (`mobilePhone`, else `phone`) must be in E.164 form; the error names that field of `client`
+/// (a request's `client`). Off, any phone text is kept as written.
+pub fn check_sms_number(company: &Company, client: Option<&ClientRef>) -> Result<()> {
+    if !crate::notify::sms_on(Some(company)) {
+        return Ok(());
+    }
+    let Some(client) = client else {
+        return Ok(());
+    };
+    let field = [
+        ("client.mobilePhone", &client.mobile_phone),
+        ("client.phone", &client.phone),
+    ]
+    .into_iter()
+    .find_map(|(name, value)| filled(value).map(|v| (name, v)));
+    match field {
+        Some((name, number)) => e164(number)
+            .map(drop)
+            .map_err(|reason| Error::rule(name, reason)),
+        None => Ok(()),
+    }
+}
+
+/// The same check for a widget booking, whose phone is the answer bound to `crm-phone`: the error
+/// names that answer (`form.contactFields[3].value`).
+pub fn sms_answer_error(company: &Company, form: &Form) -> Option<FieldError> {
+    if !crate::notify::sms_on(Some(company)) {
+        return None;
+    }
+    let (path, item) = form.items_with_paths().into_iter().find(|(_, item)| {
+        item.bind.as_deref() == Some(BIND_PHONE)
+            && item.value.as_deref().is_some_and(|v| !v.trim().is_empty())
+    })?;
+    let number = item.value.as_deref()?;
+    e164(number)
+        .err()
+        .map(|reason| FieldError::new(format!("form.{path}.value"), reason))
+}
 
 fn filled(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())

@@ -92,7 +92,11 @@ pub async fn prepare(
     let definition = forms::form_for(&mut *conn, company_id, target.form_object_id()).await?;
     // Report every invalid field at once, each field once (both checks may name the email).
     let request_errors = errors.len();
-    for error in validate_answers(&definition, &request.form, matcher) {
+    let sms_number = clients::sms_answer_error(&catalog.company, &request.form);
+    for error in validate_answers(&definition, &request.form, matcher)
+        .into_iter()
+        .chain(sms_number)
+    {
         if !errors.iter().any(|e| e.name == error.name) {
             errors.push(error);
         }

@@ -415,18 +415,20 @@ pub async fn of_recipient(
     Ok(out)
 }
 
-/// Every message about any of `subjects` (an appointment's) on `channel`, oldest first.
+/// Every message about any of `subjects` (an appointment's) on either of `channels`, oldest
+/// first.
 pub async fn of_subjects(
     db: &Db,
-    (channel, company_id): (&str, &str),
+    (channels, company_id): ([&str; 2], &str),
     subjects: [&str; 2],
 ) -> Result<Vec<Message>> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE company_id = ? AND channel = ? \
+        "SELECT {COLUMNS} FROM outbox WHERE company_id = ? AND channel IN (?, ?) \
          AND subject_id IN (?, ?) ORDER BY occurred_at, created_at, id"
     ))
     .bind(company_id)
-    .bind(channel)
+    .bind(channels[0])
+    .bind(channels[1])
     .bind(subjects[0])
     .bind(subjects[1])
     .fetch_all(db)

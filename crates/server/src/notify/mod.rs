@@ -1,15 +1,20 @@
-//! Notifications by email. Every appointment write plans its messages ([`plan::plan`]: a pure
-//! function of the appointment before and after) and adds them to the outbox on channel [`CHANNEL`]
-//! in the write's own transaction ([`enqueue`]). Each row keeps what its email needs (the
-//! appointment as written, the kind, the reader and the booking's language); the worker
-//! ([`worker`]) renders it at its first attempt ([`render`]), fixes the bytes, and sends them over
-//! SMTP or into `.eml` files ([`transport`]).
+//! Notifications by email and SMS. Every appointment write plans its messages ([`plan::plan`]: a
+//! pure function of the appointment before and after) and adds them to the outbox on channel
+//! [`CHANNEL`] (and [`sms::CHANNEL`] for a company with text messages on) in the write's own
+//! transaction ([`enqueue`]). Each row keeps what its message needs (the appointment as written,
+//! the kind, the reader and the booking's language); the email worker ([`worker`]) renders it at
+//! its first attempt ([`render`]), fixes the bytes, and sends them over SMTP or into `.eml` files
+//! ([`transport`]); the SMS worker ([`sms`]) does the same with a short text and an HTTP gateway.
 
+/// How an attempt is recorded: sent, retried with backoff, or failed (both channels).
+pub mod delivery;
 /// Which messages a change sends, to whom.
 pub mod plan;
 /// An outbox row as an email: subject, text and HTML parts, the invitation.
 pub mod render;
-/// The emails' words in the widget's seven languages.
+/// Text messages: the short text, the HTTP gateway, their worker.
+pub mod sms;
+/// The emails' (and text messages') words in the widget's seven languages.
 pub mod strings;
 /// SMTP (lettre) or `.eml` files.
 pub mod transport;
@@ -136,13 +141,14 @@ pub async fn enqueue(
     change: &Change<'_>,
     lang: &str,
 ) -> Result<()> {
+    let company: Option<Company> = business::get_company(&mut *conn, &after.company_id).await?;
+    let sms = sms_on(company.as_ref());
     // Reminders follow every write, a silent one included (which only drops the obsolete ones).
-    replan_reminders(conn, after, change, lang).await?;
+    replan_reminders(conn, after, change, lang, (company.as_ref(), sms)).await?;
     // Cheap exits first: most writes the business makes through the API are silent or personal.
     if change.silent || after.appointment.is_personal() {
         return Ok(());
     }
-    let company: Option<Company> = business::get_company(&mut *conn, &after.company_id).await?;
     let staff_id = after.appointment.staff.as_ref().and_then(|s| s.id.clone());
     let staff: Option<Staff> = match &staff_id {
         Some(id) => business::get_doc(&mut *conn, Collection::Staff, &after.company_id, id).await?,
@@ -152,6 +158,7 @@ pub async fn enqueue(
         silent: change.silent,
         staff_email: staff.as_ref().and_then(|s| s.email.as_deref()),
         company_email: company.as_ref().and_then(|c| c.email.as_deref()),
+        sms,
     };
     let planned = plan::plan(before, after, &context);
     if planned.is_empty() {
@@ -168,7 +175,7 @@ pub async fn enqueue(
         outbox::enqueue_at(
             conn,
             &NewMessage {
-                channel: CHANNEL,
+                channel: message.channel.as_str(),
                 company_id: &after.company_id,
                 recipient: &message.to,
                 subject_id: &subject_id,
@@ -206,6 +213,14 @@ fn payload_json(
     Ok(serde_json::to_string(&payload).map_err(anyhow::Error::from)?)
 }
 
+/// Whether the company sends its clients text messages (`smsNotifications`).
+pub fn sms_on(company: Option<&Company>) -> bool {
+    company.and_then(|c| c.sms_notifications) == Some(true)
+}
+
+/// The outbox channels of an appointment's messages.
+pub const CHANNELS: [&str; 2] = [CHANNEL, sms::CHANNEL];
+
 /// The outbox subject of an appointment's reminders: apart from its change messages, so that a
 /// reminder waiting for its instant never holds back the emails of later changes (the outbox sends
 /// one subject's messages to one recipient in order).
@@ -217,6 +232,7 @@ pub fn reminder_subject(appointment_id: &str) -> String {
 async fn reminder_offsets(
     conn: &mut SqliteConnection,
     after: &StoredAppointment,
+    company: Option<&Company>,
 ) -> Result<Vec<chrono::Duration>> {
     let service_id = after
         .appointment
@@ -229,13 +245,9 @@ async fn reminder_offsets(
         }
         None => None,
     };
-    let company = match service.as_ref().and_then(|s| s.reminders.as_ref()) {
-        Some(_) => None,
-        None => business::get_company(&mut *conn, &after.company_id).await?,
-    };
     Ok(plan::reminder_offsets(
         service.as_ref().and_then(|s| s.reminders.as_deref()),
-        company.as_ref().and_then(|c| c.reminders.as_deref()),
+        company.and_then(|c| c.reminders.as_deref()),
     ))
 }
 
@@ -248,21 +260,24 @@ async fn replan_reminders(
     after: &StoredAppointment,
     change: &Change<'_>,
     lang: &str,
+    (company, sms): (Option<&Company>, bool),
 ) -> Result<()> {
     let id = after.appointment.id.clone().unwrap_or_default();
     let subject = reminder_subject(&id);
-    let wanted = match plan::deserves_reminders(after) {
+    let wanted = match plan::deserves_reminders(after, sms) {
         true => {
-            let offsets = reminder_offsets(conn, after).await?;
-            plan::reminders(after, &offsets, change.now)
+            let offsets = reminder_offsets(conn, after, company).await?;
+            plan::reminders(after, &offsets, change.now, sms)
         }
         false => Vec::new(),
     };
-    let existing: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT id, recipient, occurred_at, state FROM outbox \
-         WHERE channel = ? AND company_id = ? AND subject_id = ? AND state <> 'skipped'",
+    // (id, channel, recipient, due, state)
+    let existing: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, channel, recipient, occurred_at, state FROM outbox \
+         WHERE channel IN (?, ?) AND company_id = ? AND subject_id = ? AND state <> 'skipped'",
     )
-    .bind(CHANNEL)
+    .bind(CHANNELS[0])
+    .bind(CHANNELS[1])
     .bind(&after.company_id)
     .bind(&subject)
     .fetch_all(&mut *conn)
@@ -270,10 +285,16 @@ async fn replan_reminders(
     if wanted.is_empty() && existing.is_empty() {
         return Ok(());
     }
-    let key = |to: &str, due: DateTime<Utc>| (to.to_ascii_lowercase(), outbox::ms_text(due));
-    let wanted_keys: Vec<_> = wanted.iter().map(|(due, p)| key(&p.to, *due)).collect();
-    for (row_id, recipient, due, state) in &existing {
-        let still = wanted_keys.contains(&(recipient.to_ascii_lowercase(), due.clone()));
+    let key = |channel: &str, to: &str, due: &str| {
+        (channel.to_owned(), to.to_ascii_lowercase(), due.to_owned())
+    };
+    let wanted_key = |(due, p): &(DateTime<Utc>, plan::Planned)| {
+        key(p.channel.as_str(), &p.to, &outbox::ms_text(*due))
+    };
+    let wanted_keys: Vec<_> = wanted.iter().map(wanted_key).collect();
+    for (row_id, channel, recipient, due, state) in &existing {
+        let row_key = key(channel, recipient, due);
+        let still = wanted_keys.contains(&row_key);
         match (state.as_str(), still) {
             ("pending", false) => {
                 sqlx::query(
@@ -288,10 +309,7 @@ async fn replan_reminders(
             }
             // Still due: it shows the appointment as it is now when it goes out.
             ("pending", true) => {
-                let Some((_, planned)) = wanted
-                    .iter()
-                    .find(|(d, p)| key(&p.to, *d) == (recipient.to_ascii_lowercase(), due.clone()))
-                else {
+                let Some((_, planned)) = wanted.iter().find(|w| wanted_key(w) == row_key) else {
                     continue;
                 };
                 let payload = payload_json(planned, after, change, lang, None)?;
@@ -313,19 +331,20 @@ async fn replan_reminders(
         .as_ref()
         .and_then(|s| s.time_zone.clone())
         .unwrap_or_else(|| "UTC".to_owned());
-    for (due, planned) in &wanted {
-        let (to, at) = key(&planned.to, *due);
+    for reminder in &wanted {
+        let wanted = wanted_key(reminder);
         if existing
             .iter()
-            .any(|(_, r, d, _)| r.to_ascii_lowercase() == to && *d == at)
+            .any(|(_, c, r, d, _)| key(c, r, d) == wanted)
         {
             continue;
         }
+        let (due, planned) = reminder;
         let payload = payload_json(planned, after, change, lang, None)?;
         outbox::enqueue_at(
             conn,
             &NewMessage {
-                channel: CHANNEL,
+                channel: planned.channel.as_str(),
                 company_id: &after.company_id,
                 recipient: &planned.to,
                 subject_id: &subject,

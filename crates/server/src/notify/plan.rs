@@ -1,5 +1,5 @@
-//! Which emails a change sends, and to whom: a pure function of the appointment before and after
-//! the write, the writer, and the business addresses. No I/O.
+//! Which messages a change sends, to whom and by which channel (email, SMS): a pure function of
+//! the appointment before and after the write, the writer, and the business addresses. No I/O.
 
 use booking_model::{AppointmentStatus, SendTo};
 use chrono::{DateTime, Duration, Utc};
@@ -129,12 +129,31 @@ impl Audience {
     }
 }
 
+/// How a planned message travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    /// A text message through the SMS gateway: client messages only, when the company has them on.
+    Sms,
+}
+
+impl Channel {
+    /// The outbox channel's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => super::CHANNEL,
+            Channel::Sms => super::sms::CHANNEL,
+        }
+    }
+}
+
 /// One message to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
     pub kind: Kind,
     pub audience: Audience,
-    /// The address.
+    pub channel: Channel,
+    /// The address (an email address, or an E.164 number for SMS).
     pub to: String,
     /// The reader's name, when known.
     pub name: Option<String>,
@@ -149,6 +168,8 @@ pub struct Context<'a> {
     pub staff_email: Option<&'a str>,
     /// The company's contact address.
     pub company_email: Option<&'a str>,
+    /// The company sends its clients text messages too (`smsNotifications`).
+    pub sms: bool,
 }
 
 /// Whether the appointment is on (holds or waits for a slot): not deleted, cancelled or declined.
@@ -229,14 +250,14 @@ pub fn plan(
         return Vec::new();
     };
     let a = &after.appointment;
-    let mut out: Vec<Planned> = client_reader(after)
-        .map(|(to, name)| Planned {
+    let mut out: Vec<Planned> = client_readers(after, context.sms)
+        .map(|(channel, to, name)| Planned {
             kind,
             audience: Audience::Client,
+            channel,
             to,
             name,
         })
-        .into_iter()
         .collect();
     let business = business_kind(kind);
     for (audience, address) in [
@@ -263,6 +284,7 @@ pub fn plan(
         out.push(Planned {
             kind: business,
             audience,
+            channel: Channel::Email,
             to: to.to_owned(),
             name,
         });
@@ -291,6 +313,44 @@ fn client_reader(after: &StoredAppointment) -> Option<(String, Option<String>)> 
     Some((email.to_owned(), name))
 }
 
+/// The client's number for text messages, in E.164 form: `mobilePhone`, else `phone`. None with
+/// `sendto=parent`: the reference gives the parent no phone, and the client is not the reader.
+/// A number not in E.164 form gets nothing (writes check it while the company has SMS on).
+pub fn client_phone(after: &StoredAppointment) -> Option<(String, Option<String>)> {
+    let a = &after.appointment;
+    if a.send_to == Some(SendTo::Parent) {
+        return None;
+    }
+    let c = a.client.as_ref()?;
+    let number = sms_number(c)?;
+    let number = booking_model::validate::e164(number).ok()?;
+    Some((
+        number,
+        full_name(c.first_name.as_deref(), c.last_name.as_deref()),
+    ))
+}
+
+/// The number a client's text messages go to, as written: `mobilePhone`, else `phone`.
+pub fn sms_number(client: &booking_model::ClientRef) -> Option<&str> {
+    [&client.mobile_phone, &client.phone]
+        .into_iter()
+        .filter_map(|n| n.as_deref().map(str::trim))
+        .find(|n| !n.is_empty())
+}
+
+/// Who reads the client's messages, by channel: the email address, and the phone when `sms`.
+fn client_readers(
+    after: &StoredAppointment,
+    sms: bool,
+) -> impl Iterator<Item = (Channel, String, Option<String>)> {
+    let email = client_reader(after).map(|(to, name)| (Channel::Email, to, name));
+    let phone = match sms {
+        true => client_phone(after).map(|(to, name)| (Channel::Sms, to, name)),
+        false => None,
+    };
+    email.into_iter().chain(phone)
+}
+
 /// How long before the start reminders go out, by default: 24 h and 2 h.
 pub const DEFAULT_REMINDERS: [Duration; 2] = [Duration::hours(24), Duration::hours(2)];
 
@@ -306,13 +366,14 @@ pub fn reminder_offsets(service: Option<&[u32]>, company: Option<&[u32]>) -> Vec
     }
 }
 
-/// Whether `after` gets reminders at all (before looking up its offsets).
-pub fn deserves_reminders(after: &StoredAppointment) -> bool {
+/// Whether `after` gets reminders at all (before looking up its offsets); `sms`: by text message
+/// too.
+pub fn deserves_reminders(after: &StoredAppointment, sms: bool) -> bool {
     !after.appointment.is_personal()
         && live(after)
         && !waiting(after)
         && !pending(after)
-        && client_reader(after).is_some()
+        && client_readers(after, sms).next().is_some()
 }
 
 /// A reminder is not planned closer than this to now: it would arrive with the confirmation.
@@ -321,37 +382,40 @@ pub const REMINDER_LEAD: Duration = Duration::minutes(30);
 /// The reminders `after` deserves, with the instant each is due: `offsets` before its start
 /// (elapsed time, so a DST change in between moves nothing), only while it holds its slot (not
 /// pending, waiting, cancelled or deleted), never for an instant before `now` + [`REMINDER_LEAD`],
-/// never for a personal appointment or a client without an address.
+/// never for a personal appointment or a client without an address. One per channel the client
+/// reads (`sms`: by text message too), email first.
 pub fn reminders(
     after: &StoredAppointment,
     offsets: &[Duration],
     now: DateTime<Utc>,
+    sms: bool,
 ) -> Vec<(DateTime<Utc>, Planned)> {
-    if !deserves_reminders(after) {
+    if !deserves_reminders(after, sms) {
         return Vec::new();
     }
-    let Some((to, name)) = client_reader(after) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(DateTime<Utc>, Planned)> = offsets
+    let mut dues: Vec<DateTime<Utc>> = offsets
         .iter()
         .map(|offset| after.start - *offset)
         .filter(|due| *due >= now + REMINDER_LEAD)
-        .map(|due| {
-            (
-                due,
-                Planned {
-                    kind: Kind::Reminder,
-                    audience: Audience::Client,
-                    to: to.clone(),
-                    name: name.clone(),
-                },
-            )
-        })
         .collect();
-    out.sort_by_key(|(due, _)| *due);
-    out.dedup_by_key(|(due, _)| *due);
-    out
+    dues.sort();
+    dues.dedup();
+    client_readers(after, sms)
+        .flat_map(|(channel, to, name)| {
+            dues.iter().map(move |due| {
+                (
+                    *due,
+                    Planned {
+                        kind: Kind::Reminder,
+                        audience: Audience::Client,
+                        channel,
+                        to: to.clone(),
+                        name: name.clone(),
+                    },
+                )
+            })
+        })
+        .collect()
 }
 
 fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
@@ -402,6 +466,7 @@ mod tests {
             silent: false,
             staff_email: Some("camille@shop.example"),
             company_email: Some("hello@shop.example"),
+            sms: false,
         }
     }
 
@@ -539,7 +604,7 @@ mod tests {
         booked.start = start;
         booked.end = start + Duration::minutes(30);
         let a_week_before = start - Duration::days(7);
-        let due: Vec<_> = reminders(&booked, &DEFAULT_REMINDERS, a_week_before)
+        let due: Vec<_> = reminders(&booked, &DEFAULT_REMINDERS, a_week_before, false)
             .into_iter()
             .map(|(at, p)| {
                 assert_eq!((p.kind, p.to.as_str()), (Kind::Reminder, "ana@example.com"));
@@ -560,22 +625,35 @@ mod tests {
         assert_eq!(local, ["Sat 04:30 CEST", "Sun 02:30 CEST"]);
         // Booked 3 h ahead: only the 2 h reminder; 2 h 10 min ahead: none (inside the lead time).
         assert_eq!(
-            reminders(&booked, &DEFAULT_REMINDERS, start - Duration::hours(3)).len(),
+            reminders(
+                &booked,
+                &DEFAULT_REMINDERS,
+                start - Duration::hours(3),
+                false
+            )
+            .len(),
             1
         );
-        assert!(reminders(&booked, &DEFAULT_REMINDERS, start - Duration::minutes(130)).is_empty());
+        assert!(reminders(
+            &booked,
+            &DEFAULT_REMINDERS,
+            start - Duration::minutes(130),
+            false
+        )
+        .is_empty());
         // Nothing for what does not hold its slot, or a personal appointment.
         for status in [AppointmentStatus::Pending, AppointmentStatus::Cancelled] {
             assert!(reminders(
                 &booking_at(status, start),
                 &DEFAULT_REMINDERS,
-                a_week_before
+                a_week_before,
+                false
             )
             .is_empty());
         }
         let mut personal = booked.clone();
         personal.appointment.appointment_type = Some(AppointmentType::Personal);
-        assert!(reminders(&personal, &DEFAULT_REMINDERS, a_week_before).is_empty());
+        assert!(reminders(&personal, &DEFAULT_REMINDERS, a_week_before, false).is_empty());
     }
 
     fn booking_at(status: AppointmentStatus, start: DateTime<Utc>) -> StoredAppointment {
@@ -609,6 +687,72 @@ mod tests {
     }
 
     #[test]
+    fn with_sms_on_the_clients_messages_go_by_text_too_as_silent_personal_and_sendto_say() {
+        let sms = Context {
+            sms: true,
+            ..business()
+        };
+        let mut booked = booking(AppointmentStatus::Accepted);
+        if let Some(c) = booked.appointment.client.as_mut() {
+            c.phone = Some("01 42 00 00 00".into());
+            c.mobile_phone = Some("+33 6 12 34 56 78".into());
+        }
+        let channels = |planned: &[Planned]| -> Vec<(&'static str, &'static str, String)> {
+            planned
+                .iter()
+                .map(|p| (p.kind.as_str(), p.channel.as_str(), p.to.clone()))
+                .collect()
+        };
+        assert_eq!(
+            channels(&plan(None, &booked, &sms))[..2],
+            [
+                ("confirmation", "email", "ana@example.com".to_owned()),
+                ("confirmation", "sms", "+33612345678".to_owned()),
+            ],
+            "the mobile number, in E.164 form; the business by email only"
+        );
+        assert_eq!(plan(None, &booked, &sms).len(), 4);
+        assert!(plan(None, &booked, &business())
+            .iter()
+            .all(|p| p.channel == Channel::Email));
+        let silent = Context {
+            silent: true,
+            ..sms.clone()
+        };
+        assert!(plan(None, &booked, &silent).is_empty());
+        let mut personal = booked.clone();
+        personal.appointment.appointment_type = Some(AppointmentType::Personal);
+        assert!(plan(None, &personal, &sms).is_empty());
+        let mut for_child = booked.clone();
+        for_child.appointment.send_to = Some(SendTo::Parent);
+        assert!(
+            plan(None, &for_child, &sms)
+                .iter()
+                .all(|p| p.channel == Channel::Email),
+            "the parent has no phone: no text to the client"
+        );
+        let dues = reminders(
+            &booked,
+            &DEFAULT_REMINDERS,
+            booked.start - Duration::days(2),
+            true,
+        );
+        assert_eq!(
+            dues.iter()
+                .map(|(_, p)| p.channel.as_str())
+                .collect::<Vec<_>>(),
+            ["email", "email", "sms", "sms"]
+        );
+        // A landline-style number only (not E.164): no text.
+        if let Some(c) = booked.appointment.client.as_mut() {
+            c.mobile_phone = None;
+        }
+        assert!(plan(None, &booked, &sms)
+            .iter()
+            .all(|p| p.channel == Channel::Email));
+    }
+
+    #[test]
     fn the_services_offsets_win_over_the_companys() {
         let hours = |h: i64| Duration::hours(h);
         assert_eq!(reminder_offsets(None, None), [hours(24), hours(2)]);
@@ -623,6 +767,7 @@ mod tests {
             silent: false,
             staff_email: Some("hello@shop.example"),
             company_email: Some("Hello@shop.example"),
+            sms: false,
         };
         let planned = plan(None, &booking(AppointmentStatus::Accepted), &shared);
         assert_eq!(planned.len(), 2);

@@ -47,11 +47,18 @@ fn joined(parts: &[Option<&str>]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// The widget's manage link for `action` (`reschedule` or `cancel`), in the booking's language.
-pub fn manage_link(origin: &str, company_id: &str, payload: &Payload, action: &str) -> String {
+/// The widget's manage link for `action` (`reschedule` or `cancel`; none: the manage view that
+/// offers both), in the booking's language.
+pub fn manage_link(
+    origin: &str,
+    company_id: &str,
+    payload: &Payload,
+    action: Option<&str>,
+) -> String {
     let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let action = action.map(|a| format!("&action={a}")).unwrap_or_default();
     format!(
-        "{origin}/widget/?company={}&appointment={}&action={action}&lang={}",
+        "{origin}/widget/?company={}&appointment={}{action}&lang={}",
         encode(company_id),
         encode(
             payload
@@ -82,6 +89,34 @@ fn scalar(value: &serde_json::Value) -> String {
     }
 }
 
+/// The company's zone, and the reader's: the client's (or parent's) own when known, else the
+/// company's.
+pub fn zones(payload: &Payload, company: Option<&Company>) -> (Tz, Tz) {
+    let a = &payload.appointment;
+    let company_zone = zone_named(company.and_then(|c| c.time_zone.as_deref()))
+        .or_else(|| zone_named(a.start.as_ref().and_then(|s| s.time_zone.as_deref())))
+        .unwrap_or(Tz::UTC);
+    let client_tz = match a.send_to {
+        Some(SendTo::Parent) => a.parent.as_ref().and_then(|p| p.time_zone.as_deref()),
+        _ => a.client.as_ref().and_then(|c| c.time_zone.as_deref()),
+    };
+    let reader_zone = match payload.audience == Audience::Client.as_str() {
+        true => zone_named(client_tz).unwrap_or(company_zone),
+        false => company_zone,
+    };
+    (company_zone, reader_zone)
+}
+
+/// The name of what was booked: the service's, else the resource's.
+pub fn booked_name(payload: &Payload) -> String {
+    let a = &payload.appointment;
+    a.service
+        .as_ref()
+        .and_then(|s| s.name.clone())
+        .or_else(|| a.resource.as_ref().and_then(|r| r.name.clone()))
+        .unwrap_or_default()
+}
+
 /// Where a rendered email's links and invitation point.
 #[derive(Debug, Clone, Copy)]
 pub struct Links<'a> {
@@ -104,17 +139,7 @@ pub fn render(
     let kind = Kind::parse(&payload.kind).unwrap_or(Kind::Confirmation);
     let words = strings::words(&payload.lang);
     let a = &payload.appointment;
-    let company_zone = zone_named(company.and_then(|c| c.time_zone.as_deref()))
-        .or_else(|| zone_named(a.start.as_ref().and_then(|s| s.time_zone.as_deref())))
-        .unwrap_or(Tz::UTC);
-    let client_tz = match a.send_to {
-        Some(SendTo::Parent) => a.parent.as_ref().and_then(|p| p.time_zone.as_deref()),
-        _ => a.client.as_ref().and_then(|c| c.time_zone.as_deref()),
-    };
-    let reader_zone = match payload.audience == Audience::Client.as_str() {
-        true => zone_named(client_tz).unwrap_or(company_zone),
-        false => company_zone,
-    };
+    let (company_zone, reader_zone) = zones(payload, company);
     let when = |t: DateTime<Utc>, zone: Tz| {
         format!(
             "{} ({})",
@@ -126,12 +151,7 @@ pub fn render(
         .and_then(|c| c.name.clone())
         .or_else(|| a.company.as_ref().and_then(|c| c.name.clone()))
         .unwrap_or_default();
-    let service = a
-        .service
-        .as_ref()
-        .and_then(|s| s.name.clone())
-        .or_else(|| a.resource.as_ref().and_then(|r| r.name.clone()))
-        .unwrap_or_default();
+    let service = booked_name(payload);
     let client = a
         .client
         .as_ref()
@@ -273,11 +293,11 @@ pub fn render(
         (Some(origin), true) if a.encrypted_id.is_some() => vec![
             (
                 words.raw("action.reschedule"),
-                manage_link(origin, company_id, payload, "reschedule"),
+                manage_link(origin, company_id, payload, Some("reschedule")),
             ),
             (
                 words.raw("action.cancel"),
-                manage_link(origin, company_id, payload, "cancel"),
+                manage_link(origin, company_id, payload, Some("cancel")),
             ),
         ],
         _ => Vec::new(),

@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 
 use lettre::address::Envelope;
 
+use super::delivery::{self, Retries};
 use super::render;
 use super::transport::{Outcome, Transport};
 use super::{Payload, Settings, CHANNEL};
 use crate::db::business;
-use crate::db::outbox::{self, AttemptRecord, Finish, Message};
+use crate::db::outbox::{self, Message};
 use crate::outbox_worker::{self, chrono_duration, Channel};
 use crate::AppState;
 
@@ -86,63 +87,20 @@ impl Emails {
             Err(outcome) => outcome,
         };
         let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let (status_code, error, finish) = match outcome {
-            Outcome::Sent => (None, None, Finish::Succeeded),
-            Outcome::Final { code, error } => (code, Some(error), Finish::Failed),
-            Outcome::Retry { code, error } => {
-                let wait = outbox_worker::backoff(
-                    self.settings.backoff_base,
-                    self.settings.backoff_max,
-                    message.attempts,
-                );
-                let next = state.clock.now() + chrono_duration(wait);
-                let deadline = outbox::parse_instant(&message.occurred_at).unwrap_or(started_at)
-                    + chrono_duration(self.settings.retry_window);
-                match next <= deadline {
-                    true => (
-                        code,
-                        Some(error),
-                        Finish::Retry {
-                            next_attempt_at: next,
-                        },
-                    ),
-                    false => (
-                        code,
-                        Some(format!(
-                            "{error} — given up after {} attempts: the retry window is over",
-                            message.attempts
-                        )),
-                        Finish::Failed,
-                    ),
-                }
-            }
+        let retries = Retries {
+            backoff_base: self.settings.backoff_base,
+            backoff_max: self.settings.backoff_max,
+            retry_window: self.settings.retry_window,
         };
-        if let Some(error) = &error {
-            tracing::warn!(email = %message.id, %error, "email attempt failed");
-        }
-        let record = AttemptRecord {
-            started_at,
-            duration_ms,
-            status_code,
-            error,
-            finish,
-        };
-        let recorded = async {
-            let mut tx = state.db.write().await?;
-            outbox::finish(
-                &mut tx,
-                (&message.id, message.attempts),
-                owner,
-                &record,
-                state.clock.now(),
-            )
-            .await?;
-            tx.commit().await?;
-            crate::Result::<()>::Ok(())
-        };
-        if let Err(e) = recorded.await {
-            tracing::warn!(error = %e, email = %message.id, "could not record an email attempt");
-        }
+        delivery::record(
+            state,
+            (owner, CHANNEL),
+            &message,
+            (started_at, duration_ms),
+            outcome,
+            retries,
+        )
+        .await;
     }
 
     /// The envelope and the bytes to send: rendered and saved at the first attempt, read back at

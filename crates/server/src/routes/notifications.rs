@@ -1,6 +1,6 @@
 //! The notification log of an appointment: `GET appointments/{appointmentId}/notifications`, every
-//! message its changes planned (kind, channel, recipient, planned and sent times, status, last
-//! error). The bodies stay in the outbox, out of the answer.
+//! message its changes planned, email and SMS (kind, channel, recipient, planned and sent times,
+//! status, last error). The bodies stay in the outbox, out of the answer.
 
 use axum::extract::State;
 use axum::middleware;
@@ -40,8 +40,12 @@ async fn notifications(
     drop(conn);
     let id = stored.appointment.id.unwrap_or_default();
     let reminders = notify::reminder_subject(&id);
-    let messages =
-        outbox::of_subjects(&state.db, (notify::CHANNEL, &company_id), [&id, &reminders]).await?;
+    let messages = outbox::of_subjects(
+        &state.db,
+        (notify::CHANNELS, &company_id),
+        [&id, &reminders],
+    )
+    .await?;
     let items: Vec<Value> = messages.iter().map(entry).collect();
     Ok(Json(json!({ "items": items })))
 }

@@ -96,8 +96,21 @@ async fn replace_company(
     Json(mut company): Json<Company>,
 ) -> Result<Json<Company>> {
     same_id(&company_id, company.id.as_deref())?;
-    company.id = Some(company_id);
     let mut tx = state.db.write().await?;
+    let stored = business::get_company(&mut *tx, &company_id).await?;
+    // Turning text messages on needs a gateway; a company that has them on keeps them while a
+    // server runs without one (its messages wait in the outbox).
+    if crate::notify::sms_on(Some(&company))
+        && !crate::notify::sms_on(stored.as_ref())
+        && !state.config.sms.configured()
+    {
+        return Err(Error::rule(
+            "smsNotifications",
+            "needs an SMS gateway, and this server has none: start it with --sms-url and \
+             --sms-from (or leave smsNotifications off)",
+        ));
+    }
+    company.id = Some(company_id);
     setup::save_company(&mut tx, &company).await?;
     tx.commit().await?;
     Ok(Json(company))

@@ -179,20 +179,29 @@ pub struct EmailServer {
 
 impl EmailServer {
     pub async fn start(smtp_port: u16) -> Self {
-        Self::start_with(Some(smtp_port), Clock::system()).await
+        Self::start_with(Some(smtp_port), Clock::system(), None).await
     }
 
     /// Sending to `smtp_port`, the server's clock standing at `clock` (tests move it).
     pub async fn with_clock(smtp_port: u16, clock: Clock) -> Self {
-        Self::start_with(Some(smtp_port), clock).await
+        Self::start_with(Some(smtp_port), clock, None).await
     }
 
     /// Without SMTP: emails go to `mail/` beside the database, as `.eml` files (the demo's default).
     pub async fn with_mail_dir() -> Self {
-        Self::start_with(None, Clock::system()).await
+        Self::start_with(None, Clock::system(), None).await
     }
 
-    async fn start_with(smtp_port: Option<u16>, clock: Clock) -> Self {
+    /// Emails to `mail/`, text messages to the gateway of `sms` (short retry timings).
+    pub async fn with_sms(sms: notify::sms::Settings) -> Self {
+        Self::start_with(None, Clock::system(), Some(sms)).await
+    }
+
+    async fn start_with(
+        smtp_port: Option<u16>,
+        clock: Clock,
+        sms: Option<notify::sms::Settings>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = crate::support::demo_db(&dir.path().join("test.sqlite")).await;
         let mail_dir = dir.path().join("mail");
@@ -208,9 +217,23 @@ impl EmailServer {
                 timeout: Duration::from_secs(5),
                 ..notify::Settings::default()
             },
+            sms: sms
+                .map(|sms| notify::sms::Settings {
+                    poll_interval: Duration::from_millis(50),
+                    backoff_base: Duration::from_millis(150),
+                    backoff_max: Duration::from_millis(400),
+                    timeout: Duration::from_secs(5),
+                    ..sms
+                })
+                .unwrap_or_default(),
             ..Config::default()
         })
         .await;
+        if state.config.sms.configured() {
+            notify::sms::worker::spawn_until(state.clone(), std::future::pending())
+                .expect("SMS settings")
+                .expect("an SMS worker");
+        }
         notify::worker::spawn_until(state, std::future::pending())
             .expect("email settings")
             .expect("an email worker");

@@ -1,7 +1,10 @@
 //! Emails end to end: a booking's confirmation, its links and invitation as a real SMTP server
-//! receives them, `silent` and `sendto`, and the faults (server down for a while, 550).
+//! receives them, `silent` and `sendto`, and the faults (server down for a while, 550). Text
+//! messages through a local HTTP gateway are in `sms.rs`.
 
 mod harness;
+mod sms;
+mod sms_gateway;
 #[path = "../support/mod.rs"]
 mod support;
 

@@ -1,0 +1,90 @@
+//! How an attempt of a notification (email or SMS) ends up in the outbox: sent, retried with
+//! backoff until the retry window after the change (or the reminder's instant) is over, or failed
+//! for good. Both channels' workers record through [`record`], so they retry and give up alike.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::transport::Outcome;
+use crate::db::outbox::{self, AttemptRecord, Finish, Message};
+use crate::outbox_worker::{self, chrono_duration};
+use crate::AppState;
+
+/// When a channel tries again, and until when.
+#[derive(Debug, Clone, Copy)]
+pub struct Retries {
+    /// Delay before the first retry; each further retry waits twice as long (±20 % jitter).
+    pub backoff_base: Duration,
+    /// Longest wait between two attempts.
+    pub backoff_max: Duration,
+    /// A message is given up when its next attempt would start this long after the change.
+    pub retry_window: Duration,
+}
+
+/// Records the attempt of claimed `message` by `owner` that started at `started_at` and ended
+/// with `outcome` after `duration_ms`; errors are logged (an unrecorded attempt is retried once
+/// its lease expires).
+pub async fn record(
+    state: &AppState,
+    (owner, channel): (&str, &str),
+    message: &Message,
+    (started_at, duration_ms): (DateTime<Utc>, i64),
+    outcome: Outcome,
+    retries: Retries,
+) {
+    let (status_code, error, finish) = match outcome {
+        Outcome::Sent => (None, None, Finish::Succeeded),
+        Outcome::Final { code, error } => (code, Some(error), Finish::Failed),
+        Outcome::Retry { code, error } => {
+            let wait =
+                outbox_worker::backoff(retries.backoff_base, retries.backoff_max, message.attempts);
+            let next = state.clock.now() + chrono_duration(wait);
+            let deadline = outbox::parse_instant(&message.occurred_at).unwrap_or(started_at)
+                + chrono_duration(retries.retry_window);
+            match next <= deadline {
+                true => (
+                    code,
+                    Some(error),
+                    Finish::Retry {
+                        next_attempt_at: next,
+                    },
+                ),
+                false => (
+                    code,
+                    Some(format!(
+                        "{error} — given up after {} attempts: the retry window is over",
+                        message.attempts
+                    )),
+                    Finish::Failed,
+                ),
+            }
+        }
+    };
+    if let Some(error) = &error {
+        tracing::warn!(message = %message.id, channel, %error, "notification attempt failed");
+    }
+    let record = AttemptRecord {
+        started_at,
+        duration_ms,
+        status_code,
+        error,
+        finish,
+    };
+    let recorded = async {
+        let mut tx = state.db.write().await?;
+        outbox::finish(
+            &mut tx,
+            (&message.id, message.attempts),
+            owner,
+            &record,
+            state.clock.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        crate::Result::<()>::Ok(())
+    };
+    if let Err(e) = recorded.await {
+        tracing::warn!(error = %e, message = %message.id, channel, "could not record an attempt");
+    }
+}
