@@ -197,7 +197,7 @@ pub const OPERATIONS: &[Operation] = &[
         params: &[COMPANY, APPOINTMENT_ID, FILE_ID, FILE_NAME], body: None, ok: (200, None), errors: &[401, 404] },
     // Business setup API.
     Operation { method: "get", path: BASE, tag: "setup", summary: "The key's company.", auth: true, params: &[COMPANY], body: None, ok: (200, Some(of::<Company>)), errors: &[401, 404] },
-    Operation { method: "put", path: BASE, tag: "setup", summary: "Replace the company.", auth: true, params: &[COMPANY], body: Some(of::<Company>), ok: (200, Some(of::<Company>)), errors: &[400, 401, 404] },
+    Operation { method: "put", path: BASE, tag: "setup", summary: "Replace the company.", auth: true, params: &[COMPANY], body: Some(of::<Company>), ok: (200, Some(of::<Company>)), errors: &[400, 401, 404, 422] },
     Operation { method: "delete", path: BASE, tag: "setup", summary: "Delete the company and everything it owns, keys included.", auth: true, params: &[COMPANY], body: None, ok: (204, None), errors: &[401, 404] },
     Operation { method: "get", path: p!("/services"), tag: "setup", summary: "List services.", auth: true, params: &[COMPANY], body: None, ok: (200, Some(of::<ListResponse<Service>>)), errors: &[401, 404] },
     Operation { method: "post", path: p!("/services"), tag: "setup", summary: "Create a service (id generated when absent).", auth: true, params: &[COMPANY], body: Some(of::<Service>), ok: (201, Some(of::<Service>)), errors: &[400, 401, 404, 409] },
