@@ -65,6 +65,9 @@ pub struct HarnessOptions {
     pub dark: bool,
     /// Any other Chromium switches.
     pub extra_args: Vec<String>,
+    /// Send the server's emails to the SMTP server on this loopback port (links at the widget's
+    /// origin, as `--public-url`); `None`: no emails.
+    pub smtp_port: Option<u16>,
 }
 
 impl Default for HarnessOptions {
@@ -76,6 +79,7 @@ impl Default for HarnessOptions {
             locale: None,
             dark: false,
             extra_args: Vec::new(),
+            smtp_port: None,
         }
     }
 }
@@ -135,16 +139,27 @@ impl Harness {
         let dir = tempfile::tempdir()?;
         let db = db::open(&dir.path().join("e2e.sqlite")).await?;
         demo::seed(&db).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
         let state = AppState::new(
             db.clone(),
             Config {
                 widget_dir: Some(dist),
                 demo: true,
+                public_url: options
+                    .smtp_port
+                    .map(|_| format!("http://127.0.0.1:{port}")),
+                email: booking_server::notify::Settings {
+                    smtp_url: options.smtp_port.map(|p| format!("smtp://127.0.0.1:{p}")),
+                    poll_interval: Duration::from_millis(50),
+                    ..Default::default()
+                },
                 ..Config::default()
             },
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let port = listener.local_addr()?.port();
+        // With an SMTP server only; the worker runs as long as the scenario's runtime.
+        let _ = booking_server::notify::worker::spawn_until(state.clone(), std::future::pending())
+            .map_err(anyhow::Error::msg)?;
         let requests = RequestLog::default();
         let service = requests
             .record(app(state))

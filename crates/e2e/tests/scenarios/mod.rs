@@ -2,6 +2,7 @@
 //! browser; every step is checked with axe-core and screenshotted.
 
 mod booking;
+mod email;
 mod embed;
 mod embed_rules;
 mod first_load;
