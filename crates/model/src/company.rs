@@ -77,6 +77,14 @@ pub struct Company {
     /// must be in E.164 form (`+33612345678`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_notifications: Option<bool>,
+    /// Language of the emails to the company and its staff: `en`, `fr`, `de`, `es`, `it`, `nl` or
+    /// `pt`; absent: `en`. A client's messages are in the booking's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(schema_with = "crate::schema::email_lang")
+    )]
+    pub lang: Option<String>,
 }
 
 /// A company's wording of one kind of email in one language. Placeholders: `{service}`, `{date}`,

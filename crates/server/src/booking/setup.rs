@@ -134,6 +134,15 @@ impl Check {
         }
     }
 
+    /// A language of the emails, when given.
+    fn language(&mut self, name: &str, value: Option<&str>) {
+        let langs = crate::notify::strings::LANGS;
+        if let Some(lang) = value.filter(|l| !langs.contains(l)) {
+            let reason = format!("must be one of {} (got {lang:?})", langs.join(", "));
+            self.push(name, reason);
+        }
+    }
+
     /// Reminder offsets: at most 5, each from 1 minute to 30 days.
     fn reminders(&mut self, name: &str, value: Option<&[u32]>) {
         let Some(minutes) = value else { return };
@@ -249,6 +258,7 @@ pub fn validate_company(c: &Company) -> Result<()> {
     check.max_chars("externalId", c.external_id.as_deref(), MAX_TEXT_LEN);
     check.reminders("reminders", c.reminders.as_deref());
     check.email_templates("emailTemplates", &c.email_templates);
+    check.language("lang", c.lang.as_deref());
     check.into_result()
 }
 

@@ -101,7 +101,8 @@ pub struct Payload {
     pub kind: String,
     /// [`plan::Audience`] name.
     pub audience: String,
-    /// The booking's language.
+    /// The reader's language: the booking's for the client, the company's (`lang`) for the
+    /// company and its staff.
     pub lang: String,
     pub to: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,7 +172,14 @@ pub async fn enqueue(
     let subject_id = after.appointment.id.clone().unwrap_or_default();
     let previous_start = before.map(|b| b.start).filter(|s| *s != after.start);
     for message in planned {
-        let payload = payload_json(&message, after, change, lang, previous_start)?;
+        let company_lang = company.as_ref().and_then(|c| c.lang.as_deref());
+        let payload = payload_json(
+            &message,
+            after,
+            change,
+            (lang, company_lang),
+            previous_start,
+        )?;
         outbox::enqueue_at(
             conn,
             &NewMessage {
@@ -190,13 +198,19 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// `lang` is the booking's language; `company_lang` the company's (absent: English), which its
+/// own and its staff's messages are in.
 fn payload_json(
     message: &plan::Planned,
     after: &StoredAppointment,
     change: &Change<'_>,
-    lang: &str,
+    (lang, company_lang): (&str, Option<&str>),
     previous_start: Option<DateTime<Utc>>,
 ) -> Result<String> {
+    let lang = match message.audience {
+        plan::Audience::Client => lang,
+        plan::Audience::Staff | plan::Audience::Company => company_lang.unwrap_or("en"),
+    };
     let payload = Payload {
         kind: message.kind.as_str().to_owned(),
         audience: message.audience.as_str().to_owned(),
@@ -312,7 +326,7 @@ async fn replan_reminders(
                 let Some((_, planned)) = wanted.iter().find(|w| wanted_key(w) == row_key) else {
                     continue;
                 };
-                let payload = payload_json(planned, after, change, lang, None)?;
+                let payload = payload_json(planned, after, change, (lang, None), None)?;
                 sqlx::query("UPDATE outbox SET payload = ? WHERE id = ? AND body IS NULL")
                     .bind(payload)
                     .bind(row_id)
@@ -340,7 +354,7 @@ async fn replan_reminders(
             continue;
         }
         let (due, planned) = reminder;
-        let payload = payload_json(planned, after, change, lang, None)?;
+        let payload = payload_json(planned, after, change, (lang, None), None)?;
         outbox::enqueue_at(
             conn,
             &NewMessage {

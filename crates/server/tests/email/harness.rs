@@ -7,8 +7,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use booking_server::clock::Clock;
-use booking_server::{db, notify, Config};
+use booking_server::{notify, Config};
 use serde_json::Value;
+
+use crate::support::{demo_booking, request_lenient, TestServer};
 
 pub const DEMO: &str = "/api/2.1/scheduling/companies/demo";
 pub const KEY: &str = "demo-api-key";
@@ -169,12 +171,17 @@ pub fn subject_of(raw: &[u8]) -> String {
 
 /// The app on 127.0.0.1:0 with the demo company, its email worker sending to `smtp_port`.
 pub struct EmailServer {
-    pub base: String,
-    pub client: reqwest::Client,
-    pub db: db::Db,
+    server: TestServer,
     /// Where emails are written without SMTP.
     pub mail_dir: PathBuf,
-    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for EmailServer {
+    type Target = TestServer;
+
+    fn deref(&self) -> &TestServer {
+        &self.server
+    }
 }
 
 impl EmailServer {
@@ -202,31 +209,32 @@ impl EmailServer {
         clock: Clock,
         sms: Option<notify::sms::Settings>,
     ) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = crate::support::demo_db(&dir.path().join("test.sqlite")).await;
-        let mail_dir = dir.path().join("mail");
-        let (base, state, _) = crate::support::serve(db.clone(), clock, |base| Config {
-            demo: true,
-            public_url: Some(base.to_owned()),
-            email: notify::Settings {
-                smtp_url: smtp_port.map(|port| format!("smtp://127.0.0.1:{port}")),
-                mail_dir: Some(mail_dir.clone()),
-                poll_interval: Duration::from_millis(50),
-                backoff_base: Duration::from_millis(150),
-                backoff_max: Duration::from_millis(400),
-                timeout: Duration::from_secs(5),
-                ..notify::Settings::default()
-            },
-            sms: sms
-                .map(|sms| notify::sms::Settings {
+        let mut mail_dir = PathBuf::new();
+        let (server, state) = TestServer::configured(clock, |base, dir| {
+            mail_dir = dir.join("mail");
+            Config {
+                demo: true,
+                public_url: Some(base.to_owned()),
+                email: notify::Settings {
+                    smtp_url: smtp_port.map(|port| format!("smtp://127.0.0.1:{port}")),
+                    mail_dir: Some(mail_dir.clone()),
                     poll_interval: Duration::from_millis(50),
                     backoff_base: Duration::from_millis(150),
                     backoff_max: Duration::from_millis(400),
                     timeout: Duration::from_secs(5),
-                    ..sms
-                })
-                .unwrap_or_default(),
-            ..Config::default()
+                    ..notify::Settings::default()
+                },
+                sms: sms
+                    .map(|sms| notify::sms::Settings {
+                        poll_interval: Duration::from_millis(50),
+                        backoff_base: Duration::from_millis(150),
+                        backoff_max: Duration::from_millis(400),
+                        timeout: Duration::from_secs(5),
+                        ..sms
+                    })
+                    .unwrap_or_default(),
+                ..Config::default()
+            }
         })
         .await;
         if state.config.sms.configured() {
@@ -237,13 +245,7 @@ impl EmailServer {
         notify::worker::spawn_until(state, std::future::pending())
             .expect("email settings")
             .expect("an email worker");
-        EmailServer {
-            base,
-            client: reqwest::Client::new(),
-            db,
-            mail_dir,
-            _dir: dir,
-        }
+        EmailServer { server, mail_dir }
     }
 
     /// `GET {base}{path}` → (status, headers, text).
@@ -266,15 +268,33 @@ impl EmailServer {
         path: &str,
         body: Option<&Value>,
     ) -> (u16, Value) {
-        let mut request = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body");
-        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        (status, json)
+        let url = format!("{}{path}", self.base);
+        request_lenient(&self.client, method, &url, body).await
+    }
+
+    /// Books the first free haircut with Camille through the widget for `email`, in `lang` (a
+    /// client in New York); the booking as answered (201).
+    pub async fn book(&self, email: &str, lang: &str) -> Value {
+        let start = self.first_slot("haircut", "camille").await;
+        let mut booking = demo_booking("haircut", Some("camille"), &start, email);
+        booking["lang"] = serde_json::json!(lang);
+        let path = format!("{DEMO}/widget/appointments");
+        let (status, booked) = self
+            .call(reqwest::Method::POST, &path, Some(&booking))
+            .await;
+        assert_eq!(status, 201, "{booked}");
+        booked
+    }
+
+    /// Inserts `appointment` through the Appointments API with `query` (e.g. `force=true`); the
+    /// appointment as answered (201).
+    pub async fn insert(&self, appointment: &Value, query: &str) -> Value {
+        let path = format!("{DEMO}/appointments?apiKey={KEY}&{query}");
+        let (status, inserted) = self
+            .call(reqwest::Method::POST, &path, Some(appointment))
+            .await;
+        assert_eq!(status, 201, "{inserted}");
+        inserted
     }
 
     /// The email outbox rows of an appointment: (recipient, kind, state, attempts, last status).

@@ -15,13 +15,6 @@ use mail_parser::{MessageParser, MimeHeaders};
 use reqwest::Method;
 use serde_json::json;
 
-/// A widget booking of a haircut with Camille in `lang`, by a client in New York.
-fn widget_booking(start: &str, email: &str, lang: &str) -> serde_json::Value {
-    let mut booking = support::demo_booking("haircut", Some("camille"), start, email);
-    booking["lang"] = json!(lang);
-    booking
-}
-
 /// The query parameter `name` of `url`.
 fn param(url: &str, name: &str) -> Option<String> {
     let query = url.split_once('?')?.1;
@@ -42,15 +35,7 @@ fn link_with(text: &str, needle: &str) -> String {
 async fn a_widget_booking_emails_client_staff_and_company_and_the_cancel_link_cancels() {
     let sink = Sink::up();
     let server = EmailServer::start(sink.port).await;
-    let start = server.first_slot("haircut", "camille").await;
-    let (status, booked) = server
-        .call(
-            Method::POST,
-            &format!("{DEMO}/widget/appointments"),
-            Some(&widget_booking(&start, "ada@example.com", "fr")),
-        )
-        .await;
-    assert_eq!(status, 201, "{booked}");
+    let booked = server.book("ada@example.com", "fr").await;
 
     let confirmation = sink.wait_for("ada@example.com", "Confirmé").await;
     let mail = MessageParser::default()
@@ -166,13 +151,14 @@ async fn a_widget_booking_emails_client_staff_and_company_and_the_cancel_link_ca
         "no links on a cancelled booking"
     );
 
-    // The business heard of both: the staff member and the company.
+    // The business heard of both: the staff member and the company, in the company's language
+    // (English when it has none).
     for business in [
         "camille@atelier-lumiere.example",
         "bonjour@atelier-lumiere.example",
     ] {
-        sink.wait_for(business, "Nouvelle réservation").await;
-        sink.wait_for(business, "Réservation annulée").await;
+        sink.wait_for(business, "New booking").await;
+        sink.wait_for(business, "Booking cancelled").await;
     }
 }
 
@@ -190,14 +176,9 @@ async fn silent_sends_nothing_and_sendto_parent_writes_to_the_parent() {
             "start": {"dateTime": local, "timeZone": "Europe/Paris"},
         })
     };
-    let (status, quiet) = server
-        .call(
-            Method::POST,
-            &format!("{DEMO}/appointments?apiKey={KEY}&silent=true&force=true"),
-            Some(&body("leo@example.com")),
-        )
+    let quiet = server
+        .insert(&body("leo@example.com"), "silent=true&force=true")
         .await;
-    assert_eq!(status, 201, "{quiet}");
     let quiet_id = quiet["id"].as_str().expect("id");
     assert!(
         server.emails_of(quiet_id).await.is_empty(),
@@ -207,14 +188,7 @@ async fn silent_sends_nothing_and_sendto_parent_writes_to_the_parent() {
     let mut for_child = body("leo@example.com");
     for_child["sendto"] = json!("parent");
     for_child["parent"] = json!({"firstName": "Rui", "email": "rui@example.com"});
-    let (status, booked) = server
-        .call(
-            Method::POST,
-            &format!("{DEMO}/appointments?apiKey={KEY}&force=true"),
-            Some(&for_child),
-        )
-        .await;
-    assert_eq!(status, 201, "{booked}");
+    let booked = server.insert(&for_child, "force=true").await;
     let received = sink.wait_for("rui@example.com", "Confirmed").await;
     assert!(subject_has(&received.raw, "Haircut"));
     let planned = server.emails_of(booked["id"].as_str().expect("id")).await;
@@ -266,15 +240,7 @@ async fn rows_until(
 async fn a_server_down_for_a_while_gets_the_email_after_and_550_fails_once() {
     let mut sink = Sink::down();
     let server = EmailServer::start(sink.port).await;
-    let start = server.first_slot("haircut", "camille").await;
-    let (status, booked) = server
-        .call(
-            Method::POST,
-            &format!("{DEMO}/widget/appointments"),
-            Some(&widget_booking(&start, "grace@example.com", "en")),
-        )
-        .await;
-    assert_eq!(status, 201, "{booked}");
+    let booked = server.book("grace@example.com", "en").await;
     let id = booked["id"].as_str().expect("id").to_owned();
     // Refused connections are transient: the row stays pending and is attempted again.
     rows_until(&server, &id, |rows| {
@@ -392,15 +358,7 @@ async fn a_server_down_for_a_while_gets_the_email_after_and_550_fails_once() {
 #[tokio::test]
 async fn without_smtp_the_demo_mailbox_shows_the_written_emails() {
     let server = EmailServer::with_mail_dir().await;
-    let start = server.first_slot("haircut", "camille").await;
-    let (status, booked) = server
-        .call(
-            Method::POST,
-            &format!("{DEMO}/widget/appointments"),
-            Some(&widget_booking(&start, "ada@example.com", "de")),
-        )
-        .await;
-    assert_eq!(status, 201, "{booked}");
+    let booked = server.book("ada@example.com", "de").await;
     let id = booked["id"].as_str().expect("id").to_owned();
     rows_until(&server, &id, |rows| {
         !rows.is_empty() && rows.iter().all(|r| r.2 == "succeeded")
@@ -495,19 +453,17 @@ async fn reminders_fire_once_at_their_instants_across_the_paris_dst_weekend() {
     let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 10, 18, 8, 0, 0).unwrap());
     let server = EmailServer::with_clock(sink.port, clock.clone()).await;
     // Sunday 25 October 2026, 03:30 in Paris: just after the clocks went back (03:00 CEST → 02:00 CET).
-    let (status, booked) = server
-        .call(
-            Method::POST,
-            &format!("{DEMO}/appointments?apiKey={KEY}&force=true"),
-            Some(&json!({
+    let booked = server
+        .insert(
+            &json!({
                 "client": {"firstName": "Ada", "email": "ada@example.com"},
                 "service": {"id": "haircut"},
                 "staff": {"id": "camille"},
                 "start": {"dateTime": "2026-10-25T03:30:00", "timeZone": "Europe/Paris"},
-            })),
+            }),
+            "force=true",
         )
         .await;
-    assert_eq!(status, 201, "{booked}");
     let id = booked["id"].as_str().expect("id").to_owned();
     // 24 h and 2 h of elapsed time before 02:30Z: Saturday 04:30 CEST and Sunday 02:30 CEST.
     assert_eq!(
@@ -633,15 +589,9 @@ async fn the_company_and_the_service_choose_the_reminders() {
             "start": {"dateTime": local, "timeZone": "Europe/Paris"},
         })
     };
-    let insert = format!("{DEMO}/appointments?apiKey={KEY}&force=true");
-    let (status, haircut) = server
-        .call(
-            Method::POST,
-            &insert,
-            Some(&book("haircut", "2026-11-10T10:00:00")),
-        )
+    let haircut = server
+        .insert(&book("haircut", "2026-11-10T10:00:00"), "force=true")
         .await;
-    assert_eq!(status, 201, "{haircut}");
     let planned = reminders(&log_of(&server, haircut["id"].as_str().expect("id")).await);
     assert_eq!(
         planned,
@@ -657,14 +607,9 @@ async fn the_company_and_the_service_choose_the_reminders() {
         .call(Method::PUT, &service_path, Some(&service))
         .await;
     assert_eq!(status, 200, "{saved}");
-    let (status, quiet) = server
-        .call(
-            Method::POST,
-            &insert,
-            Some(&book("haircut", "2026-11-12T10:00:00")),
-        )
+    let quiet = server
+        .insert(&book("haircut", "2026-11-12T10:00:00"), "force=true")
         .await;
-    assert_eq!(status, 201, "{quiet}");
     assert!(reminders(&log_of(&server, quiet["id"].as_str().expect("id")).await).is_empty());
 }
 
@@ -730,20 +675,20 @@ async fn a_company_words_its_emails_itself_with_placeholders_checked_when_saved(
         .await;
     assert_eq!(status, 422, "one template per kind and language: {refused}");
     company["emailTemplates"] = json!([template]);
+    company["lang"] = json!("xx");
+    let (status, refused) = server
+        .call(Method::PUT, &company_path, Some(&company))
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"]["fields"][0]["name"], "lang", "{refused}");
+    // The business reads its emails in Dutch, the client in the booking's German.
+    company["lang"] = json!("nl");
     let (status, saved) = server
         .call(Method::PUT, &company_path, Some(&company))
         .await;
     assert_eq!(status, 200, "{saved}");
 
-    let start = server.first_slot("haircut", "camille").await;
-    let (status, booked) = server
-        .call(
-            Method::POST,
-            &format!("{DEMO}/widget/appointments"),
-            Some(&widget_booking(&start, "ada@example.com", "de")),
-        )
-        .await;
-    assert_eq!(status, 201, "{booked}");
+    let booked = server.book("ada@example.com", "de").await;
     let reference = booked["reference"].as_str().expect("reference");
     let received = sink
         .wait_for("ada@example.com", "Bis bald, Ada Lovelace: ")
@@ -762,6 +707,6 @@ async fn a_company_words_its_emails_itself_with_placeholders_checked_when_saved(
         "the rest keeps the catalogue's words:\n{text}"
     );
     // Other kinds and languages keep the defaults.
-    sink.wait_for("camille@atelier-lumiere.example", "Neue Buchung")
+    sink.wait_for("camille@atelier-lumiere.example", "Nieuwe boeking")
         .await;
 }

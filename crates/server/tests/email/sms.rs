@@ -51,20 +51,15 @@ fn booking_with_phone(start: &str, phone: &str) -> Value {
 
 /// An appointment of the API with `client`, `silent` or not.
 async fn api_insert(server: &EmailServer, client: Value, silent: bool, local: &str) -> Value {
-    let (status, booked) = server
-        .call(
-            Method::POST,
-            &format!("{DEMO}/appointments?apiKey={KEY}&force=true&silent={silent}"),
-            Some(&json!({
-                "client": client,
-                "service": {"id": "haircut"},
-                "staff": {"id": "hugo"},
-                "start": {"dateTime": local, "timeZone": "Europe/Paris"},
-            })),
-        )
-        .await;
-    assert_eq!(status, 201, "{booked}");
-    booked
+    let appointment = json!({
+        "client": client,
+        "service": {"id": "haircut"},
+        "staff": {"id": "hugo"},
+        "start": {"dateTime": local, "timeZone": "Europe/Paris"},
+    });
+    server
+        .insert(&appointment, &format!("force=true&silent={silent}"))
+        .await
 }
 
 /// The appointment's log entries on channel `sms`.

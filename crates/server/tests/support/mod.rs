@@ -35,6 +35,24 @@ pub async fn request_json(
     (status, json)
 }
 
+/// Like [`request_json`], for answers that may not be JSON (an HTML page, a plain-text error):
+/// their body reads as `Null`.
+pub async fn request_lenient(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut request = client.request(method, url);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
 /// A database at `path` with the demo company seeded.
 pub async fn demo_db(path: &std::path::Path) -> db::Db {
     let db = db::open(path).await.expect("open db");
@@ -122,21 +140,33 @@ impl TestServer {
     }
 
     async fn start(bookings_per_minute: u32, clock: Clock) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = demo_db(&dir.path().join("test.sqlite")).await;
-        let (base, _, _) = serve(db.clone(), clock.clone(), |_| Config {
+        let (server, _) = Self::configured(clock, |_, _| Config {
             demo: true,
             bookings_per_minute,
             ..Config::default()
         })
         .await;
-        TestServer {
+        server
+    }
+
+    /// The demo company on a server set up by `config` (given the base URL and the database's
+    /// directory), under `clock`; with the state, for the workers a test runs beside it.
+    pub async fn configured(
+        clock: Clock,
+        config: impl FnOnce(&str, &std::path::Path) -> Config,
+    ) -> (Self, AppState) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = demo_db(&dir.path().join("test.sqlite")).await;
+        let (base, state, _) =
+            serve(db.clone(), clock.clone(), |base| config(base, dir.path())).await;
+        let server = TestServer {
             base,
             client: reqwest::Client::new(),
             db,
             clock,
             _dir: dir,
-        }
+        };
+        (server, state)
     }
 
     /// `GET {base}{path}` → (status, JSON body).
