@@ -33,33 +33,37 @@ pub async fn record(
     outcome: Outcome,
     retries: Retries,
 ) {
+    // Not before the backoff, nor before the receiver's `Retry-After`; given up past the window.
+    let retry = |code: Option<u16>, error: String, after: Duration| {
+        let wait =
+            outbox_worker::backoff(retries.backoff_base, retries.backoff_max, message.attempts)
+                .max(after);
+        let next = state.clock.now() + chrono_duration(wait);
+        let deadline = outbox::parse_instant(&message.occurred_at).unwrap_or(started_at)
+            + chrono_duration(retries.retry_window);
+        match next <= deadline {
+            true => (
+                code,
+                Some(error),
+                Finish::Retry {
+                    next_attempt_at: next,
+                },
+            ),
+            false => (
+                code,
+                Some(format!(
+                    "{error} — given up after {} attempts: the retry window is over",
+                    message.attempts
+                )),
+                Finish::Failed,
+            ),
+        }
+    };
     let (status_code, error, finish) = match outcome {
         Outcome::Sent => (None, None, Finish::Succeeded),
         Outcome::Final { code, error } => (code, Some(error), Finish::Failed),
-        Outcome::Retry { code, error } => {
-            let wait =
-                outbox_worker::backoff(retries.backoff_base, retries.backoff_max, message.attempts);
-            let next = state.clock.now() + chrono_duration(wait);
-            let deadline = outbox::parse_instant(&message.occurred_at).unwrap_or(started_at)
-                + chrono_duration(retries.retry_window);
-            match next <= deadline {
-                true => (
-                    code,
-                    Some(error),
-                    Finish::Retry {
-                        next_attempt_at: next,
-                    },
-                ),
-                false => (
-                    code,
-                    Some(format!(
-                        "{error} — given up after {} attempts: the retry window is over",
-                        message.attempts
-                    )),
-                    Finish::Failed,
-                ),
-            }
-        }
+        Outcome::Retry { code, error } => retry(code, error, Duration::ZERO),
+        Outcome::RetryAfter { code, error, after } => retry(code, error, after),
     };
     if let Some(error) = &error {
         tracing::warn!(message = %message.id, channel, %error, "notification attempt failed");

@@ -17,6 +17,13 @@ pub enum Outcome {
         code: Option<u16>,
         error: String,
     },
+    /// Worth trying again, not before `after` (the receiver's `Retry-After`), nor before the
+    /// backoff.
+    RetryAfter {
+        code: Option<u16>,
+        error: String,
+        after: Duration,
+    },
     /// Trying again would not help: the server said 5xx, or the message is unsendable.
     Final {
         code: Option<u16>,

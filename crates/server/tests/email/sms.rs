@@ -307,16 +307,17 @@ async fn a_booking_texts_its_confirmation_through_the_gateway_with_the_manage_li
 }
 
 #[tokio::test]
-async fn a_gateway_5xx_is_retried_and_delivered_once_and_a_400_fails_once() {
+async fn a_gateway_5xx_or_429_is_retried_and_delivered_once_and_a_400_fails_once() {
     let gateway = Gateway::start().await;
     let server = server(&gateway, notify::sms::Format::Json).await;
     let (status, _) = sms_notifications(&server, true).await;
     assert_eq!(status, 200);
     let start = server.first_slot("haircut", "hugo").await;
     let local = &start[..19];
-    let (busy, refused) = ("+14155550100", "+14155550199");
+    let (busy, refused, throttled) = ("+14155550100", "+14155550199", "+14155550142");
     gateway.answer(busy, &[503, 500]);
     gateway.answer(refused, &[400]);
+    gateway.answer(throttled, &[429]);
     let first = api_insert(
         &server,
         json!({"firstName": "Bo", "mobilePhone": busy}),
@@ -325,6 +326,13 @@ async fn a_gateway_5xx_is_retried_and_delivered_once_and_a_400_fails_once() {
     )
     .await;
     let later = crate::support::plus_minutes(local, 60);
+    let third = api_insert(
+        &server,
+        json!({"firstName": "Di", "mobilePhone": throttled}),
+        false,
+        &crate::support::plus_minutes(local, 120),
+    )
+    .await;
     let second = api_insert(
         &server,
         json!({"firstName": "Cy", "phone": refused}),
@@ -379,4 +387,17 @@ async fn a_gateway_5xx_is_retried_and_delivered_once_and_a_400_fails_once() {
         "one key for every retry: {keys:?}"
     );
     assert_eq!(gateway.to(refused).len(), 1, "a 400 is not retried");
+    // A 429 with `Retry-After: 1` waits that second, not the 150 ms backoff.
+    sms_log_until(&server, third["id"].as_str().expect("id"), |log| {
+        log.iter()
+            .any(|i| i["kind"] == "confirmation" && i["status"] == "succeeded")
+    })
+    .await;
+    let tries = gateway.to(throttled);
+    assert_eq!(tries.len(), 2, "{tries:?}");
+    let waited = tries[1].at - tries[0].at;
+    assert!(
+        waited >= Duration::from_millis(950),
+        "retried after {waited:?}"
+    );
 }

@@ -1,6 +1,6 @@
 //! A local HTTP receiver standing in for the SMS gateway: a real axum server on 127.0.0.1:0 that
 //! records every request (headers, form or JSON fields) and answers each number with the statuses
-//! a test queued for it (201 once none is left).
+//! a test queued for it (201 once none is left; a 429 says `Retry-After: 1`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -22,6 +22,7 @@ pub struct Request {
     /// `To`, `From`, `Body` (form) or `to`, `from`, `body` (JSON), as sent.
     pub fields: HashMap<String, String>,
     pub answered: u16,
+    pub at: Instant,
 }
 
 #[derive(Default)]
@@ -103,7 +104,7 @@ async fn receive(
     uri: axum::http::Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> StatusCode {
+) -> (StatusCode, [(&'static str, &'static str); 1]) {
     let header = |name: &str| {
         headers
             .get(name)
@@ -135,6 +136,12 @@ async fn receive(
         idempotency_key: header("idempotency-key"),
         fields,
         answered,
+        at: Instant::now(),
     });
-    StatusCode::from_u16(answered).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    let status = StatusCode::from_u16(answered).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let wait = match status {
+        StatusCode::TOO_MANY_REQUESTS => "1",
+        _ => "0",
+    };
+    (status, [("retry-after", wait)])
 }

@@ -1,8 +1,8 @@
 //! One text message, posted to the gateway: `To`, `From`, `Body` form-encoded (Twilio's Messages
 //! API) or as JSON, HTTP Basic credentials from the settings or the URL's userinfo, and the outbox
 //! row's id as `Idempotency-Key` (the same on every retry, so a gateway that dedupes can). A 2xx
-//! answer is sent; network failures, timeouts, 5xx and 429 are worth another attempt; any other
-//! answer (a refused number, bad credentials) is final.
+//! answer is sent; network failures, timeouts, 5xx and 429 are worth another attempt (not before
+//! the gateway's `Retry-After`); any other answer (a refused number, bad credentials) is final.
 
 use reqwest::{StatusCode, Url};
 
@@ -91,8 +91,14 @@ impl Gateway {
         match request.send().await {
             Ok(response) => {
                 let status = response.status();
+                let after = crate::webhooks::send::retry_after(response.headers());
                 let answer = response.text().await.unwrap_or_default();
-                classify(status, &answer)
+                match (classify(status, &answer), after) {
+                    (Outcome::Retry { code, error }, Some(after)) => {
+                        Outcome::RetryAfter { code, error, after }
+                    }
+                    (outcome, _) => outcome,
+                }
             }
             Err(e) => Outcome::Retry {
                 code: None,
