@@ -1,6 +1,6 @@
 //! The real `booking-server` binary as a process: a handler panic is a 500 and the server goes on,
 //! SIGTERM drains gracefully, SIGKILL in the middle of bookings loses no acknowledged booking, and
-//! SIGKILL while an email is being sent neither loses it nor sends it twice.
+//! SIGKILL while an email or a text message is being sent neither loses it nor sends it twice.
 
 mod smtp_sink {
     //! A minimal SMTP server over loopback TCP that keeps every message it is given and either
@@ -450,6 +450,88 @@ async fn sigkill_in_the_middle_of_bookings_loses_no_acknowledged_booking() {
     assert!(acknowledged.len() >= KILL_AFTER);
 }
 
+mod sms_gateway {
+    //! A minimal HTTP server over loopback TCP standing in for the SMS gateway: it keeps every
+    //! request (head and body) and answers 201, or, `stalling`, never answers.
+
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+
+    pub struct Gateway {
+        pub port: u16,
+        /// Every request: (lower-case head, body).
+        pub requests: Arc<Mutex<Vec<(String, String)>>>,
+    }
+
+    impl Gateway {
+        pub fn start(stalling: bool) -> Gateway {
+            let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+            let port = listener.local_addr().expect("addr").port();
+            let requests = Arc::new(Mutex::new(Vec::new()));
+            let kept = requests.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming().map_while(Result::ok) {
+                    let kept = kept.clone();
+                    std::thread::spawn(move || {
+                        let _ = serve(stream, stalling, &kept);
+                    });
+                }
+            });
+            Gateway { port, requests }
+        }
+
+        /// The `idempotency-key` of every request, in order.
+        pub fn keys(&self) -> Vec<String> {
+            self.requests
+                .lock()
+                .expect("requests")
+                .iter()
+                .filter_map(|(head, _)| {
+                    head.lines()
+                        .find_map(|l| l.strip_prefix("idempotency-key: "))
+                        .map(|k| k.trim().to_owned())
+                })
+                .collect()
+        }
+    }
+
+    fn serve(
+        stream: TcpStream,
+        stalling: bool,
+        kept: &Mutex<Vec<(String, String)>>,
+    ) -> std::io::Result<()> {
+        let mut out = stream.try_clone()?;
+        let mut reader = BufReader::new(stream);
+        loop {
+            let mut head = String::new();
+            let mut line = String::new();
+            while reader.read_line(&mut line)? > 0 && line != "\r\n" {
+                head.push_str(&line.to_ascii_lowercase());
+                line.clear();
+            }
+            if head.is_empty() {
+                return Ok(());
+            }
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length: "))
+                .and_then(|n| n.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body)?;
+            kept.lock()
+                .expect("requests")
+                .push((head, String::from_utf8_lossy(&body).into_owned()));
+            if stalling {
+                std::thread::park();
+                return Ok(());
+            }
+            out.write_all(b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\n{}")?;
+        }
+    }
+}
+
 /// The change emails (not the reminders) of appointment `id` by the API's notification log:
 /// (recipient, status).
 async fn email_log(base: &str, id: &str) -> Vec<(String, String)> {
@@ -546,4 +628,88 @@ async fn sigkill_while_an_email_is_sent_then_restart_delivers_it_once_with_the_s
         "the retry resends the same messages (same Message-ID), so a receiver can drop the copy \
          it got before the kill"
     );
+}
+
+#[tokio::test]
+async fn sigkill_while_a_text_message_is_posted_then_restart_delivers_it_once_with_the_same_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db: PathBuf = dir.path().join("smskill.sqlite");
+    let args = |port: u16| {
+        [
+            "--outbox-lease-ms".to_owned(),
+            "1000".to_owned(),
+            "--sms-url".to_owned(),
+            format!("http://AC9:tok@127.0.0.1:{port}/Messages.json"),
+            "--sms-from".to_owned(),
+            "+15005550006".to_owned(),
+        ]
+    };
+    let stalling = sms_gateway::Gateway::start(true);
+    let stalled_args = args(stalling.port);
+    let stalled_args: Vec<&str> = stalled_args.iter().map(String::as_str).collect();
+    let mut server = Server::start_with(&db, &[], &stalled_args);
+    let client = reqwest::Client::new();
+    let company = format!("{}{DEMO}?apiKey=demo-api-key", server.base);
+    let mut record: Value = client
+        .get(&company)
+        .send()
+        .await
+        .expect("company")
+        .json()
+        .await
+        .expect("JSON");
+    record["smsNotifications"] = json!(true);
+    let saved = client
+        .put(&company)
+        .json(&record)
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(saved.status().as_u16(), 200);
+    let start = distinct_slots(&server.base, "haircut", "camille", 45).await[0].clone();
+    let mut body = booking("haircut", "camille", &start, 8);
+    body["form"]["contactFields"]
+        .as_array_mut()
+        .expect("contact fields")
+        .push(json!({"id": "phone", "bind": "crm-phone", "value": "+33 6 12 34 56 78"}));
+    let answer = client
+        .post(format!("{}{DEMO}/widget/appointments", server.base))
+        .json(&body)
+        .send()
+        .await
+        .expect("book");
+    assert_eq!(answer.status().as_u16(), 201);
+
+    // Committed and posted: the gateway holds the request and never answers.
+    let started = Instant::now();
+    while stalling.keys().is_empty() {
+        assert!(
+            started.elapsed() < DEADLINE,
+            "no text message reached the gateway"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("reap");
+    let first_try = stalling.keys();
+
+    let working = sms_gateway::Gateway::start(false);
+    let working_args = args(working.port);
+    let working_args: Vec<&str> = working_args.iter().map(String::as_str).collect();
+    let _server = Server::start_with(&db, &[], &working_args);
+    let started = Instant::now();
+    while working.keys().is_empty() {
+        assert!(started.elapsed() < DEADLINE, "not sent after the restart");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Longer than a lease and the backoff's first step: nothing else arrives.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        working.keys(),
+        first_try,
+        "once, with the same Idempotency-Key"
+    );
+    let (head, form) = working.requests.lock().expect("requests")[0].clone();
+    assert!(head.contains("authorization: basic "), "{head}");
+    assert!(form.contains("To=%2B33612345678"), "{form}");
 }
