@@ -87,7 +87,7 @@ pub struct Company {
     pub lang: Option<String>,
 }
 
-/// A company's wording of one kind of email in one language. Placeholders: `{service}`, `{date}`,
+/// A company's wording of one kind of email (and text message) in one language. Placeholders: `{service}`, `{date}`,
 /// `{company}`, `{client}`, `{reference}`, `{name}` (the reader).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -114,6 +114,11 @@ pub struct EmailTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::EMAIL_TEXT), length(max = 2000)))]
     pub intro: Option<String>,
+    /// The text message of this kind (max 320 characters; the manage link follows it while the
+    /// booking is on), for companies with `smsNotifications`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::EMAIL_TEXT), length(max = 320)))]
+    pub sms: Option<String>,
 }
 
 /// A postal address.

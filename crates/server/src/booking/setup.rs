@@ -116,7 +116,12 @@ impl Check {
                     ),
                 );
             }
-            for (field, text, max) in [("subject", &t.subject, 255), ("intro", &t.intro, 2000)] {
+            let fields = [
+                ("subject", &t.subject, 255),
+                ("intro", &t.intro, 2000),
+                ("sms", &t.sms, 320),
+            ];
+            for (field, text, max) in fields {
                 let Some(text) = text else { continue };
                 if text.chars().count() > max {
                     self.push(at(field), format!("must be at most {max} characters"));

@@ -144,6 +144,15 @@ async fn a_booking_texts_its_confirmation_through_the_gateway_with_the_manage_li
     let (status, saved) = sms_notifications(&server, true).await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["smsNotifications"], true);
+    // The company words its French cancellation text itself.
+    let mut company = saved;
+    company["emailTemplates"] = json!([{
+        "kind": "cancelled", "lang": "fr", "sms": "Annulé : {service} chez {company} (réf. {reference})."
+    }]);
+    let (status, saved) = server
+        .call(Method::PUT, &format!("{DEMO}?apiKey={KEY}"), Some(&company))
+        .await;
+    assert_eq!(status, 200, "{saved}");
     // On: the number must be E.164, and the answer names the form field.
     let (status, refused) = server
         .call(
@@ -242,12 +251,13 @@ async fn a_booking_texts_its_confirmation_through_the_gateway_with_the_manage_li
         .await;
     assert!(status == 200 || status == 204);
     let cancelled = gateway.wait_for(ADA, 2).await;
+    let reference = booked["reference"].as_str().expect("reference");
+    let text = &cancelled[1].fields["Body"];
     assert!(
-        cancelled[1].fields["Body"].contains("annulée"),
-        "{:?}",
-        cancelled[1]
+        text.starts_with("Annulé : ")
+            && text.ends_with(&format!(" chez Atelier Lumière (réf. {reference}).")),
+        "the company's wording: {text}"
     );
-    assert!(!cancelled[1].fields["Body"].contains("http"));
 
     // The API: silent texts nothing, sendto=parent texts nobody (the parent has no phone), and a
     // number that is not E.164 is refused by name.

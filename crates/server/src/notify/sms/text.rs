@@ -1,6 +1,7 @@
-//! A text message's words: one sentence in the booking's language (`sms.<kind>` in the email
-//! catalogues: the company, what was booked and when, in the reader's zone), then the widget's
-//! manage link (`--public-url`'s host) while the booking is on.
+//! A text message's words: one sentence in the booking's language (the company's `sms` template
+//! of the kind and language, else `sms.<kind>` in the email catalogues: the company, what was
+//! booked and when, in the reader's zone), then the widget's manage link (`--public-url`'s host)
+//! while the booking is on.
 
 use booking_model::Company;
 
@@ -31,14 +32,39 @@ pub fn text(
         })
         .unwrap_or_default();
     let service = booked_name(payload);
-    let sentence = words.text(
-        &format!("sms.{}", kind.as_str()),
-        &[
-            ("company", &company_name),
-            ("service", &service),
-            ("date", &date),
-        ],
-    );
+    let a = &payload.appointment;
+    let client = a
+        .client
+        .as_ref()
+        .map(|c| {
+            [c.first_name.as_deref(), c.last_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let reference = a.reference.clone().unwrap_or_default();
+    let reader = payload.name.clone().unwrap_or_default();
+    let values = [
+        ("company", company_name.as_str()),
+        ("service", service.as_str()),
+        ("date", date.as_str()),
+        ("client", client.as_str()),
+        ("reference", reference.as_str()),
+        ("name", reader.as_str()),
+    ];
+    // The company's own wording first (checked when it was saved), else the catalogue's.
+    let custom = company.and_then(|c| {
+        c.email_templates
+            .iter()
+            .find(|t| t.kind == kind.as_str() && t.lang == words.lang)
+            .and_then(|t| t.sms.as_deref())
+    });
+    let sentence = match custom {
+        Some(text) => strings::fill(text, &values),
+        None => words.text(&format!("sms.{}", kind.as_str()), &values),
+    };
     let link = match (origin, kind.offers_links()) {
         (Some(origin), true) if payload.appointment.encrypted_id.is_some() => {
             Some(render::manage_link(origin, company_id, payload, None))
@@ -110,6 +136,23 @@ mod tests {
             Some("https://book.example"),
         );
         assert!(cancelled.ends_with("ist storniert."), "{cancelled}");
+        let mut worded = company.clone();
+        worded.email_templates = vec![booking_model::EmailTemplate {
+            kind: "confirmation".into(),
+            lang: "fr".into(),
+            sms: Some("À lundi pour {service} ({company}) !".into()),
+            ..booking_model::EmailTemplate::default()
+        }];
+        let custom = super::text(
+            &payload(Kind::Confirmation, "fr"),
+            "demo",
+            Some(&worded),
+            Some("https://book.example"),
+        );
+        assert!(
+            custom.starts_with("À lundi pour Coupe (Atelier) ! Modifier ou annuler : https://"),
+            "{custom}"
+        );
         for lang in strings::LANGS {
             let t = super::text(&payload(Kind::Reminder, lang), "demo", Some(&company), None);
             assert!(
