@@ -301,20 +301,12 @@ async fn a_server_down_for_a_while_gets_the_email_after_and_550_fails_once() {
     assert_eq!(still.3, 1, "not retried");
 
     // The appointment's notification log says the same (API key; the appointment is cancelled).
-    let (status, log) = server
-        .call(
-            Method::GET,
-            &format!("{DEMO}/appointments/{id}/notifications?apiKey={KEY}"),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200, "{log}");
-    let items = log["items"].as_array().expect("items");
+    let items = log_of(&server, &id).await;
     let of = |kind: &str, to: &str| {
         items
             .iter()
             .find(|i| i["kind"] == kind && i["recipient"] == to)
-            .unwrap_or_else(|| panic!("no {kind} to {to} in {log}"))
+            .unwrap_or_else(|| panic!("no {kind} to {to} in {items:?}"))
     };
     let confirmation = of("confirmation", "grace@example.com");
     assert_eq!(confirmation["channel"], "email");

@@ -64,21 +64,8 @@ async fn api_insert(server: &EmailServer, client: Value, silent: bool, local: &s
 
 /// The appointment's log entries on channel `sms`.
 async fn sms_log(server: &EmailServer, id: &str) -> Vec<Value> {
-    let (status, log) = server
-        .call(
-            Method::GET,
-            &format!("{DEMO}/appointments/{id}/notifications?apiKey={KEY}"),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200, "{log}");
-    log["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|i| i["channel"] == "sms")
-        .collect()
+    let log = crate::log_of(server, id).await;
+    log.into_iter().filter(|i| i["channel"] == "sms").collect()
 }
 
 /// Polls the SMS log of `id` until `done` holds (at most 20 s).
