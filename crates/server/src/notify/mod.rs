@@ -146,7 +146,7 @@ pub async fn enqueue(
     let sms = sms_on(company.as_ref());
     // Reminders follow every write, a silent one included (which only drops the obsolete ones).
     replan_reminders(conn, after, change, lang, (company.as_ref(), sms)).await?;
-    // Cheap exits first: most writes the business makes through the API are silent or personal.
+    // Most writes the business makes through the API are silent or personal: nothing more.
     if change.silent || after.appointment.is_personal() {
         return Ok(());
     }
@@ -171,8 +171,8 @@ pub async fn enqueue(
         .unwrap_or_else(|| "UTC".to_owned());
     let subject_id = after.appointment.id.clone().unwrap_or_default();
     let previous_start = before.map(|b| b.start).filter(|s| *s != after.start);
+    let company_lang = company.as_ref().and_then(|c| c.lang.as_deref());
     for message in planned {
-        let company_lang = company.as_ref().and_then(|c| c.lang.as_deref());
         let payload = payload_json(
             &message,
             after,
