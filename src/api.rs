@@ -1,5 +1,6 @@
 //! Every HTTP call the widget makes, and nothing else. The JSON types come from `booking-model`, the
-//! same crate the server serializes with, so the two can't drift.
+//! same crate the server serializes with, so the two can't drift; answers are read by [`crate::wire`]
+//! (the browser's `JSON.parse`), request bodies written by serde.
 
 use std::fmt;
 
@@ -11,10 +12,11 @@ use booking_model::{
 use gloo_net::http::{Request, RequestBuilder, Response};
 use js_sys::Reflect;
 use send_wrapper::SendWrapper;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use crate::wire::FromJs;
 
 /// Why a call failed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,7 +235,7 @@ pub struct SlotQuery {
     pub time_zone: String,
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+async fn get_json<T: FromJs>(url: &str) -> Result<T, ApiError> {
     parse(&read_text(url).await?)
 }
 
@@ -250,7 +252,7 @@ async fn read_text(url: &str) -> Result<String, ApiError> {
     fetch_text(request, Abort::OnCleanup).await
 }
 
-async fn send_json<B: Serialize, T: DeserializeOwned>(
+async fn send_json<B: Serialize, T: FromJs>(
     request: RequestBuilder,
     body: &B,
 ) -> Result<T, ApiError> {
@@ -311,7 +313,7 @@ async fn answer_text(
     if response.ok() {
         return Ok(text);
     }
-    let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
+    let body: Option<ErrorBody> = crate::wire::parse(&text).ok();
     let message = body
         .as_ref()
         .map(|b| b.error.message.clone())
@@ -323,8 +325,8 @@ async fn answer_text(
     })
 }
 
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+fn parse<T: FromJs>(text: &str) -> Result<T, ApiError> {
+    crate::wire::parse(text).map_err(ApiError::Decode)
 }
 
 /// A read `boot.js` started before the wasm arrived, stored in

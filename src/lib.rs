@@ -22,6 +22,8 @@ pub mod host;
 pub mod i18n;
 /// The steps of the booking flow.
 pub mod steps;
+/// The server's JSON read with the browser's `JSON.parse`.
+pub mod wire;
 /// Time zones and wall-clock times through the browser's `Intl`.
 pub mod zone;
 
