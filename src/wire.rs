@@ -105,9 +105,7 @@ impl FromJs for bool {
 
 impl FromJs for f64 {
     fn from_js(value: &JsValue) -> Result<Self, String> {
-        value
-            .as_f64()
-            .ok_or_else(|| "expected a number".to_owned())
+        value.as_f64().ok_or_else(|| "expected a number".to_owned())
     }
 }
 
@@ -192,7 +190,10 @@ impl<T: FromJs> FromJs for ListResponse<T> {
     }
 }
 
-from_fields!(Price { amount: "amount", currency: "currency" });
+from_fields!(Price {
+    amount: "amount",
+    currency: "currency"
+});
 
 from_fields!(PublicService {
     id: "id",
