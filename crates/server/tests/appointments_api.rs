@@ -605,6 +605,50 @@ async fn personal_appointments_block_the_staff_members_time() {
 }
 
 #[tokio::test]
+async fn a_booking_longer_than_a_day_blocks_every_day_it_spans() {
+    // Availability reads bookings longer than a day apart from the others (their start can't bound
+    // the index range): a week away that began days before the asked slot must still take it.
+    let api = Api::start().await;
+    let slots = api.free("haircut", Some("camille"), 10).await;
+    let slot = slots[0].clone();
+    let away = json!({
+        "type": "personal",
+        "staff": {"id": "camille"},
+        "start": at(&plus_minutes(&slot, -3 * 24 * 60)),
+        "end": at(&plus_minutes(&slot, 4 * 24 * 60)),
+        "notes": "Holiday"
+    });
+    let (status, body) = api
+        .post("/appointments?personalAppointmentSync=false", &away)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = api
+        .post(
+            "/appointments",
+            &haircut(&slot, Some("camille"), "h@example.com"),
+        )
+        .await;
+    assert_eq!(status, 409, "Camille is away: {body}");
+    let day = &slot[..10];
+    assert!(
+        !api.free("haircut", Some("camille"), 10)
+            .await
+            .iter()
+            .any(|s| s.starts_with(day)),
+        "no free slot on {day}"
+    );
+    // Another staff member's slot on that day is still free: only Camille's time is taken.
+    let hugo = api.free("haircut", Some("hugo"), 10).await;
+    let (status, body) = api
+        .post(
+            "/appointments",
+            &haircut(&hugo[0], Some("hugo"), "i@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
 async fn updates_reschedule_change_status_and_edit_with_history() {
     let api = Api::start().await;
     let slots = api.free("haircut", Some("camille"), 3).await;

@@ -41,6 +41,40 @@ impl StoredAppointment {
     }
 }
 
+/// Appointments longer than this are `long_span`: the overlap queries can't bound where they start.
+const LONG_SPAN: chrono::Duration = chrono::Duration::days(1);
+
+/// `{select} WHERE {filter}` restricted to the rows overlapping a window, as two branches so that
+/// both read a bounded range of the `appointments_overlap` index: bookings of a day or less start
+/// after `from - LONG_SPAN`; longer ones are few. Each branch binds its `filter` parameters, then
+/// [`Bounds`] `lower`, `to`, `from` (the long branch's `lower` is the empty string, before all).
+fn overlapping(select: &str, filter: &str) -> String {
+    let branch = |long| {
+        format!(
+            "{select} WHERE {filter} AND long_span = {long} AND start_utc >= ? AND start_utc < ? \
+             AND end_utc > ?"
+        )
+    };
+    format!("{} UNION ALL {}", branch(0), branch(1))
+}
+
+/// The instants an overlap branch binds.
+struct Bounds {
+    lower: String,
+    to: String,
+    from: String,
+}
+
+/// The bounds of an [`overlapping`] query's short branch, then of its long one, for `[from, to)`.
+fn branch_bounds(from: DateTime<Utc>, to: DateTime<Utc>) -> [Bounds; 2] {
+    let bounds = |lower: String| Bounds {
+        lower,
+        to: utc_text(to),
+        from: utc_text(from),
+    };
+    [bounds(utc_text(from - LONG_SPAN)), bounds(String::new())]
+}
+
 /// Existing appointments overlapping `[from, to)` that occupy their slot, as the slot engine wants them
 /// (`except_id`: leave out the appointment being moved).
 pub async fn busy_between(
@@ -50,16 +84,20 @@ pub async fn busy_between(
     to: DateTime<Utc>,
     except_id: Option<&str>,
 ) -> Result<Vec<Busy>> {
-    let rows = sqlx::query(
-        "SELECT staff_id, resource_id, resource_units, service_id, start_utc, end_utc FROM appointments \
-         WHERE company_id = ? AND blocks = 1 AND start_utc < ? AND end_utc > ? AND id <> ?",
-    )
-    .bind(company_id)
-    .bind(utc_text(to))
-    .bind(utc_text(from))
-    .bind(except_id.unwrap_or(""))
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = overlapping(
+        "SELECT staff_id, resource_id, resource_units, service_id, start_utc, end_utc FROM appointments",
+        "company_id = ? AND blocks = 1 AND id <> ?",
+    );
+    let mut query = sqlx::query(&sql);
+    for bounds in branch_bounds(from, to) {
+        query = query
+            .bind(company_id)
+            .bind(except_id.unwrap_or(""))
+            .bind(bounds.lower)
+            .bind(bounds.to)
+            .bind(bounds.from);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
             Ok(Busy {
@@ -167,13 +205,13 @@ async fn write(
     let doc = serde_json::to_string(a).map_err(anyhow::Error::from)?;
     let sql = if insert {
         "INSERT INTO appointments (company_id, id, reference, encrypted_id, service_id, resource_id, \
-         resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, waiting_list, deleted, \
-         created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text, lang) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, long_span, waiting_list, \
+         deleted, created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text, \
+         lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     } else {
         "UPDATE appointments SET company_id = ?, id = ?, reference = ?, encrypted_id = ?, service_id = ?, \
          resource_id = ?, resource_units = ?, staff_id = ?, client_id = ?, status = ?, start_utc = ?, \
-         end_utc = ?, blocks = ?, waiting_list = ?, deleted = ?, updated_at = ?, \
+         end_utc = ?, blocks = ?, long_span = ?, waiting_list = ?, deleted = ?, updated_at = ?, \
          change_seq = ?, doc = ?, appointment_type = ?, search_text = ? WHERE company_id = ? AND id = ?"
     };
     let mut query = sqlx::query(sql)
@@ -196,6 +234,7 @@ async fn write(
         .bind(utc_text(stored.start))
         .bind(utc_text(stored.end))
         .bind(stored.blocks())
+        .bind(stored.end - stored.start > LONG_SPAN)
         .bind(a.add_to_waiting_list == Some(true))
         .bind(stored.deleted);
     if insert {
@@ -331,17 +370,22 @@ pub async fn waiting_between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<StoredAppointment>> {
-    let rows = sqlx::query(
-        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments \
-         WHERE company_id = ? AND waiting_list = 1 AND deleted = 0 \
-         AND status NOT IN ('cancelled', 'declined') AND start_utc < ? AND end_utc > ? \
-         ORDER BY created_seq, id",
-    )
-    .bind(company_id)
-    .bind(utc_text(to))
-    .bind(utc_text(from))
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = overlapping(
+        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc, created_seq, id \
+         FROM appointments",
+        "company_id = ? AND waiting_list = 1 AND deleted = 0 \
+         AND status NOT IN ('cancelled', 'declined')",
+    );
+    let sql = format!("SELECT * FROM ({sql}) ORDER BY created_seq, id");
+    let mut query = sqlx::query(&sql);
+    for bounds in branch_bounds(from, to) {
+        query = query
+            .bind(company_id)
+            .bind(bounds.lower)
+            .bind(bounds.to)
+            .bind(bounds.from);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -355,17 +399,22 @@ pub async fn staff_overlaps(
     to: DateTime<Utc>,
     except_id: Option<&str>,
 ) -> Result<i64> {
-    let (count,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM appointments WHERE company_id = ? AND staff_id = ? AND blocks = 1 \
-         AND start_utc < ? AND end_utc > ? AND id <> ?",
-    )
-    .bind(company_id)
-    .bind(staff_id)
-    .bind(utc_text(to))
-    .bind(utc_text(from))
-    .bind(except_id.unwrap_or(""))
-    .fetch_one(&mut *conn)
-    .await?;
+    let sql = overlapping(
+        "SELECT 1 FROM appointments",
+        "company_id = ? AND staff_id = ? AND blocks = 1 AND id <> ?",
+    );
+    let sql = format!("SELECT COUNT(*) FROM ({sql})");
+    let mut query = sqlx::query_as(&sql);
+    for bounds in branch_bounds(from, to) {
+        query = query
+            .bind(company_id)
+            .bind(staff_id)
+            .bind(except_id.unwrap_or(""))
+            .bind(bounds.lower)
+            .bind(bounds.to)
+            .bind(bounds.from);
+    }
+    let (count,): (i64,) = query.fetch_one(&mut *conn).await?;
     Ok(count)
 }
 
@@ -381,4 +430,50 @@ pub async fn current_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
 /// deleted, doc`.
 pub(super) fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAppointment> {
     from_row(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The overlap queries run inside the write lock: each branch must read a range of the index
+    /// bounded on both sides, not every booking since the company began (a plan, not a timing).
+    #[tokio::test]
+    async fn overlap_queries_read_a_bounded_range_of_the_index() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = crate::db::open(&dir.path().join("plan.sqlite"))
+            .await
+            .expect("open");
+        let sql = overlapping(
+            "SELECT staff_id FROM appointments",
+            "company_id = ? AND blocks = 1 AND id <> ?",
+        );
+        let explain = format!("EXPLAIN QUERY PLAN {sql}");
+        let mut query = sqlx::query(&explain);
+        for bounds in branch_bounds(Utc::now(), Utc::now()) {
+            query = query
+                .bind("demo")
+                .bind("")
+                .bind(bounds.lower)
+                .bind(bounds.to)
+                .bind(bounds.from);
+        }
+        let plan: Vec<String> = query
+            .fetch_all(&db)
+            .await
+            .expect("plan")
+            .iter()
+            .map(|row| row.get::<String, _>("detail"))
+            .collect();
+        let searches: Vec<&String> = plan.iter().filter(|d| d.contains("SEARCH")).collect();
+        assert_eq!(searches.len(), 2, "{plan:?}");
+        for search in searches {
+            assert!(
+                search.contains("appointments_overlap")
+                    && search.contains("start_utc>? AND start_utc<?"),
+                "{plan:?}"
+            );
+        }
+        db.close().await;
+    }
 }
