@@ -43,12 +43,13 @@ pub struct WriteOptions {
 }
 
 impl WriteOptions {
-    fn author(&self, now: DateTime<Utc>) -> Author<'_> {
+    fn author<'a>(&'a self, now: DateTime<Utc>, catalog: &'a Catalog) -> Author<'a> {
         Author {
             lang: &self.lang,
             source: SOURCE,
             now,
             silent: self.silent,
+            catalog,
         }
     }
 }
@@ -316,7 +317,7 @@ pub async fn insert(
         start,
         end,
     };
-    let author = options.author(now);
+    let author = options.author(now, &catalog);
     let mut stored = assemble::new_appointment(&catalog, base, &placement, &author);
     store_files(conn, &mut stored, &file_ids, now).await?;
     assemble::insert(conn, &mut stored, &author).await?;
@@ -498,7 +499,7 @@ pub async fn update(
             end,
         },
     );
-    let author = options.author(now);
+    let author = options.author(now, &catalog);
     for kind in history_kinds(&before, &stored.appointment) {
         assemble::record(&mut stored.appointment, kind, &author, catalog.zone);
     }
@@ -581,6 +582,7 @@ pub async fn delete(
         source: SOURCE,
         now,
         silent,
+        catalog: &catalog,
     };
     assemble::record(
         &mut stored.appointment,

@@ -36,6 +36,8 @@ pub struct Author<'a> {
     pub now: DateTime<Utc>,
     /// `silent=true`: the change sends no email.
     pub silent: bool,
+    /// The company's catalogue, as this write read it.
+    pub catalog: &'a Catalog,
 }
 
 impl Author<'_> {
@@ -46,6 +48,11 @@ impl Author<'_> {
             lang: self.lang,
             source: self.source,
             silent: self.silent,
+            setup: crate::db::appointments::Setup {
+                company: &self.catalog.company,
+                services: &self.catalog.services,
+                staff: &self.catalog.staff,
+            },
         }
     }
 }

@@ -204,6 +204,7 @@ pub async fn book(
         source: SOURCE,
         now,
         silent: false,
+        catalog,
     };
     let mut stored = assemble::new_appointment(catalog, base, &placement, &author);
     let owner = (
@@ -327,6 +328,7 @@ pub async fn reschedule(
         source: SOURCE,
         now,
         silent: false,
+        catalog: &catalog,
     };
     assemble::record(
         &mut stored.appointment,
@@ -368,6 +370,7 @@ pub async fn cancel(
         source: SOURCE,
         now,
         silent: false,
+        catalog: &catalog,
     };
     assemble::record(a, HistoryType::Cancelled, &author, catalog.zone);
     appointments::update(conn, &stored, author.change()).await?;

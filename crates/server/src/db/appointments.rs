@@ -2,7 +2,7 @@
 //! availability, lookups and sync query by, and are always written from the same record.
 
 use booking_availability::Busy;
-use booking_model::{Appointment, AppointmentType};
+use booking_model::{Appointment, AppointmentType, Company, Service, Staff};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{Row, SqliteConnection};
 
@@ -125,6 +125,27 @@ pub struct Change<'a> {
     pub source: &'a str,
     /// `silent=true`: this change sends no message.
     pub silent: bool,
+    /// The company's setup as the writer already read it.
+    pub setup: Setup<'a>,
+}
+
+/// The company, its services and staff as the writer read them (its catalogue): what a write plans
+/// inside the lock (emails, reminders, webhooks) takes them from here instead of reading them again.
+#[derive(Debug, Clone, Copy)]
+pub struct Setup<'a> {
+    pub company: &'a Company,
+    pub services: &'a [Service],
+    pub staff: &'a [Staff],
+}
+
+impl<'a> Setup<'a> {
+    pub fn service(&self, id: &str) -> Option<&'a Service> {
+        self.services.iter().find(|s| s.id.as_deref() == Some(id))
+    }
+
+    pub fn staff_member(&self, id: &str) -> Option<&'a Staff> {
+        self.staff.iter().find(|s| s.id.as_deref() == Some(id))
+    }
 }
 
 /// Bumps and returns the appointments change counter (inside the caller's transaction).
@@ -256,7 +277,7 @@ async fn write(
     }
     query.execute(&mut *conn).await?;
     // Webhooks: one outbox row per enabled watch, committed (or not) with this change.
-    crate::webhooks::enqueue(conn, stored, insert).await?;
+    crate::webhooks::enqueue(conn, stored, insert, change.setup.company).await?;
     // Emails: the messages this change plans, committed (or not) with it.
     let (before, lang) = match before {
         Some((before, lang)) => (Some(before), lang),

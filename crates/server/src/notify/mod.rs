@@ -24,13 +24,12 @@ pub mod worker;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use booking_model::{Appointment, Company, Service, Staff};
+use booking_model::{Appointment, Company};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
-use crate::db::appointments::{Change, StoredAppointment};
-use crate::db::business::{self, Collection};
+use crate::db::appointments::{Change, Setup, StoredAppointment};
 use crate::db::outbox::{self, NewMessage};
 use crate::error::Result;
 
@@ -142,23 +141,26 @@ pub async fn enqueue(
     change: &Change<'_>,
     lang: &str,
 ) -> Result<()> {
-    let company: Option<Company> = business::get_company(&mut *conn, &after.company_id).await?;
-    let sms = sms_on(company.as_ref());
+    // The writer's catalogue: no company, staff or service is read again inside the lock.
+    let setup = change.setup;
+    let company = Some(setup.company);
+    let sms = sms_on(company);
     // Reminders follow every write, a silent one included (which only drops the obsolete ones).
-    replan_reminders(conn, after, change, lang, (company.as_ref(), sms)).await?;
+    replan_reminders(conn, after, change, lang, (company, sms)).await?;
     // Most writes the business makes through the API are silent or personal: nothing more.
     if change.silent || after.appointment.is_personal() {
         return Ok(());
     }
-    let staff_id = after.appointment.staff.as_ref().and_then(|s| s.id.clone());
-    let staff: Option<Staff> = match &staff_id {
-        Some(id) => business::get_doc(&mut *conn, Collection::Staff, &after.company_id, id).await?,
-        None => None,
-    };
+    let staff = after
+        .appointment
+        .staff
+        .as_ref()
+        .and_then(|s| s.id.as_deref())
+        .and_then(|id| setup.staff_member(id));
     let context = plan::Context {
         silent: change.silent,
         staff_email: staff.as_ref().and_then(|s| s.email.as_deref()),
-        company_email: company.as_ref().and_then(|c| c.email.as_deref()),
+        company_email: company.and_then(|c| c.email.as_deref()),
         sms,
     };
     let planned = plan::plan(before, after, &context);
@@ -166,12 +168,11 @@ pub async fn enqueue(
         return Ok(());
     }
     let time_zone = company
-        .as_ref()
         .and_then(|c| c.time_zone.clone())
         .unwrap_or_else(|| "UTC".to_owned());
     let subject_id = after.appointment.id.clone().unwrap_or_default();
     let previous_start = before.map(|b| b.start).filter(|s| *s != after.start);
-    let company_lang = company.as_ref().and_then(|c| c.lang.as_deref());
+    let company_lang = company.and_then(|c| c.lang.as_deref());
     for message in planned {
         let payload = payload_json(
             &message,
@@ -243,26 +244,21 @@ pub fn reminder_subject(appointment_id: &str) -> String {
 }
 
 /// The offsets of `after`'s reminders: its service's, else its company's, else the default.
-async fn reminder_offsets(
-    conn: &mut SqliteConnection,
+fn reminder_offsets(
     after: &StoredAppointment,
+    setup: &Setup<'_>,
     company: Option<&Company>,
-) -> Result<Vec<chrono::Duration>> {
-    let service_id = after
+) -> Vec<chrono::Duration> {
+    let service = after
         .appointment
         .service
         .as_ref()
-        .and_then(|s| s.id.clone());
-    let service: Option<Service> = match &service_id {
-        Some(id) => {
-            business::get_doc(&mut *conn, Collection::Services, &after.company_id, id).await?
-        }
-        None => None,
-    };
-    Ok(plan::reminder_offsets(
-        service.as_ref().and_then(|s| s.reminders.as_deref()),
+        .and_then(|s| s.id.as_deref())
+        .and_then(|id| setup.service(id));
+    plan::reminder_offsets(
+        service.and_then(|s| s.reminders.as_deref()),
         company.and_then(|c| c.reminders.as_deref()),
-    ))
+    )
 }
 
 /// Brings the appointment's planned reminders in line with `after`: a pending reminder it no longer
@@ -280,7 +276,7 @@ async fn replan_reminders(
     let subject = reminder_subject(&id);
     let wanted = match plan::deserves_reminders(after, sms) {
         true => {
-            let offsets = reminder_offsets(conn, after, company).await?;
+            let offsets = reminder_offsets(after, &change.setup, company);
             plan::reminders(after, &offsets, change.now, sms)
         }
         false => Vec::new(),

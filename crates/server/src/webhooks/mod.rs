@@ -137,24 +137,19 @@ pub fn event_of(stored: &StoredAppointment, inserted: bool) -> WatchEvent {
 
 /// Adds one outbox row per enabled watch of the appointment's company, inside the caller's
 /// transaction: the notification exists if and only if the change is committed. Called by
-/// `db::appointments::write` for every insert, update and soft delete.
+/// `db::appointments::write` for every insert, update and soft delete. `company` is the company as
+/// the writer read it: its time zone goes with each delivery.
 pub async fn enqueue(
     conn: &mut SqliteConnection,
     stored: &StoredAppointment,
     inserted: bool,
+    company: &Company,
 ) -> Result<()> {
     let watch_ids = watches::enabled_ids(conn, &stored.company_id).await?;
     if watch_ids.is_empty() {
         return Ok(());
     }
-    let company: Option<(String,)> = sqlx::query_as("SELECT doc FROM companies WHERE id = ?")
-        .bind(&stored.company_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let time_zone = company
-        .and_then(|(doc,)| serde_json::from_str::<Company>(&doc).ok())
-        .and_then(|c| c.time_zone)
-        .unwrap_or_else(|| "UTC".to_owned());
+    let time_zone = company.time_zone.as_deref().unwrap_or("UTC");
     let appointment = serde_json::to_string(&stored.appointment).map_err(anyhow::Error::from)?;
     let event = event_of(stored, inserted);
     for watch_id in watch_ids {
@@ -166,7 +161,7 @@ pub async fn enqueue(
                 appointment_id: stored.appointment.id.as_deref().unwrap_or_default(),
                 event,
                 appointment: &appointment,
-                time_zone: &time_zone,
+                time_zone,
             },
         )
         .await?;
