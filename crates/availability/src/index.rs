@@ -340,6 +340,33 @@ mod tests {
     }
 
     #[test]
+    fn members_of_one_session_merge_to_its_longest_footprint() {
+        // Two bookings of one group session whose footprints end apart (one with a longer buffer):
+        // the session occupies the staff member until the later end.
+        let busy = StaffBusy::build(Vec::new(), vec![group(100, 200), group(100, 300)]);
+        match busy.fit(100, 100, 300) {
+            Fit::Free(Some(g)) => assert_eq!((g.count, g.fend), (2, 300)),
+            _ => panic!("should join"),
+        }
+        assert!(matches!(busy.fit(250, 250, 260), Fit::Conflict));
+        assert!(matches!(busy.fit(300, 300, 400), Fit::Free(None)));
+    }
+
+    #[test]
+    fn sessions_are_counted_from_their_start_half_open() {
+        // maxPerDay counts the sessions starting in [day start, next day start).
+        let busy = StaffBusy::build(Vec::new(), vec![group(100, 150), group(200, 250)]);
+        assert_eq!(busy.sessions_between(100, 200), 1, "starts at `from` count");
+        assert_eq!(
+            busy.sessions_between(101, 200),
+            0,
+            "a start at `to` does not"
+        );
+        assert_eq!(busy.sessions_between(100, 201), 2);
+        assert_eq!(busy.sessions_between(0, 100), 0);
+    }
+
+    #[test]
     fn long_earlier_group_is_found_through_prefix_max() {
         let busy = StaffBusy::build(Vec::new(), vec![group(0, 1000), group(10, 20)]);
         assert!(matches!(busy.fit(500, 500, 600), Fit::Conflict));
@@ -366,5 +393,26 @@ mod tests {
         assert_eq!(usage.peak(150, 200), 0);
         assert_eq!(usage.peak(250, 260), 1);
         assert_eq!(usage.peak(400, 500), 0);
+    }
+
+    #[test]
+    fn one_session_holds_its_largest_units_until_its_latest_end() {
+        let row = |start, end, units, session| ResourceRow {
+            start,
+            end,
+            units,
+            session,
+        };
+        let yoga = Some(("ann", "yoga"));
+        let usage = ResourceUsage::build(vec![
+            row(200, 300, 1, yoga),
+            row(200, 350, 2, yoga),
+            // Same staff and service, another start: another session, counted on its own.
+            row(320, 400, 1, yoga),
+        ]);
+        assert_eq!(usage.peak(200, 300), 2, "held once, at the larger units");
+        assert_eq!(usage.peak(300, 320), 2, "until the later end");
+        assert_eq!(usage.peak(320, 350), 3);
+        assert_eq!(usage.peak(350, 400), 1);
     }
 }
