@@ -259,3 +259,16 @@ pub struct ExtendedProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<Map<String, Value>>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_location_defaults_to_the_company_address() {
+        let mut appointment = Appointment::default();
+        assert_eq!(appointment.effective_location(), Location::CompanyAddress);
+        appointment.location = Some(Location::Phone);
+        assert_eq!(appointment.effective_location(), Location::Phone);
+    }
+}

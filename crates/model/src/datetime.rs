@@ -132,5 +132,27 @@ mod tests {
         let back = DateTimeZone::from_local(local, None);
         assert_eq!(back.date_time, "2026-12-01T09:30:00");
         assert_eq!(back.parse_local(), Ok(local));
+        let fraction = dtz("2026-12-01T09:30:00.250").parse_local().expect("valid");
+        let back = DateTimeZone::from_local(fraction, None);
+        assert_eq!(
+            back.date_time, "2026-12-01T09:30:00.250",
+            "the fraction is kept"
+        );
+    }
+
+    #[test]
+    fn only_a_time_with_an_offset_gets_the_offset_hint() {
+        let hinted = |text: &str| {
+            parse_local_date_time(text)
+                .expect_err(text)
+                .contains("remove the offset")
+        };
+        assert!(hinted("2026-12-01T09:30:00z"));
+        assert!(hinted("2026-12-01T09:30:00-0500"));
+        assert!(!hinted("2026-12-01T9h30"), "garbage, not an offset");
+        assert!(
+            !hinted("2026-12-01 09:30:00+01:00"),
+            "no `T`: not a date-time at all"
+        );
     }
 }

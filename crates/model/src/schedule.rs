@@ -224,6 +224,26 @@ mod tests {
     }
 
     #[test]
+    fn a_days_hours_parse_in_order_and_one_bad_range_fails_the_day() {
+        let day = DayHours {
+            day: Weekday::Monday,
+            hours: vec![range("09:00", "12:00"), range("14:00", "18:30")],
+        };
+        let parsed: Vec<String> = day
+            .parse_hours()
+            .expect("valid")
+            .iter()
+            .map(|(s, e)| format!("{s}-{e}"))
+            .collect();
+        assert_eq!(parsed, ["09:00:00-12:00:00", "14:00:00-18:30:00"]);
+        let bad = DayHours {
+            hours: vec![range("09:00", "12:00"), range("13:00", "12:00")],
+            ..day
+        };
+        assert!(bad.parse_hours().is_err());
+    }
+
+    #[test]
     fn time_ranges_parse_and_must_be_ordered() {
         let (start, end) = range("09:00", "18:00").parse().expect("valid");
         assert_eq!(
