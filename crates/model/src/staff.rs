@@ -61,6 +61,11 @@ pub struct Staff {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::URL)))]
     pub avatar_url: Option<String>,
+    /// Extension, read-only (ignored on write): the secret URL of this person's calendar feed, to
+    /// subscribe to in any calendar app. `POST staff/{id}/calendarFeedToken` replaces it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(extend("readOnly" = true)))]
+    pub calendar_feed_url: Option<String>,
 }
 
 impl Staff {

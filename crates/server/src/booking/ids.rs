@@ -36,6 +36,11 @@ pub fn api_key() -> String {
     random_string(URL_SAFE, 32)
 }
 
+/// The secret of a staff member's calendar feed URL: 192 bits, like an API key.
+pub fn feed_token() -> String {
+    random_string(URL_SAFE, 32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -278,6 +278,8 @@ pub trait SetupRecord: Serialize + DeserializeOwned + Clone + Send + Sync + 'sta
     fn external_id(&self) -> Option<&str>;
     /// Every rule of the record, each violation naming its field.
     fn validate(&self) -> Result<()>;
+    /// Clears the fields the server fills on reads (a client sending them back changes nothing).
+    fn drop_read_only(&mut self) {}
 }
 
 impl SetupRecord for Service {
@@ -329,6 +331,9 @@ impl SetupRecord for Service {
 impl SetupRecord for Staff {
     const COLLECTION: Collection = Collection::Staff;
     const KIND: &'static str = "staff member";
+    fn drop_read_only(&mut self) {
+        self.calendar_feed_url = None;
+    }
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }

@@ -5,6 +5,8 @@
 pub mod appointment_list;
 pub mod appointments;
 pub mod business;
+/// Staff calendar feeds: their secret tokens and the appointments they carry.
+pub mod calendar_feeds;
 /// Clients (the people appointments are for).
 pub mod clients;
 /// Reads through the reader pool wherever a sqlx executor is expected (`&db`).

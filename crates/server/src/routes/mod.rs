@@ -2,6 +2,8 @@
 
 /// The authenticated Appointments API.
 pub mod appointments;
+/// Staff calendar feeds (`staff/{id}/calendar.ics?token=`) and their tokens.
+pub mod calendar_feed;
 /// Signing keys of watches (`cryptoKeys`).
 pub mod crypto_keys;
 /// `/healthz` and `/readyz`.
@@ -70,6 +72,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(appointments::router(&state))
                 .merge(notifications::router(&state))
                 .merge(setup::router(&state))
+                .merge(calendar_feed::router(&state))
                 .merge(statuses::router(&state))
                 .merge(watches::router(&state))
                 .merge(crypto_keys::router(&state)),

@@ -40,7 +40,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff", get(list::<Staff>).post(create::<Staff>))
         .route(
             "/staff/{id}",
-            get(read::<Staff>)
+            get(super::calendar_feed::read_staff)
                 .put(replace::<Staff>)
                 .delete(remove::<Staff>),
         )
@@ -142,6 +142,7 @@ async fn create<T: SetupRecord>(
     Path(company_id): Path<String>,
     Json(mut record): Json<T>,
 ) -> Result<(StatusCode, Json<T>)> {
+    record.drop_read_only();
     if record.id().is_none_or(|id| id.is_empty()) {
         record.set_id(ids::record_id());
     }
@@ -174,6 +175,7 @@ async fn replace<T: SetupRecord>(
     Json(mut record): Json<T>,
 ) -> Result<Json<T>> {
     same_id(&id, record.id())?;
+    record.drop_read_only();
     record.set_id(id.clone());
     let mut tx = state.db.write().await?;
     let existing: Option<T> = business::get_doc(&mut *tx, T::COLLECTION, &company_id, &id).await?;

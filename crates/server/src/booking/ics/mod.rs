@@ -3,7 +3,10 @@
 //! imported either recognises the next one as an update of the same event (same `UID`, higher
 //! `SEQUENCE`).
 
+mod feed;
 mod vtimezone;
+
+pub use feed::staff_feed;
 
 use booking_model::{AppointmentStatus, Company, Location};
 use chrono::{DateTime, Datelike, LocalResult, TimeZone, Utc};
@@ -146,6 +149,15 @@ fn location(stored: &StoredAppointment, company: Option<&Company>) -> String {
     }
 }
 
+/// `UID`: the appointment's record id at `uid_host`, the same in every file that describes it.
+fn uid(stored: &StoredAppointment, uid_host: &str) -> String {
+    format!(
+        "UID:{}-{}@{uid_host}",
+        escape(&stored.company_id),
+        escape(stored.appointment.id.as_deref().unwrap_or_default())
+    )
+}
+
 /// The invitation for `stored` as the company (`ORGANIZER`) sends it to the client (`ATTENDEE`).
 /// `UID` is the appointment's record id at `uid_host` (see [`uid_host`]); `SEQUENCE` counts the
 /// changes after creation (its history entries), so each reschedule, edit or cancellation supersedes
@@ -222,11 +234,7 @@ pub fn invite(
     );
     lines.extend([
         "BEGIN:VEVENT".to_owned(),
-        format!(
-            "UID:{}-{}@{uid_host}",
-            escape(&stored.company_id),
-            escape(a.id.as_deref().unwrap_or_default())
-        ),
+        uid(stored, uid_host),
         format!("SEQUENCE:{sequence}"),
         format!("DTSTAMP:{}", now.format("%Y%m%dT%H%M%SZ")),
         time_property("DTSTART", stored.start, zone),
