@@ -103,6 +103,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "support/mod.rs"]
+mod support;
+
 use chrono::{DateTime, Days, Utc};
 use serde_json::{json, Value};
 
@@ -233,28 +236,9 @@ async fn distinct_slots(base: &str, service: &str, staff: &str, minutes: i64) ->
     out
 }
 
+/// The demo widget booking of support, for the `n`th client.
 fn booking(service: &str, staff: &str, start: &str, n: usize) -> Value {
-    json!({
-        "serviceId": service,
-        "staffId": staff,
-        "start": start,
-        "timeZone": "Europe/Paris",
-        "lang": "en",
-        "form": {
-            "id": "default",
-            "contactFields": [
-                {"id": "firstName", "bind": "crm-first-name", "value": "Ada"},
-                {"id": "lastName", "bind": "crm-last-name", "value": "Lovelace"},
-                {"id": "email", "bind": "crm-email", "value": format!("ada{n}@example.com")}
-            ],
-            "additionalFields": [[
-                {"id": "firstVisit", "values": [{"value": "yes"}]}
-            ], [
-                {"id": "zip", "value": "75011"},
-                {"id": "consent", "values": [{"value": "agree"}]}
-            ]]
-        }
-    })
+    support::demo_booking(service, Some(staff), start, &format!("ada{n}@example.com"))
 }
 
 /// The `[profile.release]` section of the workspace manifest.
