@@ -307,3 +307,37 @@ async fn a_wrong_or_replaced_token_is_a_404() {
     );
     assert_eq!(feed_url(&server, "camille").await, new_url);
 }
+
+#[tokio::test]
+async fn a_deleted_staff_members_feed_stays_dead_when_the_id_is_reused() {
+    let server = server().await;
+    let (status, _) = server
+        .api(
+            Method::POST,
+            &format!("{DEMO}/staff"),
+            Some(&json!({"id": "temp", "firstName": "Temp"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let url = feed_url(&server, "temp").await;
+    assert_eq!(status_of(&server, &url).await, 200);
+    let (status, _) = server
+        .api(Method::DELETE, &format!("{DEMO}/staff/temp"), None)
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(status_of(&server, &url).await, 404);
+    let (status, _) = server
+        .api(
+            Method::POST,
+            &format!("{DEMO}/staff"),
+            Some(&json!({"id": "temp", "firstName": "Someone else"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        status_of(&server, &url).await,
+        404,
+        "the old URL opens nothing"
+    );
+    assert_ne!(feed_url(&server, "temp").await, url);
+}
