@@ -93,7 +93,9 @@ pub fn backoff(base: Duration, max: Duration, attempts: i64) -> Duration {
     delay.mul_f64(rand::thread_rng().gen_range(0.8..=1.2))
 }
 
-/// A std duration as chrono's (saturating).
+/// A std duration as chrono's, capped at a century so that adding it to an instant can't overflow
+/// (which panics): a wait that long means "never" to every caller.
 pub fn chrono_duration(d: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+    let century = chrono::Duration::days(36_525);
+    chrono::Duration::from_std(d).map_or(century, |d| d.min(century))
 }

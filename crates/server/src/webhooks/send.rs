@@ -356,13 +356,16 @@ async fn classify(result: reqwest::Result<Response>) -> Outcome {
 
 /// `Retry-After` as a delay: whole seconds, or an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    /// 30 days.
+    const RETRY_AFTER_MAX_SECS: u64 = 30 * 24 * 3600;
     let text = headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?
         .trim();
     if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        // Beyond the longest retry window it only means "give up": keep the instant computable.
+        return Some(Duration::from_secs(seconds.min(RETRY_AFTER_MAX_SECS)));
     }
     let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
     Some(
@@ -382,6 +385,11 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
         headers.insert("retry-after", HeaderValue::from_static("7"));
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        // A receiver's absurd wait is capped: now + it must stay a valid instant.
+        headers.insert("retry-after", HeaderValue::from_static("99999999999999999"));
+        let capped = retry_after(&headers).expect("a number");
+        assert_eq!(capped, Duration::from_secs(30 * 24 * 3600));
+        let _ = Utc::now() + crate::outbox_worker::chrono_duration(Duration::MAX);
         headers.insert(
             "retry-after",
             HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
