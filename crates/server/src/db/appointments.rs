@@ -41,7 +41,8 @@ impl StoredAppointment {
     }
 }
 
-/// Appointments longer than this are `long_span`: the overlap queries can't bound where they start.
+/// Appointments longer than this are `long_span` (computed by the database, see migration 0011):
+/// the overlap queries can't bound where they start.
 const LONG_SPAN: chrono::Duration = chrono::Duration::days(1);
 
 /// `{select} WHERE {filter}` restricted to the rows overlapping a window, as two branches so that
@@ -226,13 +227,13 @@ async fn write(
     let doc = serde_json::to_string(a).map_err(anyhow::Error::from)?;
     let sql = if insert {
         "INSERT INTO appointments (company_id, id, reference, encrypted_id, service_id, resource_id, \
-         resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, long_span, waiting_list, \
-         deleted, created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text, \
-         lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, waiting_list, deleted, \
+         created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text, lang) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     } else {
         "UPDATE appointments SET company_id = ?, id = ?, reference = ?, encrypted_id = ?, service_id = ?, \
          resource_id = ?, resource_units = ?, staff_id = ?, client_id = ?, status = ?, start_utc = ?, \
-         end_utc = ?, blocks = ?, long_span = ?, waiting_list = ?, deleted = ?, updated_at = ?, \
+         end_utc = ?, blocks = ?, waiting_list = ?, deleted = ?, updated_at = ?, \
          change_seq = ?, doc = ?, appointment_type = ?, search_text = ? WHERE company_id = ? AND id = ?"
     };
     let mut query = sqlx::query(sql)
@@ -255,7 +256,6 @@ async fn write(
         .bind(utc_text(stored.start))
         .bind(utc_text(stored.end))
         .bind(stored.blocks())
-        .bind(stored.end - stored.start > LONG_SPAN)
         .bind(a.add_to_waiting_list == Some(true))
         .bind(stored.deleted);
     if insert {
