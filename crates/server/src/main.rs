@@ -101,15 +101,27 @@ struct SmsArgs {
 struct OutboxArgs {
     /// How long a worker holds a message it is sending, in ms; after a crash the message is sent
     /// again once this has passed.
-    #[arg(long, default_value_t = 120_000)]
+    #[arg(long, default_value_t = 120_000, value_parser = clap::value_parser!(u64).range(100..))]
     outbox_lease_ms: u64,
     /// Wait before the first retry of a failed message, in ms; each further one waits twice as
     /// long.
-    #[arg(long, default_value_t = 30_000)]
+    #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(10..))]
     outbox_backoff_ms: u64,
     /// Longest wait between two retries, in ms.
-    #[arg(long, default_value_t = 3_600_000)]
+    #[arg(long, default_value_t = 3_600_000, value_parser = clap::value_parser!(u64).range(10..))]
     outbox_backoff_max_ms: u64,
+}
+
+impl OutboxArgs {
+    fn lease(&self) -> Duration {
+        Duration::from_millis(self.outbox_lease_ms)
+    }
+
+    /// A send must end before its lease does: past it, the message can be claimed and sent again
+    /// while the first attempt is still waiting for an answer.
+    fn timeout_within_lease(&self, timeout: Duration) -> Duration {
+        timeout.min(self.lease().mul_f64(0.75))
+    }
 }
 
 #[derive(Subcommand)]
@@ -200,9 +212,11 @@ async fn main() -> anyhow::Result<()> {
                     mail_dir: smtp_url.is_none().then(|| mail_dir(&db_path)),
                     smtp_url,
                     default_from: mail_from,
-                    lease: Duration::from_millis(outbox.outbox_lease_ms),
+                    lease: outbox.lease(),
                     backoff_base: Duration::from_millis(outbox.outbox_backoff_ms),
                     backoff_max: Duration::from_millis(outbox.outbox_backoff_max_ms),
+                    timeout: outbox
+                        .timeout_within_lease(booking_server::notify::Settings::default().timeout),
                     ..Default::default()
                 },
                 sms: booking_server::notify::sms::Settings {
@@ -211,9 +225,12 @@ async fn main() -> anyhow::Result<()> {
                     password: sms.sms_password,
                     from: sms.sms_from,
                     format: sms.sms_format,
-                    lease: Duration::from_millis(outbox.outbox_lease_ms),
+                    lease: outbox.lease(),
                     backoff_base: Duration::from_millis(outbox.outbox_backoff_ms),
                     backoff_max: Duration::from_millis(outbox.outbox_backoff_max_ms),
+                    timeout: outbox.timeout_within_lease(
+                        booking_server::notify::sms::Settings::default().timeout,
+                    ),
                     ..Default::default()
                 },
                 ..Config::default()

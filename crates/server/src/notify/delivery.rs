@@ -11,6 +11,18 @@ use crate::db::outbox::{self, AttemptRecord, Finish, Message};
 use crate::outbox_worker::{self, chrono_duration};
 use crate::AppState;
 
+/// Why `message` is no longer worth a first attempt at `now`: its retry window, counted from the
+/// change (or the reminder's instant), is over. A message can wait that long untried when its
+/// channel had no transport (text messages queued while no gateway was configured): a confirmation
+/// or reminder arriving days late is worse than none.
+pub fn too_late(message: &Message, now: DateTime<Utc>, retry_window: Duration) -> Option<Outcome> {
+    let occurred = outbox::parse_instant(&message.occurred_at).ok()?;
+    (now > occurred + chrono_duration(retry_window)).then(|| Outcome::Final {
+        code: None,
+        error: "not sent: its retry window was over before it could be tried".to_owned(),
+    })
+}
+
 /// When a channel tries again, and until when.
 #[derive(Debug, Clone, Copy)]
 pub struct Retries {
@@ -90,5 +102,53 @@ pub async fn record(
     };
     if let Err(e) = recorded.await {
         tracing::warn!(error = %e, message = %message.id, channel, "could not record an attempt");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(occurred_at: DateTime<Utc>) -> Message {
+        let at = outbox::ms_text(occurred_at);
+        Message {
+            id: "m1".into(),
+            channel: "sms".into(),
+            company_id: "demo".into(),
+            recipient: "+33612345678".into(),
+            subject_id: "a1".into(),
+            kind: "confirmation".into(),
+            payload: "{}".into(),
+            occurred_at: at.clone(),
+            time_zone: "Europe/Paris".into(),
+            body: None,
+            state: "delivering".into(),
+            attempts: 1,
+            next_attempt_at: at.clone(),
+            last_status: None,
+            last_error: None,
+            created_at: at,
+            finished_at: None,
+        }
+    }
+
+    #[test]
+    fn a_message_untried_past_its_retry_window_is_given_up_not_sent_late() {
+        let occurred = DateTime::parse_from_rfc3339("2030-03-30T09:00:00Z")
+            .expect("instant")
+            .with_timezone(&Utc);
+        let window = Duration::from_secs(24 * 3600);
+        let day = chrono::Duration::hours(24);
+        assert!(too_late(&message(occurred), occurred, window).is_none());
+        assert!(too_late(&message(occurred), occurred + day, window).is_none());
+        let late = too_late(
+            &message(occurred),
+            occurred + day + chrono::Duration::seconds(1),
+            window,
+        );
+        assert!(
+            matches!(late, Some(Outcome::Final { code: None, .. })),
+            "{late:?}"
+        );
     }
 }

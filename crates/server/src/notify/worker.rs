@@ -79,10 +79,17 @@ impl Emails {
         let started_at = state.clock.now();
         let clock = Instant::now();
         let outcome = match self.prepare(state, &message).await {
+            // lettre's timeout is per command: bound the whole exchange too, so that a server
+            // answering slowly can't keep it going past the lease (and a second copy).
             Ok((envelope, raw)) => {
-                self.transport
-                    .send(&message.id, &envelope, raw.as_bytes())
-                    .await
+                let send = self.transport.send(&message.id, &envelope, raw.as_bytes());
+                match tokio::time::timeout(self.settings.timeout, send).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Outcome::Retry {
+                        code: None,
+                        error: format!("SMTP: no answer within {:?}", self.settings.timeout),
+                    },
+                }
             }
             Err(outcome) => outcome,
         };
@@ -111,6 +118,11 @@ impl Emails {
         state: &AppState,
         message: &Message,
     ) -> Result<(Envelope, String), Outcome> {
+        if let Some(late) =
+            delivery::too_late(message, state.clock.now(), self.settings.retry_window)
+        {
+            return Err(late);
+        }
         let unsendable = |error: String| Outcome::Final { code: None, error };
         let storage = |e: crate::Error| Outcome::Retry {
             code: None,

@@ -94,6 +94,11 @@ impl Channel for TextMessages {
 impl TextMessages {
     /// The text to send: written and saved at the first attempt, read back at the next ones.
     async fn prepare(&self, state: &AppState, message: &Message) -> Result<String, Outcome> {
+        if let Some(late) =
+            delivery::too_late(message, state.clock.now(), self.settings.retry_window)
+        {
+            return Err(late);
+        }
         if let Some(body) = &message.body {
             return Ok(body.clone());
         }
