@@ -1,6 +1,7 @@
 //! Every HTTP call the widget makes, and nothing else. The JSON types come from `booking-model`, the
-//! same crate the server serializes with, so the two can't drift; answers are read by [`crate::wire`]
-//! (the browser's `JSON.parse`), request bodies written by serde.
+//! same crate the server serializes with. Request bodies are written by its serde derives; answers
+//! are read by [`crate::wire`] (the browser's `JSON.parse`), whose field names are written by hand
+//! and checked against serde's reading by the `wire` browser test.
 
 use std::fmt;
 

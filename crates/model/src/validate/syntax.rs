@@ -70,8 +70,9 @@ pub fn is_valid_time_zone(name: &str) -> bool {
     }
 }
 
-/// The phone number `text` in E.164 form (`+` then 8 to 15 digits, the first not 0), with the
-/// spaces, dots, dashes and parentheses people write between groups taken out; else why not.
+/// The phone number `text` in E.164 form (`+` then 7 to 15 digits, the first not 0: Niue's numbers
+/// have 7), with the spaces (no-break and narrow ones too, as French typography writes them), tabs,
+/// dots, dashes, slashes and parentheses people write between groups taken out; else why not.
 /// SMS gateways take only this form.
 ///
 /// ```
@@ -81,16 +82,21 @@ pub fn is_valid_time_zone(name: &str) -> bool {
 /// ```
 pub fn e164(text: &str) -> Result<String, String> {
     const HINT: &str = "must be an international number in E.164 form, e.g. +33612345678 (a + \
-         then the country code and number, 8 to 15 digits)";
+         then the country code and number, 7 to 15 digits)";
     let compact: String = text
         .trim()
         .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}'))
+        .filter(|c| {
+            !matches!(
+                c,
+                ' ' | '\t' | '.' | '-' | '/' | '(' | ')' | '\u{a0}' | '\u{202f}'
+            )
+        })
         .collect();
     let Some(digits) = compact.strip_prefix('+') else {
         return Err(format!("{HINT}; got {text:?}, which has no leading +"));
     };
-    let shape = (8..=15).contains(&digits.len())
+    let shape = (7..=15).contains(&digits.len())
         && digits.chars().all(|c| c.is_ascii_digit())
         && !digits.starts_with('0');
     match shape {
@@ -107,10 +113,20 @@ mod tests {
     fn e164_numbers() {
         assert_eq!(e164("+14155550123").as_deref(), Ok("+14155550123"));
         assert_eq!(e164(" +44 (20) 7946-0958 ").as_deref(), Ok("+442079460958"));
+        assert_eq!(
+            e164("+683 4002").as_deref(),
+            Ok("+6834002"),
+            "Niue: 7 digits"
+        );
+        assert_eq!(
+            e164("+33\u{202f}6\u{a0}12\t34/56 78").as_deref(),
+            Ok("+33612345678")
+        );
         for bad in [
             "0612345678",
             "+0612345678",
             "+33 6 12",
+            "+683 400",
             "+3361234567890123",
             "+33a612345678",
             "",
