@@ -83,7 +83,7 @@ struct SmsArgs {
     #[arg(long, env = booking_server::notify::sms::URL_ENV, hide_env_values = true)]
     sms_url: Option<String>,
     /// HTTP Basic user of the gateway (Twilio: the Account SID); wins over the URL's.
-    #[arg(long)]
+    #[arg(long, env = booking_server::notify::sms::USER_ENV)]
     sms_user: Option<String>,
     /// HTTP Basic password of the gateway (Twilio: the Auth Token); wins over the URL's.
     #[arg(long, env = booking_server::notify::sms::PASSWORD_ENV, hide_env_values = true)]

@@ -47,10 +47,12 @@ impl Gateway {
         // The credentials travel in the header only, never in the URL (or the logs).
         let _ = url.set_username("");
         let _ = url.set_password(None);
-        let credentials = match (&settings.user, &settings.password, from_url) {
-            (Some(user), password, _) => Some((user.clone(), password.clone().unwrap_or_default())),
-            (None, Some(password), Some((user, _))) => Some((user, password.clone())),
-            (None, _, from_url) => from_url,
+        // Each part from its flag, else from the URL: a user given by flag keeps the URL's password.
+        let (url_user, url_password) = from_url.unzip();
+        let credentials = match (settings.user.clone().or(url_user), &settings.password) {
+            (Some(user), Some(password)) => Some((user, password.clone())),
+            (Some(user), None) => Some((user, url_password.unwrap_or_default())),
+            (None, _) => None,
         };
         if settings.from.trim().is_empty() {
             return Err(
@@ -193,7 +195,15 @@ mod tests {
         let g = Gateway::from_settings(&settings("https://AC1:x@sms.example/m", Some("AC2")))
             .unwrap()
             .unwrap();
-        assert_eq!(g.credentials, Some(("AC2".to_owned(), String::new())));
+        assert_eq!(
+            g.credentials,
+            Some(("AC2".to_owned(), "x".to_owned())),
+            "the user from its flag, the password still from the URL"
+        );
+        let mut both = settings("https://AC1:x@sms.example/m", Some("AC2"));
+        both.password = Some("flag".to_owned());
+        let g = Gateway::from_settings(&both).unwrap().unwrap();
+        assert_eq!(g.credentials, Some(("AC2".to_owned(), "flag".to_owned())));
         assert!(Gateway::from_settings(&settings("ftp://sms.example", None)).is_err());
         let mut no_sender = settings("https://sms.example", None);
         no_sender.from = " ".to_owned();

@@ -19,6 +19,8 @@ pub const CHANNEL: &str = "sms";
 
 /// Environment variable equivalent of `--sms-url`.
 pub const URL_ENV: &str = "BOOKING_SMS_URL";
+/// Environment variable equivalent of `--sms-user`.
+pub const USER_ENV: &str = "BOOKING_SMS_USER";
 /// Environment variable equivalent of `--sms-password`.
 pub const PASSWORD_ENV: &str = "BOOKING_SMS_PASSWORD";
 
