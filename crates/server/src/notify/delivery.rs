@@ -23,6 +23,28 @@ pub fn too_late(message: &Message, now: DateTime<Utc>, retry_window: Duration) -
     })
 }
 
+/// Claims up to `room` of `channel`'s messages due by the server's clock (reminders are planned by
+/// it; tests move it) for `owner`, for `lease`, after taking back those whose lease expired.
+pub async fn claim_due(
+    state: &AppState,
+    channel: &str,
+    lease: Duration,
+    owner: &str,
+    room: usize,
+) -> crate::Result<Vec<Message>> {
+    let now = state.clock.now();
+    let released = outbox::release_expired_leases(&state.db, channel, now).await?;
+    if released > 0 {
+        tracing::info!(
+            channel,
+            released,
+            "messages taken back after their lease expired"
+        );
+    }
+    let lease_until = now + chrono_duration(lease);
+    outbox::claim(&state.db, channel, (now, lease_until), owner, room).await
+}
+
 /// When a channel tries again, and until when.
 #[derive(Debug, Clone, Copy)]
 pub struct Retries {

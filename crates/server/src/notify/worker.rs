@@ -16,7 +16,7 @@ use super::transport::{Outcome, Transport};
 use super::{Payload, Settings, CHANNEL};
 use crate::db::business;
 use crate::db::outbox::{self, Message};
-use crate::outbox_worker::{self, chrono_duration, Channel};
+use crate::outbox_worker::{self, Channel};
 use crate::AppState;
 
 /// Starts the email worker when emails are configured (SMTP or a mail directory); it stops like the
@@ -59,14 +59,7 @@ impl Channel for Emails {
         owner: &str,
         room: usize,
     ) -> crate::Result<Vec<Message>> {
-        // Due by the server's clock: reminders are planned by it (tests move it).
-        let now = state.clock.now();
-        let released = outbox::release_expired_leases(&state.db, CHANNEL, now).await?;
-        if released > 0 {
-            tracing::info!(released, "emails taken back after their lease expired");
-        }
-        let lease_until = now + chrono_duration(self.settings.lease);
-        outbox::claim(&state.db, CHANNEL, (now, lease_until), owner, room).await
+        delivery::claim_due(state, CHANNEL, self.settings.lease, owner, room).await
     }
 
     async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, item: Message) {

@@ -14,7 +14,7 @@ use crate::db::outbox::{self, Message};
 use crate::notify::delivery::{self, Retries};
 use crate::notify::transport::Outcome;
 use crate::notify::Payload;
-use crate::outbox_worker::{self, chrono_duration, Channel};
+use crate::outbox_worker::{self, Channel};
 use crate::AppState;
 
 /// Starts the SMS worker when a gateway is configured; it stops like the others once `stop`
@@ -54,16 +54,7 @@ impl Channel for TextMessages {
         owner: &str,
         room: usize,
     ) -> crate::Result<Vec<Message>> {
-        let now = state.clock.now();
-        let released = outbox::release_expired_leases(&state.db, CHANNEL, now).await?;
-        if released > 0 {
-            tracing::info!(
-                released,
-                "text messages taken back after their lease expired"
-            );
-        }
-        let lease_until = now + chrono_duration(self.settings.lease);
-        outbox::claim(&state.db, CHANNEL, (now, lease_until), owner, room).await
+        delivery::claim_due(state, CHANNEL, self.settings.lease, owner, room).await
     }
 
     async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, item: Message) {
