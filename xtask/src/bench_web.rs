@@ -4,7 +4,9 @@
 //! HTML page of the same service names written beside it). Headless Chromium, driven over the DevTools
 //! protocol, loads both under Lighthouse's mobile throttling, cold (cache cleared) and warm (second
 //! visit, cache kept), several times. Printed: medians of the bytes transferred and the time until the
-//! first service name is visible, the widget/static ratio, then Lighthouse's scores when it can run.
+//! first service name is visible, and until the app has mounted and shows it (index.html's painted
+//! page is gone, so the wasm is in: nothing hides it), the widget/static ratio, then Lighthouse's
+//! scores when it can run.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -113,6 +115,9 @@ struct Visit {
     bytes: f64,
     /// Of those, the widget's wasm, js and css.
     asset_bytes: f64,
+    /// The same two up to the first frame where the app itself shows it (no `#bw-boot` left).
+    mounted_ms: f64,
+    mounted_bytes: f64,
 }
 
 #[derive(Default)]
@@ -156,6 +161,18 @@ impl Samples {
         );
         println!(
             "{:<40} {:>12} {:>12}",
+            "widget: time to app mounted",
+            ms(m(wc, |v| v.mounted_ms)),
+            ms(m(ww, |v| v.mounted_ms))
+        );
+        println!(
+            "{:<40} {:>12} {:>12}",
+            "widget: bytes until app mounted",
+            kb(m(wc, |v| v.mounted_bytes)),
+            kb(m(ww, |v| v.mounted_bytes))
+        );
+        println!(
+            "{:<40} {:>12} {:>12}",
             "static page: time to first service",
             ms(m(sc, |v| v.ms)),
             ms(m(sw, |v| v.ms))
@@ -171,6 +188,12 @@ impl Samples {
             "ratio widget / static",
             m(wc, |v| v.ms) / m(sc, |v| v.ms),
             m(ww, |v| v.ms) / m(sw, |v| v.ms)
+        );
+        println!(
+            "{:<40} {:>11.1}x {:>11.1}x",
+            "ratio app mounted / static",
+            m(wc, |v| v.mounted_ms) / m(sc, |v| v.ms),
+            m(ww, |v| v.mounted_ms) / m(sw, |v| v.ms)
         );
     }
 }
@@ -203,18 +226,25 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Runs in every new document before its own scripts: reports (through the `__benchVisible` binding)
-/// the first animation frame in which the body's rendered text contains the awaited name.
-/// `innerText` skips what is not rendered (`display: none`, `visibility: hidden`).
+/// the first animation frame in which the body's rendered text contains the awaited name, then the
+/// first one where it does with index.html's painted page (`#bw-boot`) gone: the app has mounted and
+/// shows it (on a page without `#bw-boot`, the same frame). `innerText` skips what is not rendered
+/// (`display: none`, `visibility: hidden`).
 const PROBE: &str = r#"(() => {
   const name = NAME;
-  let done = false;
-  const check = () => {
-    if (done || !document.body || !document.body.innerText.includes(name)) return;
-    done = true;
+  const sent = {};
+  const report = (kind) => {
+    if (sent[kind]) return;
+    sent[kind] = true;
     requestAnimationFrame(() => {
       const now = performance.now();
-      window.__benchVisible(JSON.stringify({ now, wall: performance.timeOrigin + now }));
+      window.__benchVisible(JSON.stringify({ kind, now, wall: performance.timeOrigin + now }));
     });
+  };
+  const check = () => {
+    if (!document.body || !document.body.innerText.includes(name)) return;
+    report("visible");
+    if (!document.getElementById("bw-boot")) report("mounted");
   };
   new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
   document.addEventListener("DOMContentLoaded", check);
@@ -274,6 +304,7 @@ fn visit(cdp: &mut Cdp, url: &str, name: &str, cold: bool) -> Result<Visit> {
     let mut urls = std::collections::HashMap::new();
     let mut finished = Vec::new(); // (request id, monotonic s, bytes)
     let mut visible: Option<(f64, f64)> = None; // (ms since navigation start, wall ms)
+    let mut mounted: Option<(f64, f64)> = None;
     let deadline = Instant::now() + LOAD_TIMEOUT;
     // Responses that finish in the same moment as the frame may be reported a little later.
     let mut drain_until = None;
@@ -310,8 +341,13 @@ fn visit(cdp: &mut Cdp, url: &str, name: &str, cold: bool) -> Result<Visit> {
             "Runtime.bindingCalled" if p["name"] == "__benchVisible" => {
                 let report: Value =
                     serde_json::from_str(p["payload"].as_str().unwrap_or_default())?;
-                visible = report["now"].as_f64().zip(report["wall"].as_f64());
-                drain_until = Some(Instant::now() + Duration::from_millis(500));
+                let at = report["now"].as_f64().zip(report["wall"].as_f64());
+                if report["kind"] == "mounted" {
+                    mounted = at;
+                    drain_until = Some(Instant::now() + Duration::from_millis(500));
+                } else {
+                    visible = at;
+                }
             }
             _ => {}
         }
@@ -319,14 +355,21 @@ fn visit(cdp: &mut Cdp, url: &str, name: &str, cold: bool) -> Result<Visit> {
     cdp.call(None, "Target.closeTarget", json!({ "targetId": target_id }))?;
 
     let (ms, wall_ms) = visible.ok_or("no visibility report")?;
+    let (mounted_ms, mounted_wall_ms) = mounted.ok_or("no mount report")?;
     let (doc_mono, doc_wall) = document_clock.ok_or("no document request seen")?;
     let visible_mono = doc_mono + (wall_ms / 1000.0 - doc_wall);
+    let mounted_mono = doc_mono + (mounted_wall_ms / 1000.0 - doc_wall);
     let mut visit = Visit {
         ms,
         bytes: 0.0,
         asset_bytes: 0.0,
+        mounted_ms,
+        mounted_bytes: 0.0,
     };
     for (id, at, bytes) in finished {
+        if at <= mounted_mono {
+            visit.mounted_bytes += bytes;
+        }
         if at > visible_mono {
             continue;
         }
