@@ -1,7 +1,10 @@
 /* The widget page's first moments, before the wasm arrives (inlined into index.html by trunk):
  * 1. start the API reads the first steps will make, so they run while the wasm downloads — the app
  *    adopts them by exact URL (src/api.rs, `Prefetched`) instead of asking again;
- * 2. paint the services step's skeleton in the visitor's language and theme, so nothing flashes.
+ * 2. paint the services step in the visitor's language and theme, so nothing flashes: its skeleton,
+ *    then the real list from the early `services` answer (steps/service.rs `ServiceList`'s markup); a
+ *    click on it is kept in `window.__bw_early_choice` for the app, which mounts hidden behind this
+ *    page and removes it once its own list (or next step) is ready (lib.rs `release_boot_page`).
  * Its rules mirror src/config.rs (query parsing), i18n.rs (`Lang::resolve`), lib.rs (`WidgetContext`,
  * `App`) and steps/time.rs (the first slot window); tests/prefetch.rs checks that they agree. Whenever
  * in doubt it starts nothing: a read the app does not adopt is only a wasted request.
@@ -11,15 +14,15 @@
   var boot = window.__bookingWidgetBoot = window.__bookingWidgetBoot || {};
   if (boot.plan) return;
 
-  // [title of the services step, loading label, page title], per `Lang` (src/i18n.rs).
+  // [title of the services step, loading label, page title, free, minutes], per `Lang` (src/i18n.rs).
   var TEXT = {
-    en: ['Choose a service', 'Loading\u2026', 'Book an appointment'],
-    fr: ['Choisissez une prestation', 'Chargement\u2026', 'Prendre rendez-vous'],
-    de: ['Leistung ausw\u00e4hlen', 'Wird geladen\u2026', 'Termin buchen'],
-    es: ['Elija un servicio', 'Cargando\u2026', 'Reservar una cita'],
-    pt: ['Escolha um servi\u00e7o', 'A carregar\u2026', 'Marcar uma consulta'],
-    nl: ['Kies een dienst', 'Laden\u2026', 'Afspraak maken'],
-    it: ['Scegli un servizio', 'Caricamento\u2026', 'Prenota un appuntamento']
+    en: ['Choose a service', 'Loading\u2026', 'Book an appointment', 'Free', 'min'],
+    fr: ['Choisissez une prestation', 'Chargement\u2026', 'Prendre rendez-vous', 'Gratuit', 'min'],
+    de: ['Leistung ausw\u00e4hlen', 'Wird geladen\u2026', 'Termin buchen', 'Kostenlos', 'Min.'],
+    es: ['Elija un servicio', 'Cargando\u2026', 'Reservar una cita', 'Gratis', 'min'],
+    pt: ['Escolha um servi\u00e7o', 'A carregar\u2026', 'Marcar uma consulta', 'Gr\u00e1tis', 'min'],
+    nl: ['Kies een dienst', 'Laden\u2026', 'Afspraak maken', 'Gratis', 'min'],
+    it: ['Scegli un servizio', 'Caricamento\u2026', 'Prenota un appuntamento', 'Gratis', 'min']
   };
   boot.text = TEXT;
   // Started reads by URL: { response: Promise<Response>, controller: AbortController }, taken once.
@@ -86,6 +89,7 @@
       theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
       style: get('primaryColor') ? '--bw-color-primary: ' + get('primaryColor') : null,
       skeleton: false,
+      list: null,
       reads: []
     };
     var company = get('company') || get('c');
@@ -111,6 +115,8 @@
     }
     plan.skeleton = true;
     reads.push(base + 'services?lang=' + lang);
+    // With a preselected service the flow starts further on: only the skeleton shows.
+    if (!service) plan.list = base + 'services?lang=' + lang;
     if (service) {
       reads.push(base + 'staff?serviceId=' + enc(service));
       reads.push(base + 'form?serviceId=' + enc(service) + '&lang=' + lang);
@@ -155,7 +161,55 @@
     }
     step.querySelector('h2').textContent = text[0];
     step.querySelector('.bw-skeleton .bw-visually-hidden').textContent = text[1];
+    var read = plan.list && store[plan.list];
+    if (!read) return;
+    page.setAttribute('data-bw-list', '');
+    // A copy of the body: the app still reads the original.
+    read.response.then(function (r) { return r.ok ? r.clone().json() : null; })
+      .then(function (answer) { paintList(step, answer && answer.items, plan.lang); })['catch'](function () {});
   };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  /** `ServiceList`'s markup (steps/service.rs), data written with textContent only. */
+  function paintList(step, items, lang) {
+    var skeleton = step.querySelector('.bw-skeleton');
+    if (!skeleton || !items || !items.length) return;
+    var text = TEXT[lang], list = el('ul', 'bw-choices');
+    var tag = navigator.language, locale = language(tag) === lang ? tag : lang;
+    list.setAttribute('role', 'list');
+    for (var i = 0; i < items.length; i++) {
+      var s = items[i], button = el('button', 'bw-choice__button'), meta = el('span', 'bw-choice__meta');
+      var item = el('li', 'bw-choice'), m = s.duration, p = s.price, price = text[3];
+      button.type = 'button';
+      button.setAttribute('data-id', s.id);
+      button.onclick = function () { window.__bw_early_choice = this.getAttribute('data-id'); };
+      button.appendChild(el('span', 'bw-choice__name', s.name));
+      if (s.description) button.appendChild(el('span', 'bw-choice__description', s.description));
+      // `format::duration` and `format::price`.
+      if (m != null) {
+        meta.appendChild(el('span', 'bw-choice__duration', m < 60 ? m + ' ' + text[4] :
+          Math.floor(m / 60) + ' h' + (m % 60 ? ' ' + m % 60 + ' ' + text[4] : '')));
+      }
+      if (p && p.amount > 0) {
+        try {
+          price = new Intl.NumberFormat(locale, { style: 'currency', currency: p.currency }).format(p.amount);
+        } catch (e) {
+          price = p.amount.toFixed(2) + ' ' + p.currency;
+        }
+      }
+      meta.appendChild(el('span', 'bw-choice__price', price));
+      button.appendChild(meta);
+      item.appendChild(button);
+      list.appendChild(item);
+    }
+    step.replaceChild(list, skeleton);
+  }
 
   // On the widget's own page (index.html holds the skeleton): start now, with the page's URL.
   if (document.getElementById('bw-boot')) {

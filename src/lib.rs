@@ -326,8 +326,12 @@ pub fn start() {
         install_panic_hook(lang);
         when_loaded(lang, move || {
             // index.html's static skeleton goes in the same task as the app arrives: the browser
-            // never paints the page without either, so nothing shifts.
-            remove_boot_skeleton();
+            // never paints the page without either, so nothing shifts. A painted services list
+            // stays (the app is hidden behind it) until the services step has its own.
+            match boot_page() {
+                Some(page) if page.has_attribute("data-bw-list") => yield_ids(&page),
+                _ => release_boot_page(),
+            }
             leptos::mount::mount_to_body(move || view! { <WidgetPage config/> })
         });
         return;
@@ -359,13 +363,43 @@ pub fn start() {
     }
 }
 
-/// Removes the skeleton index.html paints before the wasm arrives (`#bw-boot`, see `boot.js`).
-fn remove_boot_skeleton() {
-    if let Some(skeleton) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("bw-boot"))
-    {
-        skeleton.remove();
+fn boot_page() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id("bw-boot")
+}
+
+/// The painted page's heading leaves its id to the app's (ids stay unique while both stand).
+fn yield_ids(page: &web_sys::Element) {
+    let Ok(Some(heading)) = page.query_selector("#bw-step-service-title") else {
+        return;
+    };
+    heading.set_id("bw-boot-title");
+    if let Ok(Some(section)) = page.query_selector(".bw-step") {
+        let _ = section.set_attribute("aria-labelledby", "bw-boot-title");
+    }
+}
+
+/// Removes the page index.html paints before the wasm arrives (`#bw-boot`, see `boot.js`), which
+/// shows the app behind it. A painted choice that had the focus hands it to the app's same one.
+pub fn release_boot_page() {
+    let Some(page) = boot_page() else {
+        return;
+    };
+    let document = page.owner_document();
+    let focused = document
+        .as_ref()
+        .and_then(|d| d.active_element())
+        .filter(|e| page.contains(Some(e)));
+    let index = focused.and_then(|f| {
+        let buttons = page.query_selector_all(".bw-choice__button").ok()?;
+        (0..buttons.length()).find(|&i| buttons.item(i).is_some_and(|b| b.is_same_node(Some(&f))))
+    });
+    page.remove();
+    let target = index.and_then(|i| {
+        let buttons = document?.query_selector_all(".bw-choice__button").ok()?;
+        buttons.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()
+    });
+    if let Some(button) = target {
+        let _ = button.focus();
     }
 }
 

@@ -282,7 +282,7 @@ fn the_skeleton_speaks_the_apps_language() {
         let row: Vec<String> = row.iter().filter_map(|s| s.as_string()).collect();
         assert_eq!(
             row,
-            [t.choose_service, t.loading, t.page_title],
+            [t.choose_service, t.loading, t.page_title, t.free, t.minutes],
             "boot.js texts for {}",
             lang.code()
         );

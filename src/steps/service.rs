@@ -38,6 +38,24 @@ pub fn ServiceStep(
         });
     }
     let on_pick = Callback::new(move |service| on_select.run((service, false)));
+    // Once the answer is here (the list is rendered in the same tick): the page index.html painted
+    // goes, and a service clicked on it before the wasm arrived is chosen as if clicked now.
+    Effect::new(move |handled: Option<bool>| {
+        if handled == Some(true) {
+            return true;
+        }
+        let Some(answer) = services.get() else {
+            return false;
+        };
+        let early = take_early_choice();
+        if let (Ok(list), Some(id)) = (&answer, early) {
+            if let Some(found) = list.iter().find(|s| s.id.as_deref() == Some(id.as_str())) {
+                on_pick.run(found.clone());
+            }
+        }
+        crate::release_boot_page();
+        true
+    });
     let list = move || {
         Suspend::new(async move {
             services
@@ -55,6 +73,15 @@ pub fn ServiceStep(
             </Transition>
         </section>
     }
+}
+
+/// `window.__bw_early_choice`: the id of the service clicked on index.html's painted list, taken once.
+fn take_early_choice() -> Option<String> {
+    let window: wasm_bindgen::JsValue = web_sys::window()?.into();
+    let key = wasm_bindgen::JsValue::from_str("__bw_early_choice");
+    let id = js_sys::Reflect::get(&window, &key).ok()?.as_string();
+    let _ = js_sys::Reflect::set(&window, &key, &wasm_bindgen::JsValue::UNDEFINED);
+    id
 }
 
 /// The services as a list of choices: name, description, duration and price.

@@ -1,7 +1,7 @@
 //! The widget page's first load (issue 13 §2): its first API reads start while the wasm downloads and
-//! the app adopts them (the server sees each read once); the services step's skeleton is painted from
-//! index.html before the wasm arrives, in the visitor's language and theme, and the app replaces it
-//! without any layout shift.
+//! the app adopts them (the server sees each read once); the services step, with its real list from
+//! the early read, is painted from index.html before the wasm arrives, in the visitor's language and
+//! theme, the app replaces it without any layout shift, and a service clicked before is honoured.
 
 use anyhow::{ensure, Result};
 use booking_e2e::{cdp, Harness, DEMO_API};
@@ -93,6 +93,8 @@ const STEP: &str = "const h2 = document.querySelector('#bw-step-service-title');
       page: document.title,
       background: getComputedStyle(document.documentElement).backgroundColor,
       rows: document.querySelectorAll('.bw-skeleton__row').length,
+      choices: [...document.querySelectorAll('.bw-choice__button')].map(b => b.textContent),
+      first: (b => b && [b.left, b.top, b.width, b.height])(document.querySelector('.bw-choice__button')?.getBoundingClientRect()),
     };";
 
 /// The sum of the page's layout shifts so far (buffered `layout-shift` entries).
@@ -115,15 +117,16 @@ async fn skeleton_then_app(h: &Harness) -> Result<()> {
     )
     .await?;
     h.browser.goto(&url).await?;
-    h.wait_css("#bw-boot .bw-skeleton__row").await?;
+    h.wait_css("#bw-boot .bw-choice__name").await?;
     let before = h.js(STEP).await?;
     ensure!(
         before["title"] == "Choisissez une prestation"
             && before["theme"] == "dark"
             && before["lang"] == "fr"
             && before["page"] == "Prendre rendez-vous"
-            && before["rows"] == 3,
-        "the skeleton is the French, dark services step: {before}"
+            && before["rows"] == 0
+            && before["choices"].as_array().is_some_and(|c| c.len() >= 2),
+        "index.html painted the French, dark services step with its services: {before}"
     );
     ensure!(
         before["background"] == "rgb(21, 24, 30)",
@@ -134,13 +137,26 @@ async fn skeleton_then_app(h: &Harness) -> Result<()> {
     cdp(&h.browser, "Network.setBlockedURLs", json!({ "urls": [] })).await?;
     throttle(h).await?;
     h.browser.goto(&url).await?;
-    h.wait_css(".bw-choice__name").await?;
+    h.wait_js(
+        "return !document.getElementById('bw-boot') && !!document.querySelector('.bw-choice__name');",
+        "the app's own list",
+    )
+    .await?;
     let after = h.js(STEP).await?;
     ensure!(
         after["boot"] == false && after["roots"] == 1,
         "the app replaced the skeleton: {after}"
     );
-    for key in ["title", "place", "theme", "lang", "page", "background"] {
+    for key in [
+        "title",
+        "place",
+        "theme",
+        "lang",
+        "page",
+        "background",
+        "choices",
+        "first",
+    ] {
         ensure!(
             before[key] == after[key],
             "{key} did not change when the app mounted: {} → {}",
@@ -173,6 +189,77 @@ async fn the_skeleton_is_painted_first_and_replaced_without_a_shift() {
         .await
         .expect("harness");
     let outcome = skeleton_then_app(&h).await;
+    h.finish(outcome).await;
+}
+
+/// `[names of the painted services, whether an app is mounted]`.
+const PAINTED: &str =
+    "return [[...document.querySelectorAll('#bw-boot .bw-choice__name')].map(e => e.textContent),
+    document.querySelectorAll('.bw-root').length > 1];";
+
+/// Runs the page's wasm now (the module script trunk wrote failed while the wasm was blocked).
+const LOAD_WASM: &str = "const done = arguments[arguments.length - 1];
+    const js = document.querySelector('link[rel=modulepreload]').href;
+    const wasm = document.querySelector('link[rel=preload][href$=\".wasm\"]').href;
+    import(js).then(m => m.default({ module_or_path: wasm })).then(() => done(true), e => done(String(e)));";
+
+async fn early_click(h: &Harness) -> Result<()> {
+    cdp(&h.browser, "Network.enable", json!({})).await?;
+    cdp(
+        &h.browser,
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*.wasm"] }),
+    )
+    .await?;
+    h.requests.clear();
+    h.browser
+        .goto(&h.widget_url("company=demo&lang=en"))
+        .await?;
+    h.wait_css("#bw-boot .bw-choice__name").await?;
+    let painted = h.js(PAINTED).await?;
+    ensure!(
+        painted[0]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n == "Haircut & blow-dry"))
+            && painted[1] == false,
+        "the demo's services are painted while the wasm cannot load: {painted}"
+    );
+    h.check("painted-services").await?;
+    h.choose("Haircut & blow-dry").await?;
+    ensure!(
+        h.js("return window.__bw_early_choice").await? == "haircut",
+        "the click before the wasm was kept"
+    );
+
+    cdp(&h.browser, "Network.setBlockedURLs", json!({ "urls": [] })).await?;
+    let loaded = h.browser.execute_async(LOAD_WASM, vec![]).await?;
+    ensure!(loaded == true, "the wasm ran: {loaded}");
+    h.wait_css("#bw-step-staff-title").await?;
+    ensure!(
+        h.js(
+            "return !document.getElementById('bw-boot') && window.__bw_early_choice === undefined"
+        )
+        .await?
+            == true,
+        "the app replaced the painted page and took the choice"
+    );
+    let staff = h
+        .requests
+        .matching(&format!("{DEMO_API}/widget/staff?serviceId=haircut"));
+    ensure!(
+        !staff.is_empty(),
+        "the app went on with the clicked service"
+    );
+    h.check("early-choice").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_service_clicked_before_the_wasm_is_chosen_once_it_mounts() {
+    let h = Harness::start("first-load-early-click", 1280, &[])
+        .await
+        .expect("harness");
+    let outcome = early_click(&h).await;
     h.finish(outcome).await;
 }
 
