@@ -151,7 +151,10 @@ impl Harness {
                     .map(|_| format!("http://127.0.0.1:{port}")),
                 email: booking_server::notify::Settings {
                     smtp_url: options.smtp_port.map(|p| format!("smtp://127.0.0.1:{p}")),
-                    poll_interval: Duration::from_millis(50),
+                    timing: booking_server::notify::delivery::Timing {
+                        poll_interval: Duration::from_millis(50),
+                        ..Default::default()
+                    },
                     ..Default::default()
                 },
                 ..Config::default()

@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use booking_server::notify::delivery::Timing;
 use booking_server::{admin, app, db, demo, AppState, Config};
 
 #[derive(Parser)]
@@ -113,14 +114,19 @@ struct OutboxArgs {
 }
 
 impl OutboxArgs {
-    fn lease(&self) -> Duration {
-        Duration::from_millis(self.outbox_lease_ms)
-    }
-
-    /// A send must end before its lease does: past it, the message can be claimed and sent again
-    /// while the first attempt is still waiting for an answer.
-    fn timeout_within_lease(&self, timeout: Duration) -> Duration {
-        timeout.min(self.lease().mul_f64(0.75))
+    /// The notification channels' timing with these flags applied.
+    fn timing(&self) -> Timing {
+        let defaults = Timing::default();
+        let lease = Duration::from_millis(self.outbox_lease_ms);
+        Timing {
+            lease,
+            backoff_base: Duration::from_millis(self.outbox_backoff_ms),
+            backoff_max: Duration::from_millis(self.outbox_backoff_max_ms),
+            // A send must end before its lease does: past it, the message can be claimed and sent
+            // again while the first attempt is still waiting for an answer.
+            timeout: defaults.timeout.min(lease.mul_f64(0.75)),
+            ..defaults
+        }
     }
 }
 
@@ -212,12 +218,7 @@ async fn main() -> anyhow::Result<()> {
                     mail_dir: smtp_url.is_none().then(|| mail_dir(&db_path)),
                     smtp_url,
                     default_from: mail_from,
-                    lease: outbox.lease(),
-                    backoff_base: Duration::from_millis(outbox.outbox_backoff_ms),
-                    backoff_max: Duration::from_millis(outbox.outbox_backoff_max_ms),
-                    timeout: outbox
-                        .timeout_within_lease(booking_server::notify::Settings::default().timeout),
-                    ..Default::default()
+                    timing: outbox.timing(),
                 },
                 sms: booking_server::notify::sms::Settings {
                     url: sms.sms_url,
@@ -225,13 +226,7 @@ async fn main() -> anyhow::Result<()> {
                     password: sms.sms_password,
                     from: sms.sms_from,
                     format: sms.sms_format,
-                    lease: outbox.lease(),
-                    backoff_base: Duration::from_millis(outbox.outbox_backoff_ms),
-                    backoff_max: Duration::from_millis(outbox.outbox_backoff_max_ms),
-                    timeout: outbox.timeout_within_lease(
-                        booking_server::notify::sms::Settings::default().timeout,
-                    ),
-                    ..Default::default()
+                    timing: outbox.timing(),
                 },
                 ..Config::default()
             };

@@ -1504,6 +1504,15 @@ async fn custom_statuses_are_managed_checked_and_named() {
         )
         .await;
     assert_eq!(status, 422);
+    // A path id no status could have (17 characters, not only ASCII) names nothing: 404, not a
+    // 400 on a field the caller never sent (schemathesis found this).
+    let (status, answer) = api
+        .put(
+            "/appointmentStatuses/%7Cb%C2%B5g%F0%B3%97%BE%203%C3%B6%C3%AC12345678",
+            &json!({"name": "Checked in"}),
+        )
+        .await;
+    assert_eq!(status, 404, "{answer}");
     let (_, read) = api.get(&format!("/appointments/{id}")).await;
     assert_eq!(
         read["customStatus"],

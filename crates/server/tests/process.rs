@@ -2,13 +2,28 @@
 //! SIGTERM drains gracefully, SIGKILL in the middle of bookings loses no acknowledged booking, and
 //! SIGKILL while an email or a text message is being sent neither loses it nor sends it twice.
 
+/// Accepts loopback connections on a free port, which it returns, each served by `handle` on a
+/// thread of its own (the stand-in receivers below block, stalling on purpose).
+fn serve_loopback(handle: impl Fn(std::net::TcpStream) + Send + Sync + 'static) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let handle = std::sync::Arc::new(handle);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let handle = handle.clone();
+            std::thread::spawn(move || handle(stream));
+        }
+    });
+    port
+}
+
 mod smtp_sink {
     //! A minimal SMTP server over loopback TCP that keeps every message it is given and either
     //! accepts it (250) or, `stalling`, never answers the end of DATA: the window where the
     //! receiver has the bytes and the sender does not know it yet.
 
     use std::io::{BufRead, BufReader, Write};
-    use std::net::{TcpListener, TcpStream};
+    use std::net::TcpStream;
     use std::sync::{Arc, Mutex};
 
     pub struct Sink {
@@ -19,17 +34,10 @@ mod smtp_sink {
 
     impl Sink {
         pub fn start(stalling: bool) -> Sink {
-            let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-            let port = listener.local_addr().expect("addr").port();
             let messages = Arc::new(Mutex::new(Vec::new()));
             let kept = messages.clone();
-            std::thread::spawn(move || {
-                for stream in listener.incoming().map_while(Result::ok) {
-                    let kept = kept.clone();
-                    std::thread::spawn(move || {
-                        let _ = converse(stream, stalling, &kept);
-                    });
-                }
+            let port = super::serve_loopback(move |stream| {
+                let _ = converse(stream, stalling, &kept);
             });
             Sink { port, messages }
         }
@@ -439,7 +447,7 @@ mod sms_gateway {
     //! request (head and body) and answers 201, or, `stalling`, never answers.
 
     use std::io::{BufRead, BufReader, Read, Write};
-    use std::net::{TcpListener, TcpStream};
+    use std::net::TcpStream;
     use std::sync::{Arc, Mutex};
 
     pub struct Gateway {
@@ -450,17 +458,10 @@ mod sms_gateway {
 
     impl Gateway {
         pub fn start(stalling: bool) -> Gateway {
-            let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-            let port = listener.local_addr().expect("addr").port();
             let requests = Arc::new(Mutex::new(Vec::new()));
             let kept = requests.clone();
-            std::thread::spawn(move || {
-                for stream in listener.incoming().map_while(Result::ok) {
-                    let kept = kept.clone();
-                    std::thread::spawn(move || {
-                        let _ = serve(stream, stalling, &kept);
-                    });
-                }
+            let port = super::serve_loopback(move |stream| {
+                let _ = serve(stream, stalling, &kept);
             });
             Gateway { port, requests }
         }
@@ -516,8 +517,6 @@ mod sms_gateway {
     }
 }
 
-/// The change emails (not the reminders) of appointment `id` by the API's notification log:
-/// (recipient, status).
 /// `(recipient, status)` of the appointment's messages on `channel` other than reminders.
 async fn notification_log(base: &str, id: &str, channel: &str) -> Vec<(String, String)> {
     let log: Value = reqwest::get(format!(

@@ -1,15 +1,149 @@
-//! How an attempt of a notification (email or SMS) ends up in the outbox: sent, retried with
-//! backoff until the retry window after the change (or the reminder's instant) is over, or failed
-//! for good. Both channels' workers record through [`record`], so they retry and give up alike.
+//! How a notification (email or SMS) is delivered from the outbox: one worker for both channels,
+//! which claims due rows, gives up those whose retry window is over, has the channel's [`Sender`]
+//! prepare and send each, and records the outcome: sent, retried with backoff until the retry
+//! window after the change (or the reminder's instant) is over, or failed for good. So both
+//! channels retry and give up alike; they differ only in their `Sender`.
 
-use std::time::Duration;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use super::transport::Outcome;
 use crate::db::outbox::{self, AttemptRecord, Finish, Message};
-use crate::outbox_worker::{self, chrono_duration};
+use crate::outbox_worker::{self, chrono_duration, Channel};
 use crate::AppState;
+
+/// How a notification channel's deliveries are timed. The defaults suit production; tests shrink
+/// them, and `--outbox-*` flags set the lease and the backoff.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    /// How often the worker looks for due messages.
+    pub poll_interval: Duration,
+    /// Delay before the first retry; each further retry waits twice as long (±20 % jitter).
+    pub backoff_base: Duration,
+    /// Longest wait between two attempts.
+    pub backoff_max: Duration,
+    /// A message is given up when its next attempt would start this long after the change.
+    pub retry_window: Duration,
+    /// Time limit of one send, the whole exchange with the receiver.
+    pub timeout: Duration,
+    /// How long a claimed message is reserved for its worker (more than one attempt).
+    pub lease: Duration,
+    /// Messages in flight at once.
+    pub max_in_flight: usize,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            poll_interval: Duration::from_secs(1),
+            backoff_base: Duration::from_secs(30),
+            backoff_max: Duration::from_secs(3600),
+            retry_window: Duration::from_secs(24 * 3600),
+            timeout: Duration::from_secs(30),
+            lease: Duration::from_secs(120),
+            max_in_flight: 4,
+        }
+    }
+}
+
+/// What a notification channel does with a claimed row; the rest is [`Worker`]'s.
+pub trait Sender: Send + Sync + 'static {
+    /// The outbox channel.
+    const CHANNEL: &'static str;
+    /// What [`Sender::prepare`] makes of a row: the bytes to send and where to.
+    type Prepared: Send;
+    /// The message to send: made and saved in the row at the first attempt, so a retry sends the
+    /// same bytes; read back at the next ones. The error is the attempt's outcome.
+    fn prepare(
+        &self,
+        state: &AppState,
+        message: &Message,
+    ) -> impl Future<Output = Result<Self::Prepared, Outcome>> + Send;
+    /// Sends it once.
+    fn send(
+        &self,
+        message: &Message,
+        prepared: Self::Prepared,
+    ) -> impl Future<Output = Outcome> + Send;
+}
+
+/// A notification channel in the outbox loop: `sender` with its `timing`.
+pub struct Worker<S> {
+    pub sender: S,
+    pub timing: Timing,
+}
+
+impl<S: Sender> Worker<S> {
+    /// Runs the channel's loop in a task until `stop` completes.
+    pub fn spawn_until(
+        self,
+        state: AppState,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(outbox_worker::run(Arc::new(self), state, stop))
+    }
+
+    async fn attempt(&self, state: &AppState, message: &Message) -> Outcome {
+        if let Some(late) = too_late(message, state.clock.now(), self.timing.retry_window) {
+            return late;
+        }
+        let prepared = match self.sender.prepare(state, message).await {
+            Ok(prepared) => prepared,
+            Err(outcome) => return outcome,
+        };
+        // Transports bound each step (an SMTP command, a request); this bounds the whole exchange,
+        // so a receiver answering slowly can't keep it going past the lease (and a second copy).
+        let send = self.sender.send(message, prepared);
+        match tokio::time::timeout(self.timing.timeout, send).await {
+            Ok(outcome) => outcome,
+            Err(_) => Outcome::Retry {
+                code: None,
+                error: format!("no answer within {:?}", self.timing.timeout),
+            },
+        }
+    }
+}
+
+impl<S: Sender> Channel for Worker<S> {
+    type Item = Message;
+    const NAME: &'static str = S::CHANNEL;
+
+    fn poll_interval(&self) -> Duration {
+        self.timing.poll_interval
+    }
+
+    fn max_in_flight(&self) -> usize {
+        self.timing.max_in_flight
+    }
+
+    async fn claim(
+        &self,
+        state: &AppState,
+        owner: &str,
+        room: usize,
+    ) -> crate::Result<Vec<Message>> {
+        claim_due(state, S::CHANNEL, self.timing.lease, owner, room).await
+    }
+
+    async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, message: Message) {
+        let started_at = state.clock.now();
+        let clock = Instant::now();
+        let outcome = self.attempt(&state, &message).await;
+        let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
+        record(
+            &state,
+            (&owner, S::CHANNEL),
+            &message,
+            (started_at, duration_ms),
+            outcome,
+            &self.timing,
+        )
+        .await;
+    }
+}
 
 /// Why `message` is no longer worth a first attempt at `now`: its retry window, counted from the
 /// change (or the reminder's instant), is over. A message can wait that long untried when its
@@ -25,7 +159,7 @@ pub fn too_late(message: &Message, now: DateTime<Utc>, retry_window: Duration) -
 
 /// Claims up to `room` of `channel`'s messages due by the server's clock (reminders are planned by
 /// it; tests move it) for `owner`, for `lease`, after taking back those whose lease expired.
-pub async fn claim_due(
+async fn claim_due(
     state: &AppState,
     channel: &str,
     lease: Duration,
@@ -45,27 +179,16 @@ pub async fn claim_due(
     outbox::claim(&state.db, channel, (now, lease_until), owner, room).await
 }
 
-/// When a channel tries again, and until when.
-#[derive(Debug, Clone, Copy)]
-pub struct Retries {
-    /// Delay before the first retry; each further retry waits twice as long (±20 % jitter).
-    pub backoff_base: Duration,
-    /// Longest wait between two attempts.
-    pub backoff_max: Duration,
-    /// A message is given up when its next attempt would start this long after the change.
-    pub retry_window: Duration,
-}
-
 /// Records the attempt of claimed `message` by `owner` that started at `started_at` and ended
 /// with `outcome` after `duration_ms`; errors are logged (an unrecorded attempt is retried once
 /// its lease expires).
-pub async fn record(
+async fn record(
     state: &AppState,
     (owner, channel): (&str, &str),
     message: &Message,
     (started_at, duration_ms): (DateTime<Utc>, i64),
     outcome: Outcome,
-    retries: Retries,
+    retries: &Timing,
 ) {
     // Not before the backoff, nor before the receiver's `Retry-After`; given up past the window.
     let retry = |code: Option<u16>, error: String, after: Duration| {

@@ -22,7 +22,6 @@ pub mod transport;
 pub mod worker;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use booking_model::{Appointment, Company};
 use chrono::{DateTime, Utc};
@@ -52,20 +51,8 @@ pub struct Settings {
     pub mail_dir: Option<PathBuf>,
     /// Sender when the company has no address of its own.
     pub default_from: String,
-    /// How often the worker looks for due emails.
-    pub poll_interval: Duration,
-    /// Delay before the first retry; each further retry waits twice as long (±20 % jitter).
-    pub backoff_base: Duration,
-    /// Longest wait between two attempts.
-    pub backoff_max: Duration,
-    /// An email is given up when its next attempt would start this long after the change.
-    pub retry_window: Duration,
-    /// Time limit of one SMTP conversation.
-    pub timeout: Duration,
-    /// How long a claimed email is reserved for its worker (more than one attempt).
-    pub lease: Duration,
-    /// Emails in flight at once.
-    pub max_in_flight: usize,
+    /// How deliveries are timed (its `timeout` bounds one SMTP conversation).
+    pub timing: delivery::Timing,
 }
 
 impl Default for Settings {
@@ -74,13 +61,7 @@ impl Default for Settings {
             smtp_url: None,
             mail_dir: None,
             default_from: "bookings@localhost".to_owned(),
-            poll_interval: Duration::from_secs(1),
-            backoff_base: Duration::from_secs(30),
-            backoff_max: Duration::from_secs(3600),
-            retry_window: Duration::from_secs(24 * 3600),
-            timeout: Duration::from_secs(30),
-            lease: Duration::from_secs(120),
-            max_in_flight: 4,
+            timing: delivery::Timing::default(),
         }
     }
 }

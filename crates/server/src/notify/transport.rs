@@ -60,7 +60,7 @@ impl Transport {
     /// SMTP when a URL is configured, else files in `mail_dir`; `None` when neither is.
     pub fn from_settings(settings: &super::Settings) -> Result<Option<Transport>, String> {
         match (&settings.smtp_url, &settings.mail_dir) {
-            (Some(url), _) => smtp(url, settings.timeout).map(Some),
+            (Some(url), _) => smtp(url, settings.timing.timeout).map(Some),
             (None, Some(dir)) => Ok(Some(Transport::Files(dir.clone()))),
             (None, None) => Ok(None),
         }

@@ -5,18 +5,15 @@
 //! as failed. "Now" is the server's clock (`AppState::clock`), which plans reminders too.
 
 use std::future::Future;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use lettre::address::Envelope;
 
-use super::delivery::{self, Retries};
+use super::delivery::{Sender, Worker};
 use super::render;
 use super::transport::{Outcome, Transport};
-use super::{Payload, Settings, CHANNEL};
+use super::{Payload, CHANNEL};
 use crate::db::business;
 use crate::db::outbox::{self, Message};
-use crate::outbox_worker::{self, Channel};
 use crate::AppState;
 
 /// Starts the email worker when emails are configured (SMTP or a mail directory); it stops like the
@@ -25,97 +22,54 @@ pub fn spawn_until(
     state: AppState,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
-    let settings = state.config.email.clone();
-    let Some(transport) = Transport::from_settings(&settings)? else {
+    let settings = &state.config.email;
+    let Some(transport) = Transport::from_settings(settings)? else {
         return Ok(None);
     };
-    let channel = Arc::new(Emails {
-        settings,
-        transport,
-    });
-    Ok(Some(tokio::spawn(outbox_worker::run(channel, state, stop))))
+    let worker = Worker {
+        sender: Emails {
+            default_from: settings.default_from.clone(),
+            transport,
+        },
+        timing: settings.timing,
+    };
+    Ok(Some(worker.spawn_until(state, stop)))
 }
 
 struct Emails {
-    settings: Settings,
+    /// Sender when the company has no address of its own.
+    default_from: String,
     transport: Transport,
 }
 
-impl Channel for Emails {
-    type Item = Message;
-    const NAME: &'static str = CHANNEL;
+impl Sender for Emails {
+    const CHANNEL: &'static str = CHANNEL;
+    type Prepared = (Envelope, String);
 
-    fn poll_interval(&self) -> Duration {
-        self.settings.poll_interval
-    }
-
-    fn max_in_flight(&self) -> usize {
-        self.settings.max_in_flight
-    }
-
-    async fn claim(
-        &self,
-        state: &AppState,
-        owner: &str,
-        room: usize,
-    ) -> crate::Result<Vec<Message>> {
-        delivery::claim_due(state, CHANNEL, self.settings.lease, owner, room).await
-    }
-
-    async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, item: Message) {
-        self.attempt(&state, &owner, item).await
-    }
-}
-
-impl Emails {
-    async fn attempt(&self, state: &AppState, owner: &str, message: Message) {
-        let started_at = state.clock.now();
-        let clock = Instant::now();
-        let outcome = match self.prepare(state, &message).await {
-            // lettre's timeout is per command: bound the whole exchange too, so that a server
-            // answering slowly can't keep it going past the lease (and a second copy).
-            Ok((envelope, raw)) => {
-                let send = self.transport.send(&message.id, &envelope, raw.as_bytes());
-                match tokio::time::timeout(self.settings.timeout, send).await {
-                    Ok(outcome) => outcome,
-                    Err(_) => Outcome::Retry {
-                        code: None,
-                        error: format!("SMTP: no answer within {:?}", self.settings.timeout),
-                    },
-                }
-            }
-            Err(outcome) => outcome,
-        };
-        let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let retries = Retries {
-            backoff_base: self.settings.backoff_base,
-            backoff_max: self.settings.backoff_max,
-            retry_window: self.settings.retry_window,
-        };
-        delivery::record(
-            state,
-            (owner, CHANNEL),
-            &message,
-            (started_at, duration_ms),
-            outcome,
-            retries,
-        )
-        .await;
-    }
-
-    /// The envelope and the bytes to send: rendered and saved at the first attempt, read back at
-    /// the next ones. The error is the attempt's outcome: final when the row can't become an email,
-    /// a retry when the database failed.
     async fn prepare(
         &self,
         state: &AppState,
         message: &Message,
     ) -> Result<(Envelope, String), Outcome> {
-        if let Some(late) =
-            delivery::too_late(message, state.clock.now(), self.settings.retry_window)
-        {
-            return Err(late);
-        }
+        self.envelope_and_bytes(state, message).await
+    }
+
+    async fn send(&self, message: &Message, (envelope, raw): (Envelope, String)) -> Outcome {
+        self.transport
+            .send(&message.id, &envelope, raw.as_bytes())
+            .await
+    }
+}
+
+impl Emails {
+    /// The envelope and the bytes to send: rendered and saved at the first attempt, read back at
+    /// the next ones. The error is the attempt's outcome: final when the row can't become an email,
+    /// a retry when the database failed.
+    async fn envelope_and_bytes(
+        &self,
+        state: &AppState,
+        message: &Message,
+    ) -> Result<(Envelope, String), Outcome> {
         let unsendable = |error: String| Outcome::Final { code: None, error };
         let storage = |e: crate::Error| Outcome::Retry {
             code: None,
@@ -126,10 +80,9 @@ impl Emails {
         let company = business::get_company(&state.db, &message.company_id)
             .await
             .map_err(storage)?;
-        let from =
-            render::sender(company.as_ref(), &self.settings.default_from).ok_or_else(|| {
-                unsendable("no sender address: give the company an email address".to_owned())
-            })?;
+        let from = render::sender(company.as_ref(), &self.default_from).ok_or_else(|| {
+            unsendable("no sender address: give the company an email address".to_owned())
+        })?;
         let to = payload.to.parse().map_err(|e| {
             unsendable(format!(
                 "recipient {:?} is not an email address: {e}",

@@ -103,8 +103,11 @@ async fn replace(
             format!("must match the id in the path (got {sent:?}, path says {id:?})"),
         ));
     }
-    status.id = Some(id.clone());
+    // The path's id names a stored status (ids are checked when created), so only the body is
+    // validated here: an id no status can have is a 404 like any other unknown id, not a 400.
+    status.id = None;
     validate(&status)?;
+    status.id = Some(id.clone());
     let mut tx = state.db.write().await?;
     if !statuses::replace(&mut tx, &company_id, &status).await? {
         return Err(not_found(&id));

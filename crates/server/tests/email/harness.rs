@@ -218,18 +218,12 @@ impl EmailServer {
                 email: notify::Settings {
                     smtp_url: smtp_port.map(|port| format!("smtp://127.0.0.1:{port}")),
                     mail_dir: Some(mail_dir.clone()),
-                    poll_interval: Duration::from_millis(50),
-                    backoff_base: Duration::from_millis(150),
-                    backoff_max: Duration::from_millis(400),
-                    timeout: Duration::from_secs(5),
+                    timing: fast(),
                     ..notify::Settings::default()
                 },
                 sms: sms
                     .map(|sms| notify::sms::Settings {
-                        poll_interval: Duration::from_millis(50),
-                        backoff_base: Duration::from_millis(150),
-                        backoff_max: Duration::from_millis(400),
-                        timeout: Duration::from_secs(5),
+                        timing: fast(),
                         ..sms
                     })
                     .unwrap_or_default(),
@@ -335,5 +329,16 @@ impl EmailServer {
             .filter_map(|s| s.as_str().map(str::to_owned))
             .next()
             .expect("a free slot in the next two weeks")
+    }
+}
+
+/// Delivery timings short enough for tests: retries within a second.
+fn fast() -> notify::delivery::Timing {
+    notify::delivery::Timing {
+        poll_interval: Duration::from_millis(50),
+        backoff_base: Duration::from_millis(150),
+        backoff_max: Duration::from_millis(400),
+        timeout: Duration::from_secs(5),
+        ..notify::delivery::Timing::default()
     }
 }

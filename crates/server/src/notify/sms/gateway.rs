@@ -62,7 +62,7 @@ impl Gateway {
             );
         }
         let client = reqwest::Client::builder()
-            .timeout(settings.timeout)
+            .timeout(settings.timing.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("SMS client: {e}"))?;

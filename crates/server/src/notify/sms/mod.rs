@@ -12,8 +12,6 @@ pub mod text;
 /// The SMS channel's delivery loop.
 pub mod worker;
 
-use std::time::Duration;
-
 /// The outbox channel of text messages.
 pub const CHANNEL: &str = "sms";
 
@@ -49,20 +47,8 @@ pub struct Settings {
     /// The sender: a number in E.164 form, or what the gateway accepts as a sender id.
     pub from: String,
     pub format: Format,
-    /// How often the worker looks for due messages.
-    pub poll_interval: Duration,
-    /// Delay before the first retry; each further retry waits twice as long (±20 % jitter).
-    pub backoff_base: Duration,
-    /// Longest wait between two attempts.
-    pub backoff_max: Duration,
-    /// A message is given up when its next attempt would start this long after the change.
-    pub retry_window: Duration,
-    /// Time limit of one request to the gateway.
-    pub timeout: Duration,
-    /// How long a claimed message is reserved for its worker (more than one attempt).
-    pub lease: Duration,
-    /// Messages in flight at once.
-    pub max_in_flight: usize,
+    /// How deliveries are timed (its `timeout` bounds one request to the gateway).
+    pub timing: crate::notify::delivery::Timing,
 }
 
 impl Default for Settings {
@@ -73,13 +59,7 @@ impl Default for Settings {
             password: None,
             from: String::new(),
             format: Format::Form,
-            poll_interval: Duration::from_secs(1),
-            backoff_base: Duration::from_secs(30),
-            backoff_max: Duration::from_secs(3600),
-            retry_window: Duration::from_secs(24 * 3600),
-            timeout: Duration::from_secs(30),
-            lease: Duration::from_secs(120),
-            max_in_flight: 4,
+            timing: crate::notify::delivery::Timing::default(),
         }
     }
 }
