@@ -48,7 +48,12 @@ fn demo_data(today: NaiveDate) -> Result<DemoData> {
 /// Writes the demo company and everything it offers, in one transaction, through the same validated
 /// write functions as the setup API.
 pub async fn seed(db: &Db) -> Result<()> {
-    let data = demo_data(Utc::now().date_naive())?;
+    seed_for(db, Utc::now().date_naive()).await
+}
+
+/// [`seed`] as of `today` (a server on a fixed clock: Léa's vacation is the week after it).
+pub async fn seed_for(db: &Db, today: NaiveDate) -> Result<()> {
+    let data = demo_data(today)?;
     let mut tx = db.write().await?;
     setup::save_company(&mut tx, &data.company).await?;
     for service in &data.services {

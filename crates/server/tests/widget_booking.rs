@@ -4,17 +4,26 @@
 mod support;
 
 use booking_model::{ErrorBody, Form, FreeSlotsResponse, PublicAppointment, Service};
+use booking_server::clock::Clock;
 use booking_server::db::business::{self, Collection};
-use chrono::{Days, Utc};
+use chrono::{DateTime, Days};
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::TestServer;
 
 const DEMO: &str = "/api/2.1/scheduling/companies/demo";
 
-/// The next two weeks, as freeSlots wants them.
-fn next_two_weeks() -> (String, String) {
-    let today = Utc::now().date_naive();
+/// The demo company on a server whose "now" is a Monday morning (08:00 in Paris): the slot a test
+/// finds is still bookable when it books it, whatever today's date and hour (no race with the
+/// 2-hour notice), and every answer is the same on every run.
+async fn demo_server() -> TestServer {
+    let monday = DateTime::parse_from_rfc3339("2031-06-02T06:00:00Z").expect("instant");
+    TestServer::with_clock(Clock::fixed(monday.to_utc())).await
+}
+
+/// The server's next two weeks, as freeSlots wants them.
+fn next_two_weeks(server: &TestServer) -> (String, String) {
+    let today = server.clock.now().date_naive();
     (today.to_string(), (today + Days::new(13)).to_string())
 }
 
@@ -24,7 +33,7 @@ async fn slots(
     staff: Option<&str>,
     zone: &str,
 ) -> FreeSlotsResponse {
-    let (from, to) = next_two_weeks();
+    let (from, to) = next_two_weeks(server);
     let staff = staff.map(|s| format!("&staffId={s}")).unwrap_or_default();
     let (status, body) = server
         .get_json(&format!(
@@ -52,7 +61,7 @@ fn booking(service: &str, staff: Option<&str>, start: &str, email: &str) -> Valu
 
 #[tokio::test]
 async fn free_slots_are_listed_per_day_in_the_requested_zone() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let paris = slots(&server, "haircut", Some("camille"), "Europe/Paris").await;
     assert_eq!(paris.items.len(), 14, "every day of the range is listed");
     assert_eq!(
@@ -93,7 +102,7 @@ async fn free_slots_are_listed_per_day_in_the_requested_zone() {
 
 #[tokio::test]
 async fn free_slots_reject_bad_parameters_naming_them() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let cases = [
         (
             "startDate=2026-13-01&endDate=2026-12-02&serviceId=haircut",
@@ -138,7 +147,7 @@ async fn free_slots_reject_bad_parameters_naming_them() {
 
 #[tokio::test]
 async fn the_form_of_a_service_is_public() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let (status, body) = server
         .get_json(&format!("{DEMO}/widget/form?serviceId=haircut"))
         .await;
@@ -156,7 +165,7 @@ async fn the_form_of_a_service_is_public() {
 
 #[tokio::test]
 async fn a_visitor_books_views_and_the_slot_is_gone() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let start = first_slot(&server, "haircut", Some("camille")).await;
     let (status, body) = server
         .send_json(
@@ -238,7 +247,7 @@ async fn a_visitor_books_views_and_the_slot_is_gone() {
 
 #[tokio::test]
 async fn any_staff_picks_someone_free_and_validation_names_fields() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let start = first_slot(&server, "haircut", None).await;
     let (status, body) = server
         .send_json(
@@ -307,7 +316,7 @@ async fn any_staff_picks_someone_free_and_validation_names_fields() {
 
 #[tokio::test]
 async fn services_needing_validation_start_pending() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let start = first_slot(&server, "consult", None).await;
     let (status, body) = server
         .send_json(
@@ -382,7 +391,7 @@ async fn calendar_file(server: &TestServer, path: &str) -> CalendarFile {
 
 #[tokio::test]
 async fn reschedule_cancel_and_calendar_file() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let paris = slots(&server, "haircut", Some("camille"), "Europe/Paris").await;
     // Past the demo's 24-hour cancellation delay, so the visitor may still change it.
     let mut all = paris.items.iter().skip(3).flat_map(|d| d.slots.clone());
@@ -518,7 +527,7 @@ async fn race(server: &TestServer, service: &str, staff: &str, start: &str, n: u
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_bookings_of_one_slot_capacity_one() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let start = first_slot(&server, "haircut", Some("camille")).await;
     let statuses = race(&server, "haircut", "camille", &start, 50).await;
     assert_eq!(
@@ -535,7 +544,7 @@ async fn fifty_concurrent_bookings_of_one_slot_capacity_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_bookings_of_one_slot_capacity_three() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let group: Service = serde_json::from_value(json!({
         "id": "trio", "name": "Small group", "duration": 60, "capacity": 3, "price": 10,
         "staff": [{"id": "camille"}], "useCompanyWorkingHours": true
@@ -568,10 +577,10 @@ async fn fifty_concurrent_bookings_of_one_slot_capacity_three() {
 
 #[tokio::test]
 async fn a_massage_booked_in_the_widget_holds_its_treatment_room() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     // A start offered both for the massage and for both room units (the room's own slots follow its
     // opening hours and 60-minute grid, which the massage's need not).
-    let (from, to) = next_two_weeks();
+    let (from, to) = next_two_weeks(&server);
     let (_, body) = server
         .get_json(&format!(
             "{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&resourceId=room&resourceCount=2&timeZone=Europe/Paris"
@@ -629,8 +638,8 @@ async fn a_massage_booked_in_the_widget_holds_its_treatment_room() {
 
 #[tokio::test]
 async fn free_slots_of_a_resource_on_its_own() {
-    let server = TestServer::with_demo().await;
-    let (from, to) = next_two_weeks();
+    let server = demo_server().await;
+    let (from, to) = next_two_weeks(&server);
     let url = |count: &str| {
         format!("{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&resourceId=room&resourceCount={count}&timeZone=Europe/Paris")
     };
@@ -662,7 +671,7 @@ async fn free_slots_of_a_resource_on_its_own() {
 /// booked up to its units and no further, moved, and refused when it does not exist.
 #[tokio::test]
 async fn a_visitor_books_a_resource_on_its_own() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let (status, body) = server.get_json(&format!("{DEMO}/widget/resources")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["items"][0]["id"], "room");
@@ -684,7 +693,7 @@ async fn a_visitor_books_a_resource_on_its_own() {
     let form: Form = serde_json::from_value(body).expect("form");
     assert!(form.item("email").is_some(), "the company's form applies");
 
-    let (from, to) = next_two_weeks();
+    let (from, to) = next_two_weeks(&server);
     let (_, body) = server
         .get_json(&format!(
             "{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&resourceId=room&timeZone=Europe/Paris"
@@ -765,7 +774,7 @@ async fn a_visitor_books_a_resource_on_its_own() {
 
 #[tokio::test]
 async fn a_full_session_takes_waiting_list_entries_when_the_service_allows() {
-    let server = TestServer::with_demo().await;
+    let server = demo_server().await;
     let solo: Service = serde_json::from_value(json!({
         "id": "solo", "name": "Solo class", "duration": 60, "capacity": 1, "waitingList": true,
         "staff": [{"id": "camille"}], "useCompanyWorkingHours": true
@@ -808,9 +817,28 @@ async fn a_full_session_takes_waiting_list_entries_when_the_service_allows() {
     let (status, body) = server.send_json(Method::POST, &url, &waiting).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["addToWaitingList"], true);
-    let after = slots(&server, "solo", Some("camille"), "Europe/Paris").await;
-    assert!(
-        !after.items.iter().any(|d| d.slots.contains(&start)),
-        "the waiting list takes no seat"
-    );
+    // A second seat opens: it is free, because the waiting entry holds none (counted as a seat,
+    // it would fill the class again and this booking would be refused).
+    let mut two_seats = solo.clone();
+    two_seats.capacity = Some(2);
+    business::put_doc(
+        &server.db,
+        Collection::Services,
+        "demo",
+        "solo",
+        None,
+        9,
+        &two_seats,
+    )
+    .await
+    .expect("update service");
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &url,
+            &booking("solo", Some("camille"), &start, "fourth@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "the waiting list takes no seat: {body}");
+    assert_ne!(body["addToWaitingList"], true, "{body}");
 }

@@ -292,7 +292,16 @@ async fn a_server_down_for_a_while_gets_the_email_after_and_550_fails_once() {
     .await
     .expect("last error");
     assert!(error.0.contains("550"), "{}", error.0);
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Final: recorded finished, so no claim selects it again (claims take pending rows only).
+    let (state, finished): (String, Option<String>) = sqlx::query_as(
+        "SELECT state, finished_at FROM outbox WHERE channel = 'email' AND subject_id = ? AND kind = 'cancelled'",
+    )
+    .bind(&id)
+    .fetch_one(&server.db)
+    .await
+    .expect("state");
+    assert_eq!(state, "failed");
+    assert!(finished.is_some(), "a failed email is finished");
     let again = server.emails_of(&id).await;
     let still = again
         .iter()
@@ -540,8 +549,25 @@ async fn reminders_fire_once_at_their_instants_across_the_paris_dst_weekend() {
     assert!(reminders(&log_of(&server, &id).await)
         .contains(&("2026-10-25T07:00:00.000Z".to_owned(), "skipped".to_owned())));
     sink.wait_for("ada@example.com", "Cancelled").await;
+    // Bob's 2 h reminder falls due with Ada's dropped one: once his has arrived and nothing due is
+    // left pending, the worker has been through that instant, and Ada's reminder count is final.
+    let (status, bob) = server
+        .call(
+            Method::POST,
+            &format!("{DEMO}/appointments?apiKey={KEY}&force=true"),
+            Some(&json!({
+                "client": {"firstName": "Bob", "email": "bob@example.com"},
+                "service": {"id": "haircut"},
+                "staff": {"id": "lea"},
+                "start": {"dateTime": "2026-10-25T10:00:00", "timeZone": "Europe/Paris"},
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{bob}");
+    sink.wait_for("bob@example.com", "Confirmed").await;
     clock.set(Utc.with_ymd_and_hms(2026, 10, 25, 7, 30, 0).unwrap());
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    sink.wait_for("bob@example.com", "Reminder").await;
+    drained(&server, "2026-10-25T07:30:00.000Z").await;
     let sent = sink
         .received()
         .iter()
@@ -701,4 +727,25 @@ async fn a_company_words_its_emails_itself_with_placeholders_checked_when_saved(
     // Other kinds and languages keep the defaults.
     sink.wait_for("camille@atelier-lumiere.example", "Nieuwe boeking")
         .await;
+}
+
+/// Waits until no email due by `now` (the outbox's millisecond text) is left pending or being
+/// sent: the worker has dealt with everything due.
+async fn drained(server: &EmailServer, now: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (left,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM outbox WHERE channel = 'email' \
+             AND state IN ('pending', 'delivering') AND next_attempt_at <= ?",
+        )
+        .bind(now)
+        .fetch_one(&server.db)
+        .await
+        .expect("due emails");
+        if left == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{left} due emails never sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -156,7 +156,12 @@ impl TestServer {
         config: impl FnOnce(&str, &std::path::Path) -> Config,
     ) -> (Self, AppState) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = demo_db(&dir.path().join("test.sqlite")).await;
+        let db = db::open(&dir.path().join("test.sqlite"))
+            .await
+            .expect("open db");
+        demo::seed_for(&db, clock.now().date_naive())
+            .await
+            .expect("seed demo");
         let (base, state, _) =
             serve(db.clone(), clock.clone(), |base| config(base, dir.path())).await;
         let server = TestServer {
