@@ -302,3 +302,31 @@ async fn a_private_access_token_url_is_refused() {
     let (status, answer) = app.post("/appointments/watch", &public).await;
     assert_eq!(status, 201, "{answer}");
 }
+
+#[tokio::test]
+async fn a_private_access_token_url_is_refused_at_delivery_too() {
+    let dir = Dir::new();
+    let tokens = Receiver::start().await;
+    // Created while private addresses were allowed, the token endpoint on loopback...
+    let watch_id = {
+        let app = App::start(&dir.db(), true, fast()).await;
+        app.watch(json!({
+            // A public address literal: never reached, the token comes first.
+            "address": "http://93.184.215.14/hook",
+            "oauth2Auth": {"clientId": "c", "refreshToken": "r", "accessTokenUrl": tokens.url("/token")}
+        }))
+        .await
+    };
+    // ...then the server restarts without --allow-private-webhooks: the token request is refused
+    // before it is made (an address literal needs no DNS, so only this check stops it).
+    let app = App::start(&dir.db(), false, fast()).await;
+    app.appointment(30, 10, "token@example.com").await;
+    let log = app.wait_delivery(&watch_id, "failed").await;
+    let error = log["items"][0]["lastError"].as_str().unwrap_or_default();
+    assert!(error.contains("accessTokenUrl"), "{log:#}");
+    assert_eq!(log["items"][0]["attemptCount"], 1, "refusals are final");
+    assert!(
+        tokens.hits("/token").is_empty(),
+        "nothing reached the private token endpoint"
+    );
+}
