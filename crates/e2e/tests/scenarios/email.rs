@@ -7,11 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
-use booking_e2e::{workspace_root, Harness, HarnessOptions, PARIS, WAIT};
+use booking_e2e::{workspace_root, Harness, HarnessOptions, WAIT};
 use mail_parser::MessageParser;
 use reqwest::Method;
-
-use super::PREFILL;
 
 /// The email tests' aiosmtpd sink (`crates/server/tests/email/smtp_sink.py`): each message lands
 /// in `dir` as `NNNN.eml`; killed on drop.
@@ -99,21 +97,7 @@ async fn book_then_cancel_from_the_email(h: &Harness, sink: &Sink) -> Result<()>
     let slot = h
         .slot_at("haircut", Some("camille"), "09:00", 2, None)
         .await?;
-    h.browser
-        .goto(&h.widget_url(&format!("{PREFILL}&service=haircut&staff=camille")))
-        .await?;
-    h.wait_css("#bw-step-time-title").await?;
-    h.choose_day(slot.with_timezone(&PARIS).date_naive())
-        .await?;
-    h.choose_slot(slot).await?;
-    h.form_page(1).await?;
-    h.submit_form().await?;
-    h.form_about("From the email").await?;
-    h.submit_form().await?;
-    h.form_last().await?;
-    h.submit_form().await?;
-    h.wait_css("#bw-step-review-title").await?;
-    let reference = h.confirm_booking().await?;
+    let reference = super::book_prefilled_haircut(h, slot, "From the email").await?;
 
     let text = sink.text_of("ada@example.com", "Confirmed").await?;
     ensure!(

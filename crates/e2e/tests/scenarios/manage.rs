@@ -1,11 +1,13 @@
 //! Scenario 5: the confirmation's links — reschedule to another day, then cancel; the admin API's
 //! history records both.
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use booking_e2e::{Harness, HarnessOptions, PARIS};
+use chrono::{Duration, Utc};
 use reqwest::Method;
+use serde_json::json;
 
-use super::{start_of, PREFILL};
+use super::start_of;
 
 async fn reschedule_then_cancel(h: &Harness) -> Result<()> {
     // Far enough ahead for the haircut's 24-hour cancellation delay.
@@ -13,20 +15,7 @@ async fn reschedule_then_cancel(h: &Harness) -> Result<()> {
         .slot_at("haircut", Some("camille"), "09:00", 2, None)
         .await?;
     let day = slot.with_timezone(&PARIS).date_naive();
-    h.browser
-        .goto(&h.widget_url(&format!("{PREFILL}&service=haircut&staff=camille")))
-        .await?;
-    h.wait_css("#bw-step-time-title").await?;
-    h.choose_day(day).await?;
-    h.choose_slot(slot).await?;
-    h.form_page(1).await?;
-    h.submit_form().await?;
-    h.form_about("Will move it").await?;
-    h.submit_form().await?;
-    h.form_last().await?;
-    h.submit_form().await?;
-    h.wait_css("#bw-step-review-title").await?;
-    h.confirm_booking().await?;
+    super::book_prefilled_haircut(h, slot, "Will move it").await?;
     h.check("booked").await?;
     let reschedule = h
         .wait_css(".bw-link--reschedule")
@@ -132,5 +121,80 @@ async fn reschedule_and_cancel_through_the_confirmation_links() {
     .await
     .expect("harness");
     let outcome = reschedule_then_cancel(&h).await;
+    h.finish(outcome).await;
+}
+
+/// The server's refusals of a change, in the visitor's words: inside the haircut's 24-hour
+/// cancellation delay, and once the appointment is over.
+async fn refusals_in_the_visitors_words(h: &Harness) -> Result<()> {
+    let now = Utc::now();
+    let cases = [
+        (
+            now + Duration::hours(3),
+            "It is too late to change this appointment online. Please contact us.",
+            "refused-too-late",
+        ),
+        (
+            now - Duration::hours(2),
+            "This appointment is over and can no longer be changed.",
+            "refused-over",
+        ),
+    ];
+    for (start, expected, step) in cases {
+        let local = start.with_timezone(&PARIS).format("%Y-%m-%dT%H:%M:00");
+        let (status, made) = h
+            .admin(
+                Method::POST,
+                "appointments?force=true",
+                Some(&json!({
+                    "client": {"firstName": "Late", "lastName": "Visitor", "email": "late@example.com"},
+                    "service": {"id": "haircut"},
+                    "staff": {"id": "camille"},
+                    "start": {"dateTime": local.to_string(), "timeZone": "Europe/Paris"},
+                })),
+            )
+            .await?;
+        ensure!(status == 201, "the admin API booked it: {status} {made}");
+        let encrypted = made["encryptedId"]
+            .as_str()
+            .context("the appointment's encryptedId")?;
+        h.browser
+            .goto(&h.widget_url(&format!(
+                "company=demo&lang=en&appointment={encrypted}&action=cancel"
+            )))
+            .await?;
+        h.wait_text(".bw-step__title", "Cancel this appointment?")
+            .await?;
+        h.click(".bw-submit").await?;
+        h.wait_text(".bw-error__message", expected).await?;
+        h.check(step).await?;
+        let (_, kept) = h
+            .admin(
+                Method::GET,
+                &format!("appointments/{}", made["id"].as_str().unwrap_or_default()),
+                None,
+            )
+            .await?;
+        ensure!(
+            kept["status"] != "cancelled",
+            "a refused cancel leaves it as it was: {}",
+            kept["status"]
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refused_change_says_why_in_the_visitors_language() {
+    let h = Harness::start_with(
+        "manage-refused",
+        HarnessOptions {
+            time_zone: Some("Europe/Paris".to_owned()),
+            ..HarnessOptions::default()
+        },
+    )
+    .await
+    .expect("harness");
+    let outcome = refusals_in_the_visitors_words(&h).await;
     h.finish(outcome).await;
 }

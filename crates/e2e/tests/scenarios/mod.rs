@@ -14,7 +14,7 @@ mod time_zone;
 mod validation;
 
 use anyhow::{ensure, Context, Result};
-use booking_e2e::{form_answer, instant_of, Harness, StoredRow};
+use booking_e2e::{form_answer, instant_of, Harness, StoredRow, PARIS};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
 
@@ -80,4 +80,29 @@ pub async fn assert_prefilled_booking(
 /// The instant of an API `start` object.
 pub fn start_of(appointment: &Value) -> Result<DateTime<Utc>> {
     instant_of(&appointment["start"], "Europe/Paris")
+}
+
+/// Books the haircut with Camille at `slot` the way a visitor does, from the [`PREFILL`]ed URL: the
+/// day and time chosen, the form's pages filled (`about` on the second), reviewed, confirmed.
+/// Returns the booking's reference.
+pub async fn book_prefilled_haircut(
+    h: &Harness,
+    slot: DateTime<FixedOffset>,
+    about: &str,
+) -> Result<String> {
+    h.browser
+        .goto(&h.widget_url(&format!("{PREFILL}&service=haircut&staff=camille")))
+        .await?;
+    h.wait_css("#bw-step-time-title").await?;
+    h.choose_day(slot.with_timezone(&PARIS).date_naive())
+        .await?;
+    h.choose_slot(slot).await?;
+    h.form_page(1).await?;
+    h.submit_form().await?;
+    h.form_about(about).await?;
+    h.submit_form().await?;
+    h.form_last().await?;
+    h.submit_form().await?;
+    h.wait_css("#bw-step-review-title").await?;
+    h.confirm_booking().await
 }
