@@ -9,6 +9,8 @@ pub mod admin;
 pub mod auth;
 /// Booking rules shared by the widget routes and the Appointments API.
 pub mod booking;
+/// Calendar sync: busy time read from staff calendars (iCalendar text → busy intervals).
+pub mod calendar;
 /// The injectable clock every "now" of the write path reads.
 pub mod clock;
 /// Storage: connection, migrations, queries per kind of record.
