@@ -273,7 +273,10 @@ pub fn ensure_schemathesis() -> Result<()> {
     let marker = schemathesis_venv().join("requirements.installed");
     let wanted = SCHEMATHESIS_REQUIREMENTS.join("\n");
     let have = std::fs::read_to_string(&marker).unwrap_or_default();
-    if have != wanted || !schemathesis_bin().exists() {
+    // Runs, not merely exists: a venv's scripts name the python of the path it was made at, so a
+    // venv copied or made in another checkout is there but broken.
+    let runs = capture(Cmd::new(schemathesis_bin()).arg("--version")).is_ok();
+    if have != wanted || !runs {
         eprintln!(
             "xtask: installing {} (PyPI, into .tools/schemathesis)",
             SCHEMATHESIS_REQUIREMENTS.join(" ")
