@@ -1,7 +1,7 @@
-//! The components of an iCalendar document (one or more `VCALENDAR`s, as CalDAV reports and ICS
-//! feeds give them), parsed by the `icalendar` crate. Its parser rejects a whole document for one
-//! malformed line; then each component is parsed on its own, so one broken event is skipped and
-//! reported, not fatal.
+//! The components of an iCalendar document (one or more `VCALENDAR`s: a CalDAV REPORT gives one
+//! per event, concatenated here; an ICS feed gives one), parsed by the `icalendar` crate. Its
+//! parser rejects a whole calendar for one malformed line; then each component of that calendar is
+//! parsed on its own, so one broken event is skipped and reported, not fatal.
 
 use icalendar::parser::{read_components, Component};
 
@@ -15,71 +15,70 @@ pub(super) struct Document<'a> {
 
 /// Reads an unfolded document (see [`icalendar::parser::unfold`]).
 pub(super) fn read(unfolded: &str) -> Result<Document<'_>, ReadError> {
-    match read_components(unfolded) {
-        Ok(roots) => {
-            let calendars: Vec<Component<'_>> = roots
-                .into_iter()
-                .filter(|root| root.name.as_str().eq_ignore_ascii_case("VCALENDAR"))
-                .collect();
-            if calendars.is_empty() {
-                return Err(not_a_calendar(unfolded));
-            }
-            Ok(Document {
-                components: calendars.into_iter().flat_map(|c| c.components).collect(),
-                broken: Vec::new(),
-            })
-        }
-        Err(_) => component_by_component(unfolded),
+    let calendars: Vec<&str> = blocks(unfolded, 0)
+        .into_iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("VCALENDAR"))
+        .map(|(_, text)| text)
+        .collect();
+    if calendars.is_empty() {
+        let start: String = unfolded.trim_start().chars().take(40).collect();
+        return Err(ReadError::NotICalendar(format!(
+            "no BEGIN:VCALENDAR (it starts with {start:?})"
+        )));
     }
-}
-
-fn not_a_calendar(text: &str) -> ReadError {
-    let start: String = text.trim_start().chars().take(40).collect();
-    ReadError::NotICalendar(format!("no BEGIN:VCALENDAR (it starts with {start:?})"))
-}
-
-/// Each component directly inside a `VCALENDAR`, parsed alone.
-fn component_by_component(unfolded: &str) -> Result<Document<'_>, ReadError> {
     let mut document = Document {
         components: Vec::new(),
         broken: Vec::new(),
     };
-    let mut calendars = 0;
-    let mut depth = 0usize;
-    // The component being cut out: where it starts and its name. It ends at its own END line
-    // even when a line inside it was broken (an unclosed BEGIN).
-    let mut block: Option<(usize, &str)> = None;
-    let mut offset = 0;
-    for line in unfolded.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\r', '\n']);
-        if let Some(name) = after_ignore_case(content, "BEGIN:") {
-            if depth == 0 && name.eq_ignore_ascii_case("VCALENDAR") {
-                calendars += 1;
-            }
-            depth += 1;
-            if depth == 2 {
-                block = Some((offset, name));
-            }
-        } else if let Some(name) = after_ignore_case(content, "END:") {
-            match block {
-                Some((start, begun)) if name.eq_ignore_ascii_case(begun) => {
-                    let text = &unfolded[start..offset + line.len()];
+    for calendar in calendars {
+        match read_components(calendar) {
+            Ok(roots) => document
+                .components
+                .extend(roots.into_iter().flat_map(|root| root.components)),
+            Err(_) => {
+                for (_, text) in blocks(calendar, 1) {
                     match read_components(text) {
                         Ok(components) => document.components.extend(components),
                         Err(error) => document.broken.push(broken(text, &error)),
                     }
-                    block = None;
-                    depth = 1;
+                }
+            }
+        }
+    }
+    Ok(document)
+}
+
+/// `(name, text)` of the components beginning at `level` (0: top level, 1: inside a top-level
+/// one). A component ends at the END line of its own name, so a broken line inside it (an unclosed
+/// BEGIN) stays inside it; one never closed runs to the end of the text.
+fn blocks(text: &str, level: usize) -> Vec<(&str, &str)> {
+    let mut found = Vec::new();
+    let mut depth = 0usize;
+    let mut open: Option<(usize, &str)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\r', '\n']);
+        if let Some(name) = after_ignore_case(content, "BEGIN:") {
+            if depth == level && open.is_none() {
+                open = Some((offset, name));
+            }
+            depth += 1;
+        } else if let Some(name) = after_ignore_case(content, "END:") {
+            match open {
+                Some((start, begun)) if name.eq_ignore_ascii_case(begun) => {
+                    found.push((begun, &text[start..offset + line.len()]));
+                    open = None;
+                    depth = level;
                 }
                 _ => depth = depth.saturating_sub(1),
             }
         }
         offset += line.len();
     }
-    match calendars {
-        0 => Err(not_a_calendar(unfolded)),
-        _ => Ok(document),
+    if let Some((start, begun)) = open {
+        found.push((begun, &text[start..]));
     }
+    found
 }
 
 /// The rest of `line` after `prefix` (ASCII, any case), trimmed.
@@ -90,28 +89,23 @@ fn after_ignore_case<'l>(line: &'l str, prefix: &str) -> Option<&'l str> {
 }
 
 /// A component the parser rejected: its UID when a line gives it, and the parser's reason.
-fn broken(block: &str, error: &str) -> SkippedEvent {
-    let uid = block
+fn broken(text: &str, error: &str) -> SkippedEvent {
+    let uid = text
         .lines()
         .find_map(|line| line.strip_prefix("UID:"))
         .map(|uid| uid.trim().to_owned());
-    let name = block
+    let name = text
         .lines()
         .next()
         .and_then(|line| line.get(6..))
         .unwrap_or("")
         .trim();
+    // nom's report: "error: 0: at line 5, in Many0:", then the offending line.
+    let mut report = error.lines().map(str::trim).filter(|line| !line.is_empty());
+    let place = report.next().unwrap_or("").trim_start_matches("error: ");
+    let near: String = report.next().unwrap_or("").chars().take(120).collect();
     SkippedEvent {
         uid,
-        reason: format!("{name} could not be parsed: {}", first_line(error)),
+        reason: format!("{name} could not be parsed ({place}) near {near:?}"),
     }
-}
-
-fn first_line(text: &str) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or("");
-    line.chars().take(200).collect()
 }

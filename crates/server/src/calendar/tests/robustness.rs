@@ -118,6 +118,9 @@ fn an_event_the_parser_rejects_is_skipped_and_the_others_count() {
     assert_eq!(spans(&busy), ["2026-04-20T08:00Z/2026-04-20T09:00Z"]);
     assert_eq!(busy.skipped.len(), 1, "{:?}", busy.skipped);
     assert_eq!(busy.skipped[0].uid.as_deref(), Some("broken"));
+    let reason = &busy.skipped[0].reason;
+    assert!(reason.starts_with("VEVENT could not be parsed"), "{reason}");
+    assert!(reason.contains("THIS LINE IS NOT A PROPERTY"), "{reason}");
 }
 
 #[test]
@@ -257,4 +260,86 @@ fn damaged_documents_never_panic() {
     }
     // Most damage stays local to one event.
     assert!(outcomes.0 > outcomes.1, "{outcomes:?}");
+}
+
+#[test]
+fn a_date_until_on_a_timed_rule_includes_that_whole_day() {
+    // Not what RFC 5545 asks (UNTIL should be a date-time here), but written by some clients.
+    let ics = calendar(&event(
+        "date-until",
+        "DTSTART;TZID=Europe/Paris:20260427T100000\nDURATION:PT30M\nRRULE:FREQ=DAILY;UNTIL=20260429\n",
+    ));
+    let busy = read(&ics).expect("readable");
+    assert_eq!(
+        spans(&busy),
+        [
+            "2026-04-27T08:00Z/2026-04-27T08:30Z",
+            "2026-04-28T08:00Z/2026-04-28T08:30Z",
+            "2026-04-29T08:00Z/2026-04-29T08:30Z",
+        ]
+    );
+}
+
+#[test]
+fn an_rdate_period_carries_its_own_length() {
+    let ics = calendar(&event(
+        "periods",
+        "DTSTART:20260406T080000Z\nDTEND:20260406T090000Z\nRDATE;VALUE=PERIOD:20260330T080000Z/PT2H,20260413T080000Z/20260413T083000Z\n",
+    ));
+    // The period from 30 March runs into the window by its own length, not the event's.
+    let query = BusyQuery {
+        zone: Tz::UTC,
+        from: utc("2026-03-30T09:30:00Z"),
+        to: utc("2026-05-01T00:00:00Z"),
+        own_uid_host: OWN_HOST,
+    };
+    let busy = read_busy(&ics, &query).expect("readable");
+    assert_eq!(
+        spans(&busy),
+        [
+            "2026-03-30T08:00Z/2026-03-30T10:00Z",
+            "2026-04-06T08:00Z/2026-04-06T09:00Z",
+            "2026-04-13T08:00Z/2026-04-13T08:30Z",
+        ]
+    );
+}
+
+#[test]
+fn an_all_day_series_excludes_a_date() {
+    let ics = calendar(&event(
+        "market",
+        "DTSTART;VALUE=DATE:20260404\nDTEND;VALUE=DATE:20260405\nRRULE:FREQ=WEEKLY;COUNT=3\nEXDATE;VALUE=DATE:20260411\n",
+    ));
+    let busy = read(&ics).expect("readable");
+    assert_eq!(
+        spans(&busy),
+        [
+            "2026-04-03T22:00Z/2026-04-04T22:00Z",
+            "2026-04-17T22:00Z/2026-04-18T22:00Z"
+        ]
+    );
+}
+
+#[test]
+fn a_rule_that_is_not_ascii_is_skipped_not_a_panic() {
+    let ics = calendar(
+        &(event(
+            "odd",
+            "DTSTART:20260421T080000Z\nDURATION:PT1H\nRRULE:FREQ=WEEKLY;BYDAY=éMO\n",
+        ) + &event("good", GOOD)),
+    );
+    let busy = read(&ics).expect("readable");
+    assert_eq!(spans(&busy), ["2026-04-20T08:00Z/2026-04-20T09:00Z"]);
+    assert_eq!(busy.skipped.len(), 1);
+}
+
+#[test]
+fn a_truncated_download_keeps_the_events_it_holds_whole() {
+    let whole = calendar(&(event("good", GOOD) + &event("cut", GOOD)));
+    let cut = &whole[..whole.rfind("DTEND").expect("second event")];
+    let busy = read(cut).expect("readable");
+    assert_eq!(spans(&busy), ["2026-04-20T08:00Z/2026-04-20T09:00Z"]);
+    assert_eq!(busy.events, 1);
+    assert_eq!(busy.skipped.len(), 1, "{:?}", busy.skipped);
+    assert_eq!(busy.skipped[0].uid.as_deref(), Some("cut"));
 }
