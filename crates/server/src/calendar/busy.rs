@@ -23,6 +23,15 @@ use super::{BusyInterval, BusyQuery, BusyTime, ReadError, SkippedEvent};
 /// A document that is not iCalendar is an error; one event that can't be read is skipped and
 /// listed in [`BusyTime::skipped`].
 pub fn read_busy(ics: &str, query: &BusyQuery<'_>) -> Result<BusyTime, ReadError> {
+    read_within(ics, query, recurrence::MAX_SCANNED_PER_DOCUMENT)
+}
+
+/// [`read_busy`] generating at most `budget` instances in all.
+pub(super) fn read_within(
+    ics: &str,
+    query: &BusyQuery<'_>,
+    mut budget: usize,
+) -> Result<BusyTime, ReadError> {
     if query.from >= query.to {
         return Err(ReadError::EmptyWindow {
             from: query.from,
@@ -66,7 +75,8 @@ pub fn read_busy(ics: &str, query: &BusyQuery<'_>) -> Result<BusyTime, ReadError
         .into_values()
         .chain(without_uid.into_iter().map(|e| vec![e]));
     for events in groups {
-        busy.truncated_series += usize::from(series_busy(&events, query, &mut intervals));
+        let truncated = series_busy(&events, query, &mut budget, &mut intervals);
+        busy.truncated_series += usize::from(truncated);
     }
     busy.intervals = merged(intervals, query);
     busy.unknown_zones = zones.unknown();
@@ -87,7 +97,12 @@ fn is_own(uid: &str, own_uid_host: &str) -> bool {
 /// The busy instances of the events sharing one UID: the series (events without RECURRENCE-ID),
 /// minus every instance an override replaces, plus the overrides that block. `true` when an
 /// expansion hit its cap.
-fn series_busy(events: &[Event], query: &BusyQuery<'_>, intervals: &mut Vec<BusyInterval>) -> bool {
+fn series_busy(
+    events: &[Event],
+    query: &BusyQuery<'_>,
+    budget: &mut usize,
+    intervals: &mut Vec<BusyInterval>,
+) -> bool {
     let replaced: HashSet<DateTime<Utc>> = events.iter().filter_map(|e| e.recurrence_id).collect();
     let mut truncated = false;
     for event in events.iter().filter(|e| e.blocks) {
@@ -95,8 +110,8 @@ fn series_busy(events: &[Event], query: &BusyQuery<'_>, intervals: &mut Vec<Busy
             event.start,
             event.span,
             event.recurrence.as_ref(),
-            query.from,
-            query.to,
+            (query.from, query.to),
+            budget,
         );
         truncated |= expansion.truncated;
         let is_master = event.recurrence_id.is_none();

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use busy::read_busy;
-pub use recurrence::{MAX_IN_WINDOW, MAX_SCANNED};
+pub use recurrence::{MAX_IN_WINDOW, MAX_SCANNED, MAX_SCANNED_PER_DOCUMENT};
 
 /// What [`read_busy`] is asked.
 #[derive(Debug, Clone, Copy)]
@@ -52,8 +52,8 @@ pub struct BusyTime {
     pub own_events: usize,
     /// Components that could not be read, with the reason; the rest of the document still counts.
     pub skipped: Vec<SkippedEvent>,
-    /// Recurring events whose expansion stopped at [`MAX_SCANNED`] or [`MAX_IN_WINDOW`]
-    /// instances.
+    /// Recurring events whose expansion stopped at a cap ([`MAX_SCANNED`],
+    /// [`MAX_SCANNED_PER_DOCUMENT`], [`MAX_IN_WINDOW`]).
     pub truncated_series: usize,
     /// `TZID`s no zone matched; their times were read in the company zone.
     pub unknown_zones: Vec<String>,

@@ -1,8 +1,9 @@
 //! The instances of one event that overlap a window. The `rrule` crate expands RRULE, RDATE and
 //! EXDATE in the event's own zone, so a weekly 09:00 `Europe/Paris` event stays at 09:00 local on
-//! both sides of a DST change. Expansion is bounded: it stops at the window's end and after
-//! [`MAX_SCANNED`] instances (an hourly rule from 1990 never runs away), and keeps at most
-//! [`MAX_IN_WINDOW`] per event; either cap marks the expansion truncated.
+//! both sides of a DST change. Expansion is bounded: it stops at the window's end, after
+//! [`MAX_SCANNED`] instances of one event (an hourly rule from 1990 never runs away) or
+//! [`MAX_SCANNED_PER_DOCUMENT`] in all, and keeps at most [`MAX_IN_WINDOW`] per event; any cap
+//! marks the expansion truncated.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -15,6 +16,8 @@ use super::times::{local_instant, written, Moment, Span, Written};
 
 /// Instances generated for one event (before the window included) before it gives up.
 pub const MAX_SCANNED: usize = 50_000;
+/// Instances generated for all the events of one document (about a second of work).
+pub const MAX_SCANNED_PER_DOCUMENT: usize = 500_000;
 /// Instances of one event kept inside the window.
 pub const MAX_IN_WINDOW: usize = 5_000;
 
@@ -84,13 +87,14 @@ pub(super) struct Expansion {
     pub(super) truncated: bool,
 }
 
-/// The instances `[start, end)` of an event (`span` long, in `zone`) overlapping `[from, to)`.
+/// The instances `[start, end)` of an event (`span` long) overlapping `[from, to)`; each instance
+/// generated is taken from the document's `budget`.
 pub(super) fn instances(
     start: Moment,
     span: Span,
     recurrence: Option<&Recurrence>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    budget: &mut usize,
 ) -> Expansion {
     let zone = start.at.timezone();
     let mut expansion = Expansion::default();
@@ -110,10 +114,11 @@ pub(super) fn instances(
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let mut previous = None;
     for (scanned, at) in recurrence.set.into_iter().enumerate() {
-        if scanned >= MAX_SCANNED {
+        if scanned >= MAX_SCANNED || *budget == 0 {
             expansion.truncated = true;
             break;
         }
+        *budget -= 1;
         let at = at.with_timezone(&zone);
         // DTSTART is added as an RDATE too: the rule may yield it a second time.
         if previous == Some(at) {

@@ -135,6 +135,28 @@ fn an_unbounded_rule_from_long_ago_is_cut_off_and_reported() {
 }
 
 #[test]
+fn the_instances_of_a_whole_document_are_capped_too() {
+    // Three series of 40 instances, all before the window, on a budget of 100: the third stops.
+    let series = |uid: &str| {
+        event(
+            uid,
+            "DTSTART:20260301T000000Z\nDURATION:PT1M\nRRULE:FREQ=HOURLY;COUNT=40\n",
+        )
+    };
+    let ics = calendar(&(series("one") + &series("two") + &series("three")));
+    let query = BusyQuery {
+        zone: Tz::UTC,
+        from: utc("2026-04-01T00:00:00Z"),
+        to: utc("2026-05-01T00:00:00Z"),
+        own_uid_host: OWN_HOST,
+    };
+    let busy = super::super::busy::read_within(&ics, &query, 100).expect("readable");
+    assert_eq!(busy.truncated_series, 1);
+    let busy = super::super::busy::read_within(&ics, &query, 200).expect("readable");
+    assert_eq!(busy.truncated_series, 0);
+}
+
+#[test]
 fn a_rule_with_too_many_instances_in_the_window_is_cut_off_and_reported() {
     let ics = calendar(&event(
         "every-five-minutes",
@@ -342,4 +364,29 @@ fn a_truncated_download_keeps_the_events_it_holds_whole() {
     assert_eq!(busy.events, 1);
     assert_eq!(busy.skipped.len(), 1, "{:?}", busy.skipped);
     assert_eq!(busy.skipped[0].uid.as_deref(), Some("cut"));
+}
+
+#[test]
+fn hostile_rules_end_and_never_panic() {
+    for rule in [
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=SECONDLY",
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=DAILY;COUNT=0",
+        "FREQ=DAILY;BYHOUR=25",
+        "FREQ=MONTHLY;BYSETPOS=-400;BYDAY=MO",
+        "FREQ=WEEKLY;UNTIL=99991231T235959Z;BYDAY=MO,TU,WE,TH,FR,SA,SU",
+        "FREQ=HOURLY;INTERVAL=65535",
+        "",
+    ] {
+        let ics = calendar(&event(
+            "hostile",
+            &format!("DTSTART:00010101T000000Z\nDURATION:PT1H\nRRULE:{rule}\n"),
+        ));
+        let busy = read(&ics).expect("readable");
+        assert!(
+            busy.intervals.len() <= crate::calendar::MAX_IN_WINDOW,
+            "{rule}"
+        );
+    }
 }
