@@ -17,7 +17,7 @@ async fn healthz_answers_and_readyz_checks_the_database_and_migrations() {
         .fetch_one(server.db.writer())
         .await
         .expect("migrations table");
-    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
         .bind(version)
         .execute(server.db.writer())
         .await

@@ -12,7 +12,6 @@ use booking_model::{
     Mode, Staff, StaffRef,
 };
 use chrono::{DateTime, Duration, LocalResult, TimeZone, Utc};
-use sqlx::SqliteConnection;
 
 use super::assemble::{self, Author, Placement};
 use super::availability::{self, Ask};
@@ -20,6 +19,7 @@ use super::catalog::{self, Catalog};
 use super::target::{Target, TargetFields};
 use super::{clients, files, forms, waiting_list};
 use crate::db::appointments::{self, StoredAppointment};
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// Where history entries written through this API say they came from.
@@ -150,7 +150,7 @@ fn require_staff_for_force(options: &WriteOptions, staff: Option<&Staff>) -> Res
 /// Checks the filled form against the definition that applies to the target; returns the ids of
 /// the definition's file items.
 async fn check_form(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     target: Target<'_>,
     form: Option<&mut booking_model::Form>,
@@ -173,7 +173,7 @@ async fn check_form(
 
 /// Moves the new file answers of `stored` into file storage.
 async fn store_files(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     stored: &mut StoredAppointment,
     file_ids: &[String],
     now: DateTime<Utc>,
@@ -238,7 +238,7 @@ fn end_of(
 
 /// Inserts an appointment (`POST appointments`).
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     input: Appointment,
     options: &WriteOptions,
@@ -325,11 +325,7 @@ pub async fn insert(
 }
 
 /// The live (not deleted) appointment with this id or reference.
-pub async fn find(
-    conn: &mut SqliteConnection,
-    company_id: &str,
-    key: &str,
-) -> Result<StoredAppointment> {
+pub async fn find(conn: &mut Conn, company_id: &str, key: &str) -> Result<StoredAppointment> {
     match appointments::find_by_id_or_reference(conn, company_id, key).await? {
         Some(found) if !found.deleted => Ok(found),
         _ => Err(Error::NotFound(format!("appointment `{key}` not found"))),
@@ -381,7 +377,7 @@ fn updated_target<'c>(
 /// re-checks availability without counting itself; a seat it gives up goes to the waiting list.
 /// Each kind of change adds a history entry.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     key: &str,
     input: Appointment,
@@ -568,7 +564,7 @@ fn history_kinds(before: &Appointment, after: &Appointment) -> Vec<HistoryType> 
 /// Soft-deletes an appointment (`DELETE appointments/{id}`): it frees its slot (to the waiting list)
 /// and stays stored, marked deleted, so lists with `showDeleted` and incremental sync report it.
 pub async fn delete(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     key: &str,
     (lang, silent): (&str, bool),

@@ -9,12 +9,12 @@ use booking_model::{
 };
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::SqliteConnection;
 
 use super::catalog::Catalog;
 use super::target::Target;
 use super::{history, ids};
 use crate::db::appointments::{self, StoredAppointment};
+use crate::db::Conn;
 use crate::error::Result;
 
 /// Where an appointment goes, once availability (or `force`) said it may.
@@ -195,7 +195,7 @@ pub fn new_appointment(
 
 /// Stores a new appointment, giving it its reference.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     stored: &mut StoredAppointment,
     author: &Author<'_>,
 ) -> Result<()> {

@@ -5,12 +5,12 @@
 use booking_availability::{check_slot, Query, Unavailable};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
-use sqlx::SqliteConnection;
 
 use super::catalog::Catalog;
 use super::schedule::{build_query, build_resource_query, ResourceQuery, SlotQuery};
 use super::target::Target;
 use crate::db::appointments;
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// Days on each side of the asked days whose bookings are loaded: zone offsets (up to 26 h apart)
@@ -43,7 +43,7 @@ pub struct Ask<'a> {
 /// The engine query for `ask` over the local days `first_day..=last_day` of `zone`, with the
 /// bookings of its busy window. A 404 for a staff member the widget may not show.
 pub async fn query(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     catalog: &Catalog,
     ask: &Ask<'_>,
     (first_day, last_day): (NaiveDate, NaiveDate),
@@ -85,7 +85,7 @@ pub async fn query(
 /// Whether `ask` can start at `start` (and, for personal time, last until `end`). `Ok` holds the
 /// staff member who takes a service (the one asked for, else the first free one).
 pub async fn check(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     catalog: &Catalog,
     ask: &Ask<'_>,
     (start, end): (DateTime<Utc>, DateTime<Utc>),

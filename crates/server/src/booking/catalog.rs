@@ -5,9 +5,9 @@ use std::str::FromStr;
 
 use booking_model::{Company, Resource, Service, Staff};
 use chrono_tz::Tz;
-use sqlx::SqliteConnection;
 
 use crate::db::business::{self, Collection};
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// Everything a company offers, loaded once per request.
@@ -91,7 +91,7 @@ impl Catalog {
 }
 
 /// Everything the company offers, for slot computations; 404 when the company doesn't exist.
-pub async fn load(conn: &mut SqliteConnection, company_id: &str) -> Result<Catalog> {
+pub async fn load(conn: &mut Conn, company_id: &str) -> Result<Catalog> {
     let company = business::get_company(&mut *conn, company_id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("company `{company_id}` not found")))?;

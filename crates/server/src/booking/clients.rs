@@ -5,10 +5,10 @@
 use booking_model::form::BIND_PHONE;
 use booking_model::validate::e164;
 use booking_model::{ClientRef, Company, FieldError, Form};
-use sqlx::SqliteConnection;
 
 use super::ids;
 use crate::db::clients;
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// While the company sends text messages (`smsNotifications`), the number a client's texts go to
@@ -83,7 +83,7 @@ fn merge(stored: &mut ClientRef, wanted: &ClientRef) -> bool {
 
 /// Saves `stored` with what `wanted` adds to it.
 async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     mut stored: ClientRef,
     wanted: &ClientRef,
@@ -97,7 +97,7 @@ async fn update(
 /// The client matching `wanted` by externalId, else by email (case-insensitive; not a client with
 /// another externalId), updated with what `wanted` says; created when new.
 pub async fn find_or_create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     wanted: &ClientRef,
 ) -> Result<ClientRef> {
@@ -126,7 +126,7 @@ pub async fn find_or_create(
 /// `wanted` names nobody (no externalId, no email) and the appointment has a client (`current`),
 /// edits of that client; else as [`find_or_create`].
 pub async fn resolve(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     wanted: &ClientRef,
     current: Option<&ClientRef>,

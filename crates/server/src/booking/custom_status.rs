@@ -2,17 +2,13 @@
 //! (`appointmentStatuses`), and the name is always the status's current one.
 
 use booking_model::{Appointment, CustomStatus};
-use sqlx::SqliteConnection;
 
 use crate::db::statuses::{self, StatusNames};
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// 400 naming `customStatus.id` unless `wanted` (when sent) names a status of `company_id`.
-pub async fn check(
-    conn: &mut SqliteConnection,
-    company_id: &str,
-    wanted: Option<&CustomStatus>,
-) -> Result<()> {
+pub async fn check(conn: &mut Conn, company_id: &str, wanted: Option<&CustomStatus>) -> Result<()> {
     let Some(wanted) = wanted else {
         return Ok(());
     };

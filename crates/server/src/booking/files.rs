@@ -8,10 +8,10 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 use booking_model::{Form, FormItem, FormItemType};
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
 use super::ids;
 use crate::db::files::{self, StoredFile, REFERENCE};
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// A data URI that passes validation, standing in for a file kept from before.
@@ -108,7 +108,7 @@ fn default_name(media_type: &str) -> String {
 /// Moves every newly sent file answer of `form` (items in `file_ids` whose value is a data URI)
 /// into `db::files`, leaving its reference and `fileName` in the form.
 pub async fn store(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     (company_id, appointment_id): (&str, &str),
     form: &mut Form,
     file_ids: &[String],
@@ -183,7 +183,7 @@ pub fn link_files(form: &mut Form, link: impl Fn(&str, &str) -> String) {
 
 /// The stored file `file_id` of an appointment; 404 otherwise.
 pub async fn download(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     appointment_id: &str,
     file_id: &str,

@@ -2,14 +2,15 @@
 
 use booking_model::form::{BIND_EMAIL, BIND_FIRST_NAME, BIND_LAST_NAME, BIND_PHONE};
 use booking_model::{Form, FormItem, FormItemType, FormObjectType};
-use sqlx::{Executor, Sqlite};
+use sqlx::Executor;
 
 use crate::db::business::{self, Collection};
+use crate::db::Backend;
 use crate::error::Result;
 
 /// The booking form for a service: one naming it, else one for every location, else the built-in
 /// contact-only form.
-pub async fn form_for<'c, E: Executor<'c, Database = Sqlite>>(
+pub async fn form_for<'c, E: Executor<'c, Database = Backend>>(
     db: E,
     company_id: &str,
     service_id: &str,

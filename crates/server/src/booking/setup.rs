@@ -13,9 +13,9 @@ use booking_model::{
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sqlx::SqliteConnection;
 
 use crate::db::business::{self, Collection};
+use crate::db::Conn;
 use crate::error::{Error, OnConstraint, Result};
 
 /// Collects field errors: those the OpenAPI document states (400), and rules it cannot, such as an
@@ -481,7 +481,7 @@ pub fn validate_client(c: &ClientRef) -> Result<()> {
 }
 
 /// Validates and writes a company (insert or replace).
-pub async fn save_company(conn: &mut SqliteConnection, company: &Company) -> Result<()> {
+pub async fn save_company(conn: &mut Conn, company: &Company) -> Result<()> {
     validate_company(company)?;
     if company.id.is_none() {
         return Err(Error::field("id", "is required"));
@@ -491,11 +491,7 @@ pub async fn save_company(conn: &mut SqliteConnection, company: &Company) -> Res
 
 /// Validates and writes one record of a company's setup (insert or replace, keeping its position).
 /// A duplicate `externalId` is a 409.
-pub async fn save<T: SetupRecord>(
-    conn: &mut SqliteConnection,
-    company_id: &str,
-    record: &T,
-) -> Result<()> {
+pub async fn save<T: SetupRecord>(conn: &mut Conn, company_id: &str, record: &T) -> Result<()> {
     let id = record
         .id()
         .ok_or_else(|| Error::field("id", "is required"))?;

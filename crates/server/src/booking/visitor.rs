@@ -15,7 +15,6 @@ use booking_model::{
     PublicBookingRequest, Service,
 };
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqliteConnection;
 
 use super::assemble::{self, Author, Placement};
 use super::availability::{self, Ask};
@@ -23,6 +22,7 @@ use super::catalog::{self, Catalog};
 use super::target::{Target, TargetFields};
 use super::{clients, files, forms, waiting_list};
 use crate::db::appointments::{self, StoredAppointment};
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// Where history entries written by visitors say they came from.
@@ -70,7 +70,7 @@ pub struct Prepared {
 /// Validates the request and form answers with the model's shared rules, against the company's
 /// catalogue and form as `conn` (a reader) sees them.
 pub async fn prepare(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     request: &PublicBookingRequest,
     matcher: &(dyn PatternMatcher + Sync),
@@ -146,7 +146,7 @@ fn requested_target<'c>(
 /// Books a [`prepare`]d request inside the caller's write transaction: re-checks the slot against
 /// the stored bookings, matches or creates the client, and inserts the appointment.
 pub async fn book(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     prepared: &Prepared,
     request: &PublicBookingRequest,
     now: DateTime<Utc>,
@@ -229,7 +229,7 @@ pub async fn book(
 
 /// The appointment behind a visitor's link, if it belongs to `company_id` and isn't deleted.
 pub async fn find(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     encrypted_id: &str,
 ) -> Result<StoredAppointment> {
@@ -280,7 +280,7 @@ fn ensure_changeable(
 /// Moves the appointment to `start` (same service, same length), re-checking availability without
 /// counting itself; the seat it leaves goes to the waiting list.
 pub async fn reschedule(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     encrypted_id: &str,
     start: DateTime<Utc>,
@@ -346,7 +346,7 @@ pub async fn reschedule(
 /// Cancels the appointment (it stays stored, with status `cancelled` and a history entry in
 /// `lang`); the seat it leaves goes to the waiting list.
 pub async fn cancel(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     encrypted_id: &str,
     lang: &str,

@@ -4,13 +4,13 @@
 
 use booking_model::HistoryType;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqliteConnection;
 
 use super::assemble::{self, Author, Placement};
 use super::availability::{self, Ask};
 use super::catalog::Catalog;
 use super::target::{Target, TargetFields};
 use crate::db::appointments::{self, StoredAppointment};
+use crate::db::Conn;
 use crate::error::Result;
 
 /// How far around the freed time waiting entries are considered: a freed booking can also free the
@@ -20,7 +20,7 @@ const NEIGHBOURHOOD: Duration = Duration::days(1);
 /// After `freed` (start, end) stopped holding its seat, promotes the earliest waiting entry near it
 /// that now fits; returns it when there was one.
 pub async fn promote(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     catalog: &Catalog,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
     author: &Author<'_>,

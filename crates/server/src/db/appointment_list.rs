@@ -2,10 +2,13 @@
 //! portable SQL statement built with bound parameters only.
 
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::any::AnyArguments;
+use sqlx::{Arguments, Encode, Row, Type};
+
+use crate::db::{Backend, Conn};
 
 use super::appointments::{stored_from_row, utc_text, StoredAppointment};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Which appointments a list returns. `None` id lists mean "no filter"; an empty list matches nothing.
 #[derive(Debug, Clone, Default)]
@@ -52,17 +55,54 @@ pub struct Listed {
     pub in_filter: bool,
 }
 
-fn push_in(builder: &mut QueryBuilder<'_, Sqlite>, column: &str, values: &[String]) {
+/// A statement built piece by piece, each value bound as the next `$n` (sqlx's `QueryBuilder` on
+/// `Any` writes `?`, which PostgreSQL does not read; both databases read `$n`).
+struct Sql {
+    text: String,
+    args: AnyArguments<'static>,
+    /// The first value that did not encode: the statement is then not run.
+    failed: Option<String>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_owned(),
+            args: AnyArguments::default(),
+            failed: None,
+        }
+    }
+
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn push_bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'static + Send + Encode<'static, Backend> + Type<Backend>,
+    {
+        if let Err(e) = self.args.add(value) {
+            self.failed.get_or_insert(e.to_string());
+        }
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+}
+
+fn push_in(builder: &mut Sql, column: &str, values: &[String]) {
     if values.is_empty() {
         builder.push(" AND 1 = 0");
         return;
     }
-    builder.push(format_args!(" AND {column} IN ("));
-    let mut separated = builder.separated(", ");
-    for value in values {
-        separated.push_bind(value.clone());
+    builder.push(&format!(" AND {column} IN ("));
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            builder.push(", ");
+        }
+        builder.push_bind(value.clone());
     }
-    separated.push_unseparated(")");
+    builder.push(")");
 }
 
 /// `%term%` for LIKE, with LIKE's own wildcards escaped.
@@ -76,7 +116,7 @@ fn like_pattern(term: &str) -> String {
 
 /// Pushes ` AND …` for each filter that decides whether an appointment belongs to the list — all but
 /// the time windows and `showDeleted`, which a sync ignores.
-fn push_membership(q: &mut QueryBuilder<'_, Sqlite>, filter: &ListFilter) {
+fn push_membership(q: &mut Sql, filter: &ListFilter) {
     if !filter.statuses.is_empty() {
         let statuses: Vec<String> = filter.statuses.iter().map(|s| (*s).to_owned()).collect();
         push_in(q, "status", &statuses);
@@ -109,14 +149,14 @@ fn push_membership(q: &mut QueryBuilder<'_, Sqlite>, filter: &ListFilter) {
 /// (cancelled under `status=accepted`, moved to another staff member, …) must reach the client as a
 /// removal, or its copy would stay stale for ever.
 pub async fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     filter: &ListFilter,
     position: &Position,
     until_seq: i64,
     limit: i64,
 ) -> Result<Vec<Listed>> {
     let syncing = matches!(position, Position::ByChange(_));
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+    let mut q = Sql::new(
         "SELECT company_id, id, resource_units, start_utc, end_utc, deleted, doc, change_seq, ",
     );
     match syncing {
@@ -170,7 +210,14 @@ pub async fn list(
         }
     }
     q.push(" LIMIT ").push_bind(limit);
-    let rows = q.build().fetch_all(&mut *conn).await?;
+    if let Some(e) = q.failed {
+        return Err(Error::Internal(anyhow::anyhow!(
+            "a list value did not encode: {e}"
+        )));
+    }
+    let rows = sqlx::query_with(&q.text, q.args)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter()
         .map(|row| {
             Ok(Listed {

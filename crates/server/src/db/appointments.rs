@@ -4,8 +4,9 @@
 use booking_availability::Busy;
 use booking_model::{Appointment, AppointmentType, Company, Service, Staff};
 use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// An instant as stored: UTC, whole seconds, `Z` — so text order is time order.
@@ -47,39 +48,39 @@ const LONG_SPAN: chrono::Duration = chrono::Duration::days(1);
 
 /// `{select} WHERE {filter}` restricted to the rows overlapping a window, as two branches so that
 /// both read a bounded range of the `appointments_overlap` index: bookings of a day or less start
-/// after `from - LONG_SPAN`; longer ones are few. Each branch binds its `filter` parameters, then
-/// [`Bounds`] `lower`, `to`, `from` (the long branch's `lower` is the empty string, before all).
-fn overlapping(select: &str, filter: &str) -> String {
-    let branch = |long| {
+/// after `from - LONG_SPAN`; longer ones are few. `filter` uses the parameters `$1` to `$params`
+/// (both branches read the same ones); the bounds follow them, bound in [`bounds`]'s order.
+fn overlapping(select: &str, filter: &str, params: usize) -> String {
+    let (short_lower, to, from, long_lower) = (params + 1, params + 2, params + 3, params + 4);
+    let branch = |long, lower| {
         format!(
-            "{select} WHERE {filter} AND long_span = {long} AND start_utc >= ? AND start_utc < ? \
-             AND end_utc > ?"
+            "{select} WHERE {filter} AND long_span = {long} AND start_utc >= ${lower} \
+             AND start_utc < ${to} AND end_utc > ${from}"
         )
     };
-    format!("{} UNION ALL {}", branch(0), branch(1))
+    format!(
+        "{} UNION ALL {}",
+        branch(0, short_lower),
+        branch(1, long_lower)
+    )
 }
 
-/// The instants an overlap branch binds.
-struct Bounds {
-    lower: String,
-    to: String,
-    from: String,
-}
-
-/// The bounds of an [`overlapping`] query's short branch, then of its long one, for `[from, to)`.
-fn branch_bounds(from: DateTime<Utc>, to: DateTime<Utc>) -> [Bounds; 2] {
-    let bounds = |lower: String| Bounds {
-        lower,
-        to: utc_text(to),
-        from: utc_text(from),
-    };
-    [bounds(utc_text(from - LONG_SPAN)), bounds(String::new())]
+/// The bounds an [`overlapping`] query binds after its filter's parameters, for `[from, to)`: the
+/// short branch's lower bound, `to`, `from`, then the long branch's lower bound (the empty string,
+/// before all).
+fn bounds(from: DateTime<Utc>, to: DateTime<Utc>) -> [String; 4] {
+    [
+        utc_text(from - LONG_SPAN),
+        utc_text(to),
+        utc_text(from),
+        String::new(),
+    ]
 }
 
 /// Existing appointments overlapping `[from, to)` that occupy their slot, as the slot engine wants them
 /// (`except_id`: leave out the appointment being moved).
 pub async fn busy_between(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -87,16 +88,14 @@ pub async fn busy_between(
 ) -> Result<Vec<Busy>> {
     let sql = overlapping(
         "SELECT staff_id, resource_id, resource_units, service_id, start_utc, end_utc FROM appointments",
-        "company_id = ? AND blocks = 1 AND id <> ?",
+        "company_id = $1 AND blocks = 1 AND id <> $2",
+        2,
     );
-    let mut query = sqlx::query(&sql);
-    for bounds in branch_bounds(from, to) {
-        query = query
-            .bind(company_id)
-            .bind(except_id.unwrap_or(""))
-            .bind(bounds.lower)
-            .bind(bounds.to)
-            .bind(bounds.from);
+    let mut query = sqlx::query(&sql)
+        .bind(company_id)
+        .bind(except_id.unwrap_or(""));
+    for bound in bounds(from, to) {
+        query = query.bind(bound);
     }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
@@ -150,7 +149,7 @@ impl<'a> Setup<'a> {
 }
 
 /// Bumps and returns the appointments change counter (inside the caller's transaction).
-async fn next_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
+async fn next_change_seq(conn: &mut Conn) -> Result<i64> {
     let (seq,): (i64,) = sqlx::query_as(
         "UPDATE counters SET value = value + 1 WHERE name = 'appointments' RETURNING value",
     )
@@ -162,7 +161,7 @@ async fn next_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
 /// Inserts a new appointment, assigning it a reference from `new_reference` (retrying the rare
 /// collision).
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     stored: &mut StoredAppointment,
     new_reference: fn() -> String,
     change: Change<'_>,
@@ -170,7 +169,7 @@ pub async fn insert(
     for _ in 0..5 {
         let reference = new_reference();
         let taken: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM appointments WHERE company_id = ? AND reference = ?")
+            sqlx::query_as("SELECT 1 FROM appointments WHERE company_id = $1 AND reference = $2")
                 .bind(&stored.company_id)
                 .bind(&reference)
                 .fetch_optional(&mut *conn)
@@ -186,22 +185,18 @@ pub async fn insert(
 }
 
 /// Saves changes to an existing appointment.
-pub async fn update(
-    conn: &mut SqliteConnection,
-    stored: &StoredAppointment,
-    change: Change<'_>,
-) -> Result<()> {
+pub async fn update(conn: &mut Conn, stored: &StoredAppointment, change: Change<'_>) -> Result<()> {
     write(conn, stored, false, change).await
 }
 
 /// The stored appointment before an update, with its booking language.
 async fn before_update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     stored: &StoredAppointment,
 ) -> Result<Option<(StoredAppointment, Option<String>)>> {
     let row = sqlx::query(
         "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc, lang FROM appointments \
-         WHERE company_id = ? AND id = ?",
+         WHERE company_id = $1 AND id = $2",
     )
     .bind(&stored.company_id)
     .bind(&stored.appointment.id)
@@ -212,7 +207,7 @@ async fn before_update(
 }
 
 async fn write(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     stored: &StoredAppointment,
     insert: bool,
     change: Change<'_>,
@@ -229,12 +224,12 @@ async fn write(
         "INSERT INTO appointments (company_id, id, reference, encrypted_id, service_id, resource_id, \
          resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, waiting_list, deleted, \
          created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text, lang) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
     } else {
-        "UPDATE appointments SET company_id = ?, id = ?, reference = ?, encrypted_id = ?, service_id = ?, \
-         resource_id = ?, resource_units = ?, staff_id = ?, client_id = ?, status = ?, start_utc = ?, \
-         end_utc = ?, blocks = ?, waiting_list = ?, deleted = ?, updated_at = ?, \
-         change_seq = ?, doc = ?, appointment_type = ?, search_text = ? WHERE company_id = ? AND id = ?"
+        "UPDATE appointments SET company_id = $1, id = $2, reference = $3, encrypted_id = $4, service_id = $5, \
+         resource_id = $6, resource_units = $7, staff_id = $8, client_id = $9, status = $10, start_utc = $11, \
+         end_utc = $12, blocks = $13, waiting_list = $14, deleted = $15, updated_at = $16, \
+         change_seq = $17, doc = $18, appointment_type = $19, search_text = $20 WHERE company_id = $21 AND id = $22"
     };
     let mut query = sqlx::query(sql)
         .bind(&stored.company_id)
@@ -255,9 +250,10 @@ async fn write(
         .bind(a.effective_status().as_str())
         .bind(utc_text(stored.start))
         .bind(utc_text(stored.end))
-        .bind(stored.blocks())
-        .bind(a.add_to_waiting_list == Some(true))
-        .bind(stored.deleted);
+        // Flags are 0/1 integers on both databases.
+        .bind(i64::from(stored.blocks()))
+        .bind(i64::from(a.add_to_waiting_list == Some(true)))
+        .bind(i64::from(stored.deleted));
     if insert {
         query = query.bind(&now).bind(seq);
     }
@@ -290,11 +286,11 @@ async fn write(
 
 /// The appointment a visitor's manage link points at, if any.
 pub async fn find_by_encrypted_id(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     encrypted_id: &str,
 ) -> Result<Option<StoredAppointment>> {
     let row = sqlx::query(
-        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments WHERE encrypted_id = ?",
+        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments WHERE encrypted_id = $1",
     )
     .bind(encrypted_id)
     .fetch_optional(&mut *conn)
@@ -302,7 +298,7 @@ pub async fn find_by_encrypted_id(
     row.map(|row| from_row(&row)).transpose()
 }
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAppointment> {
+fn from_row(row: &crate::db::DbRow) -> Result<StoredAppointment> {
     let doc: String = row.try_get("doc")?;
     Ok(StoredAppointment {
         company_id: row.try_get("company_id")?,
@@ -310,7 +306,7 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAppointment> {
         start: parse_utc(row.try_get("start_utc")?)?,
         end: parse_utc(row.try_get("end_utc")?)?,
         resource_units: u32::try_from(row.try_get::<i64, _>("resource_units")?).unwrap_or(0),
-        deleted: row.try_get("deleted")?,
+        deleted: row.try_get::<i64, _>("deleted")? != 0,
     })
 }
 
@@ -353,7 +349,7 @@ pub async fn backfill_search_text(db: &super::Db) -> Result<()> {
             .await?;
     for (company_id, id, doc) in rows {
         let appointment: Appointment = serde_json::from_str(&doc).map_err(anyhow::Error::from)?;
-        sqlx::query("UPDATE appointments SET search_text = ? WHERE company_id = ? AND id = ?")
+        sqlx::query("UPDATE appointments SET search_text = $1 WHERE company_id = $2 AND id = $3")
             .bind(search_text(&appointment))
             .bind(&company_id)
             .bind(&id)
@@ -366,13 +362,13 @@ pub async fn backfill_search_text(db: &super::Db) -> Result<()> {
 /// The appointment with this id, or else this reference, in `company_id` (deleted ones included:
 /// callers decide).
 pub async fn find_by_id_or_reference(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     key: &str,
 ) -> Result<Option<StoredAppointment>> {
     let row = sqlx::query(
         "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments \
-         WHERE company_id = ? AND (id = ? OR reference = ?) ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1",
+         WHERE company_id = $1 AND (id = $2 OR reference = $3) ORDER BY CASE WHEN id = $4 THEN 0 ELSE 1 END LIMIT 1",
     )
     .bind(company_id)
     .bind(key)
@@ -386,7 +382,7 @@ pub async fn find_by_id_or_reference(
 /// Waiting-list entries (not cancelled, declined or deleted) overlapping `[from, to)`, in the order
 /// they were made.
 pub async fn waiting_between(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -394,17 +390,14 @@ pub async fn waiting_between(
     let sql = overlapping(
         "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc, created_seq, id \
          FROM appointments",
-        "company_id = ? AND waiting_list = 1 AND deleted = 0 \
+        "company_id = $1 AND waiting_list = 1 AND deleted = 0 \
          AND status NOT IN ('cancelled', 'declined')",
+        1,
     );
-    let sql = format!("SELECT * FROM ({sql}) ORDER BY created_seq, id");
-    let mut query = sqlx::query(&sql);
-    for bounds in branch_bounds(from, to) {
-        query = query
-            .bind(company_id)
-            .bind(bounds.lower)
-            .bind(bounds.to)
-            .bind(bounds.from);
+    let sql = format!("SELECT * FROM ({sql}) AS waiting ORDER BY created_seq, id");
+    let mut query = sqlx::query(&sql).bind(company_id);
+    for bound in bounds(from, to) {
+        query = query.bind(bound);
     }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
@@ -413,7 +406,7 @@ pub async fn waiting_between(
 /// Blocking appointments of `staff_id` overlapping `[from, to)` (`except_id`: the one being moved);
 /// returns how many there are. Personal appointments are checked with this rather than the slot engine.
 pub async fn staff_overlaps(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     staff_id: &str,
     from: DateTime<Utc>,
@@ -422,25 +415,23 @@ pub async fn staff_overlaps(
 ) -> Result<i64> {
     let sql = overlapping(
         "SELECT 1 FROM appointments",
-        "company_id = ? AND staff_id = ? AND blocks = 1 AND id <> ?",
+        "company_id = $1 AND staff_id = $2 AND blocks = 1 AND id <> $3",
+        3,
     );
-    let sql = format!("SELECT COUNT(*) FROM ({sql})");
-    let mut query = sqlx::query_as(&sql);
-    for bounds in branch_bounds(from, to) {
-        query = query
-            .bind(company_id)
-            .bind(staff_id)
-            .bind(except_id.unwrap_or(""))
-            .bind(bounds.lower)
-            .bind(bounds.to)
-            .bind(bounds.from);
+    let sql = format!("SELECT COUNT(*) FROM ({sql}) AS overlaps");
+    let mut query = sqlx::query_as(&sql)
+        .bind(company_id)
+        .bind(staff_id)
+        .bind(except_id.unwrap_or(""));
+    for bound in bounds(from, to) {
+        query = query.bind(bound);
     }
     let (count,): (i64,) = query.fetch_one(&mut *conn).await?;
     Ok(count)
 }
 
 /// The value of the appointments change counter: every write so far has a `change_seq` ≤ this.
-pub async fn current_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
+pub async fn current_change_seq(conn: &mut Conn) -> Result<i64> {
     let (seq,): (i64,) = sqlx::query_as("SELECT value FROM counters WHERE name = 'appointments'")
         .fetch_one(&mut *conn)
         .await?;
@@ -449,7 +440,7 @@ pub async fn current_change_seq(conn: &mut SqliteConnection) -> Result<i64> {
 
 /// Reads one stored appointment from a row holding `company_id, resource_units, start_utc, end_utc,
 /// deleted, doc`.
-pub(super) fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAppointment> {
+pub(super) fn stored_from_row(row: &crate::db::DbRow) -> Result<StoredAppointment> {
     from_row(row)
 }
 
@@ -467,17 +458,13 @@ mod tests {
             .expect("open");
         let sql = overlapping(
             "SELECT staff_id FROM appointments",
-            "company_id = ? AND blocks = 1 AND id <> ?",
+            "company_id = $1 AND blocks = 1 AND id <> $2",
+            2,
         );
         let explain = format!("EXPLAIN QUERY PLAN {sql}");
-        let mut query = sqlx::query(&explain);
-        for bounds in branch_bounds(Utc::now(), Utc::now()) {
-            query = query
-                .bind("demo")
-                .bind("")
-                .bind(bounds.lower)
-                .bind(bounds.to)
-                .bind(bounds.from);
+        let mut query = sqlx::query(&explain).bind("demo").bind("");
+        for bound in bounds(Utc::now(), Utc::now()) {
+            query = query.bind(bound);
         }
         let plan: Vec<String> = query
             .fetch_all(&db)

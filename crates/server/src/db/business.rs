@@ -4,11 +4,12 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{Executor, Sqlite};
+use sqlx::Executor;
 
 use booking_model::Company;
 
 use super::now_utc;
+use crate::db::Backend;
 use crate::error::Result;
 
 /// The per-company collections. A closed set, so table names never come from input.
@@ -40,14 +41,14 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 }
 
 /// Inserts or replaces a company.
-pub async fn put_company<'c, E: Executor<'c, Database = Sqlite>>(
+pub async fn put_company<'c, E: Executor<'c, Database = Backend>>(
     db: E,
     company: &Company,
 ) -> Result<()> {
     let id = company.id.clone().unwrap_or_default();
     let now = now_utc();
     sqlx::query(
-        "INSERT INTO companies (id, doc, created_at, updated_at) VALUES (?, ?, ?, ?) \
+        "INSERT INTO companies (id, doc, created_at, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
     )
     .bind(id)
@@ -60,11 +61,11 @@ pub async fn put_company<'c, E: Executor<'c, Database = Sqlite>>(
 }
 
 /// The company with this id, if any.
-pub async fn get_company<'c, E: Executor<'c, Database = Sqlite>>(
+pub async fn get_company<'c, E: Executor<'c, Database = Backend>>(
     db: E,
     id: &str,
 ) -> Result<Option<Company>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM companies WHERE id = ?")
+    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM companies WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await?;
@@ -82,11 +83,11 @@ pub async fn put_doc<'c, E, T>(
     doc: &T,
 ) -> Result<()>
 where
-    E: Executor<'c, Database = Sqlite>,
+    E: Executor<'c, Database = Backend>,
     T: Serialize,
 {
     let sql = format!(
-        "INSERT INTO {} (company_id, id, external_id, position, doc) VALUES (?, ?, ?, ?, ?) \
+        "INSERT INTO {} (company_id, id, external_id, position, doc) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (company_id, id) DO UPDATE SET external_id = excluded.external_id, \
          position = excluded.position, doc = excluded.doc",
         collection.table()
@@ -105,11 +106,11 @@ where
 /// Every document of a company's collection, in display order.
 pub async fn list_docs<'c, E, T>(db: E, collection: Collection, company_id: &str) -> Result<Vec<T>>
 where
-    E: Executor<'c, Database = Sqlite>,
+    E: Executor<'c, Database = Backend>,
     T: DeserializeOwned,
 {
     let sql = format!(
-        "SELECT doc FROM {} WHERE company_id = ? ORDER BY position, id",
+        "SELECT doc FROM {} WHERE company_id = $1 ORDER BY position, id",
         collection.table()
     );
     let rows: Vec<(String,)> = sqlx::query_as(&sql).bind(company_id).fetch_all(db).await?;
@@ -125,14 +126,14 @@ pub fn hash_api_key(key: &str) -> String {
 }
 
 /// Registers an API key for a company (idempotent for the same key).
-pub async fn put_api_key<'c, E: Executor<'c, Database = Sqlite>>(
+pub async fn put_api_key<'c, E: Executor<'c, Database = Backend>>(
     db: E,
     company_id: &str,
     key: &str,
     label: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO api_keys (key_hash, company_id, label, created_at) VALUES (?, ?, ?, ?) \
+        "INSERT INTO api_keys (key_hash, company_id, label, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (key_hash) DO NOTHING",
     )
     .bind(hash_api_key(key))
@@ -152,11 +153,11 @@ pub async fn get_doc<'c, E, T>(
     id: &str,
 ) -> Result<Option<T>>
 where
-    E: Executor<'c, Database = Sqlite>,
+    E: Executor<'c, Database = Backend>,
     T: DeserializeOwned,
 {
     let sql = format!(
-        "SELECT doc FROM {} WHERE company_id = ? AND id = ?",
+        "SELECT doc FROM {} WHERE company_id = $1 AND id = $2",
         collection.table()
     );
     let row: Option<(String,)> = sqlx::query_as(&sql)
@@ -168,15 +169,15 @@ where
 }
 
 /// Display position of a document: its current one, or after the last for a new one.
-pub async fn position_for<'c, E: Executor<'c, Database = Sqlite>>(
+pub async fn position_for<'c, E: Executor<'c, Database = Backend>>(
     db: E,
     collection: Collection,
     company_id: &str,
     id: &str,
 ) -> Result<i64> {
     let sql = format!(
-        "SELECT COALESCE(MAX(CASE WHEN id = ? THEN position END), MAX(position) + 1, 0) FROM {} \
-         WHERE company_id = ?",
+        "SELECT COALESCE(MAX(CASE WHEN id = $1 THEN position END), MAX(position) + 1, 0) FROM {} \
+         WHERE company_id = $2",
         collection.table()
     );
     let (position,): (i64,) = sqlx::query_as(&sql)
@@ -188,14 +189,14 @@ pub async fn position_for<'c, E: Executor<'c, Database = Sqlite>>(
 }
 
 /// Removes one document; whether it was there.
-pub async fn delete_doc<'c, E: Executor<'c, Database = Sqlite>>(
+pub async fn delete_doc<'c, E: Executor<'c, Database = Backend>>(
     db: E,
     collection: Collection,
     company_id: &str,
     id: &str,
 ) -> Result<bool> {
     let sql = format!(
-        "DELETE FROM {} WHERE company_id = ? AND id = ?",
+        "DELETE FROM {} WHERE company_id = $1 AND id = $2",
         collection.table()
     );
     let done = sqlx::query(&sql)
@@ -207,11 +208,11 @@ pub async fn delete_doc<'c, E: Executor<'c, Database = Sqlite>>(
 }
 
 /// Removes a company and, by cascade, everything it owns (keys, setup, clients, appointments).
-pub async fn delete_company<'c, E: Executor<'c, Database = Sqlite>>(
+pub async fn delete_company<'c, E: Executor<'c, Database = Backend>>(
     db: E,
     company_id: &str,
 ) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM companies WHERE id = ?")
+    let done = sqlx::query("DELETE FROM companies WHERE id = $1")
         .bind(company_id)
         .execute(db)
         .await?;
@@ -219,12 +220,12 @@ pub async fn delete_company<'c, E: Executor<'c, Database = Sqlite>>(
 }
 
 /// The company an API key belongs to, if the key is known.
-pub async fn company_of_api_key<'c, E: Executor<'c, Database = Sqlite>>(
+pub async fn company_of_api_key<'c, E: Executor<'c, Database = Backend>>(
     db: E,
     key: &str,
 ) -> Result<Option<String>> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT company_id FROM api_keys WHERE key_hash = ?")
+        sqlx::query_as("SELECT company_id FROM api_keys WHERE key_hash = $1")
             .bind(hash_api_key(key))
             .fetch_optional(db)
             .await?;

@@ -1,9 +1,9 @@
 //! Clients: stored as their API JSON (`ClientRef`) beside the columns they are matched by.
 
 use booking_model::ClientRef;
-use sqlx::SqliteConnection;
 
 use super::now_utc;
+use crate::db::Conn;
 use crate::error::Result;
 
 fn from_json(text: &str) -> Result<ClientRef> {
@@ -11,13 +11,9 @@ fn from_json(text: &str) -> Result<ClientRef> {
 }
 
 /// The client with this id, if any.
-pub async fn get(
-    conn: &mut SqliteConnection,
-    company_id: &str,
-    id: &str,
-) -> Result<Option<ClientRef>> {
+pub async fn get(conn: &mut Conn, company_id: &str, id: &str) -> Result<Option<ClientRef>> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT doc FROM clients WHERE company_id = ? AND id = ?")
+        sqlx::query_as("SELECT doc FROM clients WHERE company_id = $1 AND id = $2")
             .bind(company_id)
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -27,12 +23,12 @@ pub async fn get(
 
 /// The client whose externalId is `external_id`, if any.
 pub async fn by_external_id(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     external_id: &str,
 ) -> Result<Option<ClientRef>> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT doc FROM clients WHERE company_id = ? AND external_id = ?")
+        sqlx::query_as("SELECT doc FROM clients WHERE company_id = $1 AND external_id = $2")
             .bind(company_id)
             .bind(external_id)
             .fetch_optional(&mut *conn)
@@ -43,18 +39,18 @@ pub async fn by_external_id(
 /// The oldest client with this email (compared lower-cased); with `without_external_id`, only among
 /// clients that have no externalId.
 pub async fn by_email(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     email: &str,
     without_external_id: bool,
 ) -> Result<Option<ClientRef>> {
     let sql = match without_external_id {
         true => {
-            "SELECT doc FROM clients WHERE company_id = ? AND email = ? AND external_id IS NULL \
+            "SELECT doc FROM clients WHERE company_id = $1 AND email = $2 AND external_id IS NULL \
              ORDER BY created_at, id LIMIT 1"
         }
         false => {
-            "SELECT doc FROM clients WHERE company_id = ? AND email = ? ORDER BY created_at, id LIMIT 1"
+            "SELECT doc FROM clients WHERE company_id = $1 AND email = $2 ORDER BY created_at, id LIMIT 1"
         }
     };
     let row: Option<(String,)> = sqlx::query_as(sql)
@@ -67,15 +63,15 @@ pub async fn by_email(
 
 /// Ids of the clients whose id or externalId is `key` (for list filters).
 pub async fn ids_matching(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     key: &str,
     by_id: bool,
 ) -> Result<Vec<String>> {
     let sql = match by_id {
-        true => "SELECT id FROM clients WHERE company_id = ? AND (external_id = ? OR id = ?)",
+        true => "SELECT id FROM clients WHERE company_id = $1 AND (external_id = $2 OR id = $3)",
         false => {
-            "SELECT id FROM clients WHERE company_id = ? AND (external_id = ? OR 1 = 0 AND id = ?)"
+            "SELECT id FROM clients WHERE company_id = $1 AND (external_id = $2 OR 1 = 0 AND id = $3)"
         }
     };
     let rows: Vec<(String,)> = sqlx::query_as(sql)
@@ -88,9 +84,9 @@ pub async fn ids_matching(
 }
 
 /// Every client of the company, by id.
-pub async fn list(conn: &mut SqliteConnection, company_id: &str) -> Result<Vec<ClientRef>> {
+pub async fn list(conn: &mut Conn, company_id: &str) -> Result<Vec<ClientRef>> {
     let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT doc FROM clients WHERE company_id = ? ORDER BY id")
+        sqlx::query_as("SELECT doc FROM clients WHERE company_id = $1 ORDER BY id")
             .bind(company_id)
             .fetch_all(&mut *conn)
             .await?;
@@ -98,12 +94,12 @@ pub async fn list(conn: &mut SqliteConnection, company_id: &str) -> Result<Vec<C
 }
 
 /// Inserts a client (`client.id` must be set) or replaces the one with the same id.
-pub async fn put(conn: &mut SqliteConnection, company_id: &str, client: &ClientRef) -> Result<()> {
+pub async fn put(conn: &mut Conn, company_id: &str, client: &ClientRef) -> Result<()> {
     let now = now_utc();
     let email = client.email.as_deref().map(|e| e.trim().to_lowercase());
     sqlx::query(
         "INSERT INTO clients (company_id, id, external_id, email, doc, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (company_id, id) DO UPDATE SET \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (company_id, id) DO UPDATE SET \
          external_id = excluded.external_id, email = excluded.email, doc = excluded.doc, \
          updated_at = excluded.updated_at",
     )
@@ -120,8 +116,8 @@ pub async fn put(conn: &mut SqliteConnection, company_id: &str, client: &ClientR
 }
 
 /// Removes a client; whether one was there.
-pub async fn delete(conn: &mut SqliteConnection, company_id: &str, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM clients WHERE company_id = ? AND id = ?")
+pub async fn delete(conn: &mut Conn, company_id: &str, id: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM clients WHERE company_id = $1 AND id = $2")
         .bind(company_id)
         .bind(id)
         .execute(&mut *conn)

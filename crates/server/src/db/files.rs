@@ -2,9 +2,9 @@
 //! appointment document, which keeps a [`REFERENCE`] to each.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
 use super::appointments::utc_text;
+use crate::db::Conn;
 use crate::error::Result;
 
 /// How a stored file is named inside an appointment's `form`: `stored-file:<id>`.
@@ -22,14 +22,14 @@ pub struct StoredFile {
 
 /// Stores a file (inside the caller's transaction).
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     file: &StoredFile,
     now: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO form_files (company_id, id, appointment_id, file_name, media_type, content, \
-         created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(company_id)
     .bind(&file.id)
@@ -45,14 +45,14 @@ pub async fn insert(
 
 /// One file of one appointment.
 pub async fn get(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     appointment_id: &str,
     id: &str,
 ) -> Result<Option<StoredFile>> {
     let row: Option<(String, String, String, String, Vec<u8>)> = sqlx::query_as(
         "SELECT id, appointment_id, file_name, media_type, content FROM form_files \
-         WHERE company_id = ? AND appointment_id = ? AND id = ?",
+         WHERE company_id = $1 AND appointment_id = $2 AND id = $3",
     )
     .bind(company_id)
     .bind(appointment_id)

@@ -21,11 +21,36 @@ pub mod statuses;
 pub mod watches;
 
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor, Transaction};
+
+/// The database type every query is written against: sqlx's `Any`, which reaches SQLite or
+/// PostgreSQL through one SQL text (placeholders `$1, $2, …`, read by both).
+pub type Backend = sqlx::Any;
+/// A connection (or, through `&mut *tx`, a transaction) of either database.
+pub type Conn = sqlx::AnyConnection;
+/// A result row of either database.
+pub type DbRow = sqlx::any::AnyRow;
+
+/// Which database is behind a [`Db`]: where the SQL differs, the code asks this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The dialect of a connection (inside a transaction, where no [`Db`] is at hand).
+    pub fn of(conn: &Conn) -> Dialect {
+        match conn.backend_name() {
+            "PostgreSQL" => Dialect::Postgres,
+            _ => Dialect::Sqlite,
+        }
+    }
+}
 
 /// The database handle shared by every request: a pool of readers and the one writer.
 ///
@@ -37,8 +62,9 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 /// `&db`, `db.acquire()` or `db.begin()`. Writes take [`Db::write`].
 #[derive(Debug, Clone)]
 pub struct Db {
-    readers: SqlitePool,
-    writer: SqlitePool,
+    readers: AnyPool,
+    writer: AnyPool,
+    dialect: Dialect,
 }
 
 impl Db {
@@ -48,13 +74,18 @@ impl Db {
     ///
     /// This is the seam for another database: PostgreSQL would begin a transaction on its pool here
     /// and rely on row locks and constraints instead of one writer.
-    pub async fn write(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
+    pub async fn write(&self) -> sqlx::Result<Transaction<'static, Backend>> {
         self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// The writer, for a single statement that needs no transaction around it.
-    pub fn writer(&self) -> &SqlitePool {
+    pub fn writer(&self) -> &AnyPool {
         &self.writer
+    }
+
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Waits for the transactions in flight and closes every connection (shutdown).
@@ -65,28 +96,55 @@ impl Db {
 }
 
 impl std::ops::Deref for Db {
-    type Target = SqlitePool;
+    type Target = AnyPool;
 
-    fn deref(&self) -> &SqlitePool {
+    fn deref(&self) -> &AnyPool {
         &self.readers
     }
 }
 
+/// The migrations of a database (`migrations/` for SQLite, `migrations_postgres/` for PostgreSQL,
+/// with the same versions).
+fn migrator(dialect: Dialect) -> &'static Migrator {
+    static SQLITE: Migrator = sqlx::migrate!("./migrations");
+    static POSTGRES: Migrator = sqlx::migrate!("./migrations_postgres");
+    match dialect {
+        Dialect::Sqlite => &SQLITE,
+        Dialect::Postgres => &POSTGRES,
+    }
+}
+
+/// The `sqlite://` URL of a file, absolute (a relative path would read as a URL's host) and with
+/// the characters a URL gives a meaning escaped (sqlx decodes them back).
+fn sqlite_url(path: &Path) -> anyhow::Result<String> {
+    let path = std::path::absolute(path)?;
+    let Some(text) = path.to_str() else {
+        anyhow::bail!("the database path {} is not UTF-8", path.display());
+    };
+    let escaped = text
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23");
+    // `mode=rwc`: created if missing.
+    Ok(format!("sqlite://{escaped}?mode=rwc"))
+}
+
+/// What every SQLite connection sets when it opens (sqlx's `Any` takes a URL, which carries no
+/// pragmas; foreign keys are on by sqlx's default).
+const SQLITE_PRAGMAS: &str =
+    // WAL lets readers run while the writer commits.
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; \
+     PRAGMA busy_timeout = 10000;";
+
 /// Opens (creating if needed) the SQLite file at `path` and applies pending migrations.
 pub async fn open(path: &Path) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-        .create_if_missing(true)
-        .foreign_keys(true)
-        // WAL lets readers run while the writer commits.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        // Only for a writer outside this process (an `admin` command) or a statement that bypassed
-        // `Db::write`: in-process writers queue for the writer connection instead.
-        .busy_timeout(Duration::from_secs(10));
-    let writer = SqlitePoolOptions::new()
+    let options: AnyConnectOptions = sqlite_url(path)?.parse()?;
+    let writer = AnyPoolOptions::new()
         .max_connections(1)
         // Idle or not, the one writer stays open: reopening it would cost each queued write.
         .min_connections(1)
@@ -96,18 +154,38 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
         // A local file can't drop the connection: skip the ping that would cost each write a
         // round trip to the connection's thread.
         .test_before_acquire(false)
+        // busy_timeout: only for a writer outside this process (an `admin` command) or a statement
+        // that bypassed `Db::write`: in-process writers queue for the writer connection instead.
+        //
         // The writer never checkpoints: an automatic checkpoint (every 1,000 WAL pages, with an
         // fsync) would stall the commit that triggers it, ~20 ms every hundred bookings, which was the
         // booking load's p99. `checkpoint_in_background` does it off the write path instead.
-        .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(SQLITE_PRAGMAS).await?;
+                conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
         .await?;
-    sqlx::migrate!("./migrations").run(&writer).await?;
-    let readers = SqlitePoolOptions::new()
+    migrator(Dialect::Sqlite).run(&writer).await?;
+    let readers = AnyPoolOptions::new()
         .max_connections(8)
         .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(SQLITE_PRAGMAS).await?;
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await?;
-    let db = Db { readers, writer };
+    let db = Db {
+        readers,
+        writer,
+        dialect: Dialect::Sqlite,
+    };
     appointments::backfill_search_text(&db).await?;
     checkpoint_in_background(db.readers.clone());
     Ok(db)
@@ -119,7 +197,7 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// Checkpoints the WAL from a reader connection, without waiting for readers or the writer
 /// (`PASSIVE`), until the pool is closed. Durability is the same either way: a committed
 /// transaction is in the WAL file; a checkpoint only moves it into the main file.
-fn checkpoint_in_background(readers: SqlitePool) {
+fn checkpoint_in_background(readers: AnyPool) {
     tokio::spawn(async move {
         while !readers.is_closed() {
             tokio::time::sleep(CHECKPOINT_EVERY).await;
@@ -137,15 +215,14 @@ fn checkpoint_in_background(readers: SqlitePool) {
 
 /// Whether the database answers and every migration this build knows is applied (`/readyz`).
 pub async fn ready(db: &Db) -> Result<(), String> {
-    let applied: Vec<(i64,)> =
-        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
-            .fetch_all(db)
-            .await
-            .map_err(|e| {
-                tracing::warn!(error = %e, "not ready: the database does not answer");
-                "the database does not answer".to_owned()
-            })?;
-    let missing: Vec<String> = sqlx::migrate!("./migrations")
+    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
+        .fetch_all(db)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "not ready: the database does not answer");
+            "the database does not answer".to_owned()
+        })?;
+    let missing: Vec<String> = migrator(db.dialect)
         .iter()
         .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
         .map(|m| format!("{} {}", m.version, m.description))
@@ -165,6 +242,50 @@ pub fn now_utc() -> String {
 mod tests {
     use super::*;
 
+    /// Each SQLite migration has its PostgreSQL twin, by version and name: a database of either kind
+    /// is at the same schema after the same build.
+    #[test]
+    fn both_databases_have_the_same_migrations() {
+        let versions = |d| {
+            migrator(d)
+                .iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(versions(Dialect::Sqlite), versions(Dialect::Postgres));
+    }
+
+    /// Every query is one text for both databases: `$n` placeholders, never `?` (which PostgreSQL
+    /// does not read), in any SQL string of the server's sources.
+    #[test]
+    fn no_sql_string_uses_question_mark_placeholders() {
+        let literal = regex::Regex::new(r#"(?s)"(?:[^"\\]|\\.)*""#).expect("regex");
+        let sql =
+            regex::Regex::new(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|VALUES)\b").expect("regex");
+        let placeholder = regex::Regex::new(r"[\s(,=]\?").expect("regex");
+        let mut found = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read src").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("read source");
+                    for m in literal.find_iter(&text) {
+                        if sql.is_match(m.as_str()) && placeholder.is_match(m.as_str()) {
+                            found.push(format!("{}: {}", path.display(), m.as_str()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "write $1, $2, … instead of ?: {found:#?}");
+    }
+
     #[tokio::test]
     async fn the_wal_reaches_the_database_file_without_the_writer_checkpointing() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -172,7 +293,7 @@ mod tests {
         let db = open(&path).await.expect("open");
         let marker = "checkpoint-marker-7f3a";
         // One small write: far below the 1,000 pages that would make SQLite checkpoint on commit.
-        sqlx::query("INSERT INTO counters (name, value) VALUES (?, 0)")
+        sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0)")
             .bind(marker)
             .execute(db.writer())
             .await

@@ -9,9 +9,10 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rand::Rng;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
 use super::Db;
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// The webhook channel: one message per appointment change and enabled watch.
@@ -57,7 +58,7 @@ pub struct NewMessage<'a> {
 }
 
 /// Adds a pending message, due now (inside the caller's transaction); returns its id.
-pub async fn enqueue(conn: &mut SqliteConnection, new: &NewMessage<'_>) -> Result<String> {
+pub async fn enqueue(conn: &mut Conn, new: &NewMessage<'_>) -> Result<String> {
     // Due by the worker's clock (the system's), whatever clock the change was made under.
     enqueue_at(conn, new, Utc::now()).await
 }
@@ -65,7 +66,7 @@ pub async fn enqueue(conn: &mut SqliteConnection, new: &NewMessage<'_>) -> Resul
 /// Adds a pending message due at `due` by the clock of the channel's worker (its retry window
 /// counts from then too); returns its id.
 pub async fn enqueue_at(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     new: &NewMessage<'_>,
     due: DateTime<Utc>,
 ) -> Result<String> {
@@ -75,7 +76,7 @@ pub async fn enqueue_at(
     sqlx::query(
         "INSERT INTO outbox (id, channel, company_id, recipient, subject_id, kind, payload, \
          occurred_at, time_zone, state, attempts, next_attempt_at, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11)",
     )
     .bind(&id)
     .bind(new.channel)
@@ -122,7 +123,7 @@ const COLUMNS: &str = "id, channel, company_id, recipient, subject_id, kind, pay
      occurred_at, time_zone, body, state, attempts, next_attempt_at, last_status, last_error, \
      created_at, finished_at";
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message> {
+fn from_row(row: &crate::db::DbRow) -> Result<Message> {
     Ok(Message {
         id: row.try_get("id")?,
         channel: row.try_get("channel")?,
@@ -150,7 +151,7 @@ pub async fn release_expired_leases(db: &Db, channel: &str, now: DateTime<Utc>) 
     let now = ms_text(now);
     // Read first: the common case (nothing expired) then takes no write lock.
     let expired: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM outbox WHERE channel = ? AND state = 'delivering' AND lease_until <= ? LIMIT 1",
+        "SELECT 1 FROM outbox WHERE channel = $1 AND state = 'delivering' AND lease_until <= $2 LIMIT 1",
     )
     .bind(channel)
     .bind(&now)
@@ -164,7 +165,7 @@ pub async fn release_expired_leases(db: &Db, channel: &str, now: DateTime<Utc>) 
         "INSERT INTO outbox_attempts (message_id, attempt, started_at, duration_ms, status_code, error) \
          SELECT id, attempts, lease_until, 0, NULL, \
          'interrupted: the worker stopped before this attempt finished (lease expired)' \
-         FROM outbox WHERE channel = ? AND state = 'delivering' AND lease_until <= ? \
+         FROM outbox WHERE channel = $1 AND state = 'delivering' AND lease_until <= $2 \
          ON CONFLICT (message_id, attempt) DO NOTHING",
     )
     .bind(channel)
@@ -172,9 +173,9 @@ pub async fn release_expired_leases(db: &Db, channel: &str, now: DateTime<Utc>) 
     .execute(&mut *tx)
     .await?;
     let done = sqlx::query(
-        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, lease_until = NULL, \
+        "UPDATE outbox SET state = 'pending', next_attempt_at = $1, lease_until = NULL, \
          lease_owner = NULL, last_error = 'interrupted: lease expired' \
-         WHERE channel = ? AND state = 'delivering' AND lease_until <= ?",
+         WHERE channel = $2 AND state = 'delivering' AND lease_until <= $3",
     )
     .bind(&now)
     .bind(channel)
@@ -202,7 +203,7 @@ pub async fn claim(
 ) -> Result<Vec<Message>> {
     // Read first: the common case (nothing due) then takes no write lock away from bookings.
     let due: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM outbox WHERE channel = ? AND state = 'pending' AND next_attempt_at <= ? LIMIT 1",
+        "SELECT 1 FROM outbox WHERE channel = $1 AND state = 'pending' AND next_attempt_at <= $2 LIMIT 1",
     )
     .bind(channel)
     .bind(ms_text(now))
@@ -213,14 +214,14 @@ pub async fn claim(
     }
     let rows = sqlx::query(&format!(
         "UPDATE outbox SET state = 'delivering', attempts = attempts + 1, \
-         lease_until = ?, lease_owner = ? \
-         WHERE id IN (SELECT d.id FROM outbox d WHERE d.channel = ? AND d.state = 'pending' \
-         AND d.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e \
+         lease_until = $1, lease_owner = $2 \
+         WHERE id IN (SELECT d.id FROM outbox d WHERE d.channel = $3 AND d.state = 'pending' \
+         AND d.next_attempt_at <= $4 AND NOT EXISTS (SELECT 1 FROM outbox e \
          WHERE e.channel = d.channel AND e.company_id = d.company_id AND e.recipient = d.recipient \
          AND e.subject_id = d.subject_id AND e.state IN ('pending', 'delivering') \
          AND (e.occurred_at < d.occurred_at OR (e.occurred_at = d.occurred_at \
          AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))))) \
-         ORDER BY d.next_attempt_at, d.created_at LIMIT ?) AND state = 'pending' \
+         ORDER BY d.next_attempt_at, d.created_at LIMIT $5) AND state = 'pending' \
          RETURNING {COLUMNS}"
     ))
     .bind(ms_text(lease_until))
@@ -235,7 +236,7 @@ pub async fn claim(
 
 /// Fixes the body of a message at its first attempt.
 pub async fn save_body(db: &Db, id: &str, body: &str) -> Result<()> {
-    sqlx::query("UPDATE outbox SET body = ? WHERE id = ? AND body IS NULL")
+    sqlx::query("UPDATE outbox SET body = $1 WHERE id = $2 AND body IS NULL")
         .bind(body)
         .bind(id)
         .execute(db.writer())
@@ -270,7 +271,7 @@ pub struct AttemptRecord {
 /// (unless skipped) its log entry. `false`, with nothing written, when the lease was lost to another
 /// worker: that worker's result is the one that counts.
 pub async fn finish(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     (id, attempt): (&str, i64),
     owner: &str,
     record: &AttemptRecord,
@@ -284,12 +285,12 @@ pub async fn finish(
     };
     let skipped = matches!(record.finish, Finish::Skipped);
     let updated = sqlx::query(
-        "UPDATE outbox SET state = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
+        "UPDATE outbox SET state = $1, next_attempt_at = COALESCE($2, next_attempt_at), \
          lease_until = NULL, lease_owner = NULL, \
-         attempts = CASE WHEN ? THEN attempts - 1 ELSE attempts END, \
-         last_status = CASE WHEN ? THEN last_status ELSE ? END, last_error = ?, \
-         finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END \
-         WHERE id = ? AND lease_owner = ? AND state = 'delivering'",
+         attempts = CASE WHEN $3 THEN attempts - 1 ELSE attempts END, \
+         last_status = CASE WHEN $4 THEN last_status ELSE $5 END, last_error = $6, \
+         finished_at = CASE WHEN $7 = 'pending' THEN NULL ELSE $8 END \
+         WHERE id = $9 AND lease_owner = $10 AND state = 'delivering'",
     )
     .bind(state)
     .bind(&next)
@@ -311,7 +312,7 @@ pub async fn finish(
     }
     sqlx::query(
         "INSERT INTO outbox_attempts (message_id, attempt, started_at, duration_ms, status_code, \
-         error, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) \
+         error, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (message_id, attempt) DO NOTHING",
     )
     .bind(id)
@@ -328,14 +329,14 @@ pub async fn finish(
 
 /// Gives up every pending message to a recipient (it was disabled), saying why.
 pub async fn skip_pending(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     (channel, company_id, recipient): (&str, &str, &str),
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET state = 'skipped', last_error = ?, finished_at = ? \
-         WHERE channel = ? AND company_id = ? AND recipient = ? AND state = 'pending'",
+        "UPDATE outbox SET state = 'skipped', last_error = $1, finished_at = $2 \
+         WHERE channel = $3 AND company_id = $4 AND recipient = $5 AND state = 'pending'",
     )
     .bind(reason)
     .bind(ms_text(now))
@@ -349,10 +350,10 @@ pub async fn skip_pending(
 
 /// Removes every message to a recipient (it was deleted) with their attempts.
 pub async fn delete_of_recipient(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     (channel, company_id, recipient): (&str, &str, &str),
 ) -> Result<()> {
-    sqlx::query("DELETE FROM outbox WHERE channel = ? AND company_id = ? AND recipient = ?")
+    sqlx::query("DELETE FROM outbox WHERE channel = $1 AND company_id = $2 AND recipient = $3")
         .bind(channel)
         .bind(company_id)
         .bind(recipient)
@@ -379,8 +380,8 @@ pub async fn of_recipient(
     limit: i64,
 ) -> Result<Vec<(Message, Vec<Attempt>)>> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE company_id = ? AND channel = ? AND recipient = ? \
-         ORDER BY created_at DESC, id DESC LIMIT ?"
+        "SELECT {COLUMNS} FROM outbox WHERE company_id = $1 AND channel = $2 AND recipient = $3 \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
     ))
     .bind(company_id)
     .bind(channel)
@@ -393,7 +394,7 @@ pub async fn of_recipient(
         let message = from_row(row)?;
         let attempts = sqlx::query(
             "SELECT attempt, started_at, duration_ms, status_code, error, next_attempt_at \
-             FROM outbox_attempts WHERE message_id = ? ORDER BY attempt",
+             FROM outbox_attempts WHERE message_id = $1 ORDER BY attempt",
         )
         .bind(&message.id)
         .fetch_all(db)
@@ -423,8 +424,8 @@ pub async fn of_subjects(
     subjects: [&str; 2],
 ) -> Result<Vec<Message>> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE company_id = ? AND channel IN (?, ?) \
-         AND subject_id IN (?, ?) ORDER BY occurred_at, created_at, id"
+        "SELECT {COLUMNS} FROM outbox WHERE company_id = $1 AND channel IN ($2, $3) \
+         AND subject_id IN ($4, $5) ORDER BY occurred_at, created_at, id"
     ))
     .bind(company_id)
     .bind(channels[0])
@@ -439,7 +440,7 @@ pub async fn of_subjects(
 /// Purges finished messages (every channel) that finished before `before`; how many.
 pub async fn purge_finished(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     let done = sqlx::query(
-        "DELETE FROM outbox WHERE state IN ('succeeded', 'failed', 'skipped') AND finished_at < ?",
+        "DELETE FROM outbox WHERE state IN ('succeeded', 'failed', 'skipped') AND finished_at < $1",
     )
     .bind(ms_text(before))
     .execute(db.writer())

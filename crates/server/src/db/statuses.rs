@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use booking_model::AppointmentStatusDefinition;
-use sqlx::SqliteConnection;
 
 use super::now_utc;
+use crate::db::Conn;
 use crate::error::{Error, OnConstraint, Result};
 
 fn parse(doc: &str) -> Result<AppointmentStatusDefinition> {
@@ -17,12 +17,9 @@ fn text(status: &AppointmentStatusDefinition) -> Result<String> {
 }
 
 /// The company's statuses, by id.
-pub async fn list(
-    conn: &mut SqliteConnection,
-    company_id: &str,
-) -> Result<Vec<AppointmentStatusDefinition>> {
+pub async fn list(conn: &mut Conn, company_id: &str) -> Result<Vec<AppointmentStatusDefinition>> {
     let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT doc FROM appointment_statuses WHERE company_id = ? ORDER BY id")
+        sqlx::query_as("SELECT doc FROM appointment_statuses WHERE company_id = $1 ORDER BY id")
             .bind(company_id)
             .fetch_all(&mut *conn)
             .await?;
@@ -30,7 +27,7 @@ pub async fn list(
 }
 
 /// Names of the company's statuses by id (what `customStatus.name` shows).
-pub async fn names(conn: &mut SqliteConnection, company_id: &str) -> Result<StatusNames> {
+pub async fn names(conn: &mut Conn, company_id: &str) -> Result<StatusNames> {
     Ok(list(conn, company_id)
         .await?
         .into_iter()
@@ -43,12 +40,12 @@ pub type StatusNames = HashMap<String, String>;
 
 /// One status.
 pub async fn get(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     id: &str,
 ) -> Result<Option<AppointmentStatusDefinition>> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT doc FROM appointment_statuses WHERE company_id = ? AND id = ?")
+        sqlx::query_as("SELECT doc FROM appointment_statuses WHERE company_id = $1 AND id = $2")
             .bind(company_id)
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -58,14 +55,14 @@ pub async fn get(
 
 /// Adds a status (its `id` set); 409 when the id is taken.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     status: &AppointmentStatusDefinition,
 ) -> Result<()> {
     let id = status.id.clone().unwrap_or_default();
     let now = now_utc();
     sqlx::query(
-        "INSERT INTO appointment_statuses (company_id, id, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO appointment_statuses (company_id, id, doc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(company_id)
     .bind(&id)
@@ -81,12 +78,12 @@ pub async fn insert(
 
 /// Replaces a status; `false` when there is none with its id.
 pub async fn replace(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     company_id: &str,
     status: &AppointmentStatusDefinition,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE appointment_statuses SET doc = ?, updated_at = ? WHERE company_id = ? AND id = ?",
+        "UPDATE appointment_statuses SET doc = $1, updated_at = $2 WHERE company_id = $3 AND id = $4",
     )
     .bind(text(status)?)
     .bind(now_utc())
@@ -98,8 +95,8 @@ pub async fn replace(
 }
 
 /// Removes a status; `false` when there was none.
-pub async fn delete(conn: &mut SqliteConnection, company_id: &str, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM appointment_statuses WHERE company_id = ? AND id = ?")
+pub async fn delete(conn: &mut Conn, company_id: &str, id: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM appointment_statuses WHERE company_id = $1 AND id = $2")
         .bind(company_id)
         .bind(id)
         .execute(&mut *conn)

@@ -7,10 +7,11 @@
 
 use booking_model::{Watch, WatchEvent, WatchStatus};
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
 use super::outbox::{self, Message, NewMessage, WEBHOOK};
 use super::Db;
+use crate::db::Conn;
 use crate::error::Result;
 
 pub use super::outbox::{ms_text, parse_instant, Attempt, AttemptRecord, Finish};
@@ -46,7 +47,7 @@ impl StoredWatch {
 const WATCH_COLUMNS: &str =
     "company_id, status, doc, failing_since, disabled_at, disabled_reason, created_at, updated_at";
 
-fn watch_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredWatch> {
+fn watch_from_row(row: &crate::db::DbRow) -> Result<StoredWatch> {
     let doc: String = row.try_get("doc")?;
     let mut watch: Watch = serde_json::from_str(&doc).map_err(anyhow::Error::from)?;
     let status: String = row.try_get("status")?;
@@ -76,7 +77,7 @@ fn status_text(watch: &Watch) -> &'static str {
 pub async fn insert(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
     let now = ms_text(Utc::now());
     sqlx::query(
-        "INSERT INTO watches (company_id, id, status, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO watches (company_id, id, status, doc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(company_id)
     .bind(&watch.id)
@@ -92,11 +93,11 @@ pub async fn insert(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
 /// Replaces a watch; whether it existed. Enabling it (again) clears its failure record.
 pub async fn replace(db: &Db, company_id: &str, watch: &Watch) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE watches SET status = ?, doc = ?, updated_at = ?, \
-         failing_since = CASE WHEN ? = 'enabled' THEN NULL ELSE failing_since END, \
-         disabled_at = CASE WHEN ? = 'enabled' THEN NULL ELSE disabled_at END, \
-         disabled_reason = CASE WHEN ? = 'enabled' THEN NULL ELSE disabled_reason END \
-         WHERE company_id = ? AND id = ?",
+        "UPDATE watches SET status = $1, doc = $2, updated_at = $3, \
+         failing_since = CASE WHEN $4 = 'enabled' THEN NULL ELSE failing_since END, \
+         disabled_at = CASE WHEN $5 = 'enabled' THEN NULL ELSE disabled_at END, \
+         disabled_reason = CASE WHEN $6 = 'enabled' THEN NULL ELSE disabled_reason END \
+         WHERE company_id = $7 AND id = $8",
     )
     .bind(status_text(watch))
     .bind(json(watch)?)
@@ -113,7 +114,7 @@ pub async fn replace(db: &Db, company_id: &str, watch: &Watch) -> Result<bool> {
 
 /// Saves the document only (a rotated OAuth2 refresh token), leaving status and health alone.
 pub async fn save_doc(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
-    sqlx::query("UPDATE watches SET doc = ? WHERE company_id = ? AND id = ?")
+    sqlx::query("UPDATE watches SET doc = $1 WHERE company_id = $2 AND id = $3")
         .bind(json(watch)?)
         .bind(company_id)
         .bind(&watch.id)
@@ -125,7 +126,7 @@ pub async fn save_doc(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
 /// One watch of a company.
 pub async fn get(db: &Db, company_id: &str, id: &str) -> Result<Option<StoredWatch>> {
     let row = sqlx::query(&format!(
-        "SELECT {WATCH_COLUMNS} FROM watches WHERE company_id = ? AND id = ?"
+        "SELECT {WATCH_COLUMNS} FROM watches WHERE company_id = $1 AND id = $2"
     ))
     .bind(company_id)
     .bind(id)
@@ -137,7 +138,7 @@ pub async fn get(db: &Db, company_id: &str, id: &str) -> Result<Option<StoredWat
 /// Every watch of a company, oldest first.
 pub async fn list(db: &Db, company_id: &str) -> Result<Vec<StoredWatch>> {
     let rows = sqlx::query(&format!(
-        "SELECT {WATCH_COLUMNS} FROM watches WHERE company_id = ? ORDER BY created_at, id"
+        "SELECT {WATCH_COLUMNS} FROM watches WHERE company_id = $1 ORDER BY created_at, id"
     ))
     .bind(company_id)
     .fetch_all(db)
@@ -149,7 +150,7 @@ pub async fn list(db: &Db, company_id: &str) -> Result<Vec<StoredWatch>> {
 pub async fn delete(db: &Db, company_id: &str, id: &str) -> Result<bool> {
     let mut tx = db.write().await?;
     outbox::delete_of_recipient(&mut tx, (WEBHOOK, company_id, id)).await?;
-    let done = sqlx::query("DELETE FROM watches WHERE company_id = ? AND id = ?")
+    let done = sqlx::query("DELETE FROM watches WHERE company_id = $1 AND id = $2")
         .bind(company_id)
         .bind(id)
         .execute(&mut *tx)
@@ -159,9 +160,9 @@ pub async fn delete(db: &Db, company_id: &str, id: &str) -> Result<bool> {
 }
 
 /// Ids of the company's enabled watches (inside the caller's transaction).
-pub async fn enabled_ids(conn: &mut SqliteConnection, company_id: &str) -> Result<Vec<String>> {
+pub async fn enabled_ids(conn: &mut Conn, company_id: &str) -> Result<Vec<String>> {
     let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT id FROM watches WHERE company_id = ? AND status = 'enabled' ORDER BY id",
+        "SELECT id FROM watches WHERE company_id = $1 AND status = 'enabled' ORDER BY id",
     )
     .bind(company_id)
     .fetch_all(&mut *conn)
@@ -185,7 +186,7 @@ pub struct NewDelivery<'a> {
 }
 
 /// Adds a pending delivery, due now (inside the caller's transaction).
-pub async fn insert_delivery(conn: &mut SqliteConnection, new: &NewDelivery<'_>) -> Result<()> {
+pub async fn insert_delivery(conn: &mut Conn, new: &NewDelivery<'_>) -> Result<()> {
     let message = NewMessage {
         channel: WEBHOOK,
         company_id: new.company_id,
@@ -296,14 +297,14 @@ pub async fn finish_attempt(
     }
     let mut disabled = None;
     if matches!(record.finish, Finish::Succeeded) {
-        sqlx::query("UPDATE watches SET failing_since = NULL WHERE company_id = ? AND id = ?")
+        sqlx::query("UPDATE watches SET failing_since = NULL WHERE company_id = $1 AND id = $2")
             .bind(&delivery.company_id)
             .bind(&delivery.watch_id)
             .execute(&mut *tx)
             .await?;
     } else {
         sqlx::query(
-            "UPDATE watches SET failing_since = COALESCE(failing_since, ?) WHERE company_id = ? AND id = ?",
+            "UPDATE watches SET failing_since = COALESCE(failing_since, $1) WHERE company_id = $2 AND id = $3",
         )
         .bind(ms_text(record.started_at))
         .bind(&delivery.company_id)
@@ -317,8 +318,8 @@ pub async fn finish_attempt(
             record.error.as_deref().unwrap_or("failed")
         );
         let done = sqlx::query(
-            "UPDATE watches SET status = 'disabled', disabled_at = ?, disabled_reason = ? \
-             WHERE company_id = ? AND id = ? AND status = 'enabled' AND failing_since <= ?",
+            "UPDATE watches SET status = 'disabled', disabled_at = $1, disabled_reason = $2 \
+             WHERE company_id = $3 AND id = $4 AND status = 'enabled' AND failing_since <= $5",
         )
         .bind(&now_text)
         .bind(&reason)
@@ -390,7 +391,7 @@ pub struct CryptoKey {
 const KEY_COLUMNS: &str =
     "id, name, secret, previous_secret, previous_until, created_at, rotated_at";
 
-fn key_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CryptoKey> {
+fn key_from_row(row: &crate::db::DbRow) -> Result<CryptoKey> {
     Ok(CryptoKey {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -405,7 +406,7 @@ fn key_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CryptoKey> {
 /// Stores a new key.
 pub async fn insert_key(db: &Db, company_id: &str, key: &CryptoKey) -> Result<()> {
     sqlx::query(
-        "INSERT INTO crypto_keys (company_id, id, name, secret, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO crypto_keys (company_id, id, name, secret, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(company_id)
     .bind(&key.id)
@@ -420,7 +421,7 @@ pub async fn insert_key(db: &Db, company_id: &str, key: &CryptoKey) -> Result<()
 /// Every key of a company, oldest first.
 pub async fn list_keys(db: &Db, company_id: &str) -> Result<Vec<CryptoKey>> {
     let rows = sqlx::query(&format!(
-        "SELECT {KEY_COLUMNS} FROM crypto_keys WHERE company_id = ? ORDER BY created_at, id"
+        "SELECT {KEY_COLUMNS} FROM crypto_keys WHERE company_id = $1 ORDER BY created_at, id"
     ))
     .bind(company_id)
     .fetch_all(db)
@@ -431,7 +432,7 @@ pub async fn list_keys(db: &Db, company_id: &str) -> Result<Vec<CryptoKey>> {
 /// One key of a company.
 pub async fn get_key(db: &Db, company_id: &str, id: &str) -> Result<Option<CryptoKey>> {
     let row = sqlx::query(&format!(
-        "SELECT {KEY_COLUMNS} FROM crypto_keys WHERE company_id = ? AND id = ?"
+        "SELECT {KEY_COLUMNS} FROM crypto_keys WHERE company_id = $1 AND id = $2"
     ))
     .bind(company_id)
     .bind(id)
@@ -450,8 +451,8 @@ pub async fn rotate_key(
     previous_until: DateTime<Utc>,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE crypto_keys SET previous_secret = secret, previous_until = ?, secret = ?, rotated_at = ? \
-         WHERE company_id = ? AND id = ?",
+        "UPDATE crypto_keys SET previous_secret = secret, previous_until = $1, secret = $2, rotated_at = $3 \
+         WHERE company_id = $4 AND id = $5",
     )
     .bind(ms_text(previous_until))
     .bind(new_secret)
@@ -465,7 +466,7 @@ pub async fn rotate_key(
 
 /// Removes a key; whether it existed.
 pub async fn delete_key(db: &Db, company_id: &str, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM crypto_keys WHERE company_id = ? AND id = ?")
+    let done = sqlx::query("DELETE FROM crypto_keys WHERE company_id = $1 AND id = $2")
         .bind(company_id)
         .bind(id)
         .execute(db.writer())

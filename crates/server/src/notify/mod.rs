@@ -26,10 +26,10 @@ use std::path::PathBuf;
 use booking_model::{Appointment, Company};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
 use crate::db::appointments::{Change, Setup, StoredAppointment};
 use crate::db::outbox::{self, NewMessage};
+use crate::db::Conn;
 use crate::error::Result;
 
 /// The outbox channel of emails.
@@ -116,7 +116,7 @@ impl Payload {
 /// Plans the emails of a write and adds them to the outbox (inside the write's transaction).
 /// `before` is the appointment before an update (`None`: an insert); `lang` the booking's language.
 pub async fn enqueue(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     before: Option<&StoredAppointment>,
     after: &StoredAppointment,
     change: &Change<'_>,
@@ -247,7 +247,7 @@ fn reminder_offsets(
 /// not had is added, due at its instant, unless the change is silent. A reminder already sent, or
 /// in flight, for the same instant is never planned again: each is sent once.
 async fn replan_reminders(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     after: &StoredAppointment,
     change: &Change<'_>,
     lang: &str,
@@ -265,7 +265,7 @@ async fn replan_reminders(
     // (id, channel, recipient, due, state)
     let existing: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "SELECT id, channel, recipient, occurred_at, state FROM outbox \
-         WHERE channel IN (?, ?) AND company_id = ? AND subject_id = ? AND state <> 'skipped'",
+         WHERE channel IN ($1, $2) AND company_id = $3 AND subject_id = $4 AND state <> 'skipped'",
     )
     .bind(CHANNELS[0])
     .bind(CHANNELS[1])
@@ -289,9 +289,9 @@ async fn replan_reminders(
         match (state.as_str(), still) {
             ("pending", false) => {
                 sqlx::query(
-                    "UPDATE outbox SET state = 'skipped', finished_at = ?, \
+                    "UPDATE outbox SET state = 'skipped', finished_at = $1, \
                      last_error = 'dropped: the appointment moved, was cancelled or deleted' \
-                     WHERE id = ? AND state = 'pending'",
+                     WHERE id = $2 AND state = 'pending'",
                 )
                 .bind(outbox::ms_text(change.now))
                 .bind(row_id)
@@ -304,7 +304,7 @@ async fn replan_reminders(
                     continue;
                 };
                 let payload = payload_json(planned, after, change, (lang, None), None)?;
-                sqlx::query("UPDATE outbox SET payload = ? WHERE id = ? AND body IS NULL")
+                sqlx::query("UPDATE outbox SET payload = $1 WHERE id = $2 AND body IS NULL")
                     .bind(payload)
                     .bind(row_id)
                     .execute(&mut *conn)

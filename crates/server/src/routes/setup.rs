@@ -209,7 +209,7 @@ async fn list_clients(
 
 /// Writes a validated client; a taken externalId is a 409.
 async fn save_client(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     company_id: &str,
     client: &ClientRef,
 ) -> Result<()> {

@@ -27,10 +27,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use booking_model::{Company, WatchEvent};
-use sqlx::SqliteConnection;
 
 use crate::db::appointments::StoredAppointment;
 use crate::db::watches;
+use crate::db::Conn;
 use crate::error::Result;
 
 pub use worker::spawn as spawn_worker;
@@ -140,7 +140,7 @@ pub fn event_of(stored: &StoredAppointment, inserted: bool) -> WatchEvent {
 /// `db::appointments::write` for every insert, update and soft delete. `company` is the company as
 /// the writer read it: its time zone goes with each delivery.
 pub async fn enqueue(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     stored: &StoredAppointment,
     inserted: bool,
     company: &Company,

@@ -298,7 +298,7 @@ impl EmailServer {
     ) -> Vec<(String, String, String, i64, Option<i64>)> {
         sqlx::query_as(
             "SELECT recipient, kind, state, attempts, last_status FROM outbox \
-             WHERE channel = 'email' AND subject_id = ? ORDER BY created_at, id",
+             WHERE channel = 'email' AND subject_id = $1 ORDER BY created_at, id",
         )
         .bind(appointment_id)
         .fetch_all(&self.db)

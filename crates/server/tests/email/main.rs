@@ -285,7 +285,7 @@ async fn a_server_down_for_a_while_gets_the_email_after_and_550_fails_once() {
         .expect("the cancellation");
     assert_eq!((failed.3, failed.4), (1, Some(550)), "{rows:?}");
     let error: (String,) = sqlx::query_as(
-        "SELECT last_error FROM outbox WHERE channel = 'email' AND subject_id = ? AND kind = 'cancelled'",
+        "SELECT last_error FROM outbox WHERE channel = 'email' AND subject_id = $1 AND kind = 'cancelled'",
     )
     .bind(&id)
     .fetch_one(&server.db)
@@ -645,8 +645,8 @@ async fn a_later_reminder_planned_in_the_same_write_never_holds_back_an_earlier_
         sqlx::query(
             "INSERT INTO outbox (id, channel, company_id, recipient, subject_id, kind, payload, \
              occurred_at, time_zone, state, attempts, next_attempt_at, created_at) VALUES \
-             (?, 'ordering-test', 'demo', 'ada@example.com', 'a1/reminder', 'reminder', '{}', ?, \
-             'Europe/Paris', 'pending', 0, ?, '2026-10-18T08:00:00.000Z')",
+             ($1, 'ordering-test', 'demo', 'ada@example.com', 'a1/reminder', 'reminder', '{}', $2, \
+             'Europe/Paris', 'pending', 0, $3, '2026-10-18T08:00:00.000Z')",
         )
         .bind(id)
         .bind(due)
