@@ -32,6 +32,8 @@ pub mod openapi;
 pub mod outbox_worker;
 /// Per-IP limits on booking requests.
 pub mod rate_limit;
+/// Secrets (passwords, URL credentials) printed as `***` by the configuration's `Debug`.
+pub mod redact;
 /// HTTP routes, one module per resource.
 pub mod routes;
 /// Webhooks (watches): the outbox, its delivery worker, signatures, the SSRF guard.

@@ -43,7 +43,7 @@ pub const SMTP_URL_ENV: &str = "BOOKING_SMTP_URL";
 
 /// Where emails go and how their delivery is timed. The defaults suit production; tests shrink the
 /// timings.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// `smtp://user:pass@host:port` (`?tls=required` for STARTTLS) or `smtps://…`; none: files.
     pub smtp_url: Option<String>,
@@ -63,6 +63,21 @@ impl Default for Settings {
             default_from: "bookings@localhost".to_owned(),
             timing: delivery::Timing::default(),
         }
+    }
+}
+
+// By hand: the SMTP URL's userinfo is a password.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field(
+                "smtp_url",
+                &self.smtp_url.as_deref().map(crate::redact::url),
+            )
+            .field("mail_dir", &self.mail_dir)
+            .field("default_from", &self.default_from)
+            .field("timing", &self.timing)
+            .finish()
     }
 }
 

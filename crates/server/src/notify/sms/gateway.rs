@@ -10,13 +10,27 @@ use super::{Format, Settings};
 use crate::notify::transport::Outcome;
 
 /// A configured gateway.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Gateway {
     client: reqwest::Client,
     url: Url,
     credentials: Option<(String, String)>,
     from: String,
     format: Format,
+}
+
+// By hand: the Basic password is a secret (the user, an account id, stays readable).
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let user = self.credentials.as_ref().map(|(user, _)| user);
+        f.debug_struct("Gateway")
+            .field("url", &self.url.as_str())
+            .field("user", &user)
+            .field("password", &user.map(|_| crate::redact::HIDDEN))
+            .field("from", &self.from)
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Longest part of a gateway's answer kept in the log.

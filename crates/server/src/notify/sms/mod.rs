@@ -34,7 +34,7 @@ pub enum Format {
 
 /// The gateway and the delivery timing. No URL: no text messages (and companies can't turn them
 /// on).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// Where messages are posted, e.g.
     /// `https://api.twilio.com/2010-04-01/Accounts/AC…/Messages.json`; its userinfo, if any, is
@@ -61,6 +61,21 @@ impl Default for Settings {
             format: Format::Form,
             timing: crate::notify::delivery::Timing::default(),
         }
+    }
+}
+
+// By hand: the password and the URL's userinfo are secrets.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::redact;
+        f.debug_struct("Settings")
+            .field("url", &self.url.as_deref().map(redact::url))
+            .field("user", &self.user)
+            .field("password", &redact::secret(&self.password))
+            .field("from", &self.from)
+            .field("format", &self.format)
+            .field("timing", &self.timing)
+            .finish()
     }
 }
 
