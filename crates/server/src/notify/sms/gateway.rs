@@ -52,7 +52,10 @@ impl Gateway {
                     .to_owned()
             })?;
         let decode = |s: &str| {
-            percent_decode(s).ok_or_else(|| "--sms-url: its userinfo is not UTF-8".to_owned())
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .map(|s| s.into_owned())
+                .map_err(|_| "--sms-url: its userinfo is not UTF-8".to_owned())
         };
         let from_url = match url.username() {
             "" => None,
@@ -150,26 +153,6 @@ fn without_url(e: &reqwest::Error) -> String {
     }
 }
 
-fn percent_decode(s: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(s.len());
-    let raw = s.as_bytes();
-    let mut i = 0;
-    while i < raw.len() {
-        match (raw[i], raw.get(i + 1..i + 3)) {
-            (b'%', Some(hex)) => {
-                let hex = std::str::from_utf8(hex).ok()?;
-                bytes.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            (b, _) => {
-                bytes.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(bytes).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +201,18 @@ mod tests {
         both.password = Some("flag".to_owned());
         let g = Gateway::from_settings(&both).unwrap().unwrap();
         assert_eq!(g.credentials, Some(("AC2".to_owned(), "flag".to_owned())));
+        let g = Gateway::from_settings(&settings(
+            "https://a%20c:p%3Aw%2F%C3%A9@sms.example/m",
+            None,
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!(g.credentials, Some(("a c".to_owned(), "p:w/é".to_owned())));
+        assert!(
+            Gateway::from_settings(&settings("https://AC1:%FF@sms.example/m", None))
+                .unwrap_err()
+                .contains("not UTF-8")
+        );
         assert!(Gateway::from_settings(&settings("ftp://sms.example", None)).is_err());
         let mut no_sender = settings("https://sms.example", None);
         no_sender.from = " ".to_owned();
