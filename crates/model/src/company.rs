@@ -6,6 +6,10 @@ use crate::appointment::ExtendedProperties;
 use crate::enums::Currency;
 use crate::schedule::{DayHours, Vacation};
 
+/// The widget's languages, English first: those of a company's emails (`lang`,
+/// `emailTemplates[].lang`), the server's catalogues and the schema's enum.
+pub const LANGS: [&str; 7] = ["en", "fr", "de", "es", "it", "nl", "pt"];
+
 /// A company: its zone, currency, opening hours and closures.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -77,7 +77,7 @@ pub use appointment::{
     Synchronization,
 };
 pub use appointment_status::AppointmentStatusDefinition;
-pub use company::{Address, Company, EmailTemplate};
+pub use company::{Address, Company, EmailTemplate, LANGS};
 pub use datetime::DateTimeZone;
 pub use enums::{
     AppointmentStatus, AppointmentType, Currency, LevelDetail, Location, MeetingProvider, SendTo,

@@ -28,7 +28,7 @@ pub fn email_kind(_: &mut SchemaGenerator) -> Schema {
 
 /// The emails' languages (`Company.emailTemplates[].lang`): the widget's seven.
 pub fn email_lang(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"type": "string", "enum": ["en", "fr", "de", "es", "it", "nl", "pt"]})
+    json_schema!({"type": "string", "enum": crate::LANGS})
 }
 
 /// `Option<bool>` read by [`option_bool_string`](crate::serde_helpers::option_bool_string): a

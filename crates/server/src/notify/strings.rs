@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 
-/// The widget's languages, English first.
-pub const LANGS: [&str; 7] = ["en", "fr", "de", "es", "it", "nl", "pt"];
+/// The widget's languages, English first (defined once, in the model).
+pub use booking_model::LANGS;
 
 const SOURCES: [(&str, &str); 7] = [
     ("en", include_str!("../../i18n/email/en.json")),
