@@ -116,16 +116,11 @@ struct OutboxArgs {
 impl OutboxArgs {
     /// The notification channels' timing with these flags applied.
     fn timing(&self) -> Timing {
-        let defaults = Timing::default();
-        let lease = Duration::from_millis(self.outbox_lease_ms);
         Timing {
-            lease,
+            lease: Duration::from_millis(self.outbox_lease_ms),
             backoff_base: Duration::from_millis(self.outbox_backoff_ms),
             backoff_max: Duration::from_millis(self.outbox_backoff_max_ms),
-            // A send must end before its lease does: past it, the message can be claimed and sent
-            // again while the first attempt is still waiting for an answer.
-            timeout: defaults.timeout.min(lease.mul_f64(0.75)),
-            ..defaults
+            ..Timing::default()
         }
     }
 }

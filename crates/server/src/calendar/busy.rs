@@ -38,12 +38,13 @@ pub(super) fn read_within(
             to: query.to,
         });
     }
-    let unfolded = unfold(ics);
+    // Some exporters start the file with a byte-order mark.
+    let unfolded = unfold(ics.strip_prefix('\u{feff}').unwrap_or(ics));
     let document = super::document::read(&unfolded)?;
     let vtimezones: Vec<&Component<'_>> = document
         .components
         .iter()
-        .filter(|c| c.name == "VTIMEZONE")
+        .filter(|c| c.name.as_str().eq_ignore_ascii_case("VTIMEZONE"))
         .collect();
     let zones = Zones::new(query.zone, &vtimezones);
     let mut busy = BusyTime {
@@ -54,7 +55,8 @@ pub(super) fn read_within(
     let mut series: BTreeMap<String, Vec<Event>> = BTreeMap::new();
     let mut without_uid = Vec::new();
     for component in &document.components {
-        let read = match component.name.as_str() {
+        // Names are case-insensitive (RFC 5545 §2).
+        let read = match component.name.as_str().to_ascii_uppercase().as_str() {
             "VEVENT" => event::read(component, &zones).map(|event| match event.uid.clone() {
                 Some(uid) if is_own(&uid, query.own_uid_host) => busy.own_events += 1,
                 Some(uid) => series.entry(uid).or_default().push(event),

@@ -35,6 +35,17 @@ pub struct Timing {
     pub max_in_flight: usize,
 }
 
+impl Timing {
+    /// With a send bounded to ¾ of the lease: past the lease, the message can be claimed and sent
+    /// again while the first attempt is still waiting for an answer.
+    pub fn within_lease(self) -> Timing {
+        Timing {
+            timeout: self.timeout.min(self.lease.mul_f64(0.75)),
+            ..self
+        }
+    }
+}
+
 impl Default for Timing {
     fn default() -> Self {
         Timing {
@@ -79,10 +90,11 @@ pub struct Worker<S> {
 impl<S: Sender> Worker<S> {
     /// Runs the channel's loop in a task until `stop` completes.
     pub fn spawn_until(
-        self,
+        mut self,
         state: AppState,
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> tokio::task::JoinHandle<()> {
+        self.timing = self.timing.within_lease();
         tokio::spawn(outbox_worker::run(Arc::new(self), state, stop))
     }
 
@@ -101,7 +113,7 @@ impl<S: Sender> Worker<S> {
             Ok(outcome) => outcome,
             Err(_) => Outcome::Retry {
                 code: None,
-                error: format!("no answer within {:?}", self.timing.timeout),
+                error: format!("{}: no answer within {:?}", S::CHANNEL, self.timing.timeout),
             },
         }
     }
@@ -188,16 +200,16 @@ async fn record(
     message: &Message,
     (started_at, duration_ms): (DateTime<Utc>, i64),
     outcome: Outcome,
-    retries: &Timing,
+    timing: &Timing,
 ) {
     // Not before the backoff, nor before the receiver's `Retry-After`; given up past the window.
     let retry = |code: Option<u16>, error: String, after: Duration| {
         let wait =
-            outbox_worker::backoff(retries.backoff_base, retries.backoff_max, message.attempts)
+            outbox_worker::backoff(timing.backoff_base, timing.backoff_max, message.attempts)
                 .max(after);
         let next = state.clock.now() + chrono_duration(wait);
         let deadline = outbox::parse_instant(&message.occurred_at).unwrap_or(started_at)
-            + chrono_duration(retries.retry_window);
+            + chrono_duration(timing.retry_window);
         match next <= deadline {
             true => (
                 code,

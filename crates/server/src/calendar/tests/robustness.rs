@@ -390,3 +390,15 @@ fn hostile_rules_end_and_never_panic() {
         );
     }
 }
+
+#[test]
+fn a_byte_order_mark_and_lower_case_names_are_read() {
+    let ics = format!("\u{feff}{}", calendar(&event("bom@example.com", GOOD)));
+    let got = read(&ics).expect("a calendar behind a byte-order mark");
+    assert_eq!(spans(&got), ["2026-04-20T08:00Z/2026-04-20T09:00Z"]);
+    let lower = calendar(&event("lower@example.com", GOOD))
+        .replace("BEGIN:VEVENT", "begin:vevent")
+        .replace("END:VEVENT", "end:vevent");
+    let got = read(&lower).expect("lower-case component names");
+    assert_eq!(spans(&got), ["2026-04-20T08:00Z/2026-04-20T09:00Z"]);
+}
