@@ -67,6 +67,10 @@ pub fn run_bench(dist: &Path) -> Result<()> {
         .map(|(name, _)| name.clone())
         .ok_or("the demo company has no services")?;
     std::fs::write(served.join(STATIC_PAGE), static_page(&names))?;
+    std::fs::write(
+        served.join(crate::bench_web_popup::HOST_PAGE),
+        crate::bench_web_popup::host_page(),
+    )?;
     let server = Server::start(&binary, &served, &db)?;
 
     let runs = std::env::var("BENCH_WEB_RUNS")
@@ -94,9 +98,16 @@ pub fn run_bench(dist: &Path) -> Result<()> {
             .static_warm
             .push(visit(&mut cdp, &static_url, &first, false)?);
     }
+    samples.print(runs, &first);
+    // The same server on its other loopback name: the host page is another origin than the widget.
+    let host_url = format!(
+        "{}/widget/{}",
+        server.url.replace("127.0.0.1", "localhost"),
+        crate::bench_web_popup::HOST_PAGE
+    );
+    crate::bench_web_popup::run(&mut cdp, &host_url, &first, runs)?;
     drop(cdp);
     drop(browser);
-    samples.print(runs, &first);
     println!("{}", machine());
 
     match lighthouse(&widget_url, &work.0) {
@@ -216,7 +227,7 @@ fn machine() -> String {
     format!("machine: {model}, {cores} cores, load average {load}")
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     match values.len() {
         0 => f64::NAN,
@@ -250,6 +261,38 @@ const PROBE: &str = r#"(() => {
   document.addEventListener("DOMContentLoaded", check);
 })();"#;
 
+/// Lighthouse's mobile throttling and screen for one page session.
+pub(crate) fn emulate(cdp: &mut Cdp, s: Option<&str>) -> Result<()> {
+    throttle(cdp, s)?;
+    // Lighthouse's mobile screen (Moto G Power).
+    cdp.call(
+        s,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 412, "height": 823, "deviceScaleFactor": 1.75, "mobile": true }),
+    )?;
+    Ok(())
+}
+
+/// Lighthouse's mobile network and CPU for one page or frame session.
+pub(crate) fn throttle(cdp: &mut Cdp, s: Option<&str>) -> Result<()> {
+    cdp.call(
+        s,
+        "Network.emulateNetworkConditions",
+        json!({
+            "offline": false,
+            "latency": RTT_MS,
+            "downloadThroughput": DOWN_BYTES_PER_S,
+            "uploadThroughput": UP_BYTES_PER_S,
+        }),
+    )?;
+    cdp.call(
+        s,
+        "Emulation.setCPUThrottlingRate",
+        json!({ "rate": CPU_SLOWDOWN }),
+    )?;
+    Ok(())
+}
+
 /// Loads `url` in a new tab until `name` is visible. `cold` clears the browser cache first.
 fn visit(cdp: &mut Cdp, url: &str, name: &str, cold: bool) -> Result<Visit> {
     let target = cdp.call(None, "Target.createTarget", json!({ "url": "about:blank" }))?;
@@ -270,27 +313,7 @@ fn visit(cdp: &mut Cdp, url: &str, name: &str, cold: bool) -> Result<Visit> {
     if cold {
         cdp.call(s, "Network.clearBrowserCache", json!({}))?;
     }
-    cdp.call(
-        s,
-        "Network.emulateNetworkConditions",
-        json!({
-            "offline": false,
-            "latency": RTT_MS,
-            "downloadThroughput": DOWN_BYTES_PER_S,
-            "uploadThroughput": UP_BYTES_PER_S,
-        }),
-    )?;
-    cdp.call(
-        s,
-        "Emulation.setCPUThrottlingRate",
-        json!({ "rate": CPU_SLOWDOWN }),
-    )?;
-    // Lighthouse's mobile screen (Moto G Power).
-    cdp.call(
-        s,
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 412, "height": 823, "deviceScaleFactor": 1.75, "mobile": true }),
-    )?;
+    emulate(cdp, s)?;
     cdp.call(s, "Runtime.addBinding", json!({ "name": "__benchVisible" }))?;
     let probe = PROBE.replace("NAME", &Value::from(name).to_string());
     cdp.call(
@@ -627,7 +650,7 @@ impl Browser {
 }
 
 /// A DevTools protocol connection to the browser target; page sessions are flattened into it.
-struct Cdp {
+pub(crate) struct Cdp {
     socket: tungstenite::WebSocket<TcpStream>,
     next_id: u64,
     /// Events read while waiting for a command's answer, oldest first.
@@ -651,7 +674,12 @@ impl Cdp {
     }
 
     /// Sends a command and waits for its result.
-    fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<Value> {
+    pub(crate) fn call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({ "id": id, "method": method, "params": params });
@@ -681,7 +709,7 @@ impl Cdp {
     }
 
     /// The next event, waiting at most `wait`.
-    fn next_event(&mut self, wait: Duration) -> Result<Option<Value>> {
+    pub(crate) fn next_event(&mut self, wait: Duration) -> Result<Option<Value>> {
         if let Some(event) = self.pending.pop_front() {
             return Ok(Some(event));
         }

@@ -10,6 +10,7 @@
 mod api_fuzz;
 mod bench_load;
 mod bench_web;
+mod bench_web_popup;
 mod catalogues;
 mod cmd;
 mod mutants;
