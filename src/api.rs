@@ -13,11 +13,11 @@ use booking_model::{
 use gloo_net::http::{Request, RequestBuilder, Response};
 use js_sys::Reflect;
 use send_wrapper::SendWrapper;
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::wire::FromJs;
+use crate::wire_out::{to_json, ToJs};
 
 /// Why a call failed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -253,11 +253,8 @@ async fn read_text(url: &str) -> Result<String, ApiError> {
     fetch_text(request, Abort::OnCleanup).await
 }
 
-async fn send_json<B: Serialize, T: FromJs>(
-    request: RequestBuilder,
-    body: &B,
-) -> Result<T, ApiError> {
-    let body = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+async fn send_json<B: ToJs, T: FromJs>(request: RequestBuilder, body: &B) -> Result<T, ApiError> {
+    let body = to_json(body);
     let request = request
         .header("Accept", "application/json")
         .header("Content-Type", "application/json");

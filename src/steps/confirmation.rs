@@ -1,5 +1,4 @@
 use booking_model::{AppointmentStatus, Location, PublicAppointment, PublicCompany};
-use chrono::DateTime;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -128,7 +127,7 @@ pub fn AppointmentDetails(
         .map(|(key, value)| {
             let text = match value {
                 Value::String(s) => s,
-                other => other.to_string(),
+                other => crate::wire_out::to_json(&other),
             };
             view! { <div class="bw-summary__row bw-summary__property"><dt>{key}</dt><dd>{text}</dd></div> }
         })
@@ -239,16 +238,25 @@ fn instant_of(time: &booking_model::DateTimeZone, company: Option<&PublicCompany
     ZoneClock::new(&zone)?.instant_of(time.parse_local().ok()?)
 }
 
+/// `yyyyMMddTHHmmssZ` of an instant, from the browser's `toISOString` (`yyyy-MM-ddTHH:mm:ss.sssZ`):
+/// chrono's strftime would be bytes of wasm for one format.
+fn compact_utc(epoch_ms: f64) -> Option<String> {
+    let date = js_sys::Date::new(&epoch_ms.into());
+    if date.get_time().is_nan() {
+        return None;
+    }
+    let iso = String::from(date.to_iso_string());
+    let digits: String = iso.chars().filter(|c| !matches!(c, '-' | ':')).collect();
+    // Four-digit years only (others are written with a sign).
+    (digits.len() == 20 && digits.as_bytes()[8] == b'T').then(|| format!("{}Z", &digits[..15]))
+}
+
 /// A Google Calendar "new event" link prefilled with the appointment.
 pub fn google_calendar_link(
     appointment: &PublicAppointment,
     company: Option<&PublicCompany>,
 ) -> String {
-    let utc = |ms: f64| {
-        DateTime::from_timestamp_millis(ms as i64)
-            .map(|t| t.format("%Y%m%dT%H%M%SZ").to_string())
-            .unwrap_or_default()
-    };
+    let utc = |ms: f64| compact_utc(ms).unwrap_or_default();
     let start = start_instant(appointment, company);
     let end = appointment
         .end
