@@ -88,7 +88,8 @@ struct Open {
     ms: f64,
     /// The first wasm request's time relative to the click (negative: before).
     wasm_ms: f64,
-    /// Downloads of the wasm (over the network, not from the cache) by the page and its frames.
+    /// Downloads of the wasm (over the network, not from the cache) by the page and its frames,
+    /// finished by the time the name showed.
     wasm_downloads: usize,
 }
 
@@ -109,7 +110,7 @@ pub fn run(cdp: &mut Cdp, host_url: &str, name: &str, runs: usize) -> Result<()>
     );
     println!(
         "{:<40} {:>12} {:>22} {:>15}",
-        "", "time", "wasm requested", "wasm downloads"
+        "", "time", "wasm requested", "wasm fetched by then"
     );
     for (way, opens) in rows {
         let m = |f: fn(&Open) -> f64| median(opens.iter().map(f).collect());
