@@ -16,6 +16,7 @@ mod cmd;
 mod mutants;
 mod precompress;
 mod size;
+mod test_postgres;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -107,6 +108,7 @@ fn test() -> Result<()> {
     tools::ensure_axe()?;
     tools::ensure_standardwebhooks()?;
     tools::ensure_aiosmtpd()?;
+    tools::ensure_postgres()?;
     eprintln!(
         "xtask: tools ready in {:.0} s",
         setup.elapsed().as_secs_f64()
@@ -165,6 +167,7 @@ fn test() -> Result<()> {
                 .env("AIOSMTPD_PYTHON", tools::aiosmtpd_python()),
         )
     });
+    part("server tests on PostgreSQL", &mut test_postgres::run);
     part("browser tests (headless Chromium)", &mut browser_tests);
     part("API vs. its OpenAPI (schemathesis)", &mut api_fuzz::run);
 

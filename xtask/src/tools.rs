@@ -210,6 +210,43 @@ pub fn ensure_aiosmtpd() -> Result<()> {
     Ok(())
 }
 
+/// PostgreSQL's server binaries (initdb, postgres, pg_ctl), for the server tests on PostgreSQL
+/// (`crates/server/tests/support/postgres.rs` starts throwaway clusters with them): the newest
+/// /usr/lib/postgresql/*/bin already there, else Debian's `postgresql` installed with apt-get.
+pub fn ensure_postgres() -> Result<PathBuf> {
+    let newest = || -> Option<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .flatten()
+            .map(|d| d.path().join("bin"))
+            .filter(|bin| bin.join("initdb").exists() && bin.join("postgres").exists())
+            .collect();
+        found.sort();
+        found.pop()
+    };
+    if let Some(bin) = newest() {
+        return Ok(bin);
+    }
+    let uid = capture(Cmd::new("id").arg("-u")).unwrap_or_default();
+    if uid.trim() != "0" {
+        return Err(
+            "the server tests on PostgreSQL need its server binaries: run \
+                    `sudo apt-get install postgresql` (or run this command as root)"
+                .into(),
+        );
+    }
+    eprintln!("xtask: installing postgresql with apt-get");
+    run(Cmd::new("apt-get")
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Cmd::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "postgresql"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    newest().ok_or_else(|| {
+        "apt-get installed postgresql, but no /usr/lib/postgresql/*/bin/initdb".into()
+    })
+}
+
 /// The system ChromeDriver the browser tests drive.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

@@ -29,9 +29,15 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// SQLite database file (created when missing).
-        #[arg(long, default_value = "./data/booking.sqlite")]
-        db: PathBuf,
+        /// The database: a SQLite file (a path or sqlite://PATH, created when missing) or
+        /// postgres://user:pass@host:port/dbname (the database must exist; migrations are applied).
+        #[arg(
+            long,
+            env = "BOOKING_DB",
+            hide_env_values = true,
+            default_value = "./data/booking.sqlite"
+        )]
+        db: String,
         /// Seed the demo company (id `demo`, API key `demo-api-key`) and serve the demo page at `/`.
         #[arg(long)]
         demo: bool,
@@ -54,7 +60,7 @@ enum Command {
         allow_private_webhooks: bool,
         /// Send emails through this SMTP server: smtp://user:pass@host:port (add ?tls=required for
         /// STARTTLS) or smtps://user:pass@host:port. Without it, emails are written as .eml files
-        /// in the `mail` directory beside the database.
+        /// in the `mail` directory beside the SQLite database (`data/mail` with PostgreSQL).
         #[arg(long, env = booking_server::notify::SMTP_URL_ENV, hide_env_values = true)]
         smtp_url: Option<String>,
         /// Sender address of emails for companies without an email address of their own.
@@ -67,9 +73,15 @@ enum Command {
     },
     /// Administration: companies and API keys.
     Admin {
-        /// SQLite database file (created when missing).
-        #[arg(long, global = true, default_value = "./data/booking.sqlite")]
-        db: PathBuf,
+        /// The database, as for `serve --db`.
+        #[arg(
+            long,
+            global = true,
+            env = "BOOKING_DB",
+            hide_env_values = true,
+            default_value = "./data/booking.sqlite"
+        )]
+        db: String,
         #[command(subcommand)]
         command: AdminCommand,
     },
@@ -164,9 +176,10 @@ async fn main() -> anyhow::Result<()> {
             db: db_path,
             command,
         } => {
-            let db = db::open(&db_path)
+            let location = db::Location::parse(&db_path)?;
+            let db = db::open_at(&location)
                 .await
-                .with_context(|| format!("opening database {}", db_path.display()))?;
+                .with_context(|| format!("opening database {}", location.describe()))?;
             let key = match command {
                 AdminCommand::CreateCompany {
                     id,
@@ -193,9 +206,10 @@ async fn main() -> anyhow::Result<()> {
             sms,
             outbox,
         } => {
-            let db = db::open(&db_path)
+            let location = db::Location::parse(&db_path)?;
+            let db = db::open_at(&location)
                 .await
-                .with_context(|| format!("opening database {}", db_path.display()))?;
+                .with_context(|| format!("opening database {}", location.describe()))?;
             if with_demo {
                 demo::seed(&db).await.context("seeding demo data")?;
             }
@@ -210,7 +224,7 @@ async fn main() -> anyhow::Result<()> {
                 bookings_per_minute,
                 allow_private_webhooks,
                 email: booking_server::notify::Settings {
-                    mail_dir: smtp_url.is_none().then(|| mail_dir(&db_path)),
+                    mail_dir: smtp_url.is_none().then(|| mail_dir(&location)),
                     smtp_url,
                     default_from: mail_from,
                     timing: outbox.timing(),
@@ -296,10 +310,14 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// Where emails go without SMTP: `mail/` beside the database file.
-fn mail_dir(db_path: &std::path::Path) -> PathBuf {
-    db_path
-        .parent()
-        .map_or_else(|| PathBuf::from("mail"), |dir| dir.join("mail"))
+fn mail_dir(location: &db::Location) -> PathBuf {
+    match location {
+        db::Location::Sqlite(path) => path
+            .parent()
+            .map_or_else(|| PathBuf::from("mail"), |dir| dir.join("mail")),
+        // Where the default SQLite file keeps its mail.
+        db::Location::Postgres(_) => PathBuf::from("data/mail"),
+    }
 }
 
 /// Listens for SIGTERM (how service managers stop a process) and Ctrl-C from now on, so a signal

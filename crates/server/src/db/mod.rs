@@ -68,14 +68,27 @@ pub struct Db {
 }
 
 impl Db {
-    /// A write transaction, begun with the write lock held (`BEGIN IMMEDIATE` on the writer), so
-    /// what it reads cannot change under it before it commits: an availability check and the insert
-    /// it allows, in one transaction, cannot interleave with another booking.
+    /// A write transaction, begun with the write lock held, so what it reads cannot change under it
+    /// before it commits: an availability check and the insert it allows, in one transaction,
+    /// cannot interleave with another booking.
     ///
-    /// This is the seam for another database: PostgreSQL would begin a transaction on its pool here
-    /// and rely on row locks and constraints instead of one writer.
+    /// SQLite: `BEGIN IMMEDIATE` on the one writer connection. PostgreSQL: a transaction on the
+    /// pool that first takes the write lock, a transaction-scoped advisory lock every node's
+    /// writers share (`WRITE_LOCK`; released by the commit or rollback, also when the node dies), so
+    /// writers of every process are serialized exactly as SQLite's single writer serializes them.
     pub async fn write(&self) -> sqlx::Result<Transaction<'static, Backend>> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await
+        match self.dialect {
+            Dialect::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Postgres => {
+                let mut tx = self.writer.begin().await?;
+                // `pg_advisory_xact_lock` returns `void`, a type `Any` can't carry: select a count.
+                sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// The writer, for a single statement that needs no transaction around it.
@@ -101,6 +114,98 @@ impl std::ops::Deref for Db {
     fn deref(&self) -> &AnyPool {
         &self.readers
     }
+}
+
+/// The key of PostgreSQL's write lock (`pg_advisory_xact_lock`): any fixed number no other
+/// program sharing the database locks ("bkng" in ASCII).
+const WRITE_LOCK: i64 = 0x626b_6e67;
+
+/// Where the database is: `--db` (or `BOOKING_DB`) as a path or `sqlite://` URL, or a
+/// `postgres://` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    /// The whole URL, credentials included (never logged: see [`Location::describe`]).
+    Postgres(String),
+}
+
+impl Location {
+    /// Reads `--db`: `postgres://` or `postgresql://` is PostgreSQL; `sqlite://PATH` or
+    /// `sqlite:PATH` is that file; anything else is a file path.
+    pub fn parse(text: &str) -> anyhow::Result<Location> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(Location::Postgres(text.to_owned()));
+        }
+        let path = text
+            .strip_prefix("sqlite://")
+            .or_else(|| text.strip_prefix("sqlite:"))
+            .unwrap_or(text);
+        if path.is_empty() {
+            anyhow::bail!("--db: no SQLite file named in {text:?}");
+        }
+        if path.contains('?') && text.starts_with("sqlite:") {
+            anyhow::bail!("--db: a sqlite:// URL takes no parameters here ({text:?})");
+        }
+        Ok(Location::Sqlite(std::path::PathBuf::from(path)))
+    }
+
+    /// The location for logs and errors: a PostgreSQL URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::Sqlite(path) => path.display().to_string(),
+            Location::Postgres(url) => match url.split_once("://") {
+                Some((scheme, rest)) => match rest.rsplit_once('@') {
+                    Some((credentials, host)) => {
+                        let user = credentials.split(':').next().unwrap_or_default();
+                        format!("{scheme}://{user}@{host}")
+                    }
+                    None => url.clone(),
+                },
+                None => url.clone(),
+            },
+        }
+    }
+}
+
+/// Opens the database at `location` and applies pending migrations.
+pub async fn open_at(location: &Location) -> anyhow::Result<Db> {
+    match location {
+        Location::Sqlite(path) => open(path).await,
+        Location::Postgres(url) => open_postgres(url).await,
+    }
+}
+
+/// Connections each node keeps to PostgreSQL at most (readers and writers share them; a writer
+/// waiting for the write lock holds one).
+const POSTGRES_POOL: u32 = 16;
+
+/// Connects to the PostgreSQL database at `url` and applies pending migrations. Nodes starting at
+/// once do not race on them: sqlx's migrator holds a session advisory lock (keyed by the database
+/// name) while it checks and applies, so the second node waits, then finds them applied.
+pub async fn open_postgres(url: &str) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
+    let options: AnyConnectOptions = url.parse()?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(POSTGRES_POOL)
+        .acquire_timeout(Duration::from_secs(30))
+        // Instants are written by the server as UTC text; the session zone only matters to
+        // casts in SQL (0011's `utc_text_epoch`), which read the text's own `Z`.
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("SET TIME ZONE 'UTC'").await?;
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await?;
+    migrator(Dialect::Postgres).run(&pool).await?;
+    let db = Db {
+        readers: pool.clone(),
+        writer: pool,
+        dialect: Dialect::Postgres,
+    };
+    appointments::backfill_search_text(&db).await?;
+    Ok(db)
 }
 
 /// The migrations of a database (`migrations/` for SQLite, `migrations_postgres/` for PostgreSQL,
@@ -241,6 +346,29 @@ pub fn now_utc() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn db_locations() {
+        let sqlite = |p: &str| Location::Sqlite(std::path::PathBuf::from(p));
+        assert_eq!(
+            Location::parse("data/b.sqlite").ok(),
+            Some(sqlite("data/b.sqlite"))
+        );
+        assert_eq!(
+            Location::parse("sqlite:///tmp/b.db").ok(),
+            Some(sqlite("/tmp/b.db"))
+        );
+        assert_eq!(Location::parse("sqlite:b.db").ok(), Some(sqlite("b.db")));
+        let pg = "postgres://booking:s3cret@db.internal:5432/booking";
+        assert_eq!(
+            Location::parse(pg).ok(),
+            Some(Location::Postgres(pg.to_owned()))
+        );
+        assert!(Location::parse("sqlite://").is_err());
+        assert!(Location::parse("sqlite://b.db?mode=ro").is_err());
+        let shown = Location::Postgres(pg.to_owned()).describe();
+        assert_eq!(shown, "postgres://booking@db.internal:5432/booking");
+    }
 
     /// Each SQLite migration has its PostgreSQL twin, by version and name: a database of either kind
     /// is at the same schema after the same build.

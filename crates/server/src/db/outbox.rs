@@ -212,6 +212,12 @@ pub async fn claim(
     if due.is_none() {
         return Ok(Vec::new());
     }
+    // PostgreSQL: workers of several nodes claim at once; each skips the rows another is claiming
+    // instead of queueing behind its lock (SQLite has one writer: nothing to skip).
+    let skip_locked = match db.dialect() {
+        super::Dialect::Postgres => " FOR UPDATE OF d SKIP LOCKED",
+        super::Dialect::Sqlite => "",
+    };
     let rows = sqlx::query(&format!(
         "UPDATE outbox SET state = 'delivering', attempts = attempts + 1, \
          lease_until = $1, lease_owner = $2 \
@@ -221,7 +227,7 @@ pub async fn claim(
          AND e.subject_id = d.subject_id AND e.state IN ('pending', 'delivering') \
          AND (e.occurred_at < d.occurred_at OR (e.occurred_at = d.occurred_at \
          AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))))) \
-         ORDER BY d.next_attempt_at, d.created_at LIMIT $5) AND state = 'pending' \
+         ORDER BY d.next_attempt_at, d.created_at LIMIT $5{skip_locked}) AND state = 'pending' \
          RETURNING {COLUMNS}"
     ))
     .bind(ms_text(lease_until))

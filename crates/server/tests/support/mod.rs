@@ -1,6 +1,9 @@
-//! A real server for integration tests: the full app on 127.0.0.1:0 over a fresh SQLite file.
+//! A real server for integration tests: the full app on 127.0.0.1:0 over a fresh SQLite file, or
+//! a fresh PostgreSQL database with `BOOKING_TEST_DB=postgres` ([`postgres`]).
 
 #![allow(dead_code)] // each test file uses its own subset
+
+pub mod postgres;
 
 use booking_server::clock::Clock;
 use booking_server::{app, db, demo, AppState, Config};
@@ -156,9 +159,12 @@ impl TestServer {
         config: impl FnOnce(&str, &std::path::Path) -> Config,
     ) -> (Self, AppState) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = db::open(&dir.path().join("test.sqlite"))
-            .await
-            .expect("open db");
+        let db = match postgres::wanted() {
+            true => postgres::fresh_db().await,
+            false => db::open(&dir.path().join("test.sqlite"))
+                .await
+                .expect("open db"),
+        };
         demo::seed_for(&db, clock.now().date_naive())
             .await
             .expect("seed demo");
