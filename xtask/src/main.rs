@@ -108,6 +108,7 @@ fn test() -> Result<()> {
     tools::ensure_axe()?;
     tools::ensure_standardwebhooks()?;
     tools::ensure_aiosmtpd()?;
+    tools::ensure_radicale()?;
     tools::ensure_postgres()?;
     eprintln!(
         "xtask: tools ready in {:.0} s",
@@ -164,7 +165,8 @@ fn test() -> Result<()> {
                 .env("CHROMEDRIVER", tools::CHROMEDRIVER)
                 .env("AXE_SCRIPT", tools::axe_script())
                 .env("STANDARDWEBHOOKS_PYTHON", tools::standardwebhooks_python())
-                .env("AIOSMTPD_PYTHON", tools::aiosmtpd_python()),
+                .env("AIOSMTPD_PYTHON", tools::aiosmtpd_python())
+                .env("RADICALE_PYTHON", tools::radicale_python()),
         )
     });
     part("server tests on PostgreSQL", &mut test_postgres::run);

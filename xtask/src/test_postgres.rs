@@ -10,7 +10,13 @@ use crate::Result;
 /// The server test binaries that pass on PostgreSQL. Not yet: `appointments_api` (a booking longer
 /// than a day, personal appointments), `calendar_feed`, and those that open SQLite files or
 /// processes themselves (`email`, `webhooks`, `process`, `static_files`, `openapi`, `write_path`).
-const ON_POSTGRES: &[&str] = &["health", "public_api", "setup_api", "widget_booking"];
+const ON_POSTGRES: &[&str] = &[
+    "health",
+    "public_api",
+    "setup_api",
+    "widget_booking",
+    "calendar_sync",
+];
 
 pub fn run() -> Result<Vec<String>> {
     crate::tools::ensure_postgres()?;
@@ -18,5 +24,8 @@ pub fn run() -> Result<Vec<String>> {
     for test in ON_POSTGRES {
         cmd = cmd.args(["--test", test]);
     }
-    run_tests(cmd.env("BOOKING_TEST_DB", "postgres"))
+    run_tests(
+        cmd.env("BOOKING_TEST_DB", "postgres")
+            .env("RADICALE_PYTHON", crate::tools::radicale_python()),
+    )
 }

@@ -210,6 +210,36 @@ pub fn ensure_aiosmtpd() -> Result<()> {
     Ok(())
 }
 
+/// The CalDAV server the calendar sync tests read from (PyPI), started by
+/// `crates/server/tests/calendar_sync/radicale.rs`.
+const RADICALE_VERSION: &str = "3.9.0";
+
+/// The Python of the venv holding Radicale, passed to the tests as `RADICALE_PYTHON`.
+pub fn radicale_python() -> PathBuf {
+    project_root().join(".tools/radicale/bin/python")
+}
+
+/// A venv under `.tools/` with `radicale` from PyPI (python3 with venv and pip needed).
+pub fn ensure_radicale() -> Result<()> {
+    let python = radicale_python();
+    let installed = capture(Cmd::new(&python).args([
+        "-c",
+        "import importlib.metadata as m; print(m.version('radicale'))",
+    ]))
+    .unwrap_or_default();
+    if installed.trim() == RADICALE_VERSION {
+        return Ok(());
+    }
+    eprintln!("xtask: installing radicale {RADICALE_VERSION} (PyPI) into a venv");
+    let venv = project_root().join(".tools/radicale");
+    run(Cmd::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Cmd::new(&python)
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .args(["-m", "pip", "install", "--quiet"])
+        .arg(format!("radicale=={RADICALE_VERSION}")))?;
+    Ok(())
+}
+
 /// PostgreSQL's server binaries (initdb, postgres, pg_ctl), for the server tests on PostgreSQL
 /// (`crates/server/tests/support/postgres.rs` starts throwaway clusters with them): the newest
 /// /usr/lib/postgresql/*/bin already there, else Debian's `postgresql` installed with apt-get.

@@ -26,6 +26,8 @@ pub mod api;
 pub mod appointment;
 /// A company's custom appointment statuses (`customStatus`).
 pub mod appointment_status;
+/// A staff member's connected calendars (CalDAV, published ICS).
+pub mod calendar_connection;
 /// Companies and addresses.
 pub mod company;
 /// `{dateTime, timeZone}` local date-times.
@@ -77,6 +79,10 @@ pub use appointment::{
     Synchronization,
 };
 pub use appointment_status::AppointmentStatusDefinition;
+pub use calendar_connection::{
+    validate_calendar_connection, CalendarConnection, CalendarConnectionStatus,
+    NewCalendarConnection,
+};
 pub use company::{Address, Company, EmailTemplate, LANGS};
 pub use datetime::DateTimeZone;
 pub use enums::{

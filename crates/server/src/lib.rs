@@ -9,7 +9,7 @@ pub mod admin;
 pub mod auth;
 /// Booking rules shared by the widget routes and the Appointments API.
 pub mod booking;
-/// Calendar sync: busy time read from staff calendars (iCalendar text → busy intervals).
+/// Calendar sync: staff calendars (CalDAV, ICS) read into busy time that blocks their slots.
 pub mod calendar;
 /// The injectable clock every "now" of the write path reads.
 pub mod clock;
@@ -71,6 +71,11 @@ pub struct Config {
     pub email: notify::Settings,
     /// Text messages: the SMS gateway (none: no text messages), and delivery timing.
     pub sms: notify::sms::Settings,
+    /// Seals credentials at rest (CalDAV passwords; `--secret-key`). None: CalDAV connections
+    /// are refused.
+    pub secret_key: Option<calendar::credentials::SecretKey>,
+    /// Connected calendars: refresh interval, staleness, timeouts, horizon.
+    pub calendar: calendar::sync::Settings,
 }
 
 impl Default for Config {
@@ -86,6 +91,8 @@ impl Default for Config {
             webhooks: webhooks::Settings::default(),
             email: notify::Settings::default(),
             sms: notify::sms::Settings::default(),
+            secret_key: None,
+            calendar: calendar::sync::Settings::default(),
         }
     }
 }
@@ -103,6 +110,8 @@ pub struct AppState {
     pub webhooks: Arc<webhooks::Runtime>,
     /// What "now" is (the system's; tests set it).
     pub clock: clock::Clock,
+    /// The HTTP client of connected-calendar reads (the SSRF guard's resolver, no redirects).
+    pub calendar_client: reqwest::Client,
 }
 
 impl AppState {
@@ -118,6 +127,10 @@ impl AppState {
                 config.webhooks.clone(),
                 config.allow_private_webhooks,
             )),
+            calendar_client: calendar::sync::client(
+                &config.calendar,
+                config.allow_private_webhooks,
+            ),
             config: Arc::new(config),
             clock: clock::Clock::system(),
         }

@@ -22,6 +22,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start-up: the size of `Serve`'s flags costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API, the widget and (with --demo) the demo page.
@@ -70,6 +72,8 @@ enum Command {
         sms: SmsArgs,
         #[command(flatten)]
         outbox: OutboxArgs,
+        #[command(flatten)]
+        calendar: CalendarArgs,
     },
     /// Administration: companies and API keys.
     Admin {
@@ -133,6 +137,33 @@ impl OutboxArgs {
             backoff_base: Duration::from_millis(self.outbox_backoff_ms),
             backoff_max: Duration::from_millis(self.outbox_backoff_max_ms),
             ..Timing::default()
+        }
+    }
+}
+
+/// Connected calendars (CalDAV, ICS) and the key that seals their passwords.
+#[derive(clap::Args)]
+struct CalendarArgs {
+    /// Key that seals CalDAV passwords at rest: 32 bytes as 64 hex digits or base64 (e.g.
+    /// `openssl rand -base64 32`). Without it, CalDAV connections are refused (ICS still works).
+    /// Keep it: stored passwords do not open with another key.
+    #[arg(long, env = booking_server::calendar::credentials::SECRET_KEY_ENV, hide_env_values = true)]
+    secret_key: Option<booking_server::calendar::credentials::SecretKey>,
+    /// Read each connected calendar again after this many seconds.
+    #[arg(long, env = booking_server::calendar::sync::REFRESH_ENV, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    calendar_refresh_secs: u64,
+    /// Before a booking's final check, read the staff member's calendars first when their busy
+    /// time is older than this many seconds (waiting at most 2 s, else the stored busy time counts).
+    #[arg(long, env = booking_server::calendar::sync::STALENESS_ENV, default_value_t = 300)]
+    calendar_staleness_secs: u64,
+}
+
+impl CalendarArgs {
+    fn settings(&self) -> booking_server::calendar::sync::Settings {
+        booking_server::calendar::sync::Settings {
+            refresh_interval: Duration::from_secs(self.calendar_refresh_secs),
+            staleness: Duration::from_secs(self.calendar_staleness_secs),
+            ..Default::default()
         }
     }
 }
@@ -205,6 +236,7 @@ async fn main() -> anyhow::Result<()> {
             mail_from,
             sms,
             outbox,
+            calendar,
         } => {
             let location = db::Location::parse(&db_path)?;
             let db = db::open_at(&location)
@@ -237,6 +269,8 @@ async fn main() -> anyhow::Result<()> {
                     format: sms.sms_format,
                     timing: outbox.timing(),
                 },
+                calendar: calendar.settings(),
+                secret_key: calendar.secret_key,
                 ..Config::default()
             };
             let shutdown = shutdown_signal();
@@ -281,9 +315,13 @@ async fn main() -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)?;
             let sms_worker = booking_server::notify::sms::worker::spawn_until(
                 state.clone(),
-                stopped(workers_stopped),
+                stopped(workers_stopped.clone()),
             )
             .map_err(anyhow::Error::msg)?;
+            let calendar_refresher = booking_server::calendar::sync::refresher::spawn_until(
+                state.clone(),
+                stopped(workers_stopped),
+            );
             // Connection info gives the per-IP booking limit its key.
             let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
             // On SIGTERM or Ctrl-C: stop accepting, answer the requests in flight, let the worker
@@ -302,6 +340,9 @@ async fn main() -> anyhow::Result<()> {
             if let Some(sms_worker) = sms_worker {
                 sms_worker.await.context("the SMS worker failed")?;
             }
+            calendar_refresher
+                .await
+                .context("the calendar refresher failed")?;
             db.close().await;
             tracing::info!("stopped");
         }

@@ -1,11 +1,16 @@
-//! Calendar sync (issue #17), the part that needs no I/O: busy time read from a staff member's
-//! calendar, given as iCalendar text (a CalDAV calendar's events or a published ICS feed).
-//! Fetching, caching, the slot engine's use of it and writing bookings out come later.
+//! Calendar sync (issue #17): busy time read from a staff member's calendar, given as iCalendar
+//! text (a CalDAV calendar's events or a published ICS feed) by [`read_busy`], a pure function;
+//! [`sync`] fetches connected calendars into the database's busy-time cache, [`credentials`]
+//! seals their passwords. Writing bookings out comes later.
 
 mod busy;
+/// The server's secret key and the CalDAV passwords sealed with it.
+pub mod credentials;
 mod document;
 mod event;
 mod recurrence;
+/// Fetching connected calendars into the busy-time cache, in the background and before bookings.
+pub mod sync;
 mod times;
 mod windows_zones;
 mod zones;

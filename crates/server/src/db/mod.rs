@@ -5,6 +5,8 @@
 pub mod appointment_list;
 pub mod appointments;
 pub mod business;
+/// Staff members' connected calendars (CalDAV, ICS) and the busy time read from them.
+pub mod calendar_connections;
 /// Staff calendar feeds: their secret tokens and the appointments they carry.
 pub mod calendar_feeds;
 /// Clients (the people appointments are for).

@@ -4,9 +4,10 @@
 
 use booking_model::schemars::{JsonSchema, Schema, SchemaGenerator};
 use booking_model::{
-    Appointment, AppointmentStatusDefinition, ClientRef, Company, Form, FreeSlotsResponse,
-    ListResponse, PublicAppointment, PublicCompany, PublicRescheduleRequest, PublicResource,
-    PublicService, PublicStaff, Resource, Service, Staff, Watch,
+    Appointment, AppointmentStatusDefinition, CalendarConnection, ClientRef, Company, Form,
+    FreeSlotsResponse, ListResponse, NewCalendarConnection, PublicAppointment, PublicCompany,
+    PublicRescheduleRequest, PublicResource, PublicService, PublicStaff, Resource, Service, Staff,
+    Watch,
 };
 
 use super::bodies;
@@ -104,6 +105,7 @@ const APPOINTMENT_ID: Param = path(
     "Appointment identifier or appointment reference.",
 );
 const ID: Param = path("id", "Record identifier.");
+const CONNECTION_ID: Param = path("connectionId", "Calendar connection identifier.");
 const FILE_ID: Param = path("fileId", "Identifier of a stored file answer.");
 const FILE_NAME: Param = path(
     "fileName",
@@ -211,6 +213,10 @@ pub const OPERATIONS: &[Operation] = &[
     Operation { method: "delete", path: p!("/staff/{id}"), tag: "setup", summary: "Delete a staff member.", auth: true, params: &[COMPANY, ID], body: None, ok: (204, None), errors: &[401, 404] },
     Operation { method: "post", path: p!("/staff/{id}/calendarFeedToken"), tag: "setup", summary: "Replace the staff member's calendar feed token (the old calendarFeedUrl answers 404).", auth: true, params: &[COMPANY, ID], body: None, ok: (200, Some(of::<Staff>)), errors: &[401, 404] },
     Operation { method: "get", path: p!("/staff/{id}/calendar.ics"), tag: "setup", summary: "The staff member's appointments as an iCalendar feed (the calendarFeedUrl of the staff record); 404 for a wrong token.", auth: false, params: &[COMPANY, ID, query("token", text, "The feed's secret, from calendarFeedUrl.")], body: None, ok: (200, None), errors: &[404] },
+    Operation { method: "get", path: p!("/staff/{id}/calendarConnections"), tag: "setup", summary: "The staff member's connected calendars, each with the status of its reads.", auth: true, params: &[COMPANY, ID], body: None, ok: (200, Some(of::<ListResponse<CalendarConnection>>)), errors: &[401, 404] },
+    Operation { method: "post", path: p!("/staff/{id}/calendarConnections"), tag: "setup", summary: "Connect a calendar (CalDAV with credentials, or a published ICS address) whose busy time blocks the staff member's slots; 409 for CalDAV on a server without --secret-key; 422 for an address the server may not call.", auth: true, params: &[COMPANY, ID], body: Some(of::<NewCalendarConnection>), ok: (201, Some(of::<CalendarConnection>)), errors: &[400, 401, 404, 409, 422] },
+    Operation { method: "get", path: p!("/staff/{id}/calendarConnections/{connectionId}"), tag: "setup", summary: "A connected calendar and the status of its reads (never its password).", auth: true, params: &[COMPANY, ID, CONNECTION_ID], body: None, ok: (200, Some(of::<CalendarConnection>)), errors: &[401, 404] },
+    Operation { method: "delete", path: p!("/staff/{id}/calendarConnections/{connectionId}"), tag: "setup", summary: "Disconnect a calendar: its busy time stops blocking slots.", auth: true, params: &[COMPANY, ID, CONNECTION_ID], body: None, ok: (204, None), errors: &[401, 404] },
     Operation { method: "get", path: p!("/resources"), tag: "setup", summary: "List resources.", auth: true, params: &[COMPANY], body: None, ok: (200, Some(of::<ListResponse<Resource>>)), errors: &[401, 404] },
     Operation { method: "post", path: p!("/resources"), tag: "setup", summary: "Create a resource.", auth: true, params: &[COMPANY], body: Some(of::<Resource>), ok: (201, Some(of::<Resource>)), errors: &[400, 401, 404, 409] },
     Operation { method: "get", path: p!("/resources/{id}"), tag: "setup", summary: "Get a resource.", auth: true, params: &[COMPANY, ID], body: None, ok: (200, Some(of::<Resource>)), errors: &[401, 404] },

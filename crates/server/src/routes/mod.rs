@@ -2,6 +2,8 @@
 
 /// The authenticated Appointments API.
 pub mod appointments;
+/// A staff member's connected calendars (CalDAV, ICS) and their status.
+pub mod calendar_connections;
 /// Staff calendar feeds (`staff/{id}/calendar.ics?token=`) and their tokens.
 pub mod calendar_feed;
 /// Signing keys of watches (`cryptoKeys`).
@@ -73,6 +75,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(notifications::router(&state))
                 .merge(setup::router(&state))
                 .merge(calendar_feed::router(&state))
+                .merge(calendar_connections::router(&state))
                 .merge(statuses::router(&state))
                 .merge(watches::router(&state))
                 .merge(crypto_keys::router(&state)),

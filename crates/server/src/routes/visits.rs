@@ -18,8 +18,8 @@ use crate::booking::{ics, visitor};
 use crate::db::appointments::StoredAppointment;
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
-use crate::links;
 use crate::AppState;
+use crate::{calendar, links};
 
 /// Routes of this module. Booking requests are rate-limited per IP before anything else is read.
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -92,6 +92,9 @@ async fn book(
         let mut conn = state.db.acquire().await?;
         visitor::prepare(&mut conn, &company_id, &request, state.matcher.as_ref()).await?
     };
+    // Connected calendars whose busy time is stale are read first (a bounded wait, never an error).
+    let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
+    calendar::sync::refresh_stale(&state, &company_id, staff_id).await;
     let prepared_at = std::time::Instant::now();
     // IMMEDIATE takes SQLite's write lock before the availability check, so concurrent bookings run
     // one after the other: the check and the insert can't interleave with another booking.
@@ -149,8 +152,9 @@ async fn reschedule(
         .with_timezone(&Utc);
     let now = state.clock.now();
     let lang = request.lang.as_deref().unwrap_or("en");
-    let mut tx = state.db.write().await?;
     let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
+    calendar::sync::refresh_stale(&state, &company_id, staff_id).await;
+    let mut tx = state.db.write().await?;
     let stored = visitor::reschedule(
         &mut tx,
         &company_id,

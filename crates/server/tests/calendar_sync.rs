@@ -1,0 +1,489 @@
+//! Connected calendars (issue #17) against real servers: a Radicale CalDAV server holding a weekly
+//! event with a moved instance across the Paris DST change, and an ICS address served by a local
+//! HTTP server that honours ETags. Their busy time must remove exactly the overlapping slots of the
+//! staff member; a stopped calendar server must leave booking working on the last busy time read,
+//! with the error in the connection's status. Runs on SQLite, and on PostgreSQL with
+//! `BOOKING_TEST_DB=postgres`.
+
+#[path = "calendar_sync/radicale.rs"]
+mod radicale;
+mod support;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use booking_server::calendar::credentials::SecretKey;
+use booking_server::calendar::sync::{refresher, Settings};
+use booking_server::clock::Clock;
+use booking_server::Config;
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use radicale::Radicale;
+use reqwest::Method;
+use serde_json::{json, Value};
+use support::{demo_booking, TestServer};
+
+const DEMO: &str = "/api/2.1/scheduling/companies/demo";
+const KEY_HEX: &str = "5f0c6d2a9b8e7f1a3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7a8b9c0d";
+/// A Monday two weeks before the Paris DST change (Sunday 2027-03-28).
+const MONDAY: &str = "2027-03-15T07:00:00Z";
+/// Haircut: 45 minutes, Camille or Hugo, no buffers.
+const SERVICE: &str = "haircut";
+const MINUTES: i64 = 45;
+const REFRESH: Duration = Duration::from_secs(60);
+
+fn paris(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Paris
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .expect("a wall time that exists once")
+        .to_utc()
+}
+
+/// The demo company on a server with a secret key (or none), private addresses allowed or not,
+/// fast calendar timings, and the background refresher running.
+async fn server(secret_key: bool, allow_private: bool) -> TestServer {
+    let monday = DateTime::parse_from_rfc3339(MONDAY)
+        .expect("instant")
+        .to_utc();
+    let (server, state) = TestServer::configured(Clock::fixed(monday), |_, _| Config {
+        demo: true,
+        bookings_per_minute: 1_000,
+        allow_private_webhooks: allow_private,
+        secret_key: secret_key.then(|| KEY_HEX.parse::<SecretKey>().expect("key")),
+        calendar: Settings {
+            refresh_interval: REFRESH,
+            staleness: Duration::from_secs(30),
+            check_timeout: Duration::from_secs(2),
+            fetch_timeout: Duration::from_secs(5),
+            backoff_base: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(5),
+            poll_interval: Duration::from_millis(50),
+            ..Settings::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    refresher::spawn_until(state, std::future::pending());
+    server
+}
+
+async fn call(
+    server: &TestServer,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    support::request_json(
+        &server.client,
+        method,
+        &format!("{}{DEMO}{path}", server.base),
+        Some(support::DEMO_KEY),
+        body,
+    )
+    .await
+}
+
+async fn connect(server: &TestServer, staff: &str, body: Value) -> Value {
+    let path = format!("/staff/{staff}/calendarConnections");
+    let (status, answer) = call(server, Method::POST, &path, Some(&body)).await;
+    assert_eq!(status, 201, "{answer}");
+    answer
+}
+
+/// Polls the connection until `done` holds for it (10 s at most).
+async fn wait_for(server: &TestServer, connection: &Value, done: impl Fn(&Value) -> bool) -> Value {
+    let path = format!(
+        "/staff/{}/calendarConnections/{}",
+        connection["staffId"].as_str().expect("staffId"),
+        connection["id"].as_str().expect("id")
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, answer) = call(server, Method::GET, &path, None).await;
+        assert_eq!(status, 200, "{answer}");
+        if done(&answer) {
+            return answer;
+        }
+        assert!(Instant::now() < deadline, "still {answer}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn synced_at(at: DateTime<Utc>) -> impl Fn(&Value) -> bool {
+    let at = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    move |c: &Value| c["status"]["lastSyncAt"].as_str() == Some(at.as_str())
+}
+
+/// Camille's free haircut slots from `first` to `last` (Paris days), as instants.
+async fn slots(server: &TestServer, first: &str, last: &str) -> BTreeSet<DateTime<Utc>> {
+    let (status, body) = server
+        .get_json(&format!(
+            "{DEMO}/widget/freeSlots?startDate={first}&endDate={last}&serviceId={SERVICE}\
+             &staffId=camille&timeZone=Europe/Paris"
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .flat_map(|day| day["slots"].as_array().expect("slots").iter())
+        .map(|s| {
+            DateTime::parse_from_rfc3339(s.as_str().expect("slot"))
+                .expect("instant")
+                .to_utc()
+        })
+        .collect()
+}
+
+/// The slots of `before` that a haircut starting there would overlap `busy` with.
+fn overlapping(
+    before: &BTreeSet<DateTime<Utc>>,
+    busy: &[(DateTime<Utc>, DateTime<Utc>)],
+) -> BTreeSet<DateTime<Utc>> {
+    let length = chrono::Duration::minutes(MINUTES);
+    before
+        .iter()
+        .copied()
+        .filter(|&s| busy.iter().any(|&(b0, b1)| s < b1 && s + length > b0))
+        .collect()
+}
+
+/// Asserts that `after` is `before` less exactly the slots overlapping `busy`, and that each busy
+/// interval did remove some slot (so the check is not vacuous).
+fn assert_removed(
+    before: &BTreeSet<DateTime<Utc>>,
+    after: &BTreeSet<DateTime<Utc>>,
+    busy: &[(DateTime<Utc>, DateTime<Utc>)],
+) {
+    let expected: BTreeSet<_> = before
+        .difference(&overlapping(before, busy))
+        .copied()
+        .collect();
+    assert_eq!(
+        after.symmetric_difference(&expected).collect::<Vec<_>>(),
+        Vec::<&DateTime<Utc>>::new(),
+        "slots wrongly kept or removed"
+    );
+    for interval in busy {
+        assert!(
+            !overlapping(before, std::slice::from_ref(interval)).is_empty(),
+            "{interval:?} falls on no slot: the test would prove nothing"
+        );
+    }
+}
+
+const WEEKLY_EVENT: &str =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//calendar sync//EN\r\n\
+BEGIN:VEVENT\r\nUID:weekly-dentist@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
+DTSTART;TZID=Europe/Paris:20270316T100000\r\nDTEND;TZID=Europe/Paris:20270316T110000\r\n\
+RRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:weekly-dentist@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
+RECURRENCE-ID;TZID=Europe/Paris:20270323T100000\r\n\
+DTSTART;TZID=Europe/Paris:20270323T150000\r\nDTEND;TZID=Europe/Paris:20270323T160000\r\n\
+SUMMARY:Dentist (moved)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+#[tokio::test]
+async fn a_caldav_calendar_blocks_exactly_its_busy_instants_and_a_stopped_server_keeps_them() {
+    let mut dav = Radicale::start().await;
+    let calendar = dav.make_calendar("busy").await;
+    let put = dav
+        .dav(
+            "PUT",
+            "/test/busy/dentist.ics",
+            "text/calendar",
+            WEEKLY_EVENT.to_owned(),
+        )
+        .await;
+    assert_eq!(put, 201);
+    let server = server(true, true).await;
+    let before = slots(&server, "2027-03-16", "2027-04-06").await;
+
+    let connection = connect(
+        &server,
+        "camille",
+        json!({"type": "caldav", "url": calendar, "username": radicale::USER, "password": radicale::PASSWORD}),
+    )
+    .await;
+    assert!(connection.get("password").is_none(), "{connection}");
+    let synced = wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    assert_eq!(synced["status"]["busyCount"], 4, "{synced}");
+    assert!(synced["status"].get("lastError").is_none(), "{synced}");
+
+    // 10:00 Paris is 09:00Z before the change and 08:00Z after; the 23rd's instance moved to 15:00.
+    let busy = [
+        (paris(2027, 3, 16, 10, 0), paris(2027, 3, 16, 11, 0)),
+        (paris(2027, 3, 23, 15, 0), paris(2027, 3, 23, 16, 0)),
+        (paris(2027, 3, 30, 10, 0), paris(2027, 3, 30, 11, 0)),
+        (paris(2027, 4, 6, 10, 0), paris(2027, 4, 6, 11, 0)),
+    ];
+    assert_eq!(busy[2].0.to_rfc3339(), "2027-03-30T08:00:00+00:00");
+    let after = slots(&server, "2027-03-16", "2027-04-06").await;
+    assert_removed(&before, &after, &busy);
+    let old_time = paris(2027, 3, 23, 10, 0);
+    assert!(
+        !before.contains(&old_time) || after.contains(&old_time),
+        "the moved instance's old time is free"
+    );
+
+    // Radicale stops: the next read fails, the status says why, the busy time read stays.
+    dav.stop();
+    server
+        .clock
+        .advance(chrono::Duration::from_std(REFRESH).expect("duration") * 2);
+    let failed = wait_for(&server, &connection, |c| {
+        c["status"]["lastError"].is_string()
+    })
+    .await;
+    assert_eq!(
+        failed["status"]["lastSyncAt"], synced["status"]["lastSyncAt"],
+        "{failed}"
+    );
+    assert_eq!(failed["status"]["busyCount"], 4);
+    assert!(
+        failed["status"]["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("connect")),
+        "{failed}"
+    );
+    assert_eq!(slots(&server, "2027-03-16", "2027-04-06").await, after);
+
+    // Booking still works (its stale-calendar read fails fast and the stored busy time counts).
+    let free = *after
+        .iter()
+        .find(|s| **s > paris(2027, 3, 16, 12, 0))
+        .expect("a free slot");
+    let start = free.with_timezone(&Paris).to_rfc3339();
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &demo_booking(SERVICE, Some("camille"), &start, "ada@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let taken = paris(2027, 3, 30, 10, 0).with_timezone(&Paris).to_rfc3339();
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &demo_booking(SERVICE, Some("camille"), &taken, "grace@example.com"),
+        )
+        .await;
+    assert_eq!(status, 409, "busy in Camille's calendar: {body}");
+}
+
+/// A published calendar at `/cal.ics` with a strong ETag: requests and `304` answers counted.
+struct IcsServer {
+    url: String,
+    requests: Arc<AtomicUsize>,
+    not_modified: Arc<AtomicUsize>,
+}
+
+const ICS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//ics//EN\r\n\
+BEGIN:VEVENT\r\nUID:lunch@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
+DTSTART;TZID=Europe/Paris:20270317T140000\r\nDTEND;TZID=Europe/Paris:20270317T153000\r\n\
+SUMMARY:Long lunch\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:free@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
+DTSTART;TZID=Europe/Paris:20270318T100000\r\nDTEND;TZID=Europe/Paris:20270318T110000\r\n\
+TRANSP:TRANSPARENT\r\nSUMMARY:Shown as free\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+async fn ics_server() -> IcsServer {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let not_modified = Arc::new(AtomicUsize::new(0));
+    let (counted, unchanged) = (requests.clone(), not_modified.clone());
+    let app = axum::Router::new().route(
+        "/cal.ics",
+        axum::routing::get(move |headers: HeaderMap| {
+            let (counted, unchanged) = (counted.clone(), unchanged.clone());
+            async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let etag = "\"v1\"";
+                if headers
+                    .get(header::IF_NONE_MATCH)
+                    .and_then(|v| v.to_str().ok())
+                    == Some(etag)
+                {
+                    unchanged.fetch_add(1, Ordering::SeqCst);
+                    return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+                }
+                (
+                    [
+                        (header::ETAG, etag),
+                        (header::CONTENT_TYPE, "text/calendar"),
+                    ],
+                    ICS,
+                )
+                    .into_response()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    IcsServer {
+        url: format!("http://{addr}/cal.ics"),
+        requests,
+        not_modified,
+    }
+}
+
+#[tokio::test]
+async fn an_ics_subscription_blocks_its_busy_time_and_is_read_again_with_its_etag() {
+    let ics = ics_server().await;
+    let server = server(false, true).await;
+    let before = slots(&server, "2027-03-16", "2027-03-19").await;
+    let connection = connect(&server, "camille", json!({"type": "ics", "url": ics.url})).await;
+    let first = wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    assert_eq!(first["status"]["eventCount"], 2, "{first}");
+    assert_eq!(
+        first["status"]["busyCount"], 1,
+        "the transparent event is free: {first}"
+    );
+    assert_eq!(ics.requests.load(Ordering::SeqCst), 1);
+    let after = slots(&server, "2027-03-16", "2027-03-19").await;
+    assert_removed(
+        &before,
+        &after,
+        &[(paris(2027, 3, 17, 14, 0), paris(2027, 3, 17, 15, 30))],
+    );
+
+    // The next read sends the ETag back and gets a 304: the busy time stays, the sync time moves.
+    server
+        .clock
+        .advance(chrono::Duration::from_std(REFRESH).expect("duration"));
+    let second = wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    assert_eq!(ics.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(ics.not_modified.load(Ordering::SeqCst), 1);
+    assert_eq!(second["status"]["busyCount"], 1, "{second}");
+    assert_eq!(slots(&server, "2027-03-16", "2027-03-19").await, after);
+
+    // Disconnected: its busy time no longer blocks anything.
+    let path = format!(
+        "/staff/camille/calendarConnections/{}",
+        connection["id"].as_str().expect("id")
+    );
+    let (status, _) = call(&server, Method::DELETE, &path, None).await;
+    assert_eq!(status, 204);
+    let (status, _) = call(&server, Method::GET, &path, None).await;
+    assert_eq!(status, 404);
+    assert_eq!(slots(&server, "2027-03-16", "2027-03-19").await, before);
+}
+
+#[tokio::test]
+async fn connections_are_checked_and_their_password_is_never_shown_nor_stored_in_clear() {
+    let server = server(true, true).await;
+    let post = |body: Value| {
+        let server = &server;
+        async move {
+            call(
+                server,
+                Method::POST,
+                "/staff/camille/calendarConnections",
+                Some(&body),
+            )
+            .await
+        }
+    };
+    let field = |answer: &Value| answer["error"]["fields"][0]["name"].clone();
+    for (body, name) in [
+        (json!({"url": "https://cal.example.com/a.ics"}), "type"),
+        (
+            json!({"type": "google", "url": "https://cal.example.com/a.ics"}),
+            "type",
+        ),
+        (
+            json!({"type": "ics", "url": "ftp://cal.example.com/a.ics"}),
+            "url",
+        ),
+        (json!({"type": "ics"}), "url"),
+        (
+            json!({"type": "caldav", "url": "https://dav.example.com/c/", "username": "u"}),
+            "password",
+        ),
+        (
+            json!({"type": "ics", "url": "https://cal.example.com/a.ics", "password": "p"}),
+            "password",
+        ),
+    ] {
+        let (status, answer) = post(body.clone()).await;
+        assert_eq!(
+            (status, field(&answer)),
+            (400, json!(name)),
+            "{body} → {answer}"
+        );
+    }
+    let (status, answer) = call(
+        &server,
+        Method::POST,
+        "/staff/nobody/calendarConnections",
+        Some(&json!({"type": "ics", "url": "https://cal.example.com/a.ics"})),
+    )
+    .await;
+    assert_eq!(status, 404, "{answer}");
+
+    // A CalDAV password is sealed: not in any answer, not in the database in clear.
+    let secret = "correct horse battery staple";
+    let (status, created) = post(json!({
+        "type": "caldav", "url": "http://127.0.0.1:9/dav/cal/", "username": "camille", "password": secret
+    }))
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["username"], "camille");
+    let (status, listed) = call(
+        &server,
+        Method::GET,
+        "/staff/camille/calendarConnections",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+    for answer in [&created, &listed] {
+        assert!(!answer.to_string().contains(secret), "{answer}");
+    }
+    let stored: (Option<String>,) = sqlx::query_as("SELECT secret FROM calendar_connections")
+        .fetch_one(&server.db)
+        .await
+        .expect("stored row");
+    let sealed = stored.0.expect("a sealed password");
+    assert!(
+        !sealed.contains(secret) && sealed.starts_with("v1."),
+        "{sealed}"
+    );
+    // Nothing listens on port 9: the first read fails and says so.
+    wait_for(&server, &created, |c| c["status"]["lastError"].is_string()).await;
+
+    // Without a secret key, CalDAV is a 409 saying so; without the opt-out, loopback is refused.
+    let keyless = self::server(false, false).await;
+    let (status, answer) = call(
+        &keyless,
+        Method::POST,
+        "/staff/camille/calendarConnections",
+        Some(&json!({"type": "caldav", "url": "https://dav.example.com/c/", "username": "u", "password": "p"})),
+    )
+    .await;
+    assert_eq!(status, 409, "{answer}");
+    assert!(answer["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("secret key")));
+    let (status, answer) = call(
+        &keyless,
+        Method::POST,
+        "/staff/camille/calendarConnections",
+        Some(&json!({"type": "ics", "url": "http://127.0.0.1:9/cal.ics"})),
+    )
+    .await;
+    assert_eq!((status, field(&answer)), (422, json!("url")), "{answer}");
+}
