@@ -58,6 +58,7 @@ mod tests {
                 ..Default::default()
             },
             sms: sms.clone(),
+            secret_key: Some("c0ffee00".repeat(8).parse().unwrap()),
             ..Default::default()
         };
         let gateway = crate::notify::sms::gateway::Gateway::from_settings(&sms)
@@ -70,7 +71,13 @@ mod tests {
             format!("{gateway:?}"),
         ];
         for text in &printed {
-            for secret in ["urltoken", "flagtoken", "smtppass"] {
+            for secret in [
+                "urltoken",
+                "flagtoken",
+                "smtppass",
+                "c0ffee",
+                "192, 255, 238",
+            ] {
                 assert!(!text.contains(secret), "{secret} in {text}");
             }
         }

@@ -278,12 +278,19 @@ async fn a_caldav_calendar_blocks_exactly_its_busy_instants_and_a_stopped_server
     assert_eq!(status, 409, "busy in Camille's calendar: {body}");
 }
 
-/// A published calendar at `/cal.ics` with a strong ETag: requests and `304` answers counted.
+/// A published calendar at `/cal.ics` with a strong ETag (`"v1"`, or `"v2"` once `version` is 2,
+/// which adds [`LATE_EVENT`]): requests and `304` answers counted.
 struct IcsServer {
     url: String,
     requests: Arc<AtomicUsize>,
     not_modified: Arc<AtomicUsize>,
+    version: Arc<AtomicUsize>,
 }
+
+/// Thursday 18 March, 13:30–18:30 Paris (Camille's afternoon): what the calendar's second version adds.
+const LATE_EVENT: &str = "BEGIN:VEVENT\r\nUID:late@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
+DTSTART;TZID=Europe/Paris:20270318T133000\r\nDTEND;TZID=Europe/Paris:20270318T183000\r\n\
+SUMMARY:Late meeting\r\nEND:VEVENT\r\n";
 
 const ICS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//ics//EN\r\n\
 BEGIN:VEVENT\r\nUID:lunch@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
@@ -296,30 +303,32 @@ TRANSP:TRANSPARENT\r\nSUMMARY:Shown as free\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 async fn ics_server() -> IcsServer {
     let requests = Arc::new(AtomicUsize::new(0));
     let not_modified = Arc::new(AtomicUsize::new(0));
-    let (counted, unchanged) = (requests.clone(), not_modified.clone());
+    let version = Arc::new(AtomicUsize::new(1));
+    let (counted, unchanged, current) = (requests.clone(), not_modified.clone(), version.clone());
     let app = axum::Router::new().route(
         "/cal.ics",
         axum::routing::get(move |headers: HeaderMap| {
             let (counted, unchanged) = (counted.clone(), unchanged.clone());
+            let version = current.load(Ordering::SeqCst);
             async move {
                 counted.fetch_add(1, Ordering::SeqCst);
-                let etag = "\"v1\"";
-                if headers
+                let etag = format!("\"v{version}\"");
+                let body = match version {
+                    1 => ICS.to_owned(),
+                    _ => ICS.replace("END:VCALENDAR", &format!("{LATE_EVENT}END:VCALENDAR")),
+                };
+                let sent = headers
                     .get(header::IF_NONE_MATCH)
-                    .and_then(|v| v.to_str().ok())
-                    == Some(etag)
-                {
+                    .and_then(|v| v.to_str().ok());
+                if sent == Some(etag.as_str()) {
                     unchanged.fetch_add(1, Ordering::SeqCst);
                     return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
                 }
-                (
-                    [
-                        (header::ETAG, etag),
-                        (header::CONTENT_TYPE, "text/calendar"),
-                    ],
-                    ICS,
-                )
-                    .into_response()
+                let headers = [
+                    (header::ETAG, etag),
+                    (header::CONTENT_TYPE, "text/calendar".to_owned()),
+                ];
+                (headers, body).into_response()
             }
         }),
     );
@@ -332,6 +341,7 @@ async fn ics_server() -> IcsServer {
         url: format!("http://{addr}/cal.ics"),
         requests,
         not_modified,
+        version,
     }
 }
 
@@ -375,6 +385,35 @@ async fn an_ics_subscription_blocks_its_busy_time_and_is_read_again_with_its_eta
     let (status, _) = call(&server, Method::GET, &path, None).await;
     assert_eq!(status, 404);
     assert_eq!(slots(&server, "2027-03-16", "2027-03-19").await, before);
+}
+
+#[tokio::test]
+async fn a_booking_reads_a_stale_calendar_before_its_final_check() {
+    let ics = ics_server().await;
+    let server = server(false, true).await;
+    let connection = connect(&server, "camille", json!({"type": "ics", "url": ics.url})).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    let late = *slots(&server, "2027-03-18", "2027-03-18")
+        .await
+        .iter()
+        .find(|s| **s >= paris(2027, 3, 18, 13, 30))
+        .expect("a free slot on Thursday afternoon");
+
+    // The calendar gains an event; the busy time read is older than the staleness (30 s) but not
+    // due for the refresher (60 s): the booking reads the calendar first and is refused.
+    ics.version.store(2, Ordering::SeqCst);
+    server.clock.advance(chrono::Duration::seconds(40));
+    let start = late.with_timezone(&Paris).to_rfc3339();
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &demo_booking(SERVICE, Some("camille"), &start, "ada@example.com"),
+        )
+        .await;
+    assert_eq!(status, 409, "the new event makes Camille busy: {body}");
+    let read = wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    assert_eq!(read["status"]["busyCount"], 2, "{read}");
 }
 
 #[tokio::test]
