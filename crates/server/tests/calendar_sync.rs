@@ -278,8 +278,8 @@ async fn a_caldav_calendar_blocks_exactly_its_busy_instants_and_a_stopped_server
     assert_eq!(status, 409, "busy in Camille's calendar: {body}");
 }
 
-/// A published calendar at `/cal.ics` with a strong ETag (`"v1"`, or `"v2"` once `version` is 2,
-/// which adds [`LATE_EVENT`]): requests and `304` answers counted.
+/// A published calendar at `/cal.ics` with a strong ETag, `"v{version}"` (version 2 adds
+/// [`LATE_EVENT`], 3 also [`FRIDAY_EVENT`]): requests and `304` answers counted.
 struct IcsServer {
     url: String,
     requests: Arc<AtomicUsize>,
@@ -291,6 +291,10 @@ struct IcsServer {
 const LATE_EVENT: &str = "BEGIN:VEVENT\r\nUID:late@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
 DTSTART;TZID=Europe/Paris:20270318T133000\r\nDTEND;TZID=Europe/Paris:20270318T183000\r\n\
 SUMMARY:Late meeting\r\nEND:VEVENT\r\n";
+/// Friday 19 March, 13:30–18:30 Paris: what the third version adds.
+const FRIDAY_EVENT: &str = "BEGIN:VEVENT\r\nUID:friday@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
+DTSTART;TZID=Europe/Paris:20270319T133000\r\nDTEND;TZID=Europe/Paris:20270319T183000\r\n\
+SUMMARY:Friday training\r\nEND:VEVENT\r\n";
 
 const ICS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//ics//EN\r\n\
 BEGIN:VEVENT\r\nUID:lunch@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
@@ -313,10 +317,8 @@ async fn ics_server() -> IcsServer {
             async move {
                 counted.fetch_add(1, Ordering::SeqCst);
                 let etag = format!("\"v{version}\"");
-                let body = match version {
-                    1 => ICS.to_owned(),
-                    _ => ICS.replace("END:VCALENDAR", &format!("{LATE_EVENT}END:VCALENDAR")),
-                };
+                let added = [LATE_EVENT, FRIDAY_EVENT][..version.saturating_sub(1).min(2)].concat();
+                let body = ICS.replace("END:VCALENDAR", &format!("{added}END:VCALENDAR"));
                 let sent = headers
                     .get(header::IF_NONE_MATCH)
                     .and_then(|v| v.to_str().ok());
@@ -414,6 +416,26 @@ async fn a_booking_reads_a_stale_calendar_before_its_final_check() {
     assert_eq!(status, 409, "the new event makes Camille busy: {body}");
     let read = wait_for(&server, &connection, synced_at(server.clock.now())).await;
     assert_eq!(read["status"]["busyCount"], 2, "{read}");
+
+    // The same for the Appointments API.
+    let friday = *slots(&server, "2027-03-19", "2027-03-19")
+        .await
+        .iter()
+        .find(|s| **s >= paris(2027, 3, 19, 13, 30))
+        .expect("a free slot on Friday afternoon");
+    ics.version.store(3, Ordering::SeqCst);
+    server.clock.advance(chrono::Duration::seconds(40));
+    let local = friday.with_timezone(&Paris).naive_local();
+    let appointment = json!({
+        "client": {"firstName": "Grace", "lastName": "Hopper", "email": "grace@example.com"},
+        "service": {"id": SERVICE},
+        "staff": {"id": "camille"},
+        "start": {"dateTime": local.format("%Y-%m-%dT%H:%M:%S").to_string(), "timeZone": "Europe/Paris"},
+    });
+    let (status, body) = call(&server, Method::POST, "/appointments", Some(&appointment)).await;
+    assert_eq!(status, 409, "the new event makes Camille busy: {body}");
+    let read = wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    assert_eq!(read["status"]["busyCount"], 3, "{read}");
 }
 
 #[tokio::test]

@@ -189,6 +189,9 @@ async fn create(
         ));
     }
     let options = params.options()?;
+    // Connected calendars whose busy time is stale are read first (a bounded wait, never an error).
+    let staff_id = input.staff.as_ref().and_then(|s| s.id.as_deref());
+    crate::calendar::sync::refresh_stale(&state, &company_id, staff_id).await;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     let wanted_status = input.custom_status.clone();
@@ -219,6 +222,9 @@ async fn replace(
     Json(input): Json<Appointment>,
 ) -> Result<Json<Value>> {
     let options = params.options()?;
+    // Connected calendars whose busy time is stale are read first (a bounded wait, never an error).
+    let staff_id = input.staff.as_ref().and_then(|s| s.id.as_deref());
+    crate::calendar::sync::refresh_stale(&state, &company_id, staff_id).await;
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     let wanted_status = input.custom_status.clone();
