@@ -49,12 +49,18 @@ pub async fn run<C: Channel>(channel: Arc<C>, state: AppState, stop: impl Future
     let owner: Arc<str> = Arc::from(format!("worker-{}", crate::booking::ids::record_id()));
     let mut in_flight: JoinSet<()> = JoinSet::new();
     tracing::info!(%owner, channel = C::NAME, "delivery worker started");
+    // Woken by a finished attempt rather than by the poll: claim only once half the room is free
+    // (or nothing is in flight), so a busy channel claims in batches, not one row per write
+    // transaction taken from bookings.
+    let mut woken_by_attempt = false;
     loop {
         while in_flight.try_join_next().is_some() {}
         channel.tidy(&state).await;
         let room = channel.max_in_flight().saturating_sub(in_flight.len());
+        let batch_worth_it =
+            !woken_by_attempt || in_flight.is_empty() || room * 2 >= channel.max_in_flight();
         let mut full_batch = false;
-        if room > 0 {
+        if room > 0 && batch_worth_it {
             match channel.claim(&state, &owner, room).await {
                 Ok(claimed) => {
                     full_batch = claimed.len() == room;
@@ -71,11 +77,12 @@ pub async fn run<C: Channel>(channel: Arc<C>, state: AppState, stop: impl Future
             true => Duration::ZERO,
             false => channel.poll_interval(),
         });
+        woken_by_attempt = false;
         tokio::select! {
             biased;
             _ = &mut stop => break,
             _ = pause => {}
-            Some(_) = in_flight.join_next() => {}
+            Some(_) = in_flight.join_next() => woken_by_attempt = true,
         }
     }
     tracing::info!(

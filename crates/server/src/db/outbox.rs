@@ -242,10 +242,15 @@ pub async fn claim(
 
 /// Fixes the body of a message at its first attempt.
 pub async fn save_body(db: &Db, id: &str, body: &str) -> Result<()> {
+    keep_body(&mut *db.writer().acquire().await?, id, body).await
+}
+
+/// [`save_body`] inside the caller's transaction (with the attempt's [`finish`]).
+pub async fn keep_body(conn: &mut Conn, id: &str, body: &str) -> Result<()> {
     sqlx::query("UPDATE outbox SET body = $1 WHERE id = $2 AND body IS NULL")
         .bind(body)
         .bind(id)
-        .execute(db.writer())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

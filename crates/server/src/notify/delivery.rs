@@ -66,13 +66,16 @@ pub trait Sender: Send + Sync + 'static {
     const CHANNEL: &'static str;
     /// What [`Sender::prepare`] makes of a row: the bytes to send and where to.
     type Prepared: Send;
-    /// The message to send: made and saved in the row at the first attempt, so a retry sends the
-    /// same bytes; read back at the next ones. The error is the attempt's outcome.
+    /// The message to send: made at the first attempt (and saved in the row with that attempt's
+    /// outcome, in the same write, so a retry sends the same bytes), read back at the next ones.
+    /// The error is the attempt's outcome.
     fn prepare(
         &self,
         state: &AppState,
         message: &Message,
     ) -> impl Future<Output = Result<Self::Prepared, Outcome>> + Send;
+    /// The bytes [`Sender::prepare`] made, as saved in the row.
+    fn body(prepared: &Self::Prepared) -> &str;
     /// Sends it once.
     fn send(
         &self,
@@ -98,24 +101,31 @@ impl<S: Sender> Worker<S> {
         tokio::spawn(outbox_worker::run(Arc::new(self), state, stop))
     }
 
-    async fn attempt(&self, state: &AppState, message: &Message) -> Outcome {
+    /// One attempt's outcome, and the bytes made for it when the row had none yet (to be saved
+    /// with the outcome).
+    async fn attempt(&self, state: &AppState, message: &Message) -> (Outcome, Option<String>) {
         if let Some(late) = too_late(message, state.clock.now(), self.timing.retry_window) {
-            return late;
+            return (late, None);
         }
         let prepared = match self.sender.prepare(state, message).await {
             Ok(prepared) => prepared,
-            Err(outcome) => return outcome,
+            Err(outcome) => return (outcome, None),
         };
+        let made = message
+            .body
+            .is_none()
+            .then(|| S::body(&prepared).to_owned());
         // Transports bound each step (an SMTP command, a request); this bounds the whole exchange,
         // so a receiver answering slowly can't keep it going past the lease (and a second copy).
         let send = self.sender.send(message, prepared);
-        match tokio::time::timeout(self.timing.timeout, send).await {
+        let outcome = match tokio::time::timeout(self.timing.timeout, send).await {
             Ok(outcome) => outcome,
             Err(_) => Outcome::Retry {
                 code: None,
                 error: format!("{}: no answer within {:?}", S::CHANNEL, self.timing.timeout),
             },
-        }
+        };
+        (outcome, made)
     }
 }
 
@@ -143,12 +153,12 @@ impl<S: Sender> Channel for Worker<S> {
     async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, message: Message) {
         let started_at = state.clock.now();
         let clock = Instant::now();
-        let outcome = self.attempt(&state, &message).await;
+        let (outcome, made) = self.attempt(&state, &message).await;
         let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
         record(
             &state,
             (&owner, S::CHANNEL),
-            &message,
+            (&message, made.as_deref()),
             (started_at, duration_ms),
             outcome,
             &self.timing,
@@ -192,12 +202,13 @@ async fn claim_due(
 }
 
 /// Records the attempt of claimed `message` by `owner` that started at `started_at` and ended
-/// with `outcome` after `duration_ms`; errors are logged (an unrecorded attempt is retried once
-/// its lease expires).
+/// with `outcome` after `duration_ms`, with the bytes `made` for it at its first attempt, in one
+/// write (the outbox shares the writer with bookings); errors are logged (an unrecorded attempt
+/// is retried once its lease expires, and made again).
 async fn record(
     state: &AppState,
     (owner, channel): (&str, &str),
-    message: &Message,
+    (message, made): (&Message, Option<&str>),
     (started_at, duration_ms): (DateTime<Utc>, i64),
     outcome: Outcome,
     timing: &Timing,
@@ -246,6 +257,9 @@ async fn record(
     };
     let recorded = async {
         let mut tx = state.db.write().await?;
+        if let Some(body) = made {
+            outbox::keep_body(&mut tx, &message.id, body).await?;
+        }
         outbox::finish(
             &mut tx,
             (&message.id, message.attempts),

@@ -13,7 +13,7 @@ use super::render;
 use super::transport::{Outcome, Transport};
 use super::{Payload, CHANNEL};
 use crate::db::business;
-use crate::db::outbox::{self, Message};
+use crate::db::outbox::Message;
 use crate::AppState;
 
 /// Starts the email worker when emails are configured (SMTP or a mail directory); it stops like the
@@ -54,6 +54,10 @@ impl Sender for Emails {
         self.envelope_and_bytes(state, message).await
     }
 
+    fn body((_, raw): &(Envelope, String)) -> &str {
+        raw
+    }
+
     async fn send(&self, message: &Message, (envelope, raw): (Envelope, String)) -> Outcome {
         self.transport
             .send(&message.id, &envelope, raw.as_bytes())
@@ -62,8 +66,8 @@ impl Sender for Emails {
 }
 
 impl Emails {
-    /// The envelope and the bytes to send: rendered and saved at the first attempt, read back at
-    /// the next ones. The error is the attempt's outcome: final when the row can't become an email,
+    /// The envelope and the bytes to send: rendered at the first attempt (saved with its outcome), read
+    /// back at the next ones. The error is the attempt's outcome: final when the row can't become an email,
     /// a retry when the database failed.
     async fn envelope_and_bytes(
         &self,
@@ -116,9 +120,6 @@ impl Emails {
             .map_err(unsendable)?;
         let raw = String::from_utf8(built.formatted())
             .map_err(|e| unsendable(format!("the message is not UTF-8: {e}")))?;
-        outbox::save_body(&state.db, &message.id, &raw)
-            .await
-            .map_err(storage)?;
         Ok((envelope, raw))
     }
 }

@@ -8,7 +8,7 @@ use std::future::Future;
 use super::gateway::Gateway;
 use super::{text, CHANNEL};
 use crate::db::business;
-use crate::db::outbox::{self, Message};
+use crate::db::outbox::Message;
 use crate::notify::delivery::{Sender, Worker};
 use crate::notify::transport::Outcome;
 use crate::notify::Payload;
@@ -39,7 +39,8 @@ impl Sender for TextMessages {
     const CHANNEL: &'static str = CHANNEL;
     type Prepared = String;
 
-    /// The text to send: written and saved at the first attempt, read back at the next ones.
+    /// The text to send: written at the first attempt (saved with its outcome), read back at the
+    /// next ones.
     async fn prepare(&self, state: &AppState, message: &Message) -> Result<String, Outcome> {
         if let Some(body) = &message.body {
             return Ok(body.clone());
@@ -63,10 +64,11 @@ impl Sender for TextMessages {
             company.as_ref(),
             origin.as_deref(),
         );
-        outbox::save_body(&state.db, &message.id, &body)
-            .await
-            .map_err(storage)?;
         Ok(body)
+    }
+
+    fn body(body: &String) -> &str {
+        body
     }
 
     async fn send(&self, message: &Message, body: String) -> Outcome {
