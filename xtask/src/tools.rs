@@ -244,15 +244,23 @@ pub fn ensure_radicale() -> Result<()> {
 /// (`crates/server/tests/support/postgres.rs` starts throwaway clusters with them): the newest
 /// /usr/lib/postgresql/*/bin already there, else Debian's `postgresql` installed with apt-get.
 pub fn ensure_postgres() -> Result<PathBuf> {
+    // Versions compared as numbers: 9.6 < 10 < 15 (as text, "9.6" would sort last).
     let newest = || -> Option<PathBuf> {
-        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        std::fs::read_dir("/usr/lib/postgresql")
             .ok()?
             .flatten()
-            .map(|d| d.path().join("bin"))
-            .filter(|bin| bin.join("initdb").exists() && bin.join("postgres").exists())
-            .collect();
-        found.sort();
-        found.pop()
+            .filter_map(|d| {
+                let version: Option<Vec<u32>> = d
+                    .file_name()
+                    .to_string_lossy()
+                    .split('.')
+                    .map(|part| part.parse().ok())
+                    .collect();
+                Some((version?, d.path().join("bin")))
+            })
+            .filter(|(_, bin)| bin.join("initdb").exists() && bin.join("postgres").exists())
+            .max()
+            .map(|(_, bin)| bin)
     };
     if let Some(bin) = newest() {
         return Ok(bin);

@@ -31,6 +31,8 @@ pub async fn create_key(db: &Db, company_id: &str, label: &str) -> Result<String
         return Err(Error::NotFound(format!("company `{company_id}` not found")));
     }
     let key = ids::api_key();
-    business::put_api_key(db.writer(), company_id, &key, label).await?;
+    let mut tx = db.write().await?;
+    business::put_api_key(&mut *tx, company_id, &key, label).await?;
+    tx.commit().await?;
     Ok(key)
 }

@@ -58,10 +58,31 @@ pub enum Error {
     Unavailable(String),
     /// A database failure: logged in full, reported to the client without details.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// Any other unexpected failure.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for Error {
+    /// A database too busy to answer now (a writer waited past the write lock's timeout, no
+    /// connection came free) is a 503 to retry; any other database error a 500.
+    ///
+    /// Text with a NUL character, which PostgreSQL refuses, is a 400: the model's validators name
+    /// the field for every field they check; this answers for the rest (an id in a path).
+    fn from(e: sqlx::Error) -> Self {
+        if crate::db::is_busy(&e) {
+            tracing::warn!(error = %e, "database busy");
+            return Error::Unavailable("the database is busy: retry in a moment".to_owned());
+        }
+        if crate::db::is_nul_in_text(&e) {
+            return Error::BadRequest {
+                message: "text must not contain the NUL character (U+0000)".to_owned(),
+                fields: Vec::new(),
+            };
+        }
+        Error::Database(e)
+    }
 }
 
 impl Error {

@@ -113,11 +113,11 @@ struct SmsArgs {
     sms_format: booking_server::notify::sms::Format,
 }
 
-/// Delivery timing of emails and text messages.
+/// Delivery timing of emails and text messages (and the lease of webhook deliveries).
 #[derive(clap::Args)]
 struct OutboxArgs {
-    /// How long a worker holds a message it is sending, in ms; after a crash the message is sent
-    /// again once this has passed.
+    /// How long a worker holds a message (or webhook delivery) it is sending, in ms; after a crash
+    /// it is sent again once this has passed.
     #[arg(long, default_value_t = 120_000, value_parser = clap::value_parser!(u64).range(100..))]
     outbox_lease_ms: u64,
     /// Wait before the first retry of a failed message, in ms; each further one waits twice as
@@ -271,6 +271,10 @@ async fn main() -> anyhow::Result<()> {
                 },
                 calendar: calendar.settings(),
                 secret_key: calendar.secret_key,
+                webhooks: booking_server::webhooks::Settings {
+                    lease: Duration::from_millis(outbox.outbox_lease_ms),
+                    ..Default::default()
+                },
                 ..Config::default()
             };
             let shutdown = shutdown_signal();

@@ -144,7 +144,7 @@ impl Server {
             .arg("--widget-dir")
             .arg(db.with_extension("no-widget"))
             .arg("--db")
-            .arg(db)
+            .arg(support::postgres::location_for(db))
             .env("RUST_LOG", "info")
             .envs(env.iter().copied())
             .stdout(Stdio::piped())

@@ -1,47 +1,75 @@
 //! Several `booking-server` processes on one PostgreSQL database: no double booking across
-//! processes. Always on PostgreSQL (a throwaway cluster, see `support/postgres.rs`), whatever
+//! processes, the outbox delivered by all of them (once each, and nothing lost when one is killed),
+//! and the write lock's limits (a stuck writer is a 503, queued writers leave reads their
+//! connections). Always on PostgreSQL (a throwaway cluster, see `support/postgres.rs`), whatever
 //! `BOOKING_TEST_DB` says.
 
 mod support;
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use booking_model::Service;
+use booking_server::clock::Clock;
 use booking_server::db::business::{self, Collection};
+use booking_server::db::{self, PostgresLimits};
+use booking_server::{demo, Config};
 use chrono::{Days, Utc};
 use serde_json::{json, Value};
 
 const DEMO: &str = "/api/2.1/scheduling/companies/demo";
+const DEADLINE: Duration = Duration::from_secs(30);
 
 /// A `booking-server serve --demo` process on `--db url`; killed on drop.
 struct Node {
     child: Child,
     base: String,
+    /// What it logged (stderr) so far.
+    log: Arc<Mutex<String>>,
     /// Its working directory (where its emails are written as files).
     _dir: tempfile::TempDir,
 }
 
 impl Node {
-    /// Spawns a node; [`Node::announced`] waits for its address (so nodes can start at once).
-    fn spawn(url: &str) -> (Child, tempfile::TempDir) {
+    /// Spawns a node with more `args`; [`Node::announced`] waits for its address (so nodes can
+    /// start at once).
+    fn spawn(url: &str, args: &[&str]) -> (Child, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("temp dir");
         let child = Command::new(env!("CARGO_BIN_EXE_booking-server"))
             .current_dir(dir.path())
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
             .args(["--bookings-per-minute", "100000"])
             .args(["--widget-dir", "/nonexistent-widget"])
+            .args(args)
             .arg("--db")
             .arg(url)
-            .env("RUST_LOG", "warn")
+            // The workers' start lines name their lease owner (which rows a node holds).
+            .env("RUST_LOG", "warn,booking_server::outbox_worker=info")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start booking-server");
         (child, dir)
     }
 
     fn announced((mut child, dir): (Child, tempfile::TempDir)) -> Node {
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !line.contains("delivery worker started") {
+                    eprintln!("{line}");
+                }
+                if let Ok(mut log) = sink.lock() {
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }
+        });
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         let addr = lines
             .by_ref()
@@ -55,8 +83,13 @@ impl Node {
         Node {
             child,
             base: format!("http://{addr}"),
+            log,
             _dir: dir,
         }
+    }
+
+    fn logged(&self, needle: &str) -> bool {
+        self.log.lock().is_ok_and(|log| log.contains(needle))
     }
 }
 
@@ -70,8 +103,14 @@ impl Drop for Node {
 /// Three nodes on one fresh database, started at once (they race on migrations and the demo
 /// seed, which must not matter).
 async fn three_nodes() -> (String, Vec<Node>) {
+    three_nodes_with(&[]).await
+}
+
+/// Three nodes started with more `args`.
+async fn three_nodes_with(args: &[&str]) -> (String, Vec<Node>) {
+    support::postgres::require_binaries();
     let url = support::postgres::fresh_url().await;
-    let children: Vec<_> = (0..3).map(|_| Node::spawn(&url)).collect();
+    let children: Vec<_> = (0..3).map(|_| Node::spawn(&url, args)).collect();
     let nodes = children.into_iter().map(Node::announced).collect();
     (url, nodes)
 }
@@ -166,4 +205,325 @@ async fn three_nodes_on_one_postgres_book_a_capacity_three_slot_exactly_three_ti
         (3, 197),
         "{statuses:?}"
     );
+}
+
+/// A webhook receiver: a real HTTP server on 127.0.0.1 that records each request's `webhook-id`
+/// and answers 200 at once or, while stalling, only when the stall ends.
+#[derive(Clone)]
+struct Receiver {
+    url: String,
+    hits: Arc<Mutex<Vec<String>>>,
+    stalling: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Receiver {
+    async fn start() -> Receiver {
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let stalling = Arc::new(tokio::sync::watch::Sender::new(false));
+        let (kept, stall) = (hits.clone(), stalling.clone());
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap| {
+                let (kept, stall) = (kept.clone(), stall.clone());
+                async move {
+                    let id = headers
+                        .get("webhook-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    kept.lock().expect("hits").push(id);
+                    let _ = stall.subscribe().wait_for(|on| !*on).await;
+                    axum::http::StatusCode::OK
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("receiver") });
+        Receiver {
+            url,
+            hits,
+            stalling,
+        }
+    }
+
+    fn hits(&self) -> Vec<String> {
+        self.hits.lock().expect("hits").clone()
+    }
+
+    fn stall(&self, on: bool) {
+        self.stalling.send_replace(on);
+    }
+}
+
+/// Books `n` appointments through the Appointments API (forced, each on its own day from
+/// `first_day` on), spread round-robin over `nodes`.
+async fn book_through(nodes: &[&Node], first_day: u64, n: u64) {
+    let client = reqwest::Client::new();
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let day = Utc::now().date_naive() + Days::new(first_day + i);
+            let url = format!(
+                "{}{DEMO}/appointments?force=true",
+                nodes[usize::try_from(i).expect("index") % nodes.len()].base
+            );
+            let body = json!({
+                "client": {"firstName": "Ada", "lastName": "Lovelace", "email": format!("hook{i}@example.com")},
+                "service": {"id": "haircut"},
+                "staff": {"id": "camille"},
+                "start": {"dateTime": format!("{day}T10:00:00"), "timeZone": "Europe/Paris"}
+            });
+            let client = client.clone();
+            tokio::spawn(async move {
+                support::request_json(
+                    &client,
+                    reqwest::Method::POST,
+                    &url,
+                    Some(support::DEMO_KEY),
+                    Some(&body),
+                )
+                .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        assert_eq!(status, 201, "{body}");
+    }
+}
+
+/// `(id, state, lease owner)` of every webhook delivery in the outbox.
+async fn deliveries(db: &db::Db) -> Vec<(String, String, Option<String>)> {
+    sqlx::query_as("SELECT id, state, lease_owner FROM outbox WHERE channel = 'webhook'")
+        .fetch_all(db)
+        .await
+        .expect("outbox")
+}
+
+/// Polls until every webhook delivery succeeded and there are at least `at_least` of them.
+async fn all_delivered(db: &db::Db, at_least: usize) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let rows = deliveries(db).await;
+        if rows.len() >= at_least && rows.iter().all(|(_, state, _)| state == "succeeded") {
+            return rows.into_iter().map(|(id, _, _)| id).collect();
+        }
+        assert!(started.elapsed() < DEADLINE, "not all delivered: {rows:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_nodes_deliver_each_webhook_once_and_lose_none_when_one_is_killed() {
+    // Leases long enough for a stalled attempt of a live node, short enough to wait out.
+    let args = ["--allow-private-webhooks", "--outbox-lease-ms", "6000"];
+    let (url, mut nodes) = three_nodes_with(&args).await;
+    let db = db::open_postgres(&url).await.expect("open");
+    let receiver = Receiver::start().await;
+    let (status, watch) = support::request_json(
+        &reqwest::Client::new(),
+        reqwest::Method::POST,
+        &format!("{}{DEMO}/appointments/watch", nodes[0].base),
+        Some(support::DEMO_KEY),
+        Some(&json!({"address": receiver.url})),
+    )
+    .await;
+    assert_eq!(status, 201, "{watch}");
+
+    // No node fails: every delivery reaches the receiver exactly once.
+    book_through(&nodes.iter().collect::<Vec<_>>(), 20, 12).await;
+    let ids: HashSet<String> = all_delivered(&db, 12).await.into_iter().collect();
+    let hits = receiver.hits();
+    assert_eq!(hits.len(), ids.len(), "each delivery once: {hits:?}");
+    assert_eq!(hits.into_iter().collect::<HashSet<_>>(), ids);
+
+    // One node is killed with attempts on the wire: its deliveries are attempted again once their
+    // lease has passed, by the others.
+    receiver.stall(true);
+    let before = receiver.hits().len();
+    book_through(&nodes.iter().collect::<Vec<_>>(), 40, 9).await;
+    let started = Instant::now();
+    let held = loop {
+        let rows = deliveries(&db).await;
+        let delivering = rows.iter().filter(|(_, s, _)| s == "delivering").count();
+        if receiver.hits().len() - before == 9 && delivering == 9 {
+            break rows;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "not all on the wire: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let owner_of = |node: &Node| {
+        held.iter()
+            .filter(|(_, s, owner)| {
+                s == "delivering" && owner.as_deref().is_some_and(|o| node.logged(o))
+            })
+            .map(|(id, _, _)| id.clone())
+            .collect::<HashSet<_>>()
+    };
+    let victim = (0..nodes.len())
+        .max_by_key(|&i| owner_of(&nodes[i]).len())
+        .expect("a node");
+    let interrupted = owner_of(&nodes[victim]);
+    assert!(
+        !interrupted.is_empty(),
+        "no node holds a delivery: {held:?}"
+    );
+    let mut killed = nodes.remove(victim);
+    killed.child.kill().expect("SIGKILL");
+    killed.child.wait().expect("reap");
+    receiver.stall(false);
+
+    let ids: HashSet<String> = all_delivered(&db, 21).await.into_iter().collect();
+    let hits = receiver.hits();
+    assert_eq!(
+        hits.iter().cloned().collect::<HashSet<_>>(),
+        ids,
+        "none lost"
+    );
+    let mut seen = HashSet::new();
+    let twice: HashSet<String> = hits
+        .into_iter()
+        .filter(|id| !seen.insert(id.clone()))
+        .collect();
+    assert!(
+        twice.is_subset(&interrupted),
+        "only the killed node's deliveries are sent again: {twice:?} vs {interrupted:?}"
+    );
+    db.close().await;
+}
+
+/// One server in this process on a fresh database with `limits`, the demo company seeded: its base
+/// URL and the database's URL.
+async fn server_with(limits: PostgresLimits) -> (String, String) {
+    support::postgres::require_binaries();
+    let url = support::postgres::fresh_url().await;
+    let db = db::open_postgres_with(&url, limits).await.expect("open");
+    demo::seed(&db).await.expect("seed");
+    let (base, _, _) = support::serve(db, Clock::system(), |_| Config {
+        demo: true,
+        bookings_per_minute: 100_000,
+        ..Config::default()
+    })
+    .await;
+    (base, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_stuck_behind_the_write_lock_is_a_503_not_a_hang_or_a_500() {
+    let limits = PostgresLimits {
+        lock_timeout: Duration::from_millis(300),
+        ..PostgresLimits::default()
+    };
+    let (base, url) = server_with(limits).await;
+    let start = first_slot(&base, "haircut").await;
+    let booking = support::demo_booking("haircut", Some("camille"), &start, "stuck@example.com");
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let book = || async {
+        support::request_json(
+            &client,
+            reqwest::Method::POST,
+            &format!("{base}{DEMO}/widget/appointments"),
+            None,
+            Some(&booking),
+        )
+        .await
+    };
+    // Another node is stuck in the middle of a write: it holds the lock.
+    let other = db::open_postgres(&url).await.expect("open");
+    let stuck = other.write().await.expect("take the write lock");
+    let (status, body) = book().await;
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("busy")),
+        "{body}"
+    );
+    stuck.rollback().await.expect("release");
+    let (status, body) = book().await;
+    assert_eq!(status, 201, "{body}");
+    other.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writers_queued_for_the_write_lock_leave_reads_their_connections() {
+    let limits = PostgresLimits::default();
+    let (base, url) = server_with(limits).await;
+    let start = first_slot(&base, "haircut").await;
+    let other = db::open_postgres(&url).await.expect("open");
+    let stuck = other.write().await.expect("take the write lock");
+    // Far more writers than the node has connections, all queued behind the lock.
+    let client = reqwest::Client::new();
+    let writers: Vec<_> = (0..40)
+        .map(|i| {
+            let url = format!("{base}{DEMO}/widget/appointments");
+            let body = support::demo_booking(
+                "haircut",
+                Some("camille"),
+                &start,
+                &format!("queued{i}@example.com"),
+            );
+            let client = client.clone();
+            tokio::spawn(async move {
+                let answer = client.post(url).json(&body).send().await.expect("book");
+                answer.status().as_u16()
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    loop {
+        let (waiting,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        )
+        .fetch_one(&other)
+        .await
+        .expect("pg_locks");
+        if waiting >= i64::from(limits.writers) {
+            break;
+        }
+        assert!(started.elapsed() < DEADLINE, "the writers never queued");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let reader = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client");
+    for _ in 0..3 {
+        let answer = reader
+            .get(format!("{base}{DEMO}/widget/services"))
+            .send()
+            .await
+            .expect("a read answers while writers wait");
+        assert_eq!(answer.status().as_u16(), 200);
+    }
+    stuck.rollback().await.expect("release");
+    let mut statuses = Vec::new();
+    for writer in writers {
+        statuses.push(writer.await.expect("writer"));
+    }
+    assert_eq!(
+        (count(&statuses, 201), count(&statuses, 409)),
+        (1, 39),
+        "{statuses:?}"
+    );
+    other.close().await;
+}
+
+#[test]
+fn the_newest_postgresql_is_picked_by_version_number_not_by_name() {
+    let key = support::postgres::version_key;
+    assert!(
+        key("9.6") < key("10"),
+        "as text, 9.6 would pass for the newest"
+    );
+    assert!(key("10") < key("15"));
+    assert_eq!(key("main"), None);
 }

@@ -1,11 +1,13 @@
 //! The widget's files and embed.js over real HTTP: precompressed forms that decode to exactly the
 //! original bytes, `Accept-Encoding` negotiation, caching by name, revalidation with `ETag`.
 
+mod support;
+
 use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
-use booking_server::{app, db, AppState, Config};
+use booking_server::{app, AppState, Config};
 use reqwest::header::{HeaderMap, HeaderValue};
 
 const WASM: &str = "booking-widget-0123456789abcdef_bg.wasm";
@@ -72,9 +74,7 @@ impl Site {
         write_dist(dist.path());
         arrange(dist.path());
         let data = tempfile::tempdir().expect("temp dir");
-        let db = db::open(&data.path().join("test.sqlite"))
-            .await
-            .expect("open db");
+        let db = support::open_db(&data.path().join("test.sqlite")).await;
         let state = AppState::new(
             db,
             Config {

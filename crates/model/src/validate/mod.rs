@@ -95,9 +95,18 @@ impl Errors {
         );
     }
 
-    /// Adds an error when `value` is longer than `max` characters.
+    /// Adds an error when `value` is longer than `max` characters or holds a NUL character (which
+    /// PostgreSQL's text cannot store, so no database of ours accepts it).
     fn max_chars(&mut self, name: &str, value: Option<&str>, max: usize) {
         if let Some(value) = value {
+            if value.contains('\0') {
+                self.push_code(
+                    name,
+                    field_code::FORMAT,
+                    "must not contain the NUL character (U+0000)",
+                );
+                return;
+            }
             let len = value.chars().count();
             if len > max {
                 self.push_limit(

@@ -418,7 +418,7 @@ pub async fn staff_overlaps(
         "company_id = $1 AND staff_id = $2 AND blocks = 1 AND id <> $3",
         3,
     );
-    let sql = format!("SELECT COUNT(*) FROM ({sql}) AS overlaps");
+    let sql = format!("SELECT COUNT(*) FROM ({sql}) AS overlapping");
     let mut query = sqlx::query_as(&sql)
         .bind(company_id)
         .bind(staff_id)

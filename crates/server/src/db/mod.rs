@@ -75,9 +75,12 @@ impl Db {
     /// cannot interleave with another booking.
     ///
     /// SQLite: `BEGIN IMMEDIATE` on the one writer connection. PostgreSQL: a transaction on the
-    /// pool that first takes the write lock, a transaction-scoped advisory lock every node's
-    /// writers share (`WRITE_LOCK`; released by the commit or rollback, also when the node dies), so
-    /// writers of every process are serialized exactly as SQLite's single writer serializes them.
+    /// writers' pool that first takes the write lock, a transaction-scoped advisory lock every
+    /// node's writers share (`WRITE_LOCK`; released by the commit or rollback, also when the node
+    /// dies), so writers of every process are serialized exactly as SQLite's single writer
+    /// serializes them. Writers past the writers' pool wait in process, holding no connection, so
+    /// a burst of writes never takes the connections reads need; a writer that waits longer than
+    /// `lock_timeout` for the lock fails with a "busy" error ([`is_busy`]: a 503).
     pub async fn write(&self) -> sqlx::Result<Transaction<'static, Backend>> {
         match self.dialect {
             Dialect::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
@@ -93,7 +96,24 @@ impl Db {
         }
     }
 
-    /// The writer, for a single statement that needs no transaction around it.
+    /// A read transaction whose statements all see one snapshot (a list's counter and its rows).
+    /// SQLite: a deferred transaction, whose snapshot is taken at its first read. PostgreSQL:
+    /// REPEATABLE READ READ ONLY (its default, READ COMMITTED, gives each statement its own
+    /// snapshot). Shadows the pool's `begin`, which `Db` would otherwise reach through `Deref`.
+    pub async fn begin(&self) -> sqlx::Result<Transaction<'static, Backend>> {
+        match self.dialect {
+            Dialect::Sqlite => self.readers.begin().await,
+            Dialect::Postgres => {
+                self.readers
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await
+            }
+        }
+    }
+
+    /// The writers' pool, bypassing the write lock: only for statements that need none (the
+    /// outbox's claims and records, which lock their rows; a test arranging data). Any other
+    /// write goes through [`Db::write`], or [`ExecuteLocked::execute_locked`] for one statement.
     pub fn writer(&self) -> &AnyPool {
         &self.writer
     }
@@ -116,6 +136,44 @@ impl std::ops::Deref for Db {
     fn deref(&self) -> &AnyPool {
         &self.readers
     }
+}
+
+/// One write statement in its own [`Db::write`] transaction, under the write lock:
+/// `query.execute_locked(&db)` where `query.execute(db.writer())` would bypass it.
+pub trait ExecuteLocked {
+    fn execute_locked(
+        self,
+        db: &Db,
+    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::any::AnyQueryResult>> + Send;
+}
+
+impl<'q> ExecuteLocked for sqlx::query::Query<'q, Backend, sqlx::any::AnyArguments<'q>> {
+    async fn execute_locked(self, db: &Db) -> sqlx::Result<sqlx::any::AnyQueryResult> {
+        let mut tx = db.write().await?;
+        let done = self.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+}
+
+/// Whether a database error means "too busy now, retry later" rather than a fault: a writer gave
+/// up waiting for the write lock (PostgreSQL's `lock_timeout`, SQLSTATE 55P03), SQLite stayed
+/// locked past `busy_timeout`, or no connection came free in time. Answered 503, not 500.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(e) => {
+            matches!(e.code().as_deref(), Some("55P03") | Some("5") | Some("6"))
+                || e.message().contains("database is locked")
+        }
+        _ => false,
+    }
+}
+
+/// Whether PostgreSQL refused text holding a NUL character (SQLSTATE 22021), which its text type
+/// cannot store.
+pub fn is_nul_in_text(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some("22021"))
 }
 
 /// The key of PostgreSQL's write lock (`pg_advisory_xact_lock`): any fixed number no other
@@ -151,20 +209,38 @@ impl Location {
         Ok(Location::Sqlite(std::path::PathBuf::from(path)))
     }
 
-    /// The location for logs and errors: a PostgreSQL URL without its password.
+    /// The location for logs and errors: a PostgreSQL URL without its password, in the user info
+    /// or as a `password` / `sslpassword` parameter.
     pub fn describe(&self) -> String {
         match self {
             Location::Sqlite(path) => path.display().to_string(),
-            Location::Postgres(url) => match url.split_once("://") {
-                Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Location::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                let (address, query) = match rest.split_once('?') {
+                    Some((address, query)) => (address, Some(query)),
+                    None => (rest, None),
+                };
+                let address = match address.rsplit_once('@') {
                     Some((credentials, host)) => {
                         let user = credentials.split(':').next().unwrap_or_default();
-                        format!("{scheme}://{user}@{host}")
+                        format!("{user}@{host}")
                     }
-                    None => url.clone(),
-                },
-                None => url.clone(),
-            },
+                    None => address.to_owned(),
+                };
+                let kept: Vec<&str> = query
+                    .into_iter()
+                    .flat_map(|q| q.split('&'))
+                    .filter(|pair| {
+                        let key = pair.split('=').next().unwrap_or_default();
+                        !key.eq_ignore_ascii_case("password")
+                            && !key.eq_ignore_ascii_case("sslpassword")
+                    })
+                    .collect();
+                match kept.is_empty() {
+                    true => format!("{scheme}://{address}"),
+                    false => format!("{scheme}://{address}?{}", kept.join("&")),
+                }
+            }
         }
     }
 }
@@ -177,33 +253,93 @@ pub async fn open_at(location: &Location) -> anyhow::Result<Db> {
     }
 }
 
-/// Connections each node keeps to PostgreSQL at most (readers and writers share them; a writer
-/// waiting for the write lock holds one).
-const POSTGRES_POOL: u32 = 16;
+/// How a node uses PostgreSQL: its connections and how long it lets a writer wait or stall.
+#[derive(Debug, Clone, Copy)]
+pub struct PostgresLimits {
+    /// Connections for reads.
+    pub readers: u32,
+    /// Connections for writers. Each writer waiting for the write lock holds one; the writers past
+    /// these wait in process, for a connection, holding none.
+    pub writers: u32,
+    /// How long a writer waits for the write lock before it gives up with a 503 (`lock_timeout`):
+    /// writers queue for milliseconds, so this only trips when a writer is stuck.
+    pub lock_timeout: Duration,
+    /// How long a transaction may sit idle before PostgreSQL ends its session
+    /// (`idle_in_transaction_session_timeout`): a node hung in the middle of a write transaction
+    /// releases the write lock after this, instead of holding the cluster's writes forever.
+    pub idle_in_transaction: Duration,
+}
+
+impl Default for PostgresLimits {
+    fn default() -> Self {
+        PostgresLimits {
+            readers: 12,
+            writers: 4,
+            lock_timeout: Duration::from_secs(10),
+            idle_in_transaction: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The oldest PostgreSQL the migrations run on: 0011's SQL-standard function body (`RETURN …`)
+/// needs 14.
+const POSTGRES_MIN_VERSION: i64 = 140_000;
+
+/// Connects to the PostgreSQL database at `url` with the default [`PostgresLimits`] and applies
+/// pending migrations.
+pub async fn open_postgres(url: &str) -> anyhow::Result<Db> {
+    open_postgres_with(url, PostgresLimits::default()).await
+}
 
 /// Connects to the PostgreSQL database at `url` and applies pending migrations. Nodes starting at
 /// once do not race on them: sqlx's migrator holds a session advisory lock (keyed by the database
 /// name) while it checks and applies, so the second node waits, then finds them applied.
-pub async fn open_postgres(url: &str) -> anyhow::Result<Db> {
+pub async fn open_postgres_with(url: &str, limits: PostgresLimits) -> anyhow::Result<Db> {
     sqlx::any::install_default_drivers();
     let options: AnyConnectOptions = url.parse()?;
-    let pool = AnyPoolOptions::new()
-        .max_connections(POSTGRES_POOL)
-        .acquire_timeout(Duration::from_secs(30))
-        // Instants are written by the server as UTC text; the session zone only matters to
-        // casts in SQL (0011's `utc_text_epoch`), which read the text's own `Z`.
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                conn.execute("SET TIME ZONE 'UTC'").await?;
-                Ok(())
+    // Instants are written by the server as UTC text; the session zone only matters to casts in
+    // SQL (0011's `utc_text_epoch`), which read the text's own `Z`.
+    let session = format!(
+        "SET TIME ZONE 'UTC'; SET lock_timeout = {}; SET idle_in_transaction_session_timeout = {}",
+        limits.lock_timeout.as_millis(),
+        limits.idle_in_transaction.as_millis()
+    );
+    let pool = |connections: u32| {
+        let session = session.clone();
+        AnyPoolOptions::new()
+            .max_connections(connections)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                let session = session.clone();
+                Box::pin(async move {
+                    conn.execute(session.as_str()).await?;
+                    Ok(())
+                })
             })
-        })
-        .connect_with(options)
+            .connect_with(options.clone())
+    };
+    let writer = pool(limits.writers).await?;
+    let (version,): (String,) = sqlx::query_as("SELECT current_setting('server_version_num')")
+        .fetch_one(&writer)
         .await?;
-    migrator(Dialect::Postgres).run(&pool).await?;
+    if version.parse::<i64>().unwrap_or(0) < POSTGRES_MIN_VERSION {
+        anyhow::bail!("PostgreSQL {version} is too old: the server needs PostgreSQL 14 or newer");
+    }
+    let (collation,): (String,) =
+        sqlx::query_as("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            .fetch_one(&writer)
+            .await?;
+    if !matches!(collation.as_str(), "C" | "POSIX" | "C.UTF-8" | "C.utf8") {
+        // Lists sorted by text (ids, names) would come in another order than on SQLite.
+        tracing::warn!(
+            %collation,
+            "the database's collation is not C: create it with LC_COLLATE 'C' for SQLite's order"
+        );
+    }
+    migrator(Dialect::Postgres).run(&writer).await?;
     let db = Db {
-        readers: pool.clone(),
-        writer: pool,
+        readers: pool(limits.readers).await?,
+        writer,
         dialect: Dialect::Postgres,
     };
     appointments::backfill_search_text(&db).await?;
@@ -368,8 +504,16 @@ mod tests {
         );
         assert!(Location::parse("sqlite://").is_err());
         assert!(Location::parse("sqlite://b.db?mode=ro").is_err());
-        let shown = Location::Postgres(pg.to_owned()).describe();
-        assert_eq!(shown, "postgres://booking@db.internal:5432/booking");
+        let shown = |url: &str| Location::Postgres(url.to_owned()).describe();
+        assert_eq!(shown(pg), "postgres://booking@db.internal:5432/booking");
+        assert_eq!(
+            shown("postgres://db.internal/booking?user=b&password=s3cret&sslmode=require"),
+            "postgres://db.internal/booking?user=b&sslmode=require"
+        );
+        assert_eq!(
+            shown("postgresql://b:p@ss@h/d?sslpassword=s3cret"),
+            "postgresql://b@h/d"
+        );
     }
 
     /// Each SQLite migration has its PostgreSQL twin, by version and name: a database of either kind

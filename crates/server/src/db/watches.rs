@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::outbox::{self, Message, NewMessage, WEBHOOK};
-use super::Db;
+use super::{Db, ExecuteLocked};
 use crate::db::Conn;
 use crate::error::Result;
 
@@ -85,7 +85,7 @@ pub async fn insert(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
     .bind(json(watch)?)
     .bind(&now)
     .bind(&now)
-    .execute(db.writer())
+    .execute_locked(db)
     .await?;
     Ok(())
 }
@@ -107,7 +107,7 @@ pub async fn replace(db: &Db, company_id: &str, watch: &Watch) -> Result<bool> {
     .bind(status_text(watch))
     .bind(company_id)
     .bind(&watch.id)
-    .execute(db.writer())
+    .execute_locked(db)
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -118,7 +118,7 @@ pub async fn save_doc(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
         .bind(json(watch)?)
         .bind(company_id)
         .bind(&watch.id)
-        .execute(db.writer())
+        .execute_locked(db)
         .await?;
     Ok(())
 }
@@ -413,7 +413,7 @@ pub async fn insert_key(db: &Db, company_id: &str, key: &CryptoKey) -> Result<()
     .bind(&key.name)
     .bind(&key.secret)
     .bind(&key.created_at)
-    .execute(db.writer())
+    .execute_locked(db)
     .await?;
     Ok(())
 }
@@ -459,7 +459,7 @@ pub async fn rotate_key(
     .bind(ms_text(now))
     .bind(company_id)
     .bind(id)
-    .execute(db.writer())
+    .execute_locked(db)
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -469,7 +469,7 @@ pub async fn delete_key(db: &Db, company_id: &str, id: &str) -> Result<bool> {
     let done = sqlx::query("DELETE FROM crypto_keys WHERE company_id = $1 AND id = $2")
         .bind(company_id)
         .bind(id)
-        .execute(db.writer())
+        .execute_locked(db)
         .await?;
     Ok(done.rows_affected() > 0)
 }

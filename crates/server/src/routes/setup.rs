@@ -121,7 +121,9 @@ async fn delete_company(
     State(state): State<AppState>,
     Path(company_id): Path<String>,
 ) -> Result<StatusCode> {
-    business::delete_company(state.db.writer(), &company_id).await?;
+    let mut tx = state.db.write().await?;
+    business::delete_company(&mut *tx, &company_id).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -191,7 +193,10 @@ async fn remove<T: SetupRecord>(
     State(state): State<AppState>,
     Path((company_id, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    match business::delete_doc(state.db.writer(), T::COLLECTION, &company_id, &id).await? {
+    let mut tx = state.db.write().await?;
+    let deleted = business::delete_doc(&mut *tx, T::COLLECTION, &company_id, &id).await?;
+    tx.commit().await?;
+    match deleted {
         true => Ok(StatusCode::NO_CONTENT),
         false => Err(not_found::<T>(&id)),
     }
@@ -276,8 +281,10 @@ async fn remove_client(
     State(state): State<AppState>,
     Path((company_id, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    let mut conn = state.db.writer().acquire().await?;
-    match clients::delete(&mut conn, &company_id, &id).await? {
+    let mut tx = state.db.write().await?;
+    let deleted = clients::delete(&mut tx, &company_id, &id).await?;
+    tx.commit().await?;
+    match deleted {
         true => Ok(StatusCode::NO_CONTENT),
         false => Err(Error::NotFound(format!("client `{id}` not found"))),
     }

@@ -56,9 +56,16 @@ pub async fn request_lenient(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-/// A database at `path` with the demo company seeded.
+/// The test's database named by `path`: that SQLite file, or with `BOOKING_TEST_DB=postgres` the
+/// PostgreSQL database made for that path ([`postgres::location_for`]), opened and migrated.
+pub async fn open_db(path: &std::path::Path) -> db::Db {
+    let location = db::Location::parse(&postgres::location_for(path)).expect("database location");
+    db::open_at(&location).await.expect("open db")
+}
+
+/// A database named by `path` ([`open_db`]) with the demo company seeded.
 pub async fn demo_db(path: &std::path::Path) -> db::Db {
-    let db = db::open(path).await.expect("open db");
+    let db = open_db(path).await;
     demo::seed(&db).await.expect("seed demo");
     db
 }
@@ -159,12 +166,7 @@ impl TestServer {
         config: impl FnOnce(&str, &std::path::Path) -> Config,
     ) -> (Self, AppState) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = match postgres::wanted() {
-            true => postgres::fresh_db().await,
-            false => db::open(&dir.path().join("test.sqlite"))
-                .await
-                .expect("open db"),
-        };
+        let db = open_db(&dir.path().join("test.sqlite")).await;
         demo::seed_for(&db, clock.now().date_naive())
             .await
             .expect("seed demo");

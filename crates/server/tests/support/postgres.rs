@@ -10,10 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
-
-use booking_server::db;
 
 /// Whether the tests of this run use PostgreSQL (`BOOKING_TEST_DB=postgres`).
 pub fn wanted() -> bool {
@@ -28,14 +26,7 @@ struct Cluster {
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
-/// A fresh, empty database on this binary's cluster (started at the first call), opened and
-/// migrated as `--db postgres://…` opens it.
-pub async fn fresh_db() -> db::Db {
-    let url = fresh_url().await;
-    db::open_postgres(&url).await.expect("open PostgreSQL")
-}
-
-/// The URL of a fresh, empty database on this binary's cluster.
+/// The URL of a fresh, empty database on this binary's cluster (started at the first call).
 pub async fn fresh_url() -> String {
     let cluster = CLUSTER.get_or_init(start);
     let name = format!(
@@ -56,19 +47,66 @@ pub async fn fresh_url() -> String {
     format!("{}/{name}", cluster.base_url)
 }
 
-fn bin_dir() -> PathBuf {
-    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+/// The `--db` of a test that names its database by a file path: that path, or with
+/// `BOOKING_TEST_DB=postgres` the URL of a PostgreSQL database made for that path at its first
+/// use and the same one afterwards (so a test that restarts a server on "its file" finds its data).
+pub fn location_for(path: &Path) -> String {
+    if !wanted() {
+        return path.display().to_string();
+    }
+    static MADE: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+    let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, url)) = made.iter().find(|(p, _)| p == path) {
+        return url.clone();
+    }
+    // Callers may be inside a single-threaded runtime, which blocking on async work here would
+    // stall: the database is made on a thread with its own.
+    let url = std::thread::spawn(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(fresh_url())
+    })
+    .join()
+    .expect("create the test database");
+    made.push((path.to_owned(), url.clone()));
+    url
+}
+
+/// The newest PostgreSQL server binaries under /usr/lib/postgresql/VERSION/bin, versions compared
+/// as numbers (9.6 < 10 < 15, where sorting the names as text would pick 9.6).
+fn bin_dir() -> Result<PathBuf, String> {
+    let found = std::fs::read_dir("/usr/lib/postgresql")
         .map(|dirs| {
             dirs.flatten()
-                .map(|d| d.path().join("bin"))
-                .filter(|bin| bin.join("initdb").exists())
-                .collect()
+                .filter(|d| d.path().join("bin/initdb").exists())
+                .filter_map(|d| {
+                    let name = d.file_name().to_string_lossy().into_owned();
+                    Some((version_key(&name)?, d.path().join("bin")))
+                })
+                .max()
         })
         .unwrap_or_default();
-    found.sort();
-    found
-        .pop()
-        .expect("PostgreSQL server binaries under /usr/lib/postgresql/*/bin (cargo xtask test installs them)")
+    found.map(|(_, bin)| bin).ok_or_else(|| {
+        "these tests need PostgreSQL's server binaries (initdb, postgres) under \
+         /usr/lib/postgresql/VERSION/bin: run `cargo xtask test`, which installs them, or \
+         `apt-get install postgresql`"
+            .to_owned()
+    })
+}
+
+/// `"15"` → `[15]`, `"9.6"` → `[9, 6]`; `None` for a directory that is not a version.
+pub fn version_key(name: &str) -> Option<Vec<u32>> {
+    name.split('.').map(|part| part.parse().ok()).collect()
+}
+
+/// Panics with what to install when this machine has no PostgreSQL server binaries, so a test that
+/// always runs on PostgreSQL says so at its start instead of failing deep inside.
+pub fn require_binaries() {
+    if let Err(missing) = bin_dir() {
+        panic!("{missing}");
+    }
 }
 
 fn is_root() -> bool {
@@ -102,13 +140,14 @@ fn free_port() -> u16 {
 // once the binary is gone): neither is waited for.
 #[allow(clippy::zombie_processes)]
 fn start() -> Cluster {
-    let bin = bin_dir();
+    let bin = bin_dir().unwrap_or_else(|missing| panic!("{missing}"));
     let root = is_root();
-    let dir = tempfile::Builder::new()
+    // Removed on drop until the cluster is up: a failed initdb or start leaves nothing behind.
+    let temp = tempfile::Builder::new()
         .prefix("booking-pg-")
         .tempdir()
-        .expect("temp dir")
-        .keep();
+        .expect("temp dir");
+    let dir = temp.path().to_owned();
     if root {
         let status = Command::new("chown")
             .args(["-R", "postgres:postgres"])
@@ -121,7 +160,17 @@ fn start() -> Cluster {
     let out = as_owner(&bin.join("initdb"), root)
         .args(["-D"])
         .arg(&data)
-        .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+        // `C`: text sorts by code point, as SQLite's BINARY collation does (README: operators
+        // create the database the same way), whatever the machine's locale.
+        .args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ])
         .output()
         .expect("initdb");
     assert!(
@@ -155,7 +204,9 @@ fn start() -> Cluster {
         .spawn()
         .expect("start postgres");
     drop(server);
+    // From here the watchdog owns the directory (and removes it when the test binary exits).
     watch(&bin, &data, &dir, root);
+    let _ = temp.keep();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let ready = Command::new(bin.join("pg_isready"))

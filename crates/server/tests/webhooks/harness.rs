@@ -12,7 +12,7 @@ pub use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri};
 pub use axum::response::IntoResponse;
 pub use base64::Engine;
 pub use booking_server::webhooks::{self, Settings};
-pub use booking_server::{db, Config};
+pub use booking_server::Config;
 pub use chrono::{Days, Utc};
 pub use reqwest::Method;
 pub use serde_json::{json, Value};

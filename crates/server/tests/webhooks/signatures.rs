@@ -143,7 +143,7 @@ async fn signature_enabled_without_a_usable_key_is_never_sent_unsigned() {
         }))
         .await;
     // The key disappears behind the API's back (the API refuses to delete a key in use).
-    let db = db::open(&dir.db()).await.expect("open db");
+    let db = crate::support::open_db(&dir.db()).await;
     sqlx::query("DELETE FROM crypto_keys WHERE id = $1")
         .bind(&key_id)
         .execute(db.writer())
