@@ -7,15 +7,23 @@
 use crate::cmd::{run_tests, Cmd};
 use crate::Result;
 
-/// The server test binaries that pass on PostgreSQL. Not yet: `appointments_api` (a booking longer
-/// than a day, personal appointments), `calendar_feed`, and those that open SQLite files or
-/// processes themselves (`email`, `webhooks`, `process`, `static_files`, `openapi`, `write_path`).
+/// The server's integration test binaries, all run on PostgreSQL too (each opens its databases
+/// through `tests/support`, which maps a test's database path to a PostgreSQL database).
+/// `scale_out` always runs on PostgreSQL, in the workspace tests.
 const ON_POSTGRES: &[&str] = &[
+    "appointments_api",
+    "calendar_feed",
+    "calendar_sync",
+    "email",
     "health",
+    "openapi",
+    "process",
     "public_api",
     "setup_api",
+    "static_files",
+    "webhooks",
     "widget_booking",
-    "calendar_sync",
+    "write_path",
 ];
 
 pub fn run() -> Result<Vec<String>> {
