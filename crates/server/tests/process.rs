@@ -138,6 +138,8 @@ impl Server {
     /// Started with more command-line arguments.
     fn start_with(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_booking-server"))
+            // On PostgreSQL the emails go to `data/mail` under the working directory: the test's.
+            .current_dir(db.parent().expect("the database's directory"))
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
             .args(["--bookings-per-minute", "100000"])
             .args(args)
