@@ -1555,3 +1555,18 @@ async fn custom_statuses_are_managed_checked_and_named() {
         "a deleted status leaves its id without a name"
     );
 }
+
+#[tokio::test]
+async fn a_nul_character_in_text_is_a_400_naming_the_field_on_either_database() {
+    // PostgreSQL's text can't hold U+0000: the validators refuse it where they check the field.
+    let api = Api::start().await;
+    let slots = api.free("haircut", Some("camille"), 3).await;
+    let mut body = haircut(&slots[0], Some("camille"), "nul@example.com");
+    body["notes"] = json!("before\u{0}after");
+    body["client"]["lastName"] = json!("Love\u{0}lace");
+    let (status, answer) = api.post("/appointments", &body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(field_names(&answer), ["client.lastName", "notes"]);
+    let (_, list) = api.get("/appointments").await;
+    assert_eq!(list["items"], json!([]), "nothing stored");
+}
