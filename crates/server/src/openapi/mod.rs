@@ -98,7 +98,10 @@ fn build() -> Value {
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = operation;
     }
-    let schemas = generator.take_definitions(true);
+    let mut schemas = Value::Object(generator.take_definitions(true));
+    no_nul_in_limited_strings(&mut schemas);
+    let mut paths = Value::Object(paths);
+    no_nul_in_limited_strings(&mut paths);
     json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -125,3 +128,30 @@ fn build() -> Value {
 
 /// A self-contained page listing every operation of [`document`], with parameters and answers.
 pub const DOCS_PAGE: &str = include_str!("docs.html");
+
+/// The model's length checks also refuse the NUL character (PostgreSQL's text cannot hold it):
+/// every string schema with a `maxLength` says so, so a request the
+/// document allows is never refused for it.
+fn no_nul_in_limited_strings(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let is_string = match map.get("type") {
+                Some(Value::String(t)) => t == "string",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            if is_string && map.contains_key("maxLength") {
+                let no_nul = json!("^[^\\x00]*$");
+                if !map.contains_key("pattern") {
+                    map.insert("pattern".to_owned(), no_nul);
+                } else if let Value::Array(all) = map.entry("allOf").or_insert_with(|| json!([])) {
+                    // One `pattern` per schema: a second one goes beside it in `allOf`.
+                    all.push(json!({"pattern": no_nul}));
+                }
+            }
+            map.values_mut().for_each(no_nul_in_limited_strings);
+        }
+        Value::Array(items) => items.iter_mut().for_each(no_nul_in_limited_strings),
+        _ => {}
+    }
+}
