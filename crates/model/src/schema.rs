@@ -140,8 +140,9 @@ pub const EMAIL_TEXT: &str = "^(?:[^{}]|\\{(?:service|date|company|client|refere
 /// [`is_valid_email`](crate::validate::is_valid_email) (printable ASCII only), or blank, which the
 /// checks skip.
 pub const EMAIL: &str = "^(?:[ \\t\\r\\n]*|[!-?A-~]+@[!-\\-/-?A-~]+(?:\\.[!-\\-/-?A-~]+)+)$";
-/// [`is_valid_url`](crate::validate::is_valid_url) for printable-ASCII URLs with a host name.
-pub const URL: &str = "^[hH][tT][tT][pP][sS]?://(?:[!-.0-9;-?A-~]*@)?[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*(?::[0-9]{0,5})?(?:[/?#][!-~]*)?$";
+/// [`is_valid_url`](crate::validate::is_valid_url) for printable-ASCII URLs with a host name. The
+/// credentials hold no `/`, `?`, `#` or `@`, which end the authority (RFC 3986, 3.2).
+pub const URL: &str = "^[hH][tT][tT][pP][sS]?://(?:[!-\"$-.0->A-~]*@)?[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*(?::[0-9]{0,5})?(?:[/?#][!-~]*)?$";
 
 /// Lists and sync mark a deleted appointment with `deleted: true`, beside the type's own fields.
 pub fn appointment_deleted(schema: &mut Schema) {

@@ -2,12 +2,14 @@
 //! plain-text rejections.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
+use booking_model::{field_code, FieldError};
 
 /// `axum::Json` with our error shape. A number with a zero fraction (`30.0`) is read as the integer
 /// it equals: JSON Schema, and so the OpenAPI document, counts it as an integer, and some clients
@@ -20,6 +22,11 @@ impl<T: DeserializeOwned + Serialize, S: Send + Sync> FromRequest<S> for Json<T>
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Error> {
         let axum::Json(mut value) = axum::Json::<Value>::from_request(request, state).await?;
+        let mut nul = Vec::new();
+        nul_in_text(&value, "", &mut nul);
+        if !nul.is_empty() {
+            return Err(Error::invalid(nul));
+        }
         whole_numbers_as_integers(&mut value);
         let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
             let path = e.path().to_string();
@@ -68,6 +75,67 @@ fn array_for_object(sent: &Value, written: &Value, path: String) -> Option<Strin
     }
 }
 
+/// Why a text holding U+0000 is refused. PostgreSQL's text cannot hold it, so refusing it everywhere
+/// keeps the two databases answering alike; the OpenAPI document says it of every string.
+pub const NUL_REASON: &str = "must not contain the NUL character (U+0000)";
+
+/// Whether `key` holds caller-defined JSON, stored as JSON text (where a NUL is an escape) and
+/// described by no schema.
+fn free_form(key: &str) -> bool {
+    matches!(key, "extendedProperties" | "schema")
+}
+
+/// Pushes to `found` the path of every string or name in `value` holding a NUL, outside
+/// free-form data.
+fn nul_in_text(value: &Value, path: &str, found: &mut Vec<FieldError>) {
+    let at = |key: &str| match path {
+        "" => key.to_owned(),
+        _ => format!("{path}.{key}"),
+    };
+    match value {
+        Value::String(text) if text.contains('\0') => {
+            let name = if path.is_empty() { "body" } else { path };
+            found.push(nul_error(name));
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nul_in_text(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key.contains('\0') {
+                    // A name is echoed in errors ("unknown field"): it must not carry the NUL either.
+                    found.push(nul_error(&at(&key.replace('\0', "\\0"))));
+                } else if !free_form(key) {
+                    nul_in_text(item, &at(key), found);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A route's parameter (`appointment_id`) as the document names it (`appointmentId`).
+fn camel_case(name: &str) -> String {
+    let mut parts = name.split('_');
+    let first = parts.next().unwrap_or_default().to_owned();
+    parts.fold(first, |mut out, part| {
+        let mut chars = part.chars();
+        if let Some(c) = chars.next() {
+            out.extend(c.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+        out
+    })
+}
+
+fn nul_error(name: &str) -> FieldError {
+    let mut error = FieldError::new(name, NUL_REASON);
+    error.code = Some(field_code::FORMAT.to_owned());
+    error
+}
+
 /// Rewrites every float with a zero fraction that fits an `i64`/`u64` as that integer.
 fn whole_numbers_as_integers(value: &mut Value) {
     match value {
@@ -84,7 +152,7 @@ fn whole_numbers_as_integers(value: &mut Value) {
         // Caller-defined data is stored as sent.
         Value::Object(map) => map
             .iter_mut()
-            .filter(|(key, _)| !matches!(key.as_str(), "extendedProperties" | "schema"))
+            .filter(|(key, _)| !free_form(key))
             .for_each(|(_, v)| whole_numbers_as_integers(v)),
         _ => {}
     }
@@ -96,15 +164,53 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
-/// `axum::extract::Query` with our error shape.
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(Error))]
+/// `axum::extract::Query` with our error shape, refusing a NUL in any parameter.
+#[derive(Debug)]
 pub struct Query<T>(pub T);
 
-/// `axum::extract::Path` with our error shape.
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(Error))]
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        query_pairs(parts.uri.query())?;
+        let axum::extract::Query(value) =
+            axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Query(value))
+    }
+}
+
+/// The decoded parameters of a query string, or a 400 naming the first one holding a NUL.
+pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, Error> {
+    form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .map(|(key, value)| {
+            if key.contains('\0') || value.contains('\0') {
+                Err(Error::invalid(vec![nul_error(&key.replace('\0', "\\0"))]))
+            } else {
+                Ok((key.into_owned(), value.into_owned()))
+            }
+        })
+        .collect()
+}
+
+/// `axum::extract::Path` with our error shape, refusing a NUL in any segment.
+#[derive(Debug)]
 pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        // Unreadable segments are left for `Path` to report.
+        if let Ok(raw) = RawPathParams::from_request_parts(parts, state).await {
+            if let Some((name, _)) = raw.iter().find(|(_, value)| value.contains('\0')) {
+                return Err(Error::invalid(vec![nul_error(&camel_case(name))]));
+            }
+        }
+        let axum::extract::Path(value) =
+            axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        Ok(Path(value))
+    }
+}
 
 /// serde reports `path.to.field: reason`; split it so the client sees which field to fix.
 /// serde_urlencoded names no path, but "missing field `x`" names the field itself.

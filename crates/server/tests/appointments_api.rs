@@ -1569,4 +1569,21 @@ async fn a_nul_character_in_text_is_a_400_naming_the_field_on_either_database() 
     assert_eq!(field_names(&answer), ["client.lastName", "notes"]);
     let (_, list) = api.get("/appointments").await;
     assert_eq!(list["items"], json!([]), "nothing stored");
+
+    // Every body, parameter and path segment alike: the document says so of every string.
+    let resource = json!({"name": "Cabine\u{0}2", "duration": 30, "count": 1, "workingHours": []});
+    let (status, answer) = api.post("/resources", &resource).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(field_names(&answer), ["name"]);
+    let (_, resources) = api.get("/resources").await;
+    assert!(!resources.to_string().contains("Cabine"), "{resources}");
+    for (path, field) in [
+        ("/appointments?lang=fr%00", "lang"),
+        ("/appointments/x%00y", "appointmentId"),
+        ("/appointments/x?fields=id%00", "fields"),
+    ] {
+        let (status, answer) = api.get(path).await;
+        assert_eq!(status, 400, "{path}: {answer}");
+        assert_eq!(field_names(&answer), [field], "{path}");
+    }
 }

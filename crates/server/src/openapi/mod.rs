@@ -99,9 +99,9 @@ fn build() -> Value {
         entry[op.method] = operation;
     }
     let mut schemas = Value::Object(generator.take_definitions(true));
-    no_nul_in_limited_strings(&mut schemas);
+    no_nul_in_strings(&mut schemas);
     let mut paths = Value::Object(paths);
-    no_nul_in_limited_strings(&mut paths);
+    no_nul_in_strings(&mut paths);
     json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -129,10 +129,10 @@ fn build() -> Value {
 /// A self-contained page listing every operation of [`document`], with parameters and answers.
 pub const DOCS_PAGE: &str = include_str!("docs.html");
 
-/// The model's length checks also refuse the NUL character (PostgreSQL's text cannot hold it):
-/// every string schema with a `maxLength` says so, so a request the
-/// document allows is never refused for it.
-fn no_nul_in_limited_strings(schema: &mut Value) {
+/// The extractors refuse the NUL character in every string, parameter and name outside free-form
+/// data (`crate::extract::NUL_REASON`): every string schema says so, so a request the document
+/// allows is never refused for it.
+fn no_nul_in_strings(schema: &mut Value) {
     match schema {
         Value::Object(map) => {
             let is_string = match map.get("type") {
@@ -140,7 +140,7 @@ fn no_nul_in_limited_strings(schema: &mut Value) {
                 Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
                 _ => false,
             };
-            if is_string && map.contains_key("maxLength") {
+            if is_string {
                 let no_nul = json!("^[^\\x00]*$");
                 if !map.contains_key("pattern") {
                     map.insert("pattern".to_owned(), no_nul);
@@ -149,9 +149,44 @@ fn no_nul_in_limited_strings(schema: &mut Value) {
                     all.push(json!({"pattern": no_nul}));
                 }
             }
-            map.values_mut().for_each(no_nul_in_limited_strings);
+            map.values_mut().for_each(no_nul_in_strings);
         }
-        Value::Array(items) => items.iter_mut().for_each(no_nul_in_limited_strings),
+        Value::Array(items) => items.iter_mut().for_each(no_nul_in_strings),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use booking_model::schema::URL;
+    use booking_model::validate::is_valid_url;
+
+    /// Every URL the document's pattern allows passes the model's check, or schemathesis finds a
+    /// documented request refused (it found `htTP://!?H@VmcHZ62Y:27030`: a `?` in the credentials).
+    #[test]
+    fn the_url_pattern_allows_only_what_the_check_accepts() {
+        let pattern = regex::Regex::new(URL).expect("URL is a regex");
+        let allowed = [
+            "https://example.com",
+            "HTTP://user:pw@example.com:8080/a?b#c",
+            "http://a_b-c.example:/",
+            "http://!$&'()*+,;=:%41@host",
+            "http://a#b@host",
+        ];
+        for url in allowed {
+            assert!(pattern.is_match(url), "{url}");
+        }
+        let others = [
+            "htTP://!?H@VmcHZ62Y:27030",
+            "http://a/b@host",
+            "http://a@b@host",
+            "http://[::1]/",
+            "http://h:99999999/",
+            "http://h.:80/",
+        ];
+        for url in allowed.iter().chain(&others) {
+            assert!(!pattern.is_match(url) || is_valid_url(url), "{url}");
+        }
+        assert!(!pattern.is_match(others[0]));
     }
 }

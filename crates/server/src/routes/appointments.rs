@@ -455,9 +455,7 @@ async fn list(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let pairs = crate::extract::query_pairs(raw.as_deref())?;
     let params = ListParams::parse(&pairs)?;
     let view = View::new(
         params.fields.as_deref(),
