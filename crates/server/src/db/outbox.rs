@@ -338,6 +338,23 @@ pub async fn finish(
     Ok(true)
 }
 
+/// [`finish`], then fixes `body` (the bytes made for this attempt) only while `owner` still held
+/// the message: a worker whose lease ran out lost it to the one that re-claimed it, whose body is
+/// the one retries send.
+pub async fn finish_with_body(
+    conn: &mut Conn,
+    (id, attempt): (&str, i64),
+    owner: &str,
+    (record, body): (&AttemptRecord, Option<&str>),
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let ours = finish(conn, (id, attempt), owner, record, now).await?;
+    if let Some(body) = body.filter(|_| ours) {
+        keep_body(conn, id, body).await?;
+    }
+    Ok(ours)
+}
+
 /// Gives up every pending message to a recipient (it was disabled), saying why.
 pub async fn skip_pending(
     conn: &mut Conn,

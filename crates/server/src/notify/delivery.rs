@@ -257,14 +257,11 @@ async fn record(
     };
     let recorded = async {
         let mut tx = state.db.write().await?;
-        if let Some(body) = made {
-            outbox::keep_body(&mut tx, &message.id, body).await?;
-        }
-        outbox::finish(
+        outbox::finish_with_body(
             &mut tx,
             (&message.id, message.attempts),
             owner,
-            &record,
+            (&record, made),
             state.clock.now(),
         )
         .await?;

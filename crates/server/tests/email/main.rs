@@ -666,6 +666,78 @@ async fn a_later_reminder_planned_in_the_same_write_never_holds_back_an_earlier_
 }
 
 #[tokio::test]
+async fn a_worker_that_lost_its_lease_leaves_the_body_to_the_one_that_reclaimed_it() {
+    use booking_server::db::outbox::{self, AttemptRecord, Finish};
+    use chrono::{TimeZone, Utc};
+    let server = EmailServer::with_mail_dir().await;
+    sqlx::query(
+        "INSERT INTO outbox (id, channel, company_id, recipient, subject_id, kind, payload, \
+         occurred_at, time_zone, state, attempts, next_attempt_at, created_at) VALUES \
+         ('msg_l', 'lease-test', 'demo', 'ada@example.com', 'a1', 'confirmation', '{}', \
+         '2026-10-24T09:00:00.000Z', 'Europe/Paris', 'pending', 0, '2026-10-24T09:00:00.000Z', \
+         '2026-10-24T09:00:00.000Z')",
+    )
+    .execute(server.db.writer())
+    .await
+    .expect("insert");
+    let start = Utc.with_ymd_and_hms(2026, 10, 24, 9, 0, 1).unwrap();
+    let lease = chrono::Duration::seconds(30);
+    let slow = outbox::claim(&server.db, "lease-test", (start, start + lease), "slow", 1)
+        .await
+        .expect("claim");
+    assert_eq!(slow.len(), 1);
+    // The slow worker's lease runs out; another worker re-claims the message.
+    let later = start + chrono::Duration::minutes(1);
+    outbox::release_expired_leases(&server.db, "lease-test", later)
+        .await
+        .expect("release");
+    let fresh = outbox::claim(&server.db, "lease-test", (later, later + lease), "fresh", 1)
+        .await
+        .expect("claim");
+    assert_eq!(fresh.len(), 1, "re-claimed after the lease");
+    let record = |at| AttemptRecord {
+        started_at: at,
+        duration_ms: 5,
+        status_code: None,
+        error: Some("timeout".into()),
+        finish: Finish::Retry {
+            next_attempt_at: at + chrono::Duration::minutes(5),
+        },
+    };
+    let body_now = || async {
+        sqlx::query_scalar::<_, Option<String>>("SELECT body FROM outbox WHERE id = 'msg_l'")
+            .fetch_one(&server.db)
+            .await
+            .expect("body")
+    };
+    let mut conn = server.db.writer().acquire().await.expect("conn");
+    let (id, attempt) = ("msg_l", slow[0].attempts);
+    let saved = outbox::finish_with_body(
+        &mut conn,
+        (id, attempt),
+        "slow",
+        (&record(start), Some("stale")),
+        later,
+    )
+    .await
+    .expect("finish");
+    assert!(!saved, "the slow worker no longer owns the message");
+    assert_eq!(body_now().await, None, "nor does it fix the body");
+    let attempt = fresh[0].attempts;
+    let saved = outbox::finish_with_body(
+        &mut conn,
+        (id, attempt),
+        "fresh",
+        (&record(later), Some("fresh")),
+        later,
+    )
+    .await
+    .expect("finish");
+    assert!(saved);
+    assert_eq!(body_now().await.as_deref(), Some("fresh"));
+}
+
+#[tokio::test]
 async fn a_company_words_its_emails_itself_with_placeholders_checked_when_saved() {
     let sink = Sink::up();
     let server = EmailServer::start(sink.port).await;
