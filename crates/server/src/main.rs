@@ -141,13 +141,41 @@ impl OutboxArgs {
     }
 }
 
+/// Reads `--secret-key` without ever echoing it: clap's own errors quote the value they refuse,
+/// and a nearly right key in a log is a leaked key.
+#[derive(Clone)]
+struct SecretKeyParser;
+
+impl clap::builder::TypedValueParser for SecretKeyParser {
+    type Value = booking_server::calendar::credentials::SecretKey;
+
+    fn parse_ref(
+        &self,
+        _command: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let refused = |reason: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid --secret-key (its value is not shown): {reason}\n"),
+            )
+        };
+        value
+            .to_str()
+            .ok_or_else(|| refused("not UTF-8"))?
+            .parse()
+            .map_err(|reason: String| refused(&reason))
+    }
+}
+
 /// Connected calendars (CalDAV, ICS) and the key that seals their passwords.
 #[derive(clap::Args)]
 struct CalendarArgs {
     /// Key that seals CalDAV passwords at rest: 32 bytes as 64 hex digits or base64 (e.g.
     /// `openssl rand -base64 32`). Without it, CalDAV connections are refused (ICS still works).
     /// Keep it: stored passwords do not open with another key.
-    #[arg(long, env = booking_server::calendar::credentials::SECRET_KEY_ENV, hide_env_values = true)]
+    #[arg(long, env = booking_server::calendar::credentials::SECRET_KEY_ENV, hide_env_values = true, value_parser = SecretKeyParser)]
     secret_key: Option<booking_server::calendar::credentials::SecretKey>,
     /// Read each connected calendar again after this many seconds.
     #[arg(long, env = booking_server::calendar::sync::REFRESH_ENV, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]

@@ -548,3 +548,84 @@ async fn connections_are_checked_and_their_password_is_never_shown_nor_stored_in
     .await;
     assert_eq!((status, field(&answer)), (422, json!("url")), "{answer}");
 }
+
+#[tokio::test]
+async fn a_burst_of_bookings_reads_a_stale_calendar_once() {
+    let ics = ics_server().await;
+    let server = server(false, true).await;
+    let connection = connect(&server, "camille", json!({"type": "ics", "url": ics.url})).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    assert_eq!(ics.requests.load(Ordering::SeqCst), 1);
+    // Eight slots that don't overlap one another.
+    let mut free: Vec<DateTime<Utc>> = Vec::new();
+    for start in slots(&server, "2027-03-16", "2027-03-16").await {
+        if free
+            .last()
+            .is_none_or(|last| start >= *last + chrono::Duration::minutes(MINUTES))
+        {
+            free.push(start);
+        }
+    }
+    free.truncate(8);
+    assert_eq!(free.len(), 8, "{free:?}");
+    // Stale (older than 30 s) but not due for the refresher (60 s): every booking wants a read.
+    server.clock.advance(chrono::Duration::seconds(40));
+    let mut bookings = tokio::task::JoinSet::new();
+    for (i, start) in free.iter().enumerate() {
+        let start = start.with_timezone(&Paris).to_rfc3339();
+        let body = demo_booking(
+            SERVICE,
+            Some("camille"),
+            &start,
+            &format!("client{i}@example.com"),
+        );
+        let (client, url) = (
+            server.client.clone(),
+            format!("{}{DEMO}/widget/appointments", server.base),
+        );
+        bookings.spawn(async move {
+            support::request_json(&client, Method::POST, &url, None, Some(&body))
+                .await
+                .0
+        });
+    }
+    let statuses = bookings.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    assert_eq!(
+        ics.requests.load(Ordering::SeqCst),
+        2,
+        "8 bookings at once read the stale calendar once"
+    );
+}
+
+#[tokio::test]
+async fn busy_time_is_kept_for_the_read_window_only() {
+    // An all-day event from 2000 to 2100: a year ahead is what counts, not a century of days.
+    const CENTURY: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//ics//EN\r\n\
+BEGIN:VEVENT\r\nUID:century@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
+DTSTART;VALUE=DATE:20000101\r\nDTEND;VALUE=DATE:21000101\r\nSUMMARY:Sabbatical\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let app = axum::Router::new().route("/century.ics", axum::routing::get(|| async { CENTURY }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    let server = server(false, true).await;
+    let url = format!("http://{addr}/century.ics");
+    let connection = connect(&server, "camille", json!({"type": "ics", "url": url})).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    let (rows, first, last): (i64, String, String) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(start_utc), MAX(end_utc) FROM calendar_busy WHERE connection_id = $1",
+    )
+    .bind(connection["id"].as_str().expect("id"))
+    .fetch_one(&server.db)
+    .await
+    .expect("busy rows");
+    // The window: from two days before the clock's day to 366 days ahead, one row a day.
+    assert!((360..=372).contains(&rows), "{rows} rows");
+    assert!(first.starts_with("2027-03-13"), "{first}");
+    assert!(last.starts_with("2028-03-1"), "{last}");
+    assert!(slots(&server, "2027-03-16", "2027-03-19").await.is_empty());
+}

@@ -706,3 +706,32 @@ async fn sigkill_while_a_text_message_is_posted_then_restart_delivers_it_once_wi
     assert!(head.contains("authorization: basic "), "{head}");
     assert!(form.contains("To=%2B33612345678"), "{form}");
 }
+
+#[test]
+fn a_wrong_secret_key_is_refused_without_being_echoed() {
+    // 31 bytes: one short of a key, and exactly what must not reach a log.
+    let nearly = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==";
+    for (args, env) in [
+        (vec!["--secret-key", nearly], vec![]),
+        (vec![], vec![("BOOKING_SECRET_KEY", nearly)]),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_booking-server"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--db", ":memory:"])
+            .args(&args)
+            .envs(env.iter().copied())
+            .output()
+            .expect("run booking-server");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{said}");
+        assert!(said.contains("--secret-key"), "{said}");
+        assert!(said.contains("32 bytes"), "{said}");
+        assert!(
+            !said.contains(nearly) && !said.contains("AAECAwQF"),
+            "{said}"
+        );
+    }
+}

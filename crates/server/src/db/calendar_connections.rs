@@ -229,6 +229,39 @@ pub async fn stale(
     rows.iter().map(from_row).collect()
 }
 
+/// Takes the [`stale`] connections among `candidates` for a read before a booking: marks them tried
+/// at `now` (so they are no longer stale to others) and keeps the refresher off them until
+/// `lease_until`, unless another booking, on this node or another, took them first. Returns those
+/// this caller got: a burst of bookings reads each calendar once.
+pub async fn claim_stale(
+    conn: &mut Conn,
+    candidates: &[StoredConnection],
+    before: DateTime<Utc>,
+    (now, lease_until): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<StoredConnection>> {
+    let mut got = Vec::new();
+    for connection in candidates {
+        let done = sqlx::query(
+            "UPDATE calendar_connections SET last_attempt_at = $1, next_fetch_at = \
+             CASE WHEN next_fetch_at < $2 THEN $2 ELSE next_fetch_at END \
+             WHERE company_id = $3 AND id = $4 \
+             AND (last_sync_at IS NULL OR last_sync_at < $5) \
+             AND (last_attempt_at IS NULL OR last_attempt_at < $5)",
+        )
+        .bind(utc_text(now))
+        .bind(utc_text(lease_until))
+        .bind(&connection.company_id)
+        .bind(&connection.id)
+        .bind(utc_text(before))
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() > 0 {
+            got.push(connection.clone());
+        }
+    }
+    Ok(got)
+}
+
 /// What a successful read found.
 #[derive(Debug, Clone)]
 pub struct Read<'a> {
@@ -270,21 +303,44 @@ pub async fn record_read(
         .bind(&connection.id)
         .execute(&mut *conn)
         .await?;
-    for (start, end) in read.busy.iter().flat_map(|&(s, e)| pieces(s, e)) {
-        sqlx::query(
+    // Many rows per statement: this runs under the write lock that bookings wait for.
+    let rows: Vec<_> = read.busy.iter().flat_map(|&(s, e)| pieces(s, e)).collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values = (0..chunk.len())
+            .map(|i| {
+                let n = 5 * i;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
             "INSERT INTO calendar_busy (company_id, connection_id, staff_id, start_utc, end_utc) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&connection.company_id)
-        .bind(&connection.id)
-        .bind(&connection.staff_id)
-        .bind(utc_text(start))
-        .bind(utc_text(end))
-        .execute(&mut *conn)
-        .await?;
+             VALUES {values}"
+        );
+        let mut insert = sqlx::query(&sql);
+        for &(start, end) in chunk {
+            insert = insert
+                .bind(&connection.company_id)
+                .bind(&connection.id)
+                .bind(&connection.staff_id)
+                .bind(utc_text(start))
+                .bind(utc_text(end));
+        }
+        insert.execute(&mut *conn).await?;
     }
     Ok(true)
 }
+
+/// Rows of one `INSERT` into `calendar_busy`: 5 parameters each, well below SQLite's and
+/// PostgreSQL's limits.
+const ROWS_PER_INSERT: usize = 200;
 
 /// The longest piece of busy time stored in one row.
 const PIECE: chrono::Duration = chrono::Duration::days(1);

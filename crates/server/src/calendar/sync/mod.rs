@@ -136,7 +136,13 @@ pub async fn refresh(state: &AppState, connection: &StoredConnection) -> crate::
         }
         Ok(Some(read)) => {
             let next = now + chrono_duration(settings.refresh_interval);
-            let busy: Vec<_> = read.intervals.iter().map(|i| (i.start, i.end)).collect();
+            // Only the window is kept: an event spanning years must not become thousands of rows.
+            let busy: Vec<_> = read
+                .intervals
+                .iter()
+                .map(|i| (i.start.max(from), i.end.min(to)))
+                .filter(|(start, end)| start < end)
+                .collect();
             let read = Read {
                 busy: &busy,
                 validator: read.validator.as_deref(),
@@ -201,9 +207,14 @@ async fn read(
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Option<Found>, String> {
     let settings = &state.config.calendar;
-    ssrf::check_url(&connection.url, state.config.allow_private_webhooks)
-        .await
-        .map_err(|e| format!("url {}", address_refusal(&e)))?;
+    // The address check resolves the host: a slow DNS counts against the read's time too.
+    let checked = tokio::time::timeout(
+        settings.fetch_timeout,
+        ssrf::check_url(&connection.url, state.config.allow_private_webhooks),
+    )
+    .await
+    .map_err(|_| "the calendar server's name did not resolve in time".to_owned())?;
+    checked.map_err(|e| format!("url {}", address_refusal(&e)))?;
     let password;
     let source = match connection.kind.as_str() {
         "caldav" => {
@@ -248,12 +259,6 @@ async fn read(
         .await
         .map_err(|e| e.to_string())?;
     let own_uid_host = crate::booking::ics::uid_host(&state.config);
-    let query = BusyQuery {
-        zone,
-        from,
-        to,
-        own_uid_host: &own_uid_host,
-    };
     // An empty CalDAV collection answers no calendar data at all: no busy time, not an error.
     if text.trim().is_empty() && connection.kind == "caldav" {
         return Ok(Some(Found {
@@ -262,7 +267,18 @@ async fn read(
             validator,
         }));
     }
-    let busy = read_busy(&text, &query).map_err(|e| e.to_string())?;
+    // Parsing and expanding recurrences is CPU work of up to a few MB: off the async workers.
+    let busy = tokio::task::spawn_blocking(move || {
+        let query = BusyQuery {
+            zone,
+            from,
+            to,
+            own_uid_host: &own_uid_host,
+        };
+        read_busy(&text, &query).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| format!("reading the calendar stopped: {e}"))??;
     Ok(Some(Found {
         intervals: busy.intervals,
         events: busy.events,
@@ -285,21 +301,34 @@ async fn company_zone(state: &AppState, company_id: &str) -> crate::Result<Tz> {
 /// goes on with the stored busy time. Never fails.
 pub async fn refresh_stale(state: &AppState, company_id: &str, staff_id: Option<&str>) {
     let settings = &state.config.calendar;
-    let before = state.clock.now() - chrono_duration(settings.staleness);
-    let stale = match state.db.acquire().await {
-        Ok(mut conn) => store::stale(&mut conn, company_id, staff_id, before).await,
-        Err(e) => Err(e.into()),
+    let now = state.clock.now();
+    let before = now - chrono_duration(settings.staleness);
+    let lease_until = now + chrono_duration(settings.fetch_timeout.saturating_mul(3));
+    // Read first: the common case (nothing stale) takes no write lock away from bookings.
+    let stale = async {
+        let stale = store::stale(
+            &mut *state.db.acquire().await?,
+            company_id,
+            staff_id,
+            before,
+        )
+        .await?;
+        if stale.is_empty() {
+            return Ok(stale);
+        }
+        let mut tx = state.db.write().await?;
+        let ours = store::claim_stale(&mut tx, &stale, before, (now, lease_until)).await?;
+        tx.commit().await?;
+        crate::Result::<Vec<StoredConnection>>::Ok(ours)
     };
-    let stale = match stale {
+    let stale = match stale.await {
+        Ok(stale) if stale.is_empty() => return,
         Ok(stale) => stale,
         Err(e) => {
             tracing::warn!(error = %e, "could not look for stale calendar connections");
             return;
         }
     };
-    if stale.is_empty() {
-        return;
-    }
     let reads: Vec<_> = stale
         .into_iter()
         .map(|connection| {
