@@ -21,35 +21,42 @@ impl<T: DeserializeOwned + Serialize, S: Send + Sync> FromRequest<S> for Json<T>
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Error> {
-        let axum::Json(mut value) = axum::Json::<Value>::from_request(request, state).await?;
-        let mut nul = Vec::new();
-        nul_in_text(&value, "", &mut nul);
-        if !nul.is_empty() {
-            return Err(Error::invalid(nul));
-        }
-        whole_numbers_as_integers(&mut value);
-        let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let path = e.path().to_string();
-            let reason = e.into_inner().to_string();
-            let (name, reason) = match path.as_str() {
-                "." => field_and_reason(&reason),
-                _ => (path, reason),
-            };
-            Error::field(name, reason)
-        })?;
-        // serde also reads a struct from an array of its fields in order (`[null, null]`); the
-        // document says object, so refuse it: wherever the type writes an object, one was sent.
-        let written = serde_json::to_value(&parsed).map_err(|e| anyhow::anyhow!(e))?;
-        if let Some(path) = array_for_object(&value, &written, String::new()) {
-            let name = if path.is_empty() {
-                "body".to_owned()
-            } else {
-                path
-            };
-            return Err(Error::field(name, "must be an object"));
-        }
-        Ok(Json(parsed))
+        let axum::Json(value) = axum::Json::<Value>::from_request(request, state).await?;
+        parse(value).map(Json)
     }
+}
+
+/// What [`Json`] makes of a JSON body it read, for a route that reads the body itself (an
+/// optional one): no NUL in text, whole floats as integers, the field named in every error, and
+/// objects where the type has objects.
+pub fn parse<T: DeserializeOwned + Serialize>(mut value: Value) -> Result<T, Error> {
+    let mut nul = Vec::new();
+    nul_in_text(&value, "", &mut nul);
+    if !nul.is_empty() {
+        return Err(Error::invalid(nul));
+    }
+    whole_numbers_as_integers(&mut value);
+    let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let path = e.path().to_string();
+        let reason = e.into_inner().to_string();
+        let (name, reason) = match path.as_str() {
+            "." => field_and_reason(&reason),
+            _ => (path, reason),
+        };
+        Error::field(name, reason)
+    })?;
+    // serde also reads a struct from an array of its fields in order (`[null, null]`); the
+    // document says object, so refuse it: wherever the type writes an object, one was sent.
+    let written = serde_json::to_value(&parsed).map_err(|e| anyhow::anyhow!(e))?;
+    if let Some(path) = array_for_object(&value, &written, String::new()) {
+        let name = if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path
+        };
+        return Err(Error::field(name, "must be an object"));
+    }
+    Ok(parsed)
 }
 
 /// The path of the first place where `sent` holds an array and `written` (the parsed value written

@@ -1577,6 +1577,10 @@ async fn a_nul_character_in_text_is_a_400_naming_the_field_on_either_database() 
     assert_eq!(field_names(&answer), ["name"]);
     let (_, resources) = api.get("/resources").await;
     assert!(!resources.to_string().contains("Cabine"), "{resources}");
+    // A route that reads its (optional) body itself.
+    let (status, answer) = api.post("/cryptoKeys", &json!({"name": "k\u{0}1"})).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(field_names(&answer), ["name"]);
     for (path, field) in [
         ("/appointments?lang=fr%00", "lang"),
         ("/appointments/x%00y", "appointmentId"),

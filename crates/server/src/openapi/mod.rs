@@ -140,9 +140,16 @@ fn no_nul_in_strings(schema: &mut Value) {
                 Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
                 _ => false,
             };
-            if is_string {
+            // Fixed values and patterns that cannot match a NUL say it already; an `allOf` beside
+            // them would only slow schemathesis' generation down.
+            let fixed = map.contains_key("enum") || map.contains_key("const");
+            let own = map
+                .get("pattern")
+                .and_then(Value::as_str)
+                .map(may_match_nul);
+            if is_string && !fixed && own != Some(false) {
                 let no_nul = json!("^[^\\x00]*$");
-                if !map.contains_key("pattern") {
+                if own.is_none() {
                     map.insert("pattern".to_owned(), no_nul);
                 } else if let Value::Array(all) = map.entry("allOf").or_insert_with(|| json!([])) {
                     // One `pattern` per schema: a second one goes beside it in `allOf`.
@@ -156,10 +163,42 @@ fn no_nul_in_strings(schema: &mut Value) {
     }
 }
 
+/// Whether a string holding U+0000 can match `pattern` (unparsable: assume it can).
+fn may_match_nul(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn holds_nul(hir: &Hir) -> bool {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => false,
+            HirKind::Literal(literal) => literal.0.contains(&0),
+            HirKind::Class(Class::Unicode(class)) => {
+                class.ranges().iter().any(|r| r.start() == '\0')
+            }
+            HirKind::Class(Class::Bytes(class)) => class.ranges().iter().any(|r| r.start() == 0),
+            HirKind::Repetition(repetition) => {
+                repetition.max != Some(0) && holds_nul(&repetition.sub)
+            }
+            HirKind::Capture(capture) => holds_nul(&capture.sub),
+            HirKind::Concat(all) | HirKind::Alternation(all) => all.iter().any(holds_nul),
+        }
+    }
+    regex_syntax::parse(pattern).map_or(true, |hir| holds_nul(&hir))
+}
+
 #[cfg(test)]
 mod tests {
     use booking_model::schema::URL;
     use booking_model::validate::is_valid_url;
+
+    #[test]
+    fn only_patterns_that_can_match_a_nul_get_the_no_nul_pattern_beside_them() {
+        use booking_model::schema::{EMAIL, EMAIL_TEXT, NON_BLANK};
+        for closed in [URL, EMAIL, "^#[0-9A-Fa-f]{6}$", "^[A-Za-z0-9_-]{0,35}$"] {
+            assert!(!super::may_match_nul(closed), "{closed}");
+        }
+        for open in [NON_BLANK, EMAIL_TEXT, "^.*$", "\\x00", "^(?:a|[^b])$"] {
+            assert!(super::may_match_nul(open), "{open}");
+        }
+    }
 
     /// Every URL the document's pattern allows passes the model's check, or schemathesis finds a
     /// documented request refused (it found `htTP://!?H@VmcHZ62Y:27030`: a `?` in the credentials).

@@ -17,7 +17,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::Utc;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::auth;
@@ -55,7 +55,7 @@ fn render(key: &CryptoKey) -> Value {
     value
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct NewKey {
     name: Option<String>,
@@ -69,8 +69,12 @@ async fn create(
     // The body is optional: no body (or an empty one) is a key without a name.
     let input: NewKey = match body.iter().all(u8::is_ascii_whitespace) {
         true => NewKey::default(),
-        false => serde_json::from_slice(&body)
-            .map_err(|e| Error::field("body", format!("expected {{\"name\": \"...\"}}: {e}")))?,
+        false => {
+            let value = serde_json::from_slice(&body).map_err(|e| {
+                Error::field("body", format!("expected {{\"name\": \"...\"}}: {e}"))
+            })?;
+            crate::extract::parse(value)?
+        }
     };
     if input.name.as_ref().is_some_and(|n| n.chars().count() > 255) {
         return Err(Error::field("name", "must be at most 255 characters"));
