@@ -198,6 +198,10 @@ pub struct Synchronization {
     /// Salesforce event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<ExternalEventRef>,
+    /// The copy this server wrote to the staff member's CalDAV calendar (extension of the
+    /// reference): `id` is the event resource's URL (its href). Set by the server once written.
+    #[serde(rename = "caldavCalendar", skip_serializing_if = "Option::is_none")]
+    pub caldav_calendar: Option<ExternalEventRef>,
 }
 
 /// An event in an external calendar or CRM.

@@ -175,6 +175,14 @@ pub struct CalendarConnectionStatus {
     pub event_count: u64,
     /// Busy intervals stored from it, in the sync horizon.
     pub busy_count: u64,
+    /// `caldav`: the last time a booking was written out to this calendar (or removed from it),
+    /// successfully or not. Absent before the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_write_at: Option<String>,
+    /// Why that write failed; absent when it succeeded. A failed write is retried with backoff;
+    /// the booking itself is never affected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_write_error: Option<String>,
 }
 
 #[cfg(feature = "openapi")]

@@ -1,13 +1,14 @@
 //! The demo company (`--demo`): "Atelier Lumière", a Paris hair and wellness studio. Seeding is
 //! idempotent (every record is an upsert keyed by id), so restarting the demo keeps bookings made in it.
 
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::Deserialize;
 
 use booking_model::{Company, Form, Resource, Service, Staff, Vacation};
 
 use crate::booking::setup;
 use crate::db::business;
+use crate::db::calendar_connections::{self as connections, StoredConnection};
 use crate::db::Db;
 use crate::error::Result;
 
@@ -15,6 +16,14 @@ use crate::error::Result;
 pub const COMPANY_ID: &str = "demo";
 /// Its API key. Public by design: for the demo only, never for real data.
 pub const API_KEY: &str = "demo-api-key";
+
+/// Where `--demo` serves Hugo's own calendar, a published ICS with a weekly busy block
+/// (`assets/demo-calendar.ics`: Wednesdays 15:00–17:00 Paris).
+pub const CALENDAR_PATH: &str = "/demo/calendars/hugo.ics";
+/// The staff member whose calendar the demo connects.
+pub const CALENDAR_STAFF: &str = "hugo";
+/// The id of that connection.
+pub const CALENDAR_CONNECTION: &str = "demo-hugo-ics";
 
 /// The demo records, in API JSON (the same shapes the business API accepts).
 #[derive(Deserialize)]
@@ -71,6 +80,46 @@ pub async fn seed_for(db: &Db, today: NaiveDate) -> Result<()> {
     business::put_api_key(&mut *tx, COMPANY_ID, API_KEY, "demo (public)").await?;
     tx.commit().await?;
     tracing::info!("demo company `{COMPANY_ID}` seeded");
+    Ok(())
+}
+
+/// Connects Hugo's demo calendar, served by this server at `origin` + [`CALENDAR_PATH`], as an
+/// ICS subscription: its busy block removes his Wednesday afternoon slots. Idempotent; a new
+/// `origin` (another port) replaces the connection. The address is a loopback one, so the
+/// calendar is read only when private addresses are allowed (`--allow-private-webhooks`, which
+/// `cargo xtask demo` passes); otherwise its status says why it was not read.
+pub async fn connect_calendar(db: &Db, origin: &str, now: DateTime<Utc>) -> Result<()> {
+    let url = format!("{}{CALENDAR_PATH}", origin.trim_end_matches('/'));
+    let mut tx = db.write().await?;
+    let existing =
+        connections::get(&mut tx, COMPANY_ID, CALENDAR_STAFF, CALENDAR_CONNECTION).await?;
+    if existing.as_ref().is_some_and(|c| c.url == url) {
+        return Ok(());
+    }
+    connections::delete(&mut tx, COMPANY_ID, CALENDAR_STAFF, CALENDAR_CONNECTION).await?;
+    let connection = StoredConnection {
+        company_id: COMPANY_ID.to_owned(),
+        id: CALENDAR_CONNECTION.to_owned(),
+        staff_id: CALENDAR_STAFF.to_owned(),
+        kind: "ics".to_owned(),
+        url,
+        username: None,
+        secret: None,
+        created_at: now,
+        validator: None,
+        window_end: None,
+        last_attempt_at: None,
+        last_sync_at: None,
+        last_error: None,
+        failures: 0,
+        event_count: 0,
+        busy_count: 0,
+        last_write_at: None,
+        last_write_error: None,
+    };
+    connections::insert(&mut tx, &connection).await?;
+    tx.commit().await?;
+    tracing::info!("demo calendar of `{CALENDAR_STAFF}` connected");
     Ok(())
 }
 

@@ -76,6 +76,8 @@ pub struct Config {
     pub secret_key: Option<calendar::credentials::SecretKey>,
     /// Connected calendars: refresh interval, staleness, timeouts, horizon.
     pub calendar: calendar::sync::Settings,
+    /// Bookings written out to CalDAV calendars: delivery timing.
+    pub calendar_write: notify::delivery::Timing,
 }
 
 impl Default for Config {
@@ -93,6 +95,7 @@ impl Default for Config {
             sms: notify::sms::Settings::default(),
             secret_key: None,
             calendar: calendar::sync::Settings::default(),
+            calendar_write: calendar::write::default_timing(),
         }
     }
 }

@@ -298,6 +298,10 @@ async fn main() -> anyhow::Result<()> {
                     timing: outbox.timing(),
                 },
                 calendar: calendar.settings(),
+                calendar_write: booking_server::notify::delivery::Timing {
+                    retry_window: booking_server::calendar::write::default_timing().retry_window,
+                    ..outbox.timing()
+                },
                 secret_key: calendar.secret_key,
                 webhooks: booking_server::webhooks::Settings {
                     lease: Duration::from_millis(outbox.outbox_lease_ms),
@@ -315,6 +319,18 @@ async fn main() -> anyhow::Result<()> {
                 tracing::warn!("no --public-url: answers and webhooks carry no reschedule links");
             }
             println!("booking-server listening on http://{local}");
+            if with_demo {
+                // Served by this server, read over loopback (offline, whatever --public-url
+                // says): its address is known only now.
+                let mut own = local;
+                if own.ip().is_unspecified() {
+                    own.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                let origin = format!("http://{own}");
+                booking_server::demo::connect_calendar(&db, &origin, chrono::Utc::now())
+                    .await
+                    .context("connecting the demo calendar")?;
+            }
             if with_demo {
                 // The host page on `localhost` embeds the widget from `127.0.0.1`: two origins, as on a
                 // customer's site.
@@ -352,6 +368,10 @@ async fn main() -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)?;
             let calendar_refresher = booking_server::calendar::sync::refresher::spawn_until(
                 state.clone(),
+                stopped(workers_stopped.clone()),
+            );
+            let calendar_writer = booking_server::calendar::write::worker::spawn_until(
+                state.clone(),
                 stopped(workers_stopped),
             );
             // Connection info gives the per-IP booking limit its key.
@@ -375,6 +395,9 @@ async fn main() -> anyhow::Result<()> {
             calendar_refresher
                 .await
                 .context("the calendar refresher failed")?;
+            calendar_writer
+                .await
+                .context("the calendar writer failed")?;
             db.close().await;
             tracing::info!("stopped");
         }

@@ -18,7 +18,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use booking_server::calendar::credentials::SecretKey;
 use booking_server::calendar::sync::{refresher, Settings};
+use booking_server::calendar::write::worker as writer;
 use booking_server::clock::Clock;
+use booking_server::notify::delivery::Timing;
 use booking_server::Config;
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
@@ -65,10 +67,19 @@ async fn server(secret_key: bool, allow_private: bool) -> TestServer {
             poll_interval: Duration::from_millis(50),
             ..Settings::default()
         },
+        calendar_write: Timing {
+            poll_interval: Duration::from_millis(50),
+            backoff_base: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(2),
+            timeout: Duration::from_secs(5),
+            lease: Duration::from_secs(30),
+            ..booking_server::calendar::write::default_timing()
+        },
         ..Config::default()
     })
     .await;
-    refresher::spawn_until(state, std::future::pending());
+    refresher::spawn_until(state.clone(), std::future::pending());
+    writer::spawn_until(state, std::future::pending());
     server
 }
 
@@ -121,10 +132,20 @@ fn synced_at(at: DateTime<Utc>) -> impl Fn(&Value) -> bool {
 
 /// Camille's free haircut slots from `first` to `last` (Paris days), as instants.
 async fn slots(server: &TestServer, first: &str, last: &str) -> BTreeSet<DateTime<Utc>> {
+    slots_of(server, (SERVICE, "camille"), first, last).await
+}
+
+/// The free slots of `service` with `staff` from `first` to `last` (Paris days), as instants.
+async fn slots_of(
+    server: &TestServer,
+    (service, staff): (&str, &str),
+    first: &str,
+    last: &str,
+) -> BTreeSet<DateTime<Utc>> {
     let (status, body) = server
         .get_json(&format!(
-            "{DEMO}/widget/freeSlots?startDate={first}&endDate={last}&serviceId={SERVICE}\
-             &staffId=camille&timeZone=Europe/Paris"
+            "{DEMO}/widget/freeSlots?startDate={first}&endDate={last}&serviceId={service}\
+             &staffId={staff}&timeZone=Europe/Paris"
         ))
         .await;
     assert_eq!(status, 200, "{body}");
@@ -547,6 +568,351 @@ async fn connections_are_checked_and_their_password_is_never_shown_nor_stored_in
     )
     .await;
     assert_eq!((status, field(&answer)), (422, json!("url")), "{answer}");
+}
+
+/// An event as read back from Radicale.
+#[derive(Debug)]
+struct WrittenEvent {
+    uid: String,
+    sequence: u32,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    summary: String,
+}
+
+/// Reads one event file with the `icalendar` parser; `TZID` times resolved with chrono-tz.
+fn parse_copy(text: &str) -> WrittenEvent {
+    let text = icalendar::parser::unfold(text);
+    let calendar = icalendar::parser::read_calendar(&text).expect("a valid iCalendar file");
+    assert!(
+        calendar.components.iter().any(|c| c.name == "VTIMEZONE"),
+        "the company zone's VTIMEZONE: {text}"
+    );
+    let event = calendar
+        .components
+        .iter()
+        .find(|c| c.name == "VEVENT")
+        .expect("VEVENT");
+    let value = |name: &str| event.find_prop(name).expect(name).val.as_str().to_owned();
+    let instant = |name: &str| {
+        let property = event.find_prop(name).expect(name);
+        let text = property.val.as_str();
+        match property.params.iter().find(|p| p.key == "TZID") {
+            Some(zone) => {
+                let zone: chrono_tz::Tz = zone
+                    .val
+                    .as_ref()
+                    .expect("zone")
+                    .as_str()
+                    .parse()
+                    .expect("an IANA zone");
+                let local = chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
+                    .expect("a local time");
+                zone.from_local_datetime(&local)
+                    .single()
+                    .expect("unambiguous")
+                    .to_utc()
+            }
+            None => chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%SZ")
+                .expect("a UTC time")
+                .and_utc(),
+        }
+    };
+    WrittenEvent {
+        uid: value("UID"),
+        sequence: value("SEQUENCE").parse().expect("SEQUENCE"),
+        start: instant("DTSTART"),
+        end: instant("DTEND"),
+        summary: value("SUMMARY"),
+    }
+}
+
+/// Polls the collection at `path` until its events satisfy `done` (10 s at most).
+async fn wait_copies(
+    dav: &Radicale,
+    path: &str,
+    done: impl Fn(&[WrittenEvent]) -> bool,
+) -> Vec<WrittenEvent> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let copies: Vec<WrittenEvent> = dav
+            .events(path)
+            .await
+            .iter()
+            .map(|t| parse_copy(t))
+            .collect();
+        if done(&copies) {
+            return copies;
+        }
+        assert!(Instant::now() < deadline, "still {copies:?}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn caldav(calendar: &str) -> Value {
+    json!({"type": "caldav", "url": calendar, "username": radicale::USER, "password": radicale::PASSWORD})
+}
+
+async fn book(
+    server: &TestServer,
+    (service, staff): (&str, &str),
+    at: DateTime<Utc>,
+    email: &str,
+) -> Value {
+    let start = at.with_timezone(&Paris).to_rfc3339();
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &demo_booking(service, Some(staff), &start, email),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+/// The refresher reads the connection again (the clock moves past the refresh interval).
+async fn read_again(server: &TestServer, connection: &Value) -> Value {
+    server
+        .clock
+        .advance(chrono::Duration::from_std(REFRESH).expect("duration"));
+    wait_for(server, connection, synced_at(server.clock.now())).await
+}
+
+#[tokio::test]
+async fn bookings_are_written_to_the_staff_calendar_moved_and_removed_and_not_counted_twice() {
+    let dav = Radicale::start().await;
+    let calendar = dav.make_calendar("work").await;
+    let server = server(true, true).await;
+    let connection = connect(&server, "camille", caldav(&calendar)).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    let before = slots(&server, "2027-03-17", "2027-03-18").await;
+    let mut free = before.iter().copied();
+    let (first, later) = (free.next().expect("a slot"), free.nth(5).expect("another"));
+    let length = chrono::Duration::minutes(MINUTES);
+
+    let booked = book(&server, (SERVICE, "camille"), first, "ada@example.com").await;
+    let id = booked["id"].as_str().expect("id");
+    let written = wait_copies(&dav, "/test/work/", |c| c.len() == 1).await;
+    let copy = &written[0];
+    assert_eq!(copy.uid, format!("demo-{id}@booking-server"));
+    assert_eq!(
+        (copy.start, copy.end, copy.sequence),
+        (first, first + length, 0)
+    );
+    assert!(copy.summary.contains("Ada Lovelace"), "{copy:?}");
+    let status = wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteAt"].is_string()
+    })
+    .await;
+    assert!(status["status"].get("lastWriteError").is_none(), "{status}");
+    let (code, appointment) =
+        call(&server, Method::GET, &format!("/appointments/{id}"), None).await;
+    assert_eq!(code, 200, "{appointment}");
+    assert_eq!(
+        appointment["synchronization"]["caldavCalendar"]["id"],
+        format!("{calendar}demo-{id}.ics"),
+        "{appointment}"
+    );
+
+    // Read back by the refresher, our own event is not busy time: the booking alone blocks.
+    let reread = read_again(&server, &connection).await;
+    assert_eq!(reread["status"]["busyCount"], 0, "{reread}");
+    let taken = slots(&server, "2027-03-17", "2027-03-18").await;
+    assert_removed(&before, &taken, &[(first, first + length)]);
+
+    // Rescheduled: the event moves (a higher SEQUENCE); cancelled: it is removed.
+    let manage = format!(
+        "{DEMO}/widget/appointments/{}",
+        booked["encryptedId"].as_str().expect("encryptedId")
+    );
+    let (status, body) = server
+        .send_json(
+            Method::PUT,
+            &manage,
+            &json!({"start": later.with_timezone(&Paris).to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let moved = wait_copies(&dav, "/test/work/", |c| c.len() == 1 && c[0].start == later).await;
+    assert_eq!(moved[0].end, later + length);
+    assert!(moved[0].sequence >= 1, "{moved:?}");
+    let (status, body) = server.send_json(Method::DELETE, &manage, &json!({})).await;
+    assert!(status == 200 || status == 204, "{status} {body}");
+    wait_copies(&dav, "/test/work/", <[WrittenEvent]>::is_empty).await;
+    read_again(&server, &connection).await;
+    assert_eq!(slots(&server, "2027-03-17", "2027-03-18").await, before);
+}
+
+#[tokio::test]
+async fn a_written_group_class_does_not_block_its_other_seats() {
+    let dav = Radicale::start().await;
+    let calendar = dav.make_calendar("lea").await;
+    let server = server(true, true).await;
+    let connection = connect(&server, "lea", caldav(&calendar)).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    // Tuesday's class, 18:00 Paris: 8 seats.
+    let class = paris(2027, 3, 16, 18, 0);
+    let yoga = ("yoga", "lea");
+    assert!(slots_of(&server, yoga, "2027-03-16", "2027-03-16")
+        .await
+        .contains(&class));
+    book(&server, yoga, class, "ada@example.com").await;
+    wait_copies(&dav, "/test/lea/", |c| c.len() == 1 && c[0].start == class).await;
+    let reread = read_again(&server, &connection).await;
+    assert_eq!(reread["status"]["busyCount"], 0, "{reread}");
+    assert!(
+        slots_of(&server, yoga, "2027-03-16", "2027-03-16")
+            .await
+            .contains(&class),
+        "seats are left: Léa's copy of the class must not make her busy"
+    );
+    book(&server, yoga, class, "grace@example.com").await;
+}
+
+#[tokio::test]
+async fn a_booking_made_while_the_calendar_server_is_down_is_written_once_it_is_back() {
+    let mut dav = Radicale::start().await;
+    let calendar = dav.make_calendar("work").await;
+    let server = server(true, true).await;
+    let connection = connect(&server, "camille", caldav(&calendar)).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    let slot = *slots(&server, "2027-03-17", "2027-03-17")
+        .await
+        .first()
+        .expect("a slot");
+
+    dav.stop();
+    book(&server, (SERVICE, "camille"), slot, "ada@example.com").await;
+    let failed = wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteError"].is_string()
+    })
+    .await;
+    assert!(
+        failed["status"]["lastWriteError"]
+            .as_str()
+            .is_some_and(|e| e.contains("connect")),
+        "{failed}"
+    );
+
+    // Back: the retry (after its backoff, by the server's clock) writes the event.
+    dav.restart().await;
+    server.clock.advance(chrono::Duration::seconds(10));
+    let written = wait_copies(&dav, "/test/work/", |c| c.len() == 1).await;
+    assert_eq!(written[0].start, slot);
+    wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteError"].is_null() && c["status"]["lastWriteAt"].is_string()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_connects_hugos_own_calendar_whose_busy_block_removes_his_wednesday_slots() {
+    use booking_server::demo;
+    let server = server(false, true).await;
+    let hugo = (SERVICE, "hugo");
+    let before = slots_of(&server, hugo, "2027-03-17", "2027-03-17").await;
+    demo::connect_calendar(&server.db, &server.base, server.clock.now())
+        .await
+        .expect("connected");
+    // Again (a restart): still one connection.
+    demo::connect_calendar(&server.db, &server.base, server.clock.now())
+        .await
+        .expect("connected");
+    let (status, listed) = call(
+        &server,
+        Method::GET,
+        "/staff/hugo/calendarConnections",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+    let connection = &listed["items"][0];
+    assert_eq!(connection["type"], "ics");
+    let synced = wait_for(&server, connection, |c| {
+        c["status"]["lastSyncAt"].is_string()
+    })
+    .await;
+    assert!(synced["status"].get("lastError").is_none(), "{synced}");
+    // Wednesdays 15:00–17:00 Paris, every week.
+    let after = slots_of(&server, hugo, "2027-03-17", "2027-03-17").await;
+    assert_removed(
+        &before,
+        &after,
+        &[(paris(2027, 3, 17, 15, 0), paris(2027, 3, 17, 17, 0))],
+    );
+}
+
+#[tokio::test]
+async fn personal_appointments_are_written_as_busy_unless_personal_appointment_sync_is_false() {
+    let dav = Radicale::start().await;
+    let calendar = dav.make_calendar("work").await;
+    let server = server(true, true).await;
+    let connection = connect(&server, "camille", caldav(&calendar)).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    let personal = |day: u32| {
+        let local = |h: u32| format!("2027-03-{day:02}T{h:02}:00:00");
+        json!({
+            "type": "personal", "staff": {"id": "camille"}, "notes": "Dentist",
+            "start": {"dateTime": local(10), "timeZone": "Europe/Paris"},
+            "end": {"dateTime": local(11), "timeZone": "Europe/Paris"},
+        })
+    };
+    let post = |query: &'static str, body: Value| {
+        let server = &server;
+        async move {
+            let (status, answer) = call(
+                server,
+                Method::POST,
+                &format!("/appointments{query}"),
+                Some(&body),
+            )
+            .await;
+            assert_eq!(status, 201, "{answer}");
+            answer["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let kept_out = post("?personalAppointmentSync=false", personal(17)).await;
+    let written = post("", personal(18)).await;
+    let copies = wait_copies(&dav, "/test/work/", |c| c.len() == 1).await;
+    assert_eq!(copies[0].uid, format!("demo-{written}@booking-server"));
+    assert_eq!(copies[0].summary, "Busy", "no notes in the copy");
+    assert_eq!(copies[0].start, paris(2027, 3, 18, 10, 0));
+    let (planned,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE channel = 'caldav' AND subject_id = $1")
+            .bind(&kept_out)
+            .fetch_one(&server.db)
+            .await
+            .expect("count");
+    assert_eq!(planned, 0, "nothing planned for the one kept out");
+
+    // Updated with the flag off: its copy is removed.
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        &format!("/appointments/{written}?personalAppointmentSync=false"),
+        Some(&json!({"notes": "Dentist (moved?)"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    wait_copies(&dav, "/test/work/", <[WrittenEvent]>::is_empty).await;
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        "/appointments?personalAppointmentSync=maybe",
+        Some(&personal(19)),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["error"]["fields"][0]["name"],
+        "personalAppointmentSync"
+    );
 }
 
 #[tokio::test]

@@ -40,6 +40,9 @@ pub struct WriteOptions {
     pub force: bool,
     /// Send no email for this change (the reference's `silent`).
     pub silent: bool,
+    /// Write a personal appointment to the staff member's calendars (the reference's
+    /// `personalAppointmentSync`; absent: yes).
+    pub personal_calendar_sync: bool,
 }
 
 impl WriteOptions {
@@ -49,6 +52,7 @@ impl WriteOptions {
             source: SOURCE,
             now,
             silent: self.silent,
+            personal_calendar_sync: self.personal_calendar_sync,
             catalog,
         }
     }
@@ -578,6 +582,8 @@ pub async fn delete(
         source: SOURCE,
         now,
         silent,
+        // A deleted appointment leaves every calendar, whatever the flag.
+        personal_calendar_sync: true,
         catalog: &catalog,
     };
     assemble::record(

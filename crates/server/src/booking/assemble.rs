@@ -36,6 +36,8 @@ pub struct Author<'a> {
     pub now: DateTime<Utc>,
     /// `silent=true`: the change sends no email.
     pub silent: bool,
+    /// `personalAppointmentSync`: a personal appointment goes to the staff member's calendars.
+    pub personal_calendar_sync: bool,
     /// The company's catalogue, as this write read it.
     pub catalog: &'a Catalog,
 }
@@ -48,6 +50,7 @@ impl Author<'_> {
             lang: self.lang,
             source: self.source,
             silent: self.silent,
+            personal_calendar_sync: self.personal_calendar_sync,
             setup: crate::db::appointments::Setup {
                 company: &self.catalog.company,
                 services: &self.catalog.services,

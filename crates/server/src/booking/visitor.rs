@@ -204,6 +204,7 @@ pub async fn book(
         source: SOURCE,
         now,
         silent: false,
+        personal_calendar_sync: true,
         catalog,
     };
     let mut stored = assemble::new_appointment(catalog, base, &placement, &author);
@@ -328,6 +329,7 @@ pub async fn reschedule(
         source: SOURCE,
         now,
         silent: false,
+        personal_calendar_sync: true,
         catalog: &catalog,
     };
     assemble::record(
@@ -370,6 +372,7 @@ pub async fn cancel(
         source: SOURCE,
         now,
         silent: false,
+        personal_calendar_sync: true,
         catalog: &catalog,
     };
     assemble::record(a, HistoryType::Cancelled, &author, catalog.zone);

@@ -13,6 +13,8 @@ mod recurrence;
 pub mod sync;
 mod times;
 mod windows_zones;
+/// Bookings written out to CalDAV calendars (an outbox channel).
+pub mod write;
 mod zones;
 
 #[cfg(test)]

@@ -125,6 +125,9 @@ pub struct Change<'a> {
     pub source: &'a str,
     /// `silent=true`: this change sends no message.
     pub silent: bool,
+    /// `personalAppointmentSync`: a personal appointment is written to the staff member's
+    /// calendars (`false`: not, and a copy written before is removed).
+    pub personal_calendar_sync: bool,
     /// The company's setup as the writer already read it.
     pub setup: Setup<'a>,
 }
@@ -281,6 +284,8 @@ async fn write(
     };
     let lang = lang.as_deref().unwrap_or(change.lang);
     crate::notify::enqueue(conn, before.as_ref(), stored, &change, lang).await?;
+    // Calendar writes to the staff member's CalDAV connections, committed (or not) with it.
+    crate::calendar::write::enqueue(conn, before.as_ref(), stored, &change).await?;
     Ok(())
 }
 

@@ -32,6 +32,9 @@ pub struct StoredConnection {
     pub failures: u32,
     pub event_count: u64,
     pub busy_count: u64,
+    /// The last write of a booking to it (CalDAV), and its error when it failed.
+    pub last_write_at: Option<DateTime<Utc>>,
+    pub last_write_error: Option<String>,
 }
 
 /// The sealed password stays out of debug output and logs.
@@ -51,7 +54,7 @@ impl std::fmt::Debug for StoredConnection {
 
 const COLUMNS: &str = "company_id, id, staff_id, kind, url, username, secret, created_at, \
     validator, window_end, last_attempt_at, last_sync_at, last_error, failures, event_count, \
-    busy_count";
+    busy_count, last_write_at, last_write_error";
 
 fn instant(text: Option<String>) -> Result<Option<DateTime<Utc>>> {
     text.map(|t| {
@@ -84,6 +87,8 @@ fn from_row(row: &DbRow) -> Result<StoredConnection> {
         failures: u32::try_from(count(row, "failures")?).unwrap_or(u32::MAX),
         event_count: count(row, "event_count")?,
         busy_count: count(row, "busy_count")?,
+        last_write_at: instant(row.try_get("last_write_at")?)?,
+        last_write_error: row.try_get("last_write_error")?,
     })
 }
 
@@ -147,6 +152,22 @@ pub async fn get(
     ))
     .bind(company_id)
     .bind(staff_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A connection of the company by id, whoever's it is (the calendar writer knows only the id).
+pub async fn get_by_id(
+    conn: &mut Conn,
+    company_id: &str,
+    id: &str,
+) -> Result<Option<StoredConnection>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM calendar_connections WHERE company_id = $1 AND id = $2"
+    ))
+    .bind(company_id)
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;

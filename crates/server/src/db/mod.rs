@@ -7,6 +7,8 @@ pub mod appointments;
 pub mod business;
 /// Staff members' connected calendars (CalDAV, ICS) and the busy time read from them.
 pub mod calendar_connections;
+/// Bookings written out to CalDAV calendars: each copy's href and ETag.
+pub mod calendar_events;
 /// Staff calendar feeds: their secret tokens and the appointments they carry.
 pub mod calendar_feeds;
 /// Clients (the people appointments are for).

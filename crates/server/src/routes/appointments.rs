@@ -131,7 +131,8 @@ async fn read(
     )?;
     let lang = params.lang.as_deref().map(|l| lang(Some(l))).transpose()?;
     let mut conn = state.db.acquire().await?;
-    let stored = rules::find(&mut conn, &company_id, &key).await?;
+    let mut stored = rules::find(&mut conn, &company_id, &key).await?;
+    crate::calendar::write::show_copies(&mut conn, &company_id, [&mut stored]).await?;
     let names = statuses::names(&mut conn, &company_id).await?;
     let origin = links::origin(&state.config, Some(&headers));
     Ok(Json(render(
@@ -156,13 +157,14 @@ struct WriteParams {
 }
 
 impl WriteParams {
-    /// Checks every parameter. `personalAppointmentSync` and `calculateGeolocation` are accepted and
-    /// checked but change nothing: this server syncs no external calendar and has no geocoder.
+    /// Checks every parameter. `calculateGeolocation` is accepted and checked but changes
+    /// nothing: this server has no geocoder. `personalAppointmentSync` (absent: `true`) decides
+    /// whether a personal appointment is written to the staff member's CalDAV calendars.
     fn options(&self) -> Result<WriteOptions> {
-        flag(
-            "personalAppointmentSync",
-            self.personal_appointment_sync.as_deref(),
-        )?;
+        let personal_sync = match self.personal_appointment_sync.as_deref().map(str::trim) {
+            None | Some("") => true,
+            value => flag("personalAppointmentSync", value)?,
+        };
         flag(
             "calculateGeolocation",
             self.calculate_geolocation.as_deref(),
@@ -171,6 +173,7 @@ impl WriteParams {
             lang: lang(self.lang.as_deref())?,
             force: flag("force", self.force.as_deref())?,
             silent: flag("silent", self.silent.as_deref())?,
+            personal_calendar_sync: personal_sync,
         })
     }
 }
@@ -545,6 +548,8 @@ async fn list(
     };
     let mut rows =
         appointment_list::list(&mut tx, &filter, &position, until, params.max_results + 1).await?;
+    let stored = rows.iter_mut().map(|row| &mut row.stored);
+    crate::calendar::write::show_copies(&mut tx, &company_id, stored).await?;
     let names = statuses::names(&mut tx, &company_id).await?;
     tx.commit().await?;
 

@@ -51,6 +51,8 @@ fn view(stored: &StoredConnection) -> CalendarConnection {
             last_error: stored.last_error.clone(),
             event_count: stored.event_count,
             busy_count: stored.busy_count,
+            last_write_at: stored.last_write_at.map(utc_text),
+            last_write_error: stored.last_write_error.clone(),
         },
     }
 }
@@ -127,6 +129,8 @@ async fn create(
         failures: 0,
         event_count: 0,
         busy_count: 0,
+        last_write_at: None,
+        last_write_error: None,
     };
     let mut tx = state.db.write().await?;
     store::insert(&mut tx, &stored).await?;

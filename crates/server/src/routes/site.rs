@@ -52,8 +52,9 @@ static EMBED: [Asset; 2] = [
     ),
 ];
 
-/// Served with `--demo`: a fictional customer website in three variants.
-static DEMO: [Asset; 7] = [
+/// Served with `--demo`: a fictional customer website in three variants, and Hugo's own calendar
+/// (published ICS, connected by `demo::connect_calendar`).
+static DEMO: [Asset; 8] = [
     Asset::new(
         "/demo/mount.html",
         files::REVALIDATE,
@@ -88,6 +89,11 @@ static DEMO: [Asset; 7] = [
         "/demo/events.js",
         files::REVALIDATE,
         include_str!("../../assets/demo-events.js"),
+    ),
+    Asset::new(
+        crate::demo::CALENDAR_PATH,
+        files::REVALIDATE,
+        include_str!("../../assets/demo-calendar.ics"),
     ),
 ];
 

@@ -28,7 +28,25 @@ pub struct Radicale {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     child: Option<Child>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+}
+
+/// Starts Radicale on `dir`'s configuration; its log goes to a file there, out of the test
+/// output.
+fn spawn(dir: &Path) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("radicale.log"))
+        .expect("log file");
+    Command::new(python())
+        .args(["-m", "radicale", "--config"])
+        .arg(dir.join("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start radicale")
 }
 
 impl Radicale {
@@ -56,32 +74,57 @@ impl Radicale {
             ),
         )
         .expect("config");
-        // Its log goes to a file beside its storage, out of the test output.
-        let log = std::fs::File::create(dir.path().join("radicale.log")).expect("log file");
-        let child = Command::new(python())
-            .args(["-m", "radicale", "--config"])
-            .arg(&config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("start radicale");
-        let radicale = Radicale {
+        let mut radicale = Radicale {
             base: format!("http://127.0.0.1:{port}"),
-            child: Some(child),
-            _dir: dir,
+            child: None,
+            dir,
         };
+        radicale.restart().await;
+        radicale
+    }
+
+    /// Starts it again after [`Radicale::stop`], on the same port and storage, and waits until it
+    /// answers.
+    pub async fn restart(&mut self) {
+        self.child = Some(spawn(self.dir.path()));
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = reqwest::Client::new();
         loop {
-            let answer = client.get(format!("{}/.web/", radicale.base)).send().await;
+            let answer = client.get(format!("{}/.web/", self.base)).send().await;
             if answer.is_ok() {
                 break;
             }
             assert!(Instant::now() < deadline, "Radicale did not start in 20 s");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        radicale
+    }
+
+    /// The iCalendar text of every event in the collection at `path` (`REPORT calendar-query`).
+    pub async fn events(&self, path: &str) -> Vec<String> {
+        let query = r#"<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><D:getetag/><C:calendar-data/></D:prop>
+  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter></C:filter>
+</C:calendar-query>"#;
+        let response = reqwest::Client::new()
+            .request(
+                reqwest::Method::from_bytes(b"REPORT").expect("method"),
+                format!("{}{path}", self.base),
+            )
+            .basic_auth(USER, Some(PASSWORD))
+            .header("Depth", "1")
+            .header("Content-Type", "application/xml")
+            .body(query)
+            .send()
+            .await
+            .expect("a Radicale answer");
+        assert_eq!(response.status().as_u16(), 207, "REPORT {path}");
+        let xml = response.text().await.expect("body");
+        let doc = roxmltree::Document::parse(&xml).expect("multistatus XML");
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == "calendar-data")
+            .filter_map(|n| n.text().map(str::to_owned))
+            .collect()
     }
 
     /// Sends a WebDAV request as the test user; returns the status.

@@ -32,24 +32,60 @@ pub fn staff_feed(
     ];
     lines.extend(vtimezone::lines(zone, now.with_timezone(&zone).year()).unwrap_or_default());
     for stored in events {
-        let a = &stored.appointment;
-        lines.extend([
-            "BEGIN:VEVENT".to_owned(),
-            uid(stored, uid_host),
-            format!("SEQUENCE:{}", a.history.len().saturating_sub(1)),
-            format!("DTSTAMP:{}", now.format("%Y%m%dT%H%M%SZ")),
-            time_property("DTSTART", stored.start, zone),
-            time_property("DTEND", stored.end, zone),
-            "TRANSP:OPAQUE".to_owned(),
-        ]);
-        match a.is_personal() {
-            true => lines.extend(["SUMMARY:Busy".to_owned(), "CLASS:PRIVATE".to_owned()]),
-            false => lines.extend(client_lines(stored, company)),
-        }
-        lines.push("END:VEVENT".to_owned());
+        lines.extend(event_lines(stored, company, uid_host, now));
     }
     lines.push("END:VCALENDAR".to_owned());
     lines.iter().map(|l| fold(l)).collect()
+}
+
+/// One appointment as the event written to the staff member's own CalDAV calendar: the feed's
+/// event (same `UID`, `SEQUENCE` and wording: the calendar is the staff member's, private to them)
+/// in a `VCALENDAR` of its own, with the `VTIMEZONE` of the event's year.
+pub fn calendar_event(
+    stored: &StoredAppointment,
+    company: Option<&Company>,
+    uid_host: &str,
+    now: DateTime<Utc>,
+) -> String {
+    let zone = zone_of(company);
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//booking-widget//booking-server//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+    ];
+    lines.extend(
+        vtimezone::lines(zone, stored.start.with_timezone(&zone).year()).unwrap_or_default(),
+    );
+    lines.extend(event_lines(stored, company, uid_host, now));
+    lines.push("END:VCALENDAR".to_owned());
+    lines.iter().map(|l| fold(l)).collect()
+}
+
+/// One `VEVENT` of the feed (or of a calendar write).
+fn event_lines(
+    stored: &StoredAppointment,
+    company: Option<&Company>,
+    uid_host: &str,
+    now: DateTime<Utc>,
+) -> Vec<String> {
+    let zone = zone_of(company);
+    let a = &stored.appointment;
+    let mut lines = vec![
+        "BEGIN:VEVENT".to_owned(),
+        uid(stored, uid_host),
+        format!("SEQUENCE:{}", a.history.len().saturating_sub(1)),
+        format!("DTSTAMP:{}", now.format("%Y%m%dT%H%M%SZ")),
+        time_property("DTSTART", stored.start, zone),
+        time_property("DTEND", stored.end, zone),
+        "TRANSP:OPAQUE".to_owned(),
+    ];
+    match a.is_personal() {
+        true => lines.extend(["SUMMARY:Busy".to_owned(), "CLASS:PRIVATE".to_owned()]),
+        false => lines.extend(client_lines(stored, company)),
+    }
+    lines.push("END:VEVENT".to_owned());
+    lines
 }
 
 /// What the staff member sees of a client appointment: service and client name, reference, place.

@@ -6,7 +6,7 @@
 mod feed;
 mod vtimezone;
 
-pub use feed::staff_feed;
+pub use feed::{calendar_event, staff_feed};
 
 use booking_model::{AppointmentStatus, Company, Location};
 use chrono::{DateTime, Datelike, LocalResult, TimeZone, Utc};
@@ -156,6 +156,27 @@ fn uid(stored: &StoredAppointment, uid_host: &str) -> String {
         escape(&stored.company_id),
         escape(stored.appointment.id.as_deref().unwrap_or_default())
     )
+}
+
+/// The name of `stored`'s event resource in a CalDAV collection: `{company}-{id}.ics` (the `UID`
+/// before its `@`), every byte but letters, digits, `-`, `_` and `.` percent-encoded.
+pub fn resource_name(stored: &StoredAppointment) -> String {
+    let raw = format!(
+        "{}-{}",
+        stored.company_id,
+        stored.appointment.id.as_deref().unwrap_or_default()
+    );
+    let mut name = String::with_capacity(raw.len() + 4);
+    for byte in raw.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                name.push(char::from(byte))
+            }
+            other => name.push_str(&format!("%{other:02X}")),
+        }
+    }
+    name.push_str(".ics");
+    name
 }
 
 /// The invitation for `stored` as the company (`ORGANIZER`) sends it to the client (`ATTENDEE`).

@@ -297,6 +297,7 @@ fn content_type(name: &str) -> &'static str {
         "svg" => "image/svg+xml",
         "txt" | "ts" => "text/plain; charset=utf-8",
         "xml" => "application/xml",
+        "ics" => "text/calendar; charset=utf-8",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "webp" => "image/webp",

@@ -1,0 +1,161 @@
+//! Bookings written out to the staff member's CalDAV calendars (issue #17), as an outbox channel
+//! ([`CHANNEL`]) beside email and SMS: every appointment write plans, in its own transaction
+//! ([`enqueue`]), one row per CalDAV connection of the staff member concerned — `put` while the
+//! appointment occupies its slot, `delete` once it no longer does (cancelled, declined, deleted,
+//! waiting-listed, moved to another staff member) — and the channel's worker ([`worker`]) sends
+//! them with preconditions ([`dav`]): `If-None-Match: *` for a new event, `If-Match` with the
+//! stored ETag afterwards. Nothing of this runs in a visitor's request: a failing calendar server
+//! retries from the outbox with backoff and shows in the connection's status
+//! (`lastWriteAt`, `lastWriteError`). ICS connections are read-only: nothing is written to them.
+//!
+//! The events carry our `UID` (`{company}-{id}@{uid_host}`, as invitations and the staff feed),
+//! which the read side skips ([`super::BusyQuery::own_uid_host`]): the appointment already
+//! blocks its slot, so its copy in the calendar must not count as busy time a second time.
+
+/// The CalDAV requests of a write: PUT and DELETE with preconditions, GET for a fresh ETag.
+pub mod dav;
+/// The channel's worker: the event's bytes, the request, the stored href and ETag.
+pub mod worker;
+
+use booking_model::{Appointment, ExternalEventRef, Synchronization};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::db::appointments::{Change, StoredAppointment};
+use crate::db::calendar_events;
+use crate::db::outbox::{self, NewMessage};
+use crate::db::Conn;
+use crate::error::Result;
+
+/// The outbox channel of calendar writes.
+pub const CHANNEL: &str = "caldav";
+/// The row kind that writes (creates or replaces) the event.
+pub const PUT: &str = "put";
+/// The row kind that removes it.
+pub const DELETE: &str = "delete";
+
+/// How calendar writes are timed by default: the notification channels' timing, with a week to
+/// get through (a calendar down for a day still receives the bookings made meanwhile).
+pub fn default_timing() -> crate::notify::delivery::Timing {
+    crate::notify::delivery::Timing {
+        retry_window: std::time::Duration::from_secs(7 * 24 * 3600),
+        ..crate::notify::delivery::Timing::default()
+    }
+}
+
+/// What a row carries: the appointment as written, to render the event at the first attempt.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Payload {
+    pub appointment: Appointment,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl Payload {
+    /// The appointment as `booking::ics` takes it.
+    pub fn stored(&self, company_id: &str) -> StoredAppointment {
+        StoredAppointment {
+            company_id: company_id.to_owned(),
+            appointment: self.appointment.clone(),
+            start: self.start,
+            end: self.end,
+            resource_units: 0,
+            deleted: false,
+        }
+    }
+}
+
+/// Shows in each appointment's `synchronization.caldavCalendar.id` the href of its copy in the
+/// staff member's CalDAV calendar, once written. Kept beside the appointment, not in its document:
+/// the copy is written after the appointment, and recording it must not count as a change.
+pub async fn show_copies<'a>(
+    conn: &mut Conn,
+    company_id: &str,
+    appointments: impl IntoIterator<Item = &'a mut StoredAppointment>,
+) -> Result<()> {
+    let mut appointments: Vec<_> = appointments.into_iter().collect();
+    let ids: Vec<&str> = appointments
+        .iter()
+        .filter_map(|s| s.appointment.id.as_deref())
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let hrefs = calendar_events::hrefs(conn, company_id, &ids).await?;
+    for stored in &mut appointments {
+        let a = &mut stored.appointment;
+        let copy = a.id.as_ref().and_then(|id| hrefs.get(id));
+        let sync = a.synchronization.get_or_insert_with(Default::default);
+        // Only the server says where its copy is: a value sent by a writer is not shown.
+        sync.caldav_calendar = copy.map(|href| ExternalEventRef {
+            id: Some(href.clone()),
+        });
+        if *sync == Synchronization::default() {
+            a.synchronization = None;
+        }
+    }
+    Ok(())
+}
+
+/// The staff member whose calendar should show `stored`, if any: it occupies its slot, and a
+/// personal appointment only when the write asked for it (`personalAppointmentSync`).
+fn shown_with(stored: &StoredAppointment, personal_sync: bool) -> Option<&str> {
+    let shown = stored.blocks() && (personal_sync || !stored.appointment.is_personal());
+    let staff = stored.appointment.staff.as_ref()?.id.as_deref()?;
+    shown.then_some(staff)
+}
+
+/// Plans the calendar writes of an appointment write (inside its transaction): `delete` to the
+/// CalDAV connections of the staff member who showed it before when they no longer should, `put`
+/// to those of the one who shows it now. `before` is `None` for an insert.
+pub async fn enqueue(
+    conn: &mut Conn,
+    before: Option<&StoredAppointment>,
+    after: &StoredAppointment,
+    change: &Change<'_>,
+) -> Result<()> {
+    let now_shown = shown_with(after, change.personal_calendar_sync);
+    // Before: whoever may show it (the earlier write's personalAppointmentSync is not stored; a
+    // delete of a copy that was never written is answered 404, which counts as done).
+    let was_shown = before.and_then(|b| shown_with(b, true));
+    let mut planned: Vec<(&str, &str)> = Vec::new();
+    if let Some(old) = was_shown.filter(|old| Some(*old) != now_shown) {
+        planned.push((old, DELETE));
+    }
+    if let Some(staff) = now_shown {
+        planned.push((staff, PUT));
+    }
+    if planned.is_empty() {
+        return Ok(());
+    }
+    let payload = serde_json::to_string(&Payload {
+        appointment: after.appointment.clone(),
+        start: after.start,
+        end: after.end,
+    })
+    .map_err(anyhow::Error::from)?;
+    let time_zone = change
+        .setup
+        .company
+        .time_zone
+        .clone()
+        .unwrap_or_else(|| "UTC".to_owned());
+    let subject_id = after.appointment.id.clone().unwrap_or_default();
+    for (staff, kind) in planned {
+        for connection in
+            calendar_events::caldav_connections(conn, &after.company_id, staff).await?
+        {
+            let message = NewMessage {
+                channel: CHANNEL,
+                company_id: &after.company_id,
+                recipient: &connection,
+                subject_id: &subject_id,
+                kind,
+                payload: &payload,
+                time_zone: &time_zone,
+            };
+            outbox::enqueue_at(conn, &message, change.now).await?;
+        }
+    }
+    Ok(())
+}
