@@ -49,7 +49,8 @@ pub struct Settings {
     /// Time limit of one HTTP request (connection, answer and body), token requests included.
     pub request_timeout: Duration,
     /// How long a claimed delivery is reserved for its worker; past it, another worker (or the same
-    /// server after a restart) takes it again. Must exceed a whole attempt (two requests + a token).
+    /// server after a restart) takes it again. An attempt is cut at ¾ of it
+    /// ([`Settings::attempt_limit`]), so no worker claims a delivery whose attempt is still live.
     pub lease: Duration,
     /// A watch whose attempts have all failed for this long is disabled.
     pub disable_after: Duration,
@@ -77,6 +78,26 @@ impl Default for Settings {
             rotation_overlap: Duration::from_secs(24 * HOUR),
             retention: Duration::from_secs(30 * 24 * HOUR),
         }
+    }
+}
+
+/// HTTP requests one attempt may make: an OAuth2 token, the notification, and after a 401 a
+/// renewed token and the notification once more.
+const REQUESTS_PER_ATTEMPT: u32 = 4;
+
+impl Settings {
+    /// The longest one attempt may take, its requests together: `request_timeout` for each, but at
+    /// most ¾ of the lease (as a notification's send, `notify::Timing::within_lease`). A lease
+    /// shorter than the attempt would expire while the request is still on the wire, and another
+    /// worker (of this node or another) would claim the delivery and send it a second time; the
+    /// last quarter is left for recording the outcome.
+    pub fn attempt_limit(&self) -> Duration {
+        (self.request_timeout * REQUESTS_PER_ATTEMPT).min(self.lease.mul_f64(0.75))
+    }
+
+    /// Whether the lease cuts attempts short of their requests' own time limits.
+    pub fn lease_cuts_attempts(&self) -> bool {
+        self.attempt_limit() < self.request_timeout * REQUESTS_PER_ATTEMPT
     }
 }
 

@@ -33,6 +33,16 @@ pub fn spawn_until(
     state: AppState,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> tokio::task::JoinHandle<()> {
+    let settings = &state.webhooks.settings;
+    if settings.lease_cuts_attempts() {
+        tracing::warn!(
+            lease_ms = settings.lease.as_millis(),
+            attempt_limit_ms = settings.attempt_limit().as_millis(),
+            request_timeout_ms = settings.request_timeout.as_millis(),
+            "webhook attempts are cut at 3/4 of the outbox lease (--outbox-lease-ms), before their \
+             requests' time limit: a receiver slower than that is retried later"
+        );
+    }
     let channel = Arc::new(Webhooks {
         settings: state.webhooks.settings.clone(),
         last_purge: std::sync::Mutex::new(None),
@@ -113,9 +123,21 @@ pub fn backoff(settings: &Settings, attempts: i64, retry_after: Option<Duration>
 async fn deliver(state: &AppState, owner: &str, delivery: Delivery) {
     let started_at = Utc::now();
     let clock = Instant::now();
-    let outcome = send::attempt(state, &delivery).await;
-    let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
     let settings = &state.webhooks.settings;
+    let limit = settings.attempt_limit();
+    // Past its lease the delivery is another worker's to claim: the attempt must end before.
+    let outcome = match tokio::time::timeout(limit, send::attempt(state, &delivery)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Outcome::Retry {
+            status: None,
+            error: format!(
+                "timed out: the attempt took over {} ms (its limit, within the lease)",
+                limit.as_millis()
+            ),
+            retry_after: None,
+        },
+    };
+    let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
     let (status_code, error, finish) = match outcome {
         Outcome::Delivered { status } => (Some(status), None, Finish::Succeeded),
         Outcome::Final { status, error } => (status, Some(error), Finish::Failed),

@@ -184,6 +184,44 @@ async fn a_delivery_interrupted_by_a_crash_is_taken_again_after_its_lease() {
 }
 
 #[tokio::test]
+async fn an_attempt_is_cut_before_its_lease_ends_so_it_is_never_sent_twice_at_once() {
+    let dir = Dir::new();
+    let hook = Receiver::start().await;
+    // The first answer comes long after the lease has passed; the next at once.
+    hook.script(
+        "/hook",
+        vec![
+            Reply::status(200).delay(Duration::from_secs(5)),
+            Reply::status(200),
+        ],
+    );
+    // A request limit far above the lease, as `--outbox-lease-ms 6000` with the 10 s default.
+    let settings = Settings {
+        request_timeout: Duration::from_secs(20),
+        lease: Duration::from_secs(1),
+        ..fast()
+    };
+    let app = App::start(&dir.db(), true, settings).await;
+    let watch_id = app.watch(json!({"address": hook.url("/hook")})).await;
+    app.appointment(30, 10, "lease@example.com").await;
+    let log = app.wait_delivery(&watch_id, "succeeded").await;
+    let attempts = log["items"][0]["attempts"]
+        .as_array()
+        .expect("attempts")
+        .clone();
+    // Uncut, the lease expired under the live attempt: it was logged "interrupted" and the
+    // delivery claimed and sent again while the first request still waited for its answer.
+    assert_eq!(attempts.len(), 2, "{log:#}");
+    assert!(
+        attempts[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("timed out")),
+        "{log:#}"
+    );
+    assert_eq!(attempts[1]["statusCode"], 200, "{log:#}");
+}
+
+#[tokio::test]
 async fn a_delivery_is_given_up_when_the_retry_window_is_over() {
     let dir = Dir::new();
     let settings = Settings {
