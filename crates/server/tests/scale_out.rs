@@ -194,9 +194,17 @@ async fn three_nodes_on_one_postgres_book_a_capacity_three_slot_exactly_three_ti
     }))
     .expect("service");
     let db = booking_server::db::open_postgres(&url).await.expect("open");
-    business::put_doc(&db, Collection::Services, "demo", "trio", None, 9, &group)
-        .await
-        .expect("insert service");
+    business::put_doc(
+        db.writer(),
+        Collection::Services,
+        "demo",
+        "trio",
+        None,
+        9,
+        &group,
+    )
+    .await
+    .expect("insert service");
     db.close().await;
     let start = first_slot(&nodes[0].base, "trio").await;
     let statuses = race(&nodes, "trio", &start, 200).await;
@@ -317,8 +325,11 @@ async fn all_delivered(db: &db::Db, at_least: usize) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_nodes_deliver_each_webhook_once_and_lose_none_when_one_is_killed() {
-    // Leases long enough for a stalled attempt of a live node, short enough to wait out.
-    let args = ["--allow-private-webhooks", "--outbox-lease-ms", "6000"];
+    // A lease long enough that a live node's stalled attempt keeps it until the stall ends (its
+    // attempts are cut at 3/4 of it, 11.25 s, past the 10 s request limit: with the 6 s lease this
+    // was, a stall longer than 4.5 s had live nodes' deliveries retried, or claimed by another node,
+    // and sent twice), short enough to wait out after the kill.
+    let args = ["--allow-private-webhooks", "--outbox-lease-ms", "15000"];
     let (url, mut nodes) = three_nodes_with(&args).await;
     let db = db::open_postgres(&url).await.expect("open");
     let receiver = Receiver::start().await;
@@ -480,13 +491,7 @@ async fn writers_queued_for_the_write_lock_leave_reads_their_connections() {
         .collect();
     let started = Instant::now();
     loop {
-        let (waiting,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-        )
-        .fetch_one(&other)
-        .await
-        .expect("pg_locks");
-        if waiting >= i64::from(limits.writers) {
+        if waiting_for_locks(&other).await >= i64::from(limits.writers) {
             break;
         }
         assert!(started.elapsed() < DEADLINE, "the writers never queued");
@@ -515,6 +520,176 @@ async fn writers_queued_for_the_write_lock_leave_reads_their_connections() {
         "{statuses:?}"
     );
     other.close().await;
+}
+
+/// Sessions of this test's database (not the whole cluster: other tests run beside it) waiting
+/// for a lock (`Db::write`'s advisory lock, a row's, a migrator's).
+async fn waiting_for_locks<'c, E: sqlx::Executor<'c, Database = db::Backend>>(db: E) -> i64 {
+    let (waiting,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM pg_locks WHERE NOT granted \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .fetch_one(db)
+    .await
+    .expect("pg_locks");
+    waiting
+}
+
+/// Polls until some session of the database waits for a lock.
+async fn until_one_waits(db: &db::Db) {
+    let started = Instant::now();
+    while waiting_for_locks(db).await == 0 {
+        assert!(
+            started.elapsed() < DEADLINE,
+            "nothing ever waited for the lock"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_through_the_readers_fails_loudly() {
+    support::postgres::require_binaries();
+    let db = db::open_postgres(&support::postgres::fresh_url().await)
+        .await
+        .expect("open");
+    let insert = || sqlx::query("INSERT INTO counters (name, value) VALUES ('stray', 0)");
+    let error = insert()
+        .execute(&db)
+        .await
+        .expect_err("a reader is read-only");
+    let code = error.as_database_error().and_then(|e| e.code());
+    assert_eq!(code.as_deref(), Some("25006"), "{error}");
+    let mut tx = db.write().await.expect("write");
+    insert().execute(&mut *tx).await.expect("the writer writes");
+    tx.commit().await.expect("commit");
+    db.close().await;
+}
+
+/// The key of sqlx's migration lock on PostgreSQL (`sqlx-postgres`'s `generate_lock_id`): a
+/// constant times the CRC-32 of the database's name.
+fn migration_lock_key(database: &str) -> i64 {
+    let mut crc = !0u32;
+    for byte in database.bytes() {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = match crc & 1 {
+                1 => (crc >> 1) ^ 0xEDB8_8320,
+                _ => crc >> 1,
+            };
+        }
+    }
+    0x3d32_ad9e * i64::from(!crc)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_waits_for_another_nodes_migrations_longer_than_the_writers_lock_timeout() {
+    support::postgres::require_binaries();
+    let url = support::postgres::fresh_url().await;
+    let name = url.rsplit('/').next().expect("database name").to_owned();
+    let mut migrating: sqlx::AnyConnection =
+        sqlx::Connection::connect(&url).await.expect("connect");
+    // Another node is applying migrations: it holds the migrator's lock.
+    let lock = |sql| sqlx::query_as::<_, (i64,)>(sql).bind(migration_lock_key(&name));
+    lock("SELECT COUNT(*) FROM (SELECT pg_advisory_lock($1)) AS locked")
+        .fetch_one(&mut migrating)
+        .await
+        .expect("take the migration lock");
+    let limits = PostgresLimits {
+        lock_timeout: Duration::from_millis(200),
+        ..PostgresLimits::default()
+    };
+    let opening = tokio::spawn({
+        let url = url.clone();
+        async move { db::open_postgres_with(&url, limits).await }
+    });
+    let started = Instant::now();
+    while waiting_for_locks(&mut migrating).await == 0 {
+        assert!(
+            !opening.is_finished(),
+            "gave up before waiting: {:?}",
+            opening.await.map(|r| r.err().map(|e| format!("{e:#}")))
+        );
+        assert!(started.elapsed() < DEADLINE, "never waited for the lock");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Not synchronization: the wait under test, past the writers' lock_timeout (with it, the
+    // migrator gave up here and the node did not start).
+    tokio::time::sleep(limits.lock_timeout * 3).await;
+    assert!(
+        !opening.is_finished(),
+        "still waiting: {:?}",
+        opening.await.map(|r| r.err().map(|e| format!("{e:#}")))
+    );
+    lock("SELECT COUNT(*) FROM (SELECT pg_advisory_unlock($1)) AS unlocked")
+        .fetch_one(&mut migrating)
+        .await
+        .expect("release the migration lock");
+    let db = opening
+        .await
+        .expect("task")
+        .expect("opens once the other node's migrations are done");
+    assert_eq!(db::ready(&db).await, Ok(()));
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_purge_and_the_search_backfill_queue_for_the_write_lock() {
+    support::postgres::require_binaries();
+    let url = support::postgres::fresh_url().await;
+    let db = db::open_postgres(&url).await.expect("open");
+    let other = db::open_postgres(&url).await.expect("open");
+    for step in ["purge", "backfill"] {
+        // Another node is in the middle of a write.
+        let stuck = other.write().await.expect("take the write lock");
+        let running = tokio::spawn({
+            let db = db.clone();
+            async move {
+                match step {
+                    "purge" => db::outbox::purge_finished(&db, Utc::now()).await.map(drop),
+                    _ => db::appointments::backfill_search_text(&db).await,
+                }
+            }
+        });
+        until_one_waits(&db).await;
+        assert!(!running.is_finished(), "{step} did not wait");
+        stuck.rollback().await.expect("release");
+        running.await.expect("task").expect(step);
+    }
+    other.close().await;
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadlock_victim_is_busy_a_503_to_retry_not_a_500() {
+    support::postgres::require_binaries();
+    let db = db::open_postgres(&support::postgres::fresh_url().await)
+        .await
+        .expect("open");
+    sqlx::query("INSERT INTO counters (name, value) VALUES ('a', 0), ('b', 0)")
+        .execute(db.writer())
+        .await
+        .expect("rows");
+    let bump = |name: &'static str| {
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1").bind(name)
+    };
+    let (mut first, mut second) = (
+        db.writer().begin().await.expect("begin"),
+        db.writer().begin().await.expect("begin"),
+    );
+    bump("a").execute(&mut *first).await.expect("lock a");
+    bump("b").execute(&mut *second).await.expect("lock b");
+    // Each now waits for the other's row: PostgreSQL ends one of them.
+    let (one, two) = tokio::join!(
+        bump("b").execute(&mut *first),
+        bump("a").execute(&mut *second)
+    );
+    let error = one.err().or(two.err()).expect("a deadlock victim");
+    let code = error.as_database_error().and_then(|e| e.code());
+    assert_eq!(code.as_deref(), Some("40P01"), "{error}");
+    assert!(db::is_busy(&error), "{error}");
+    drop((first, second));
+    db.close().await;
 }
 
 #[test]

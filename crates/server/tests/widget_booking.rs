@@ -551,7 +551,7 @@ async fn fifty_concurrent_bookings_of_one_slot_capacity_three() {
     }))
     .expect("service");
     business::put_doc(
-        &server.db,
+        server.db.writer(),
         Collection::Services,
         "demo",
         "trio",
@@ -781,7 +781,7 @@ async fn a_full_session_takes_waiting_list_entries_when_the_service_allows() {
     }))
     .expect("service");
     business::put_doc(
-        &server.db,
+        server.db.writer(),
         Collection::Services,
         "demo",
         "solo",
@@ -822,7 +822,7 @@ async fn a_full_session_takes_waiting_list_entries_when_the_service_allows() {
     let mut two_seats = solo.clone();
     two_seats.capacity = Some(2);
     business::put_doc(
-        &server.db,
+        server.db.writer(),
         Collection::Services,
         "demo",
         "solo",

@@ -346,22 +346,40 @@ pub fn search_text(a: &Appointment) -> String {
         .join("\n")
 }
 
+/// Rows one backfill transaction fills, so the write lock is held for one batch at a time.
+const BACKFILL_BATCH: i64 = 500;
+
 /// Fills `search_text` for rows written before it existed (run once when the database is opened).
+///
+/// Each batch is read and written under the write lock: other nodes may be serving while this one
+/// starts, and a document read outside it could be rewritten by their write (which sets its own
+/// `search_text`) before this update, which would then store the old document's text.
 pub async fn backfill_search_text(db: &super::Db) -> Result<()> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT company_id, id, doc FROM appointments WHERE search_text IS NULL")
-            .fetch_all(db)
-            .await?;
-    for (company_id, id, doc) in rows {
-        let appointment: Appointment = serde_json::from_str(&doc).map_err(anyhow::Error::from)?;
-        sqlx::query("UPDATE appointments SET search_text = $1 WHERE company_id = $2 AND id = $3")
+    loop {
+        let mut tx = db.write().await?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT company_id, id, doc FROM appointments WHERE search_text IS NULL LIMIT $1",
+        )
+        .bind(BACKFILL_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (company_id, id, doc) in &rows {
+            let appointment: Appointment =
+                serde_json::from_str(doc).map_err(anyhow::Error::from)?;
+            sqlx::query(
+                "UPDATE appointments SET search_text = $1 WHERE company_id = $2 AND id = $3",
+            )
             .bind(search_text(&appointment))
-            .bind(&company_id)
-            .bind(&id)
-            .execute(db.writer())
+            .bind(company_id)
+            .bind(id)
+            .execute(&mut *tx)
             .await?;
+        }
+        tx.commit().await?;
+        if rows.len() < BACKFILL_BATCH.unsigned_abs() as usize {
+            return Ok(());
+        }
     }
-    Ok(())
 }
 
 /// The appointment with this id, or else this reference, in `company_id` (deleted ones included:

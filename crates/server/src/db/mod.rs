@@ -159,14 +159,18 @@ impl<'q> ExecuteLocked for sqlx::query::Query<'q, Backend, sqlx::any::AnyArgumen
 }
 
 /// Whether a database error means "too busy now, retry later" rather than a fault: a writer gave
-/// up waiting for the write lock (PostgreSQL's `lock_timeout`, SQLSTATE 55P03), SQLite stayed
-/// locked past `busy_timeout`, or no connection came free in time. Answered 503, not 500.
+/// up waiting for the write lock (PostgreSQL's `lock_timeout`, SQLSTATE 55P03), PostgreSQL chose
+/// this transaction as a deadlock's victim (40P01) or could not serialize it (40001) and rolled it
+/// back, SQLite stayed locked past `busy_timeout`, or no connection came free in time. Answered
+/// 503 (nothing was written: the client may send it again), not 500.
 pub fn is_busy(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::PoolTimedOut => true,
         sqlx::Error::Database(e) => {
-            matches!(e.code().as_deref(), Some("55P03") | Some("5") | Some("6"))
-                || e.message().contains("database is locked")
+            matches!(
+                e.code().as_deref(),
+                Some("55P03") | Some("40P01") | Some("40001") | Some("5") | Some("6")
+            ) || e.message().contains("database is locked")
         }
         _ => false,
     }
@@ -216,35 +220,48 @@ impl Location {
     pub fn describe(&self) -> String {
         match self {
             Location::Sqlite(path) => path.display().to_string(),
-            Location::Postgres(url) => {
-                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-                let (address, query) = match rest.split_once('?') {
-                    Some((address, query)) => (address, Some(query)),
-                    None => (rest, None),
-                };
-                let address = match address.rsplit_once('@') {
-                    Some((credentials, host)) => {
-                        let user = credentials.split(':').next().unwrap_or_default();
-                        format!("{user}@{host}")
-                    }
-                    None => address.to_owned(),
-                };
-                let kept: Vec<&str> = query
-                    .into_iter()
-                    .flat_map(|q| q.split('&'))
-                    .filter(|pair| {
-                        let key = pair.split('=').next().unwrap_or_default();
-                        !key.eq_ignore_ascii_case("password")
-                            && !key.eq_ignore_ascii_case("sslpassword")
-                    })
-                    .collect();
-                match kept.is_empty() {
-                    true => format!("{scheme}://{address}"),
-                    false => format!("{scheme}://{address}?{}", kept.join("&")),
-                }
-            }
+            Location::Postgres(url) => describe_postgres(url),
         }
     }
+}
+
+/// A PostgreSQL URL without its password. The user info ends at the last `@` before the path (the
+/// first `/` after an `@`), not at a `?`: a password may hold an unencoded `?`, `#` or `/`, which
+/// splitting at the query first would have shown. Any `password` / `sslpassword` parameter is
+/// dropped, and a `password=` value left anywhere (an `@` inside a parameter misread as the user
+/// info's end) is masked.
+fn describe_postgres(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let at = rest.find('@').and_then(|first| {
+        let path = rest[first..].find('/').map_or(rest.len(), |i| first + i);
+        rest[..path].rfind('@')
+    });
+    let (user, after) = match at {
+        Some(at) => {
+            let credentials = &rest[..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            (format!("{user}@"), &rest[at + 1..])
+        }
+        None => (String::new(), rest),
+    };
+    let (address, query) = match after.split_once('?') {
+        Some((address, query)) => (address, Some(query)),
+        None => (after, None),
+    };
+    let is_password =
+        |key: &str| key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword");
+    let kept: Vec<&str> = query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|pair| !is_password(pair.split('=').next().unwrap_or_default()))
+        .collect();
+    let shown = match kept.is_empty() {
+        true => format!("{scheme}://{user}{address}"),
+        false => format!("{scheme}://{user}{address}?{}", kept.join("&")),
+    };
+    let masked = regex::Regex::new(r"(?i)(password=)[^&]*")
+        .map(|re| re.replace_all(&shown, "${1}***").into_owned());
+    masked.unwrap_or_else(|_| format!("{scheme}://…"))
 }
 
 /// Opens the database at `location` and applies pending migrations.
@@ -301,13 +318,16 @@ pub async fn open_postgres_with(url: &str, limits: PostgresLimits) -> anyhow::Re
     let options: AnyConnectOptions = url.parse()?;
     // Instants are written by the server as UTC text; the session zone only matters to casts in
     // SQL (0011's `utc_text_epoch`), which read the text's own `Z`.
-    let session = format!(
+    let writers_session = format!(
         "SET TIME ZONE 'UTC'; SET lock_timeout = {}; SET idle_in_transaction_session_timeout = {}",
         limits.lock_timeout.as_millis(),
         limits.idle_in_transaction.as_millis()
     );
-    let pool = |connections: u32| {
-        let session = session.clone();
+    // Readers refuse writes (SQLSTATE 25006): a write that bypassed `Db::write` through `&db`
+    // fails loudly instead of committing outside the write lock.
+    let readers_session = format!("{writers_session}; SET default_transaction_read_only = on");
+    let pool = |connections: u32, session: &str| {
+        let session = session.to_owned();
         AnyPoolOptions::new()
             .max_connections(connections)
             .acquire_timeout(Duration::from_secs(30))
@@ -320,7 +340,7 @@ pub async fn open_postgres_with(url: &str, limits: PostgresLimits) -> anyhow::Re
             })
             .connect_with(options.clone())
     };
-    let writer = pool(limits.writers).await?;
+    let writer = pool(limits.writers, &writers_session).await?;
     let (version,): (String,) = sqlx::query_as("SELECT current_setting('server_version_num')")
         .fetch_one(&writer)
         .await?;
@@ -338,14 +358,39 @@ pub async fn open_postgres_with(url: &str, limits: PostgresLimits) -> anyhow::Re
             "the database's collation is not C: create it with LC_COLLATE 'C' for SQLite's order"
         );
     }
-    migrator(Dialect::Postgres).run(&writer).await?;
+    migrate_postgres(&options).await?;
     let db = Db {
-        readers: pool(limits.readers).await?,
+        readers: pool(limits.readers, &readers_session).await?,
         writer,
         dialect: Dialect::Postgres,
     };
     appointments::backfill_search_text(&db).await?;
     Ok(db)
+}
+
+/// Applies pending migrations on a connection of their own, without the writers' `lock_timeout`:
+/// a migration may wait as long as it takes for another node's (the migrator's session advisory
+/// lock) or for the locks of its own statements, and run as long as it takes (no
+/// `statement_timeout` either, whatever the role's defaults).
+async fn migrate_postgres(options: &AnyConnectOptions) -> anyhow::Result<()> {
+    // A pool of one rather than a bare connection: `Migrator::run(&mut conn)`'s future is not
+    // `Send` for every lifetime, which a node opened inside `tokio::spawn` needs.
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "SET TIME ZONE 'UTC'; SET lock_timeout = 0; SET statement_timeout = 0",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await?;
+    let applied = migrator(Dialect::Postgres).run(&pool).await;
+    pool.close().await;
+    Ok(applied?)
 }
 
 /// The migrations of a database (`migrations/` for SQLite, `migrations_postgres/` for PostgreSQL,
@@ -516,6 +561,19 @@ mod tests {
             shown("postgresql://b:p@ss@h/d?sslpassword=s3cret"),
             "postgresql://b@h/d"
         );
+        // Unencoded `?`, `#` and `/` in a password: nothing of it is shown.
+        assert_eq!(shown("postgres://b:p?ss@h/d"), "postgres://b@h/d");
+        assert_eq!(
+            shown("postgres://b:s3?c#r/et@h:5432/d?sslmode=require"),
+            "postgres://b@h:5432/d?sslmode=require"
+        );
+        assert_eq!(shown("postgres://b:s3?cret@h"), "postgres://b@h");
+        // An `@` inside a parameter is not the user info's end.
+        assert_eq!(
+            shown("postgres://h/d?user=b@corp&sslmode=require"),
+            "postgres://h/d?user=b@corp&sslmode=require"
+        );
+        assert!(!shown("postgres://h/d?user=b@corp&password=s3cret").contains("s3cret"));
     }
 
     /// Each SQLite migration has its PostgreSQL twin, by version and name: a database of either kind

@@ -241,6 +241,11 @@ pub async fn claim(
 }
 
 /// Fixes the body of a message at its first attempt.
+///
+/// Outside the write lock, like the claims and for the same reason: one statement on one row this
+/// worker holds by its lease, idempotent (`body IS NULL`) and depending on no read, so it needs no
+/// serialization with the booking writes, and it holds no lock while waiting for another (no
+/// deadlock). Taking the write lock would cost every first delivery a turn bookings wait for.
 pub async fn save_body(db: &Db, id: &str, body: &str) -> Result<()> {
     keep_body(&mut *db.writer().acquire().await?, id, body).await
 }
@@ -465,13 +470,31 @@ pub async fn of_subjects(
     rows.iter().map(from_row).collect()
 }
 
+/// Messages one purge transaction removes: the write lock is held for one batch at a time, so
+/// bookings wait for milliseconds, not for a month of deliveries.
+const PURGE_BATCH: i64 = 500;
+
 /// Purges finished messages (every channel) that finished before `before`; how many.
+///
+/// Through the write lock: unlocked, the purges of several nodes (all due at start) and a watch's
+/// deletion removed the same rows in different orders and deadlocked (PostgreSQL's 40P01).
 pub async fn purge_finished(db: &Db, before: DateTime<Utc>) -> Result<u64> {
-    let done = sqlx::query(
-        "DELETE FROM outbox WHERE state IN ('succeeded', 'failed', 'skipped') AND finished_at < $1",
-    )
-    .bind(ms_text(before))
-    .execute(db.writer())
-    .await?;
-    Ok(done.rows_affected())
+    let before = ms_text(before);
+    let mut purged = 0;
+    loop {
+        let mut tx = db.write().await?;
+        let done = sqlx::query(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+             WHERE state IN ('succeeded', 'failed', 'skipped') AND finished_at < $1 LIMIT $2)",
+        )
+        .bind(&before)
+        .bind(PURGE_BATCH)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        purged += done.rows_affected();
+        if done.rows_affected() < PURGE_BATCH.unsigned_abs() {
+            return Ok(purged);
+        }
+    }
 }

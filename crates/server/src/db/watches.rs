@@ -464,12 +464,56 @@ pub async fn rotate_key(
     Ok(done.rows_affected() > 0)
 }
 
-/// Removes a key; whether it existed.
-pub async fn delete_key(db: &Db, company_id: &str, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM crypto_keys WHERE company_id = $1 AND id = $2")
+/// What [`delete_unused_key`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyRemoval {
+    Deleted,
+    /// No such key.
+    Missing,
+    /// Kept: these watches sign with it.
+    InUse(Vec<String>),
+}
+
+/// Removes a key unless a watch signs with it. The check and the delete are one write
+/// transaction, so a watch saved with the key between them (on any node) cannot be left signing
+/// with a key that is gone.
+pub async fn delete_unused_key(db: &Db, company_id: &str, id: &str) -> Result<KeyRemoval> {
+    let mut tx = db.write().await?;
+    let exists: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM crypto_keys WHERE company_id = $1 AND id = $2")
+            .bind(company_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if exists.is_none() {
+        return Ok(KeyRemoval::Missing);
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT {WATCH_COLUMNS} FROM watches WHERE company_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(company_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut users = Vec::new();
+    for row in &rows {
+        let stored = watch_from_row(row)?;
+        let signs = stored
+            .watch
+            .signature
+            .as_ref()
+            .is_some_and(|s| s.crypto_key_ids.iter().any(|k| k == id));
+        if signs {
+            users.push(stored.id().to_owned());
+        }
+    }
+    if !users.is_empty() {
+        return Ok(KeyRemoval::InUse(users));
+    }
+    sqlx::query("DELETE FROM crypto_keys WHERE company_id = $1 AND id = $2")
         .bind(company_id)
         .bind(id)
-        .execute_locked(db)
+        .execute(&mut *tx)
         .await?;
-    Ok(done.rows_affected() > 0)
+    tx.commit().await?;
+    Ok(KeyRemoval::Deleted)
 }

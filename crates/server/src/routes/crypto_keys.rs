@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::booking::ids;
-use crate::db::watches::{self, ms_text, CryptoKey};
+use crate::db::watches::{self, ms_text, CryptoKey, KeyRemoval};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path};
 use crate::webhooks::signing::Secret;
@@ -139,24 +139,12 @@ async fn remove(
     State(state): State<AppState>,
     Path((company_id, key_id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    found(&state, &company_id, &key_id).await?;
-    let users: Vec<String> = watches::list(&state.db, &company_id)
-        .await?
-        .into_iter()
-        .filter(|w| {
-            w.watch
-                .signature
-                .as_ref()
-                .is_some_and(|s| s.crypto_key_ids.contains(&key_id))
-        })
-        .map(|w| w.id().to_owned())
-        .collect();
-    if !users.is_empty() {
-        return Err(Error::Conflict(format!(
+    match watches::delete_unused_key(&state.db, &company_id, &key_id).await? {
+        KeyRemoval::Deleted => Ok(StatusCode::NO_CONTENT),
+        KeyRemoval::Missing => Err(Error::NotFound(format!("crypto key `{key_id}` not found"))),
+        KeyRemoval::InUse(users) => Err(Error::Conflict(format!(
             "crypto key `{key_id}` signs for watch(es) {}; remove it from their signature.cryptoKeyIds first",
             users.join(", ")
-        )));
+        ))),
     }
-    watches::delete_key(&state.db, &company_id, &key_id).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
