@@ -995,3 +995,66 @@ END:VEVENT\r\nEND:VCALENDAR\r\n";
     assert!(last.starts_with("2028-03-1"), "{last}");
     assert!(slots(&server, "2027-03-16", "2027-03-19").await.is_empty());
 }
+
+#[tokio::test]
+async fn an_event_edited_in_the_calendar_app_is_overwritten_and_one_removed_there_counts_as_removed(
+) {
+    let dav = Radicale::start().await;
+    let calendar = dav.make_calendar("work").await;
+    let server = server(true, true).await;
+    let connection = connect(&server, "camille", caldav(&calendar)).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    let free: Vec<_> = slots(&server, "2027-03-17", "2027-03-18")
+        .await
+        .into_iter()
+        .collect();
+    let (first, later) = (free[0], free[6]);
+    let booked = book(&server, (SERVICE, "camille"), first, "ada@example.com").await;
+    let id = booked["id"].as_str().expect("id");
+    wait_copies(&dav, "/test/work/", |c| c.len() == 1).await;
+
+    // The staff member edits the event in their calendar app: its ETag changes.
+    let text = dav.events("/test/work/").await.remove(0);
+    let edited = text.replace("SUMMARY:", "SUMMARY:(edited) ");
+    let href = format!("/test/work/demo-{id}.ics");
+    assert_eq!(dav.dav("PUT", &href, "text/calendar", edited).await, 204);
+    let manage = format!(
+        "{DEMO}/widget/appointments/{}",
+        booked["encryptedId"].as_str().expect("encryptedId")
+    );
+    let (status, body) = server
+        .send_json(
+            Method::PUT,
+            &manage,
+            &json!({"start": later.with_timezone(&Paris).to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // If-Match fails (412); the writer reads the new ETag and overwrites: the booking wins.
+    let moved = wait_copies(&dav, "/test/work/", |c| c.len() == 1 && c[0].start == later).await;
+    assert!(!moved[0].summary.contains("(edited)"), "{moved:?}");
+
+    // Removed in the calendar app, then cancelled: the DELETE's 404 counts as done.
+    assert_eq!(
+        dav.dav("DELETE", &href, "text/plain", String::new()).await,
+        200
+    );
+    let before_cancel = wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteAt"].is_string()
+    })
+    .await["status"]["lastWriteAt"]
+        .clone();
+    server.clock.advance(chrono::Duration::seconds(1));
+    let (status, body) = server.send_json(Method::DELETE, &manage, &json!({})).await;
+    assert!(status == 200 || status == 204, "{status} {body}");
+    let done = wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteAt"] != before_cancel
+    })
+    .await;
+    assert!(done["status"].get("lastWriteError").is_none(), "{done}");
+    let (_, appointment) = call(&server, Method::GET, &format!("/appointments/{id}"), None).await;
+    assert!(
+        appointment["synchronization"]["caldavCalendar"].is_null(),
+        "no copy any more: {appointment}"
+    );
+}

@@ -159,3 +159,58 @@ pub async fn enqueue(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use booking_model::{AppointmentStatus, AppointmentType, StaffRef};
+
+    use super::*;
+
+    fn stored(kind: AppointmentType, status: AppointmentStatus) -> StoredAppointment {
+        let appointment = Appointment {
+            id: Some("a 1/é".to_owned()),
+            appointment_type: Some(kind),
+            status: Some(status),
+            staff: Some(StaffRef {
+                id: Some("camille".to_owned()),
+                ..StaffRef::default()
+            }),
+            ..Appointment::default()
+        };
+        StoredAppointment {
+            company_id: "demo".to_owned(),
+            appointment,
+            start: DateTime::default(),
+            end: DateTime::default(),
+            resource_units: 0,
+            deleted: false,
+        }
+    }
+
+    #[test]
+    fn only_appointments_holding_their_slot_are_shown_and_personal_ones_when_asked() {
+        use {AppointmentStatus as S, AppointmentType as T};
+        assert_eq!(
+            shown_with(&stored(T::Normal, S::Accepted), false),
+            Some("camille")
+        );
+        assert_eq!(shown_with(&stored(T::Normal, S::Cancelled), true), None);
+        assert_eq!(
+            shown_with(&stored(T::Personal, S::Accepted), true),
+            Some("camille")
+        );
+        assert_eq!(shown_with(&stored(T::Personal, S::Accepted), false), None);
+        let mut deleted = stored(T::Normal, S::Accepted);
+        deleted.deleted = true;
+        assert_eq!(shown_with(&deleted, true), None);
+    }
+
+    #[test]
+    fn the_resource_name_is_the_uid_before_its_at_made_safe_for_a_url() {
+        let name = crate::booking::ics::resource_name(&stored(
+            AppointmentType::Normal,
+            AppointmentStatus::Accepted,
+        ));
+        assert_eq!(name, "demo-a%201%2F%C3%A9.ics");
+    }
+}
