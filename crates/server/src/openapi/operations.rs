@@ -144,7 +144,7 @@ const FORCE: Param = query(
 const PERSONAL_SYNC: Param = query(
     "personalAppointmentSync",
     flag,
-    "Accepted; no external calendar sync.",
+    "`false`: a personal appointment is not written to the staff member's CalDAV calendars (a copy written before is removed). Default `true`.",
 );
 
 const BASE: &str = "/api/2.1/scheduling/companies/{companyId}";
