@@ -162,6 +162,21 @@ impl IntoResponse for Error {
             }
             other => (other.to_string(), Vec::new()),
         };
+        // Errors quote what was sent ("unknown field `…`"): never a NUL back, which the document
+        // says no string holds.
+        let visible = |text: String| match text.contains('\0') {
+            true => text.replace('\0', "\\0"),
+            false => text,
+        };
+        let message = visible(message);
+        let fields = fields
+            .into_iter()
+            .map(|mut f| {
+                f.name = visible(f.name);
+                f.reason = visible(f.reason);
+                f
+            })
+            .collect();
         let body = ErrorBody {
             error: ErrorDetail {
                 code: status.as_u16(),

@@ -30,11 +30,6 @@ impl<T: DeserializeOwned + Serialize, S: Send + Sync> FromRequest<S> for Json<T>
 /// optional one): no NUL in text, whole floats as integers, the field named in every error, and
 /// objects where the type has objects.
 pub fn parse<T: DeserializeOwned + Serialize>(mut value: Value) -> Result<T, Error> {
-    let mut nul = Vec::new();
-    nul_in_text(&value, "", &mut nul);
-    if !nul.is_empty() {
-        return Err(Error::invalid(nul));
-    }
     whole_numbers_as_integers(&mut value);
     let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
@@ -55,6 +50,12 @@ pub fn parse<T: DeserializeOwned + Serialize>(mut value: Value) -> Result<T, Err
             path
         };
         return Err(Error::field(name, "must be an object"));
+    }
+    // What was read, not what was sent: members the type ignores are not kept, so not refused.
+    let mut nul = Vec::new();
+    nul_in_text(&written, "", &mut nul);
+    if !nul.is_empty() {
+        return Err(Error::invalid(nul));
     }
     Ok(parsed)
 }
@@ -92,8 +93,8 @@ fn free_form(key: &str) -> bool {
     matches!(key, "extendedProperties" | "schema")
 }
 
-/// Pushes to `found` the path of every string or name in `value` holding a NUL, outside
-/// free-form data.
+/// Pushes to `found` the path of every string or map key in `value` (a body as read) holding a
+/// NUL, outside free-form data.
 fn nul_in_text(value: &Value, path: &str, found: &mut Vec<FieldError>) {
     let at = |key: &str| match path {
         "" => key.to_owned(),
@@ -112,7 +113,6 @@ fn nul_in_text(value: &Value, path: &str, found: &mut Vec<FieldError>) {
         Value::Object(map) => {
             for (key, item) in map {
                 if key.contains('\0') {
-                    // A name is echoed in errors ("unknown field"): it must not carry the NUL either.
                     found.push(nul_error(&at(&key.replace('\0', "\\0"))));
                 } else if !free_form(key) {
                     nul_in_text(item, &at(key), found);

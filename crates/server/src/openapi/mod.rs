@@ -69,8 +69,19 @@ fn build() -> Value {
         } else {
             &[]
         };
+        // Any input can be refused: a NUL in a parameter is a 400 on every route.
+        let refusable: &[u16] = match op.errors.contains(&400) {
+            false if !op.params.is_empty() || op.body.is_some() => &[400],
+            _ => &[],
+        };
         let internal: &[u16] = if op.auth { &[500] } else { &[] };
-        for status in op.errors.iter().chain(rules).chain(internal) {
+        for status in op
+            .errors
+            .iter()
+            .chain(rules)
+            .chain(refusable)
+            .chain(internal)
+        {
             responses.insert(
                 status.to_string(),
                 json!({"description": error_description(*status), "content": {"application/json": {"schema": error}}}),

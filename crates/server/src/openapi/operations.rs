@@ -134,7 +134,8 @@ const ANY_LANG: Param = query(
 const SILENT: Param = query(
     "silent",
     flag,
-    "Accepted; this server sends no notifications.",
+    "If true, no email or SMS notification is sent for this change and no new reminder is \
+     planned (webhooks and the staff member's calendar are still updated).",
 );
 const FORCE: Param = query(
     "force",
