@@ -328,10 +328,30 @@ pub fn ensure_widget_build_tools() -> Result<()> {
 }
 
 /// schemathesis (PyPI) for the API run of `cargo xtask test`: a 4.x release, pinned, with the
-/// Hypothesis it generates with. Hypothesis 6.140 and later describe a lambda by parsing its whole
-/// module, which on CPython 3.11 (Debian's) can crash mid-run with "SystemError: AST constructor
-/// recursion depth mismatch" (seen twice in CI): 6.138 describes lambdas from their own lines.
+/// Hypothesis it generates with.
 const SCHEMATHESIS_REQUIREMENTS: [&str; 2] = ["schemathesis==4.32.5", "hypothesis==6.138.0"];
+
+/// Installed as the venv's `sitecustomize.py`. Hypothesis names a lambda (only for display) by
+/// parsing its module when the lambda's own lines don't parse, and CPython 3.11.7's `ast.parse`
+/// can then fail with "SystemError: AST constructor recursion depth mismatch" (a CPython bug fixed
+/// in 3.11.8), deep in schemathesis' generators: the run stops with an error that is not the API's.
+/// Every Hypothesis release describes lambdas this way, so the description falls back instead.
+const SCHEMATHESIS_SITECUSTOMIZE: &str = r#"# Written by xtask (tools.rs, SCHEMATHESIS_SITECUSTOMIZE): see there.
+try:
+    from hypothesis.internal import reflection as _reflection
+
+    _describe = _reflection._lambda_description
+
+    def _described(f, *args, **kwargs):
+        try:
+            return _describe(f, *args, **kwargs)
+        except SystemError:
+            return "lambda: <source not shown>"
+
+    _reflection._lambda_description = _described
+except Exception:
+    pass
+"#;
 
 /// The venv schemathesis lives in (inside the project, ignored by git).
 fn schemathesis_venv() -> PathBuf {
@@ -346,7 +366,10 @@ pub fn schemathesis_bin() -> PathBuf {
 pub fn ensure_schemathesis() -> Result<()> {
     // What was installed, written last: a venv from an interrupted or older install is redone.
     let marker = schemathesis_venv().join("requirements.installed");
-    let wanted = SCHEMATHESIS_REQUIREMENTS.join("\n");
+    let wanted = format!(
+        "{}\n{SCHEMATHESIS_SITECUSTOMIZE}",
+        SCHEMATHESIS_REQUIREMENTS.join("\n")
+    );
     let have = std::fs::read_to_string(&marker).unwrap_or_default();
     // Runs, not merely exists: a venv's scripts name the python of the path it was made at, so a
     // venv copied or made in another checkout is there but broken.
@@ -362,6 +385,14 @@ pub fn ensure_schemathesis() -> Result<()> {
         run(Cmd::new(schemathesis_venv().join("bin/pip"))
             .args(["install", "--quiet", "--disable-pip-version-check"])
             .args(SCHEMATHESIS_REQUIREMENTS))?;
+        let site = capture(Cmd::new(schemathesis_venv().join("bin/python")).args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ]))?;
+        std::fs::write(
+            Path::new(site.trim()).join("sitecustomize.py"),
+            SCHEMATHESIS_SITECUSTOMIZE,
+        )?;
         std::fs::write(&marker, wanted)?;
     }
     Ok(())

@@ -39,11 +39,14 @@ pub enum Answer {
     Failed(Outcome),
 }
 
+/// The response's strong ETag. A weak one (`W/"…"`) never matches an `If-Match`, which compares
+/// strongly (RFC 9110, 13.1.1): kept, every later update would be a 412 until the retry window ends.
 fn etag_of(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
         .get(ETAG)
         .and_then(|v| v.to_str().ok())
+        .filter(|tag| !tag.starts_with("W/"))
         .map(str::to_owned)
 }
 
@@ -110,7 +113,8 @@ async fn answer(sent: reqwest::Result<reqwest::Response>) -> Answer {
         },
         StatusCode::PRECONDITION_FAILED => Answer::Changed,
         StatusCode::NOT_FOUND | StatusCode::GONE => Answer::Missing,
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Answer::Failed(Outcome::Retry {
+        // Final: retrying refused credentials for days can lock the account at the provider.
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Answer::Failed(Outcome::Final {
             code,
             error: format!(
                 "the calendar server refused the credentials ({status}): check the username and \

@@ -92,12 +92,20 @@ impl CalendarWrites {
             });
         }
         // The address is checked before every request, as for reads: DNS may have changed.
-        ssrf::check_url(&connection.url, state.config.allow_private_webhooks)
-            .await
-            .map_err(|e| Outcome::Retry {
-                code: None,
-                error: format!("url {}", address_refusal(&e)),
-            })?;
+        // Bounded like a read's: a slow DNS must not outlast the lease.
+        tokio::time::timeout(
+            state.config.calendar.fetch_timeout,
+            ssrf::check_url(&connection.url, state.config.allow_private_webhooks),
+        )
+        .await
+        .map_err(|_| Outcome::Retry {
+            code: None,
+            error: "the calendar server's name did not resolve in time".to_owned(),
+        })?
+        .map_err(|e| Outcome::Retry {
+            code: None,
+            error: format!("url {}", address_refusal(&e)),
+        })?;
         let key = state
             .config
             .secret_key
@@ -127,11 +135,11 @@ impl CalendarWrites {
             .map_err(storage)?;
         let href = match &written {
             Some(w) => w.href.clone(),
-            None => format!(
-                "{}/{}",
-                connection.url.trim_end_matches('/'),
-                crate::booking::ics::resource_name(&stored)
-            ),
+            None => event_url(
+                &connection.url,
+                &crate::booking::ics::resource_name(&stored),
+            )
+            .map_err(|error| Outcome::Final { code: None, error })?,
         };
         let ics = match (message.kind.as_str(), &message.body) {
             (PUT, Some(body)) => body.clone(),
@@ -304,6 +312,41 @@ impl Sender for CalendarWrites {
         match done {
             Ok(_) => Outcome::Sent,
             Err(outcome) => outcome,
+        }
+    }
+}
+
+/// The address of event `name` in the calendar collection at `collection`: inside it (its path
+/// taken as a folder), without its query or fragment.
+fn event_url(collection: &str, name: &str) -> Result<String, String> {
+    let mut url = reqwest::Url::parse(collection).map_err(|e| format!("calendar url: {e}"))?;
+    url.set_query(None);
+    url.set_fragment(None);
+    if !url.path().ends_with('/') {
+        let folder = format!("{}/", url.path());
+        url.set_path(&folder);
+    }
+    url.join(name)
+        .map(String::from)
+        .map_err(|e| format!("event url: {e}"))
+}
+
+#[cfg(test)]
+mod event_url_tests {
+    use super::event_url;
+
+    #[test]
+    fn an_event_goes_inside_the_collection_whatever_its_url_ends_with() {
+        for collection in [
+            "https://dav.example.com/cal/ada",
+            "https://dav.example.com/cal/ada/",
+            "https://dav.example.com/cal/ada/?token=x#top",
+        ] {
+            assert_eq!(
+                event_url(collection, "demo-a%2F1.ics").as_deref(),
+                Ok("https://dav.example.com/cal/ada/demo-a%2F1.ics"),
+                "{collection}"
+            );
         }
     }
 }
