@@ -41,9 +41,9 @@ const OFFERS: [(&str, &str, i64, i64); 6] = [
     ("consult", "lea", 30, 0),
 ];
 
-/// Builds the release server, then runs the booking load at each client count.
-pub fn run() -> Result<()> {
-    let binary = match std::env::var_os("BOOKING_BENCH_SERVER") {
+/// The release server (built here), or `BOOKING_BENCH_SERVER`.
+pub fn release_server() -> Result<PathBuf> {
+    Ok(match std::env::var_os("BOOKING_BENCH_SERVER") {
         Some(path) => PathBuf::from(path),
         None => {
             run_cmd(Cmd::new("cargo").args([
@@ -55,7 +55,21 @@ pub fn run() -> Result<()> {
             ]))?;
             crate::target_dir().join("release/booking-server")
         }
-    };
+    })
+}
+
+/// The machine's load average (1, 5, 15 min): figures from a loaded machine are lower.
+pub fn load_average() -> String {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    load.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Builds the release server, then runs the booking load at each client count.
+pub fn run() -> Result<()> {
+    let binary = release_server()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -64,9 +78,7 @@ pub fn run() -> Result<()> {
         binary.display()
     );
     // The machine is shared: say how busy it was, figures from a loaded machine are lower.
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load: Vec<&str> = load.split_whitespace().take(3).collect();
-    println!("load average before: {}", load.join(" "));
+    println!("load average before: {}", load_average());
     println!(
         "{:>7} {:>9} {:>8} {:>11} {:>8} {:>8} {:>16}",
         "clients", "bookings", "non-201", "bookings/s", "p50 ms", "p99 ms", "freeSlots req/s"
@@ -77,8 +89,8 @@ pub fn run() -> Result<()> {
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| CLIENT_COUNTS.to_vec());
     for clients in counts {
-        let server = Server::start(&binary)?;
-        let report = runtime.block_on(measure(&server.url, clients))?;
+        let server = Server::start(&binary, None)?;
+        let report = runtime.block_on(measure(std::slice::from_ref(&server.url), clients))?;
         println!(
             "{clients:>7} {:>9} {:>8} {:>11.0} {:>8.1} {:>8.1} {:>16.0}",
             report.bookings,
@@ -86,7 +98,7 @@ pub fn run() -> Result<()> {
             report.bookings_per_second,
             report.p50_ms,
             report.p99_ms,
-            report.free_slots_per_second
+            report.free_slots.per_second
         );
         for (status, body) in report.failures.iter().take(3) {
             println!("        e.g. {status}: {body}");
@@ -98,26 +110,42 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
-struct Report {
-    bookings: usize,
-    failed: usize,
-    bookings_per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    free_slots_per_second: f64,
-    failures: Vec<(u16, String)>,
+/// What one load run measured.
+pub struct Report {
+    pub bookings: usize,
+    pub failed: usize,
+    pub bookings_per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub free_slots: FreeSlots,
+    pub failures: Vec<(u16, String)>,
 }
 
-async fn measure(base: &str, clients: usize) -> Result<Report> {
+/// One-day `freeSlots` requests: how many per second, and their latency.
+pub struct FreeSlots {
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// Books the plan with `clients` keep-alive clients, then measures `freeSlots`. With several
+/// `bases` (servers on one database), requests go to them in turn (round robin).
+pub async fn measure(bases: &[String], clients: usize) -> Result<Report> {
+    let base = bases.first().ok_or("no server to measure")?;
     let plan = Arc::new(plan(base).await?);
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
+    let urls: Arc<Vec<String>> = Arc::new(
+        bases
+            .iter()
+            .map(|base| format!("{base}{DEMO}/widget/appointments"))
+            .collect(),
+    );
     for _ in 0..clients {
-        let (plan, next, base) = (plan.clone(), next.clone(), base.to_owned());
+        let (plan, next, urls) = (plan.clone(), next.clone(), urls.clone());
         tasks.push(tokio::spawn(async move {
             let client = keep_alive_client();
-            let url = format!("{base}{DEMO}/widget/appointments");
             let mut samples = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
@@ -126,7 +154,7 @@ async fn measure(base: &str, clients: usize) -> Result<Report> {
                 };
                 let sent = Instant::now();
                 let answer = client
-                    .post(&url)
+                    .post(&urls[i % urls.len()])
                     .header("content-type", "application/json")
                     .body(body.clone())
                     .send()
@@ -158,12 +186,12 @@ async fn measure(base: &str, clients: usize) -> Result<Report> {
         bookings_per_second: plan.len() as f64 / elapsed,
         p50_ms: percentile(&latencies, 0.50),
         p99_ms: percentile(&latencies, 0.99),
-        free_slots_per_second: free_slots_rate(base, clients).await?,
+        free_slots: free_slots_rate(bases, clients).await?,
         failures,
     })
 }
 
-/// One connection per client, reused for every request it sends.
+/// One connection per client (per server, with several), reused for every request it sends.
 fn keep_alive_client() -> reqwest::Client {
     reqwest::Client::builder()
         .pool_max_idle_per_host(1)
@@ -255,35 +283,44 @@ fn booking(service: &str, staff: &str, start: &str, n: usize) -> String {
     .to_string()
 }
 
-/// One-day `freeSlots` requests per second from `clients` keep-alive clients.
-async fn free_slots_rate(base: &str, clients: usize) -> Result<f64> {
+/// One-day `freeSlots` requests from `clients` keep-alive clients, to `bases` in turn.
+async fn free_slots_rate(bases: &[String], clients: usize) -> Result<FreeSlots> {
     let day = Utc::now().date_naive() + Days::new(3);
-    let url = format!(
+    let urls: Arc<Vec<String>> = Arc::new(bases.iter().map(|base| format!(
         "{base}{DEMO}/widget/freeSlots?startDate={day}&endDate={day}&serviceId=haircut&timeZone=Europe/Paris&lang=en"
-    );
+    )).collect());
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let url = url.clone();
+    for client_number in 0..clients {
+        let urls = urls.clone();
         tasks.push(tokio::spawn(async move {
             let client = keep_alive_client();
-            let mut ok = 0usize;
+            let mut latencies = Vec::new();
+            let mut turn = client_number;
             while started.elapsed() < FREE_SLOTS_FOR {
-                let answer = client.get(&url).send().await;
+                let sent = Instant::now();
+                let answer = client.get(&urls[turn % urls.len()]).send().await;
+                turn += 1;
                 if let Ok(r) = answer {
                     if r.status().is_success() && r.bytes().await.is_ok() {
-                        ok += 1;
+                        latencies.push(sent.elapsed());
                     }
                 }
             }
-            ok
+            latencies
         }));
     }
-    let mut total = 0;
+    let mut latencies = Vec::new();
     for task in tasks {
-        total += task.await?;
+        latencies.extend(task.await?);
     }
-    Ok(total as f64 / started.elapsed().as_secs_f64())
+    let per_second = latencies.len() as f64 / started.elapsed().as_secs_f64();
+    latencies.sort();
+    Ok(FreeSlots {
+        per_second,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+    })
 }
 
 /// The phases the server logged for each booking (`BOOKING_BENCH_TRACE`), as p50 / p99 in µs.
@@ -317,18 +354,18 @@ fn print_phases(log: &std::path::Path) {
     }
 }
 
-/// A release `booking-server serve --demo` on a free loopback port over a fresh database; killed and
-/// its database removed on drop.
-struct Server {
+/// A release `booking-server serve --demo` on a free loopback port over a fresh SQLite database
+/// (or `--db` given); killed and its directory removed on drop.
+pub struct Server {
     child: Child,
-    url: String,
+    pub url: String,
     dir: PathBuf,
     /// The server's log of booking phases, with `BOOKING_BENCH_TRACE`.
     trace: Option<PathBuf>,
 }
 
 impl Server {
-    fn start(binary: &std::path::Path) -> Result<Self> {
+    pub fn start(binary: &std::path::Path, db: Option<&str>) -> Result<Self> {
         static RUNS: AtomicUsize = AtomicUsize::new(0);
         let run = RUNS.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("booking-bench-{}-{run}", std::process::id()));
@@ -345,13 +382,16 @@ impl Server {
             None => "warn",
         };
         let mut child = Command::new(binary)
+            // Its emails go under its working directory on PostgreSQL (next to the file on
+            // SQLite): this run's directory, removed with it.
+            .current_dir(&dir)
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
             // No per-IP limit worth the name: every client is 127.0.0.1.
             .args(["--bookings-per-minute", "100000000"])
             .arg("--widget-dir")
             .arg(dir.join("no-widget"))
             .arg("--db")
-            .arg(dir.join("bench.sqlite"))
+            .arg(db.map_or_else(|| dir.join("bench.sqlite").into_os_string(), Into::into))
             .env("RUST_LOG", log_filter)
             // Plain `key=value` fields in the log, which `print_phases` reads.
             .env("NO_COLOR", "1")

@@ -3,12 +3,14 @@
 //! - `demo`  — install what is missing, build the widget (release), serve it with demo data.
 //! - `test`  — install what tests need, then fmt, clippy, native tests and browser tests.
 //! - `bench` — the slot engine benchmark, the widget's size report, the booking load and the widget's
-//!   first load in Chromium (`bench web`, `bench load`: only that part).
+//!   first load in Chromium (`bench web`, `bench load`: only that part), SQLite vs PostgreSQL
+//!   (`bench pg`).
 //! - `size`  — where the widget's wasm bytes go, by crate and by module (twiggy).
 //! - `mutants` — mutation testing of the model, the slot engine and the server's rules.
 
 mod api_fuzz;
 mod bench_load;
+mod bench_pg;
 mod bench_web;
 mod bench_web_popup;
 mod catalogues;
@@ -28,7 +30,7 @@ use cmd::{run, run_tests, Cmd};
 
 pub type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
-const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench [web|load] | size [--monos] [--wasm FILE] | mutants [model | availability | booking]…>";
+const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench [web|load|pg] | size [--monos] [--wasm FILE] | mutants [model | availability | booking]…>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +39,7 @@ fn main() {
         Some("test") => test(),
         Some("bench") if args[1..] == ["web"] => bench_web::standalone(),
         Some("bench") if args[1..] == ["load"] => bench_load::run(),
+        Some("bench") if args[1..] == ["pg"] => bench_pg::run(),
         Some("bench") => bench(),
         Some("size") => size::size(&args[1..]),
         Some("mutants") => mutants::mutants(&args[1..]),
@@ -297,6 +300,7 @@ fn bench() -> Result<()> {
     size_report(&project_root().join("dist"))?;
     size::last_build()?;
     bench_load::run()?;
+    bench_pg::run()?;
     bench_web::run_bench(&project_root().join("dist"))
 }
 
