@@ -1591,3 +1591,24 @@ async fn a_nul_character_in_text_is_a_400_naming_the_field_on_either_database() 
         assert_eq!(field_names(&answer), [field], "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_client_cannot_set_the_calendar_copy_the_server_reports() {
+    let api = Api::start().await;
+    let slots = api.free("haircut", Some("camille"), 3).await;
+    let mut body = haircut(&slots[0], Some("camille"), "copy@example.com");
+    body["synchronization"] = json!({"caldavCalendar": {"id": "https://evil.example/x.ics"},
+        "googleCalendar": {"id": "g1"}});
+    let (status, created) = api.post("/appointments", &body).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        created["synchronization"],
+        json!({"googleCalendar": {"id": "g1"}})
+    );
+    let id = created["id"].as_str().expect("id");
+    let (_, read) = api.get(&format!("/appointments/{id}")).await;
+    assert_eq!(
+        read["synchronization"],
+        json!({"googleCalendar": {"id": "g1"}})
+    );
+}

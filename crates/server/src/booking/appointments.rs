@@ -298,6 +298,7 @@ pub async fn insert(
         }
     };
     let mut input = input;
+    no_calendar_copy(&mut input);
     let file_ids = check_form(conn, company_id, target, input.form.as_mut(), None, matcher).await?;
     let client = match (target, &input.client) {
         (_, Some(wanted)) => Some(clients::resolve(conn, company_id, wanted, None).await?),
@@ -536,6 +537,15 @@ fn merge_fields(a: &mut Appointment, input: &Appointment) {
         form,
         meta_event
     );
+    no_calendar_copy(a);
+}
+
+/// Drops a client's `synchronization.caldavCalendar`: the CalDAV copy is the server's to report
+/// (read from `calendar_events`), never stored in the document.
+fn no_calendar_copy(a: &mut Appointment) {
+    if let Some(sync) = a.synchronization.as_mut() {
+        sync.caldav_calendar = None;
+    }
 }
 
 /// The history entries a change deserves: a status change (or cancellation), a move, an edit.
