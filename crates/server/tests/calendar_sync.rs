@@ -1059,3 +1059,29 @@ async fn an_event_edited_in_the_calendar_app_is_overwritten_and_one_removed_ther
     .await;
     assert!(done["status"].get("lastWriteError").is_none(), "{done}");
 }
+
+#[tokio::test]
+async fn a_newly_connected_calendar_gets_the_bookings_already_made() {
+    let dav = Radicale::start().await;
+    let calendar = dav.make_calendar("later").await;
+    let server = server(true, true).await;
+    let free: Vec<_> = slots(&server, "2027-03-17", "2027-03-17")
+        .await
+        .into_iter()
+        .collect();
+    let booked = book(&server, (SERVICE, "camille"), free[0], "ada@example.com").await;
+    let id = booked["id"].as_str().expect("id");
+    // Connected after the booking: the copy still arrives.
+    let connection = connect(&server, "camille", caldav(&calendar)).await;
+    let copies = wait_copies(&dav, "/test/later/", |c| c.len() == 1).await;
+    assert_eq!(copies[0].start, free[0]);
+    wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteAt"].is_string()
+    })
+    .await;
+    let (_, appointment) = call(&server, Method::GET, &format!("/appointments/{id}"), None).await;
+    assert!(
+        appointment["synchronization"]["caldavCalendar"]["id"].is_string(),
+        "{appointment}"
+    );
+}

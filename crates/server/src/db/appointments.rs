@@ -402,6 +402,29 @@ pub async fn find_by_id_or_reference(
     row.map(|row| from_row(&row)).transpose()
 }
 
+/// The appointments of `staff_id` that occupy their slot and end after `from`, soonest first (at
+/// most `limit`): what a newly connected calendar is given.
+pub async fn staff_upcoming(
+    conn: &mut Conn,
+    company_id: &str,
+    staff_id: &str,
+    from: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<StoredAppointment>> {
+    let rows = sqlx::query(
+        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments \
+         WHERE company_id = $1 AND staff_id = $2 AND blocks = 1 AND end_utc > $3 \
+         ORDER BY start_utc, id LIMIT $4",
+    )
+    .bind(company_id)
+    .bind(staff_id)
+    .bind(utc_text(from))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Waiting-list entries (not cancelled, declined or deleted) overlapping `[from, to)`, in the order
 /// they were made.
 pub async fn waiting_between(

@@ -132,8 +132,22 @@ async fn create(
         last_write_at: None,
         last_write_error: None,
     };
+    let zone = crate::db::business::get_company(&state.db, &company_id)
+        .await?
+        .and_then(|c| c.time_zone)
+        .unwrap_or_else(|| "UTC".to_owned());
     let mut tx = state.db.write().await?;
     store::insert(&mut tx, &stored).await?;
+    // The bookings already made appear in the new calendar too, not only the next ones.
+    if stored.kind == "caldav" {
+        crate::calendar::write::enqueue_existing(
+            &mut tx,
+            (&company_id, &stored.staff_id, &stored.id),
+            &zone,
+            state.clock.now(),
+        )
+        .await?;
+    }
     tx.commit().await?;
     // The first read starts at once, in the background; the status shows when it is done.
     let reader = state.clone();

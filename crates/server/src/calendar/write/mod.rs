@@ -160,6 +160,45 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Most appointments a newly connected calendar is given at once.
+const BACKFILL_LIMIT: i64 = 2_000;
+
+/// Plans a `put` to a newly connected CalDAV calendar (`connection_id`, of `staff_id`) for each of
+/// the staff member's appointments still to come (personal ones only when asked for, as their
+/// `personalAppointmentSync` is not kept), inside the connection's transaction; returns how many.
+pub async fn enqueue_existing(
+    conn: &mut Conn,
+    (company_id, staff_id, connection_id): (&str, &str, &str),
+    time_zone: &str,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let upcoming =
+        crate::db::appointments::staff_upcoming(conn, company_id, staff_id, now, BACKFILL_LIMIT)
+            .await?;
+    let mut planned = 0;
+    for stored in upcoming.iter().filter(|s| shown_with(s, false).is_some()) {
+        let payload = serde_json::to_string(&Payload {
+            appointment: stored.appointment.clone(),
+            start: stored.start,
+            end: stored.end,
+        })
+        .map_err(anyhow::Error::from)?;
+        let subject_id = stored.appointment.id.clone().unwrap_or_default();
+        let message = NewMessage {
+            channel: CHANNEL,
+            company_id,
+            recipient: connection_id,
+            subject_id: &subject_id,
+            kind: PUT,
+            payload: &payload,
+            time_zone,
+        };
+        outbox::enqueue_at(conn, &message, now).await?;
+        planned += 1;
+    }
+    Ok(planned)
+}
+
 #[cfg(test)]
 mod tests {
     use booking_model::{AppointmentStatus, AppointmentType, StaffRef};
