@@ -692,6 +692,55 @@ async fn a_deadlock_victim_is_busy_a_503_to_retry_not_a_500() {
     db.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_saved_while_its_key_is_deleted_elsewhere_is_refused_not_left_unsigned() {
+    let (base, url) = server_with(PostgresLimits::default()).await;
+    let client = reqwest::Client::new();
+    let call = |method, path: &str, body: Option<Value>| {
+        let (client, url) = (client.clone(), format!("{base}{DEMO}{path}"));
+        async move {
+            support::request_json(
+                &client,
+                method,
+                &url,
+                Some(support::DEMO_KEY),
+                body.as_ref(),
+            )
+            .await
+        }
+    };
+    let (status, key) = call(reqwest::Method::POST, "/cryptoKeys", None).await;
+    assert_eq!(status, 201, "{key}");
+    let key_id = key["id"].as_str().expect("key id").to_owned();
+    // Another node deletes the key, its transaction not yet committed: the API's check still
+    // sees the key, then the save waits for the write lock.
+    let other = db::open_postgres(&url).await.expect("open");
+    let mut deleting = other.write().await.expect("take the write lock");
+    sqlx::query("DELETE FROM crypto_keys WHERE id = $1")
+        .bind(&key_id)
+        .execute(&mut *deleting)
+        .await
+        .expect("delete the key");
+    let watch = json!({
+        "address": "https://93.184.215.14/hook",
+        "signature": {"enabled": true, "cryptoKeyIds": [key_id]}
+    });
+    let saving = tokio::spawn(call(
+        reqwest::Method::POST,
+        "/appointments/watch",
+        Some(watch),
+    ));
+    until_one_waits(&other).await;
+    deleting.commit().await.expect("commit the deletion");
+    let (status, body) = saving.await.expect("task");
+    assert_eq!(status, 400, "a watch signing with a deleted key: {body}");
+    assert!(
+        body.to_string().contains("signature.cryptoKeyIds"),
+        "{body}"
+    );
+    other.close().await;
+}
+
 #[test]
 fn the_newest_postgresql_is_picked_by_version_number_not_by_name() {
     let key = support::postgres::version_key;

@@ -73,9 +73,35 @@ fn status_text(watch: &Watch) -> &'static str {
     }
 }
 
+/// Fails (400, naming `signature.cryptoKeyIds`) when a key the watch signs with is gone, inside
+/// the transaction that saves the watch: the check the API made before could have seen a key that
+/// a deletion (on any node) removed before this write took the lock.
+async fn keys_still_exist(conn: &mut Conn, company_id: &str, watch: &Watch) -> Result<()> {
+    let Some(signature) = watch.signature.as_ref().filter(|s| s.enabled == Some(true)) else {
+        return Ok(());
+    };
+    for id in &signature.crypto_key_ids {
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM crypto_keys WHERE company_id = $1 AND id = $2")
+                .bind(company_id)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if found.is_none() {
+            return Err(crate::error::Error::field(
+                "signature.cryptoKeyIds",
+                format!("no crypto key {id:?} in this company"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Stores a new watch (its `id` set).
 pub async fn insert(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
     let now = ms_text(Utc::now());
+    let mut tx = db.write().await?;
+    keys_still_exist(&mut tx, company_id, watch).await?;
     sqlx::query(
         "INSERT INTO watches (company_id, id, status, doc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -85,13 +111,16 @@ pub async fn insert(db: &Db, company_id: &str, watch: &Watch) -> Result<()> {
     .bind(json(watch)?)
     .bind(&now)
     .bind(&now)
-    .execute_locked(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Replaces a watch; whether it existed. Enabling it (again) clears its failure record.
 pub async fn replace(db: &Db, company_id: &str, watch: &Watch) -> Result<bool> {
+    let mut tx = db.write().await?;
+    keys_still_exist(&mut tx, company_id, watch).await?;
     let done = sqlx::query(
         "UPDATE watches SET status = $1, doc = $2, updated_at = $3, \
          failing_since = CASE WHEN $4 = 'enabled' THEN NULL ELSE failing_since END, \
@@ -107,8 +136,9 @@ pub async fn replace(db: &Db, company_id: &str, watch: &Watch) -> Result<bool> {
     .bind(status_text(watch))
     .bind(company_id)
     .bind(&watch.id)
-    .execute_locked(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected() > 0)
 }
 
