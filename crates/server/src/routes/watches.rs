@@ -165,12 +165,15 @@ async fn deliveries(
                 )
             })?,
     };
-    let stored = found(&state, &company_id, &watch_id).await?;
+    // Deliveries before the watch: an attempt records both in one transaction, and two reads see
+    // each its own commit, so the watch read last is at least as new as the deliveries shown (a
+    // success listed with the watch still "failing" was the other order, on PostgreSQL).
     let items: Vec<Value> = watches::deliveries_of(&state.db, &company_id, &watch_id, limit)
         .await?
         .iter()
         .map(|(delivery, attempts)| delivery_json(delivery, attempts))
         .collect();
+    let stored = found(&state, &company_id, &watch_id).await?;
     Ok(Json(json!({
         "watch": {
             "id": watch_id,
