@@ -639,6 +639,16 @@ async fn the_outbox_purge_and_the_search_backfill_queue_for_the_write_lock() {
     let url = support::postgres::fresh_url().await;
     let db = db::open_postgres(&url).await.expect("open");
     let other = db::open_postgres(&url).await.expect("open");
+    // An appointment from before search_text existed: the backfill has work to do (with none,
+    // it returns without the lock).
+    for sql in [
+        "INSERT INTO companies (id, doc, created_at, updated_at) VALUES ('c', '{}', 'x', 'x')",
+        "INSERT INTO appointments (company_id, id, reference, encrypted_id, status, start_utc, \
+         end_utc, blocks, created_at, updated_at, change_seq, doc) VALUES ('c', 'a', 'R1', 'e1', \
+         'accepted', '2026-03-02T09:00:00Z', '2026-03-02T10:00:00Z', 1, 'x', 'x', 1, '{}')",
+    ] {
+        sqlx::query(sql).execute(db.writer()).await.expect(sql);
+    }
     for step in ["purge", "backfill"] {
         // Another node is in the middle of a write.
         let stuck = other.write().await.expect("take the write lock");

@@ -356,6 +356,15 @@ const BACKFILL_BATCH: i64 = 500;
 /// `search_text`) before this update, which would then store the old document's text.
 pub async fn backfill_search_text(db: &super::Db) -> Result<()> {
     loop {
+        // Looked for without the lock first: on every start of every node there is usually
+        // nothing to do, and the scan must not hold up bookings.
+        let missing: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM appointments WHERE search_text IS NULL LIMIT 1")
+                .fetch_optional(db)
+                .await?;
+        if missing.is_none() {
+            return Ok(());
+        }
         let mut tx = db.write().await?;
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT company_id, id, doc FROM appointments WHERE search_text IS NULL LIMIT $1",

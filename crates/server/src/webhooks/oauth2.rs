@@ -165,9 +165,19 @@ pub async fn access_token(
         auth_now.refresh_token = Some(rotated);
         let mut watch = stored.watch.clone();
         watch.oauth2_auth = Some(auth_now.clone());
-        if let Err(e) = watches::save_doc(&state.db, &stored.company_id, &watch).await {
-            tracing::warn!(error = %e, watch = stored.id(), "could not store the rotated refresh token");
-        }
+        // On a task of its own: the attempt around this can be cut at its time limit, and the
+        // provider has already retired the old token, so this save must not be cancelled with it.
+        let (db, company_id, id) = (
+            state.db.clone(),
+            stored.company_id.clone(),
+            stored.id().to_owned(),
+        );
+        let saved = tokio::spawn(async move {
+            if let Err(e) = watches::save_doc(&db, &company_id, &watch).await {
+                tracing::warn!(error = %e, watch = %id, "could not store the rotated refresh token");
+            }
+        });
+        let _ = saved.await;
     }
     runtime.tokens.put(
         key,
