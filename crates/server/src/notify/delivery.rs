@@ -1,8 +1,9 @@
 //! How a notification (email or SMS) is delivered from the outbox: one worker for both channels,
 //! which claims due rows, gives up those whose retry window is over, has the channel's [`Sender`]
 //! prepare and send each, and records the outcome: sent, retried with backoff until the retry
-//! window after the change (or the reminder's instant) is over, or failed for good. So both
-//! channels retry and give up alike; they differ only in their `Sender`.
+//! window after the change (or the reminder's instant) is over, or failed for good. A reminder is
+//! also given up once its appointment has started (never sent after it). So both channels retry
+//! and give up alike; they differ only in their `Sender`.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -167,16 +168,37 @@ impl<S: Sender> Channel for Worker<S> {
     }
 }
 
-/// Why `message` is no longer worth a first attempt at `now`: its retry window, counted from the
-/// change (or the reminder's instant), is over. A message can wait that long untried when its
-/// channel had no transport (text messages queued while no gateway was configured): a confirmation
-/// or reminder arriving days late is worse than none.
+/// Why `message` is no longer worth an attempt at `now`: the appointment a reminder announces
+/// has started, or its retry window, counted from the change (or the reminder's instant), is over.
+/// A message can wait that long untried when its channel had no transport (text messages queued
+/// while no gateway was configured) or its receiver was down: a confirmation arriving days late
+/// is worse than none, and a reminder after the start is wrong.
 pub fn too_late(message: &Message, now: DateTime<Utc>, retry_window: Duration) -> Option<Outcome> {
+    if reminder_start(message).is_some_and(|start| now >= start) {
+        return Some(Outcome::Final {
+            code: None,
+            error: "not sent: the appointment had started before the reminder could go out"
+                .to_owned(),
+        });
+    }
     let occurred = outbox::parse_instant(&message.occurred_at).ok()?;
     (now > occurred + chrono_duration(retry_window)).then(|| Outcome::Final {
         code: None,
         error: "not sent: its retry window was over before it could be tried".to_owned(),
     })
+}
+
+/// The start of the appointment a reminder row announces (both channels' payloads carry it);
+/// `None` for other kinds. A reminder is worth sending only before it.
+fn reminder_start(message: &Message) -> Option<DateTime<Utc>> {
+    #[derive(serde::Deserialize)]
+    struct Start {
+        start: DateTime<Utc>,
+    }
+    (message.kind == super::plan::Kind::Reminder.as_str())
+        .then(|| serde_json::from_str::<Start>(&message.payload).ok())
+        .flatten()
+        .map(|s| s.start)
 }
 
 /// Claims up to `room` of `channel`'s messages due by the server's clock (reminders are planned by
@@ -221,15 +243,25 @@ async fn record(
         let next = state.clock.now() + chrono_duration(wait);
         let deadline = outbox::parse_instant(&message.occurred_at).unwrap_or(started_at)
             + chrono_duration(timing.retry_window);
-        match next <= deadline {
-            true => (
+        // A reminder's retries end at the start of its appointment, not a day after it is due.
+        let start = reminder_start(message);
+        match (next <= deadline, start.is_none_or(|start| next < start)) {
+            (true, true) => (
                 code,
                 Some(error),
                 Finish::Retry {
                     next_attempt_at: next,
                 },
             ),
-            false => (
+            (_, false) => (
+                code,
+                Some(format!(
+                    "{error} — given up after {} attempts: the appointment starts before the next one",
+                    message.attempts
+                )),
+                Finish::Failed,
+            ),
+            (false, true) => (
                 code,
                 Some(format!(
                     "{error} — given up after {} attempts: the retry window is over",
@@ -297,6 +329,36 @@ mod tests {
             last_error: None,
             created_at: at,
             finished_at: None,
+        }
+    }
+
+    #[test]
+    fn a_reminder_is_given_up_once_its_appointment_has_started_on_either_channel() {
+        let due = DateTime::parse_from_rfc3339("2030-03-30T07:00:00Z")
+            .expect("instant")
+            .with_timezone(&Utc);
+        let start = due + chrono::Duration::hours(2);
+        let window = Duration::from_secs(24 * 3600);
+        for channel in ["sms", "email"] {
+            let reminder = Message {
+                channel: channel.into(),
+                kind: "reminder".into(),
+                payload: serde_json::json!({ "start": start }).to_string(),
+                ..message(due)
+            };
+            assert!(too_late(&reminder, start - chrono::Duration::seconds(1), window).is_none());
+            // Well inside its retry window, but the appointment is on.
+            let late = too_late(&reminder, start, window);
+            assert!(
+                matches!(&late, Some(Outcome::Final { error, .. }) if error.contains("started")),
+                "{channel}: {late:?}"
+            );
+            // Other kinds keep the retry window: a cancellation may still arrive after the start.
+            let other = Message {
+                kind: "cancelled".into(),
+                ..reminder
+            };
+            assert!(too_late(&other, start + chrono::Duration::hours(1), window).is_none());
         }
     }
 

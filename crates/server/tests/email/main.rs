@@ -822,3 +822,73 @@ async fn drained(server: &EmailServer, now: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn a_reminder_not_delivered_before_the_start_is_given_up_not_sent_after_it() {
+    use booking_server::clock::Clock;
+    use chrono::{TimeZone, Utc};
+    let mut sink = Sink::down();
+    // Five hours before a 10:00 (09:00Z) haircut: only the 2 h reminder (07:00Z) is planned.
+    let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 10, 4, 0, 0).unwrap());
+    let server = EmailServer::with_clock(sink.port, clock.clone()).await;
+    let booked = server
+        .insert(
+            &json!({
+                "client": {"firstName": "Ada", "email": "ada@example.com"},
+                "service": {"id": "haircut"},
+                "staff": {"id": "camille"},
+                "start": {"dateTime": "2026-11-10T10:00:00", "timeZone": "Europe/Paris"},
+            }),
+            "force=true",
+        )
+        .await;
+    let id = booked["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        reminders(&log_of(&server, &id).await),
+        [("2026-11-10T07:00:00.000Z".to_owned(), "pending".to_owned())]
+    );
+    // The reminder falls due with the SMTP server down: tried once, to be retried after a backoff
+    // (the clock stands still until the test moves it).
+    clock.set(Utc.with_ymd_and_hms(2026, 11, 10, 7, 0, 1).unwrap());
+    let subject = format!("{id}/reminder");
+    rows_until(&server, &subject, |rows| {
+        !rows.is_empty() && rows.iter().all(|r| r.2 == "pending" && r.3 >= 1)
+    })
+    .await;
+    // A tenth of a second before the start it fails again: its next attempt (at least 120 ms
+    // away) would come after the start, so it is given up now, not a day after its instant.
+    clock.set(
+        Utc.with_ymd_and_hms(2026, 11, 10, 8, 59, 59).unwrap()
+            + chrono::Duration::milliseconds(900),
+    );
+    rows_until(&server, &subject, |rows| {
+        !rows.is_empty() && rows.iter().all(|r| r.2 == "failed")
+    })
+    .await;
+    // The server is back a minute after the start, well inside the 24 h retry window counted from
+    // the reminder's instant: the confirmation (made five hours ago) still goes out, the reminder
+    // does not.
+    clock.set(Utc.with_ymd_and_hms(2026, 11, 10, 9, 1, 0).unwrap());
+    sink.start();
+    sink.wait_for("ada@example.com", "Confirmed").await;
+    drained(&server, "2026-11-10T09:01:00.000Z").await;
+    let log = log_of(&server, &id).await;
+    let reminder = log
+        .iter()
+        .find(|i| i["kind"] == "reminder")
+        .expect("the reminder in the log");
+    assert_eq!(reminder["status"], "failed", "{reminder}");
+    assert!(
+        reminder["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("the appointment starts before")),
+        "{reminder}"
+    );
+    let sent: Vec<String> = sink
+        .received()
+        .iter()
+        .map(|r| harness::subject_of(&r.raw))
+        .filter(|s| s.starts_with("Reminder"))
+        .collect();
+    assert!(sent.is_empty(), "no reminder after the start: {sent:?}");
+}
