@@ -18,13 +18,19 @@ use crate::error::Result;
 const NEIGHBOURHOOD: Duration = Duration::days(1);
 
 /// After `freed` (start, end) stopped holding its seat, promotes the earliest waiting entry near it
-/// that now fits; returns it when there was one.
+/// that now fits; returns it when there was one. The promoted client is told (and gets reminders)
+/// even when the change that freed the seat was `silent`: the reference's `silent` is about the
+/// notifications of the appointment written, and the promoted one is another client's.
 pub async fn promote(
     conn: &mut Conn,
     catalog: &Catalog,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
     author: &Author<'_>,
 ) -> Result<Option<StoredAppointment>> {
+    let author = &Author {
+        silent: false,
+        ..*author
+    };
     let company_id = catalog.company.id.as_deref().unwrap_or_default();
     let (from, to) = (start - NEIGHBOURHOOD, end + NEIGHBOURHOOD);
     let fields = TargetFields {
