@@ -487,3 +487,173 @@ pub fn message(
         .multipart(body)
         .map_err(|e| format!("could not build the message: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::sms;
+    use serde_json::json;
+
+    /// A company with every field an email shows.
+    fn company() -> Company {
+        serde_json::from_value(json!({
+            "id": "demo",
+            "name": "Atelier Lumière",
+            "email": "hello@atelier.example",
+            "phone": "+33 1 23 45 67 89",
+            "timeZone": "Europe/Paris",
+            "address": {"street": "12 rue des Lilas", "zipCode": "75011", "city": "Paris", "country": "FR"},
+        }))
+        .expect("company")
+    }
+
+    /// A row of `kind` in `lang` whose appointment fills every field; `video`: online, else at the
+    /// company's address.
+    fn payload(kind: Kind, lang: &str, video: bool) -> Payload {
+        let audience = match kind.to_business() {
+            true => Audience::Staff,
+            false => Audience::Client,
+        };
+        let mut appointment = json!({
+            "id": "a1",
+            "reference": "K7M-4QX2",
+            "encryptedId": "enc-a1",
+            "service": {"id": "consult", "name": "Consultation"},
+            "staff": {"id": "hugo", "firstName": "Hugo", "lastName": "Martin"},
+            "client": {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com",
+                "phone": "+33612345678", "timeZone": "America/New_York"},
+            "price": {"amount": 55, "currency": "EUR"},
+            "extendedProperties": {"public": {"campaign": "spring"}},
+        });
+        if video {
+            appointment["location"] = json!("videoconference");
+            appointment["onlineMeeting"] = json!({"videoLink": "https://meet.example/room-42"});
+        }
+        serde_json::from_value(json!({
+            "kind": kind.as_str(),
+            "audience": audience.as_str(),
+            "lang": lang,
+            "to": "ada@example.com",
+            "name": "Ada Lovelace",
+            "byClient": false,
+            "appointment": appointment,
+            "start": "2031-06-05T16:00:00Z",
+            "end": "2031-06-05T16:30:00Z",
+            "deleted": false,
+            "previousStart": "2031-06-04T16:00:00Z",
+        }))
+        .expect("payload")
+    }
+
+    fn rendered(kind: Kind, lang: &str, video: bool) -> Rendered {
+        let links = Links {
+            origin: Some("https://book.example"),
+            uid_host: "book.example",
+        };
+        let now = "2031-06-02T06:00:00Z".parse().expect("instant");
+        render(
+            &payload(kind, lang, video),
+            "demo",
+            Some(&company()),
+            links,
+            now,
+        )
+    }
+
+    /// The opening paragraph of a text part (after the greeting).
+    fn intro(text: &str) -> &str {
+        text.split("\n\n").nth(1).unwrap_or_default()
+    }
+
+    /// Every kind in every language, from the catalogues alone: a key missing from all seven files
+    /// (or a placeholder left unfilled) shows here.
+    #[test]
+    fn every_message_kind_renders_in_every_language_with_every_field() {
+        for kind in Kind::ALL {
+            let english = rendered(kind, "en", true);
+            for lang in strings::LANGS {
+                for video in [true, false] {
+                    let r = rendered(kind, lang, video);
+                    let at = format!("{} in {lang} (video: {video})", kind.as_str());
+                    assert!(!r.subject.trim().is_empty(), "{at}: subject");
+                    let opening = intro(&r.text);
+                    assert!(!opening.trim().is_empty(), "{at}: intro\n{}", r.text);
+                    assert!(
+                        !r.text.starts_with(',') && !r.text.starts_with('\n'),
+                        "{at}: greeting\n{}",
+                        r.text
+                    );
+                    for part in [&r.subject, &r.text, &r.html] {
+                        assert!(
+                            !part.contains('{') && !part.contains('}'),
+                            "{at}: a placeholder left:\n{part}"
+                        );
+                    }
+                    for line in r.text.lines() {
+                        assert!(!line.starts_with(':'), "{at}: a label missing: {line:?}");
+                    }
+                    if lang != "en" {
+                        assert_ne!(r.subject, english.subject, "{at}: subject in English");
+                        assert_ne!(opening, intro(&english.text), "{at}: intro in English");
+                    }
+                    for part in [&r.text, &r.html] {
+                        assert!(part.contains("55.00 EUR"), "{at}: price\n{part}");
+                        assert!(part.contains("K7M-4QX2"), "{at}: reference\n{part}");
+                        assert!(part.contains("Hugo Martin"), "{at}: staff\n{part}");
+                        assert!(part.contains("campaign"), "{at}: public properties\n{part}");
+                        assert!(
+                            part.contains("+33 1 23 45 67 89"),
+                            "{at}: signature\n{part}"
+                        );
+                        assert!(part.contains("2031"), "{at}: the date\n{part}");
+                        match video {
+                            true => assert!(
+                                part.contains("https://meet.example/room-42"),
+                                "{at}: video link\n{part}"
+                            ),
+                            false => assert!(
+                                part.matches("12 rue des Lilas").count() >= 2,
+                                "{at}: the place (and the signature)\n{part}"
+                            ),
+                        }
+                    }
+                    // The signature closes the text: sign-off, then the company's lines.
+                    let signature = r.text.trim_end().rsplit("\n\n").next().unwrap_or_default();
+                    let mut signature = signature.lines();
+                    let signoff = signature.next().unwrap_or_default();
+                    assert!(!signoff.trim().is_empty(), "{at}: sign-off\n{}", r.text);
+                    assert_eq!(
+                        signature.next(),
+                        Some("Atelier Lumière"),
+                        "{at}\n{}",
+                        r.text
+                    );
+                    if kind.offers_links() && !kind.to_business() {
+                        assert!(r.text.contains("action=cancel"), "{at}: links\n{}", r.text);
+                        let link_line = r
+                            .text
+                            .lines()
+                            .find(|l| l.contains("action=cancel"))
+                            .unwrap_or_default();
+                        assert!(!link_line.starts_with(':'), "{at}: link label");
+                    }
+                    assert_eq!(r.invite.is_some(), kind.carries_invite(), "{at}: invite");
+                    if !kind.to_business() {
+                        let text = sms::text::text(
+                            &payload(kind, lang, video),
+                            "demo",
+                            Some(&company()),
+                            Some("https://book.example"),
+                        );
+                        assert!(
+                            text.starts_with(|c: char| !c.is_whitespace())
+                                && !text.contains('{')
+                                && text.contains("Consultation"),
+                            "{at}: text message {text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
