@@ -47,8 +47,19 @@ fn paris(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 }
 
 /// The demo company on a server with a secret key (or none), private addresses allowed or not,
-/// fast calendar timings, and the background refresher running.
+/// fast calendar timings, and the background refresher and calendar writer running.
 async fn server(secret_key: bool, allow_private: bool) -> TestServer {
+    let (server, state) = server_without_writer(secret_key, allow_private).await;
+    writer::spawn_until(state, std::future::pending());
+    server
+}
+
+/// [`server`] with no calendar writer yet: the test starts it (`writer::spawn_until`) once the
+/// rows it wants queued together are planned.
+async fn server_without_writer(
+    secret_key: bool,
+    allow_private: bool,
+) -> (TestServer, booking_server::AppState) {
     let monday = DateTime::parse_from_rfc3339(MONDAY)
         .expect("instant")
         .to_utc();
@@ -79,8 +90,7 @@ async fn server(secret_key: bool, allow_private: bool) -> TestServer {
     })
     .await;
     refresher::spawn_until(state.clone(), std::future::pending());
-    writer::spawn_until(state, std::future::pending());
-    server
+    (server, state)
 }
 
 async fn call(
@@ -1084,4 +1094,256 @@ async fn a_newly_connected_calendar_gets_the_bookings_already_made() {
         appointment["synchronization"]["caldavCalendar"]["id"].is_string(),
         "{appointment}"
     );
+}
+
+/// Reschedules (`Some(start)`) or cancels (`None`) through the visitor's manage link.
+async fn manage(server: &TestServer, booked: &Value, start: Option<DateTime<Utc>>) {
+    let path = format!(
+        "{DEMO}/widget/appointments/{}",
+        booked["encryptedId"].as_str().expect("encryptedId")
+    );
+    let (status, body) = match start {
+        Some(at) => {
+            let body = json!({"start": at.with_timezone(&Paris).to_rfc3339()});
+            server.send_json(Method::PUT, &path, &body).await
+        }
+        None => server.send_json(Method::DELETE, &path, &json!({})).await,
+    };
+    assert!(status == 200 || status == 204, "{status} {body}");
+}
+
+#[tokio::test]
+async fn calendar_writes_apply_in_commit_order_not_in_the_order_their_clocks_were_read() {
+    let dav = Radicale::start().await;
+    let calendar = dav.make_calendar("work").await;
+    let (server, state) = server_without_writer(true, true).await;
+    let connection = connect(&server, "camille", caldav(&calendar)).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    // Five slots that don't overlap one another.
+    let mut free: Vec<DateTime<Utc>> = Vec::new();
+    for start in slots(&server, "2027-03-17", "2027-03-18").await {
+        if free
+            .last()
+            .is_none_or(|last| start >= *last + chrono::Duration::minutes(MINUTES))
+        {
+            free.push(start);
+        }
+    }
+    let [one, two, three, four, five] = free[..5] else {
+        panic!("five slots: {free:?}")
+    };
+    let moved = book(&server, (SERVICE, "camille"), one, "ada@example.com").await;
+    let cancelled = book(&server, (SERVICE, "camille"), two, "grace@example.com").await;
+    // Each second change read the clock before the first one but committed after it (as a write
+    // that waited for the lock, in a stale calendar's read, does): its outbox row is the earlier.
+    let second = chrono::Duration::seconds(1);
+    server.clock.advance(second * 2);
+    manage(&server, &moved, Some(three)).await;
+    manage(&server, &cancelled, Some(five)).await;
+    server.clock.advance(-second);
+    manage(&server, &moved, Some(four)).await;
+    manage(&server, &cancelled, None).await;
+
+    // Every row due (the first changes' ones at the later instant), then the writer runs.
+    server.clock.advance(second * 2);
+    writer::spawn_until(state, std::future::pending());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (left,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM outbox WHERE channel = 'caldav' AND state <> 'succeeded'",
+        )
+        .fetch_one(&server.db)
+        .await
+        .expect("count");
+        if left == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{left} calendar writes not done");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // The last committed versions: moved to `four`, the other one cancelled (not brought back).
+    let copies: Vec<WrittenEvent> = dav
+        .events("/test/work/")
+        .await
+        .iter()
+        .map(|t| parse_copy(t))
+        .collect();
+    let id = moved["id"].as_str().expect("id");
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(copies[0].uid, format!("demo-{id}@booking-server"));
+    assert_eq!(copies[0].start, four, "{copies:?}");
+    let (_, gone) = call(
+        &server,
+        Method::GET,
+        &format!("/appointments/{}", cancelled["id"].as_str().expect("id")),
+        None,
+    )
+    .await;
+    assert!(
+        gone["synchronization"]["caldavCalendar"].is_null(),
+        "{gone}"
+    );
+}
+
+/// A CalDAV server whose answers the test times: the first `PUT` waits for `release`, then is
+/// stored with ETag `"first"`; the next ones answer at once, stored (`"put-2"`, …) while `healthy`,
+/// a 500 otherwise. Other requests (the refresher's reads) are 404: only writes matter here.
+struct GatedDav {
+    url: String,
+    puts: Arc<AtomicUsize>,
+    release: Arc<tokio::sync::Notify>,
+    healthy: Arc<std::sync::atomic::AtomicBool>,
+}
+
+async fn gated_dav(healthy: bool) -> GatedDav {
+    let puts = Arc::new(AtomicUsize::new(0));
+    let release = Arc::new(tokio::sync::Notify::new());
+    let healthy = Arc::new(std::sync::atomic::AtomicBool::new(healthy));
+    let (p, r, h) = (puts.clone(), release.clone(), healthy.clone());
+    let app = axum::Router::new().fallback(move |method: axum::http::Method| {
+        let (puts, release, healthy) = (p.clone(), r.clone(), h.clone());
+        async move {
+            if method != axum::http::Method::PUT {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            let n = puts.fetch_add(1, Ordering::SeqCst) + 1;
+            let etag = match n {
+                1 => {
+                    release.notified().await;
+                    "\"first\"".to_owned()
+                }
+                _ if healthy.load(Ordering::SeqCst) => format!("\"put-{n}\""),
+                _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            };
+            (StatusCode::CREATED, [(header::ETAG, etag)]).into_response()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    GatedDav {
+        url: format!("http://{addr}/cal/"),
+        puts,
+        release,
+        healthy,
+    }
+}
+
+/// Polls `f` every 25 ms until it gives a value (10 s at most).
+async fn poll<T, F: std::future::Future<Output = Option<T>>>(what: &str, f: impl Fn() -> F) -> T {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(value) = f().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "still waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The stored ETag of `appointment`'s copy, if any.
+async fn stored_etag(server: &TestServer, appointment: &str) -> Option<String> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT etag FROM calendar_events WHERE appointment_id = $1")
+            .bind(appointment)
+            .fetch_optional(&server.db)
+            .await
+            .expect("calendar_events");
+    row.and_then(|(etag,)| etag)
+}
+
+#[tokio::test]
+async fn a_writer_whose_lease_ran_out_does_not_record_its_copy_over_the_next_one() {
+    let dav = gated_dav(true).await;
+    let server = server(true, true).await;
+    connect(&server, "camille", caldav(&dav.url)).await;
+    let free: Vec<_> = slots(&server, "2027-03-17", "2027-03-17")
+        .await
+        .into_iter()
+        .collect();
+    let booked = book(&server, (SERVICE, "camille"), free[0], "ada@example.com").await;
+    let id = booked["id"].as_str().expect("id");
+    poll("the first PUT", || async {
+        (dav.puts.load(Ordering::SeqCst) == 1).then_some(())
+    })
+    .await;
+    // The first attempt hangs past its lease (30 s by the server's clock): the row is taken back
+    // and written again, and that second write is the one recorded.
+    server.clock.advance(chrono::Duration::seconds(31));
+    let second = poll("the second write recorded", || async {
+        stored_etag(&server, id).await
+    })
+    .await;
+    assert_eq!(second, "\"put-2\"");
+    // The first attempt's answer arrives now; it lost the row, so it must record nothing.
+    dav.release.notify_one();
+    let (attempts,): (i64,) = poll("the lost attempt logged", || async {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM outbox_attempts a JOIN outbox o ON o.id = a.message_id \
+             WHERE o.channel = 'caldav' AND o.subject_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&server.db)
+        .await
+        .expect("attempts");
+        (n >= 2).then_some((n,))
+    })
+    .await;
+    assert_eq!(
+        attempts, 2,
+        "the interrupted attempt and the one that succeeded"
+    );
+    // Nothing observable says when the first worker is done with its answer: give it time.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(stored_etag(&server, id).await.as_deref(), Some("\"put-2\""));
+}
+
+#[tokio::test]
+async fn a_write_error_is_cleared_only_by_a_write_attempted_after_it() {
+    let dav = gated_dav(false).await;
+    let server = server(true, true).await;
+    let connection = connect(&server, "camille", caldav(&dav.url)).await;
+    let free: Vec<_> = slots(&server, "2027-03-17", "2027-03-17")
+        .await
+        .into_iter()
+        .collect();
+    let slow = book(&server, (SERVICE, "camille"), free[0], "ada@example.com").await;
+    poll("the first PUT", || async {
+        (dav.puts.load(Ordering::SeqCst) == 1).then_some(())
+    })
+    .await;
+    let failing = book(&server, (SERVICE, "camille"), free[6], "grace@example.com").await;
+    let failed = wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteError"].is_string()
+    })
+    .await;
+    // The slow write started before that failure: its success says nothing of it.
+    dav.release.notify_one();
+    let slow_id = slow["id"].as_str().expect("id");
+    poll("the slow write recorded", || async {
+        stored_etag(&server, slow_id).await
+    })
+    .await;
+    let after = wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteError"].is_string()
+    })
+    .await;
+    assert_eq!(
+        after["status"]["lastWriteError"], failed["status"]["lastWriteError"],
+        "{after}"
+    );
+    // The calendar works again: the failed write's retry (after its backoff) clears the error.
+    dav.healthy.store(true, Ordering::SeqCst);
+    server.clock.advance(chrono::Duration::seconds(10));
+    let failing_id = failing["id"].as_str().expect("id");
+    poll("the retried write recorded", || async {
+        stored_etag(&server, failing_id).await
+    })
+    .await;
+    wait_for(&server, &connection, |c| {
+        c["status"]["lastWriteError"].is_null()
+    })
+    .await;
 }

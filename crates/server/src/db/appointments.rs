@@ -285,7 +285,7 @@ async fn write(
     let lang = lang.as_deref().unwrap_or(change.lang);
     crate::notify::enqueue(conn, before.as_ref(), stored, &change, lang).await?;
     // Calendar writes to the staff member's CalDAV connections, committed (or not) with it.
-    crate::calendar::write::enqueue(conn, before.as_ref(), stored, &change).await?;
+    crate::calendar::write::enqueue(conn, (before.as_ref(), stored), seq, &change).await?;
     Ok(())
 }
 
@@ -412,16 +412,17 @@ pub async fn find_by_id_or_reference(
 }
 
 /// The appointments of `staff_id` that occupy their slot and end after `from`, soonest first (at
-/// most `limit`): what a newly connected calendar is given.
+/// most `limit`), each with its `change_seq`: what a newly connected calendar is given.
 pub async fn staff_upcoming(
     conn: &mut Conn,
     company_id: &str,
     staff_id: &str,
     from: DateTime<Utc>,
     limit: i64,
-) -> Result<Vec<StoredAppointment>> {
+) -> Result<Vec<(StoredAppointment, i64)>> {
     let rows = sqlx::query(
-        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc FROM appointments \
+        "SELECT company_id, resource_units, start_utc, end_utc, deleted, doc, change_seq \
+         FROM appointments \
          WHERE company_id = $1 AND staff_id = $2 AND blocks = 1 AND end_utc > $3 \
          ORDER BY start_utc, id LIMIT $4",
     )
@@ -431,7 +432,9 @@ pub async fn staff_upcoming(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter()
+        .map(|row| Ok((from_row(row)?, row.try_get("change_seq")?)))
+        .collect()
 }
 
 /// Waiting-list entries (not cancelled, declined or deleted) overlapping `[from, to)`, in the order

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::appointments::utc_text;
+use super::outbox::ms_text;
 use crate::db::Conn;
 use crate::error::Result;
 
@@ -36,15 +37,24 @@ pub async fn caldav_connections(
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// The appointment's copy in the connection's calendar, if we wrote one.
+/// What we last applied to a connection's calendar for one appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The copy there, `None` once removed (the row stays as a tombstone of its version).
+    pub written: Option<Written>,
+    /// The appointment's `change_seq` of the version applied: a write of an older one is stale.
+    pub seq: i64,
+}
+
+/// What we last applied for the appointment in the connection's calendar, if anything.
 pub async fn get(
     conn: &mut Conn,
     company_id: &str,
     (appointment_id, connection_id): (&str, &str),
-) -> Result<Option<Written>> {
+) -> Result<Option<Applied>> {
     let row = sqlx::query(
-        "SELECT href, etag FROM calendar_events WHERE company_id = $1 AND appointment_id = $2 \
-         AND connection_id = $3",
+        "SELECT href, etag, applied_seq, removed FROM calendar_events WHERE company_id = $1 \
+         AND appointment_id = $2 AND connection_id = $3",
     )
     .bind(company_id)
     .bind(appointment_id)
@@ -52,77 +62,85 @@ pub async fn get(
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| {
-        Ok(Written {
+        let removed: i64 = r.try_get("removed")?;
+        let written = Written {
             href: r.try_get("href")?,
             etag: r.try_get("etag")?,
+        };
+        Ok(Applied {
+            written: (removed == 0).then_some(written),
+            seq: r.try_get("applied_seq")?,
         })
     })
     .transpose()
 }
 
-/// Records a successful write: the copy is at `written.href` with that ETag now, and the
-/// connection's last write succeeded.
-pub async fn record_written(
+/// Records what a write applied: version `seq` of the appointment is in the calendar at
+/// `written.href` with that ETag (`removed`: it was removed from there). Never over a newer
+/// version's record (a worker that lost its lease, or a write planned by an earlier commit).
+pub async fn record_applied(
     conn: &mut Conn,
     company_id: &str,
     (appointment_id, connection_id): (&str, &str),
-    written: &Written,
+    (written, seq, removed): (&Written, i64, bool),
     now: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO calendar_events (company_id, appointment_id, connection_id, href, etag, \
-         written_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         written_at, applied_seq, removed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          ON CONFLICT (company_id, appointment_id, connection_id) \
-         DO UPDATE SET href = excluded.href, etag = excluded.etag, written_at = excluded.written_at",
+         DO UPDATE SET href = excluded.href, etag = excluded.etag, written_at = excluded.written_at, \
+         applied_seq = excluded.applied_seq, removed = excluded.removed \
+         WHERE calendar_events.applied_seq <= excluded.applied_seq",
     )
     .bind(company_id)
     .bind(appointment_id)
     .bind(connection_id)
     .bind(&written.href)
-    .bind(written.etag.as_deref())
+    .bind(written.etag.as_deref().filter(|_| !removed))
     .bind(utc_text(now))
+    .bind(seq)
+    .bind(i64::from(removed))
     .execute(&mut *conn)
     .await?;
-    record_status(conn, company_id, connection_id, now, None).await
+    Ok(())
 }
 
-/// Records a successful removal: the appointment has no copy in that calendar any more.
-pub async fn record_removed(
-    conn: &mut Conn,
-    company_id: &str,
-    (appointment_id, connection_id): (&str, &str),
-    now: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
-        "DELETE FROM calendar_events WHERE company_id = $1 AND appointment_id = $2 \
-         AND connection_id = $3",
-    )
-    .bind(company_id)
-    .bind(appointment_id)
-    .bind(connection_id)
-    .execute(&mut *conn)
-    .await?;
-    record_status(conn, company_id, connection_id, now, None).await
-}
-
-/// Records the connection's last write: when, and why it failed (`None`: it succeeded).
+/// Records how a write to the connection went at `now`, for an attempt started at `started`:
+/// `error` is kept with its instant; a success clears only an error recorded before its attempt
+/// started (an older attempt finishing late says nothing of the failure since; the same instant
+/// counts as not before, as a test's fixed clock gives every attempt one).
 pub async fn record_status(
     conn: &mut Conn,
     company_id: &str,
     connection_id: &str,
-    now: DateTime<Utc>,
+    (started, now): (DateTime<Utc>, DateTime<Utc>),
     error: Option<&str>,
 ) -> Result<()> {
-    sqlx::query(
-        "UPDATE calendar_connections SET last_write_at = $1, last_write_error = $2 \
-         WHERE company_id = $3 AND id = $4",
-    )
-    .bind(utc_text(now))
-    .bind(error)
-    .bind(company_id)
-    .bind(connection_id)
-    .execute(&mut *conn)
-    .await?;
+    // Millisecond instants: attempts a second apart must still compare in order.
+    let query = match error {
+        Some(error) => sqlx::query(
+            "UPDATE calendar_connections SET last_write_at = $1, last_write_error = $2, \
+             last_write_error_at = $3 WHERE company_id = $4 AND id = $5",
+        )
+        .bind(utc_text(now))
+        .bind(error)
+        .bind(ms_text(now)),
+        None => sqlx::query(
+            "UPDATE calendar_connections SET last_write_at = $1, \
+             last_write_error = CASE WHEN last_write_error_at >= $2 THEN last_write_error END, \
+             last_write_error_at = CASE WHEN last_write_error_at >= $3 THEN last_write_error_at END \
+             WHERE company_id = $4 AND id = $5",
+        )
+        .bind(utc_text(now))
+        .bind(ms_text(started))
+        .bind(ms_text(started)),
+    };
+    query
+        .bind(company_id)
+        .bind(connection_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -139,7 +157,7 @@ pub async fn hrefs(
         let sql = format!(
             "SELECT e.appointment_id, e.href FROM calendar_events e \
              JOIN calendar_connections c ON c.company_id = e.company_id AND c.id = e.connection_id \
-             WHERE e.company_id = $1 AND e.appointment_id IN ({}) \
+             WHERE e.company_id = $1 AND e.removed = 0 AND e.appointment_id IN ({}) \
              ORDER BY c.created_at DESC, c.id DESC",
             placeholders.join(", ")
         );

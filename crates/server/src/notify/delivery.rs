@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 
 use super::transport::Outcome;
 use crate::db::outbox::{self, AttemptRecord, Finish, Message};
+use crate::db::Conn;
 use crate::outbox_worker::{self, chrono_duration, Channel};
 use crate::AppState;
 
@@ -77,12 +78,27 @@ pub trait Sender: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Self::Prepared, Outcome>> + Send;
     /// The bytes [`Sender::prepare`] made, as saved in the row.
     fn body(prepared: &Self::Prepared) -> &str;
+    /// What a send changed beside the outbox row, for [`Sender::settle`] (nothing for email and
+    /// SMS).
+    type Effect: Send + Sync;
     /// Sends it once.
     fn send(
         &self,
         message: &Message,
         prepared: Self::Prepared,
-    ) -> impl Future<Output = Outcome> + Send;
+    ) -> impl Future<Output = (Outcome, Option<Self::Effect>)> + Send;
+    /// Records what the attempt started at `started` changed (`effect`, or why it failed), in the
+    /// transaction that finishes it, and only while this worker still owned the row: a worker
+    /// whose lease ran out must not overwrite what the one that took the row over recorded.
+    fn settle(
+        &self,
+        _conn: &mut Conn,
+        _message: &Message,
+        _attempt: (&Outcome, Option<&Self::Effect>),
+        _times: (DateTime<Utc>, DateTime<Utc>),
+    ) -> impl Future<Output = crate::Result<()>> + Send {
+        async { Ok(()) }
+    }
 }
 
 /// A notification channel in the outbox loop: `sender` with its `timing`.
@@ -102,15 +118,19 @@ impl<S: Sender> Worker<S> {
         tokio::spawn(outbox_worker::run(Arc::new(self), state, stop))
     }
 
-    /// One attempt's outcome, and the bytes made for it when the row had none yet (to be saved
-    /// with the outcome).
-    async fn attempt(&self, state: &AppState, message: &Message) -> (Outcome, Option<String>) {
+    /// One attempt's outcome, the bytes made for it when the row had none yet (to be saved
+    /// with the outcome), and its effect.
+    async fn attempt(
+        &self,
+        state: &AppState,
+        message: &Message,
+    ) -> (Outcome, Option<String>, Option<S::Effect>) {
         if let Some(late) = too_late(message, state.clock.now(), self.timing.retry_window) {
-            return (late, None);
+            return (late, None, None);
         }
         let prepared = match self.sender.prepare(state, message).await {
             Ok(prepared) => prepared,
-            Err(outcome) => return (outcome, None),
+            Err(outcome) => return (outcome, None, None),
         };
         let made = message
             .body
@@ -119,14 +139,17 @@ impl<S: Sender> Worker<S> {
         // Transports bound each step (an SMTP command, a request); this bounds the whole exchange,
         // so a receiver answering slowly can't keep it going past the lease (and a second copy).
         let send = self.sender.send(message, prepared);
-        let outcome = match tokio::time::timeout(self.timing.timeout, send).await {
-            Ok(outcome) => outcome,
-            Err(_) => Outcome::Retry {
-                code: None,
-                error: format!("{}: no answer within {:?}", S::CHANNEL, self.timing.timeout),
-            },
+        let (outcome, effect) = match tokio::time::timeout(self.timing.timeout, send).await {
+            Ok(sent) => sent,
+            Err(_) => (
+                Outcome::Retry {
+                    code: None,
+                    error: format!("{}: no answer within {:?}", S::CHANNEL, self.timing.timeout),
+                },
+                None,
+            ),
         };
-        (outcome, made)
+        (outcome, made, effect)
     }
 }
 
@@ -154,14 +177,14 @@ impl<S: Sender> Channel for Worker<S> {
     async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, message: Message) {
         let started_at = state.clock.now();
         let clock = Instant::now();
-        let (outcome, made) = self.attempt(&state, &message).await;
+        let (outcome, made, effect) = self.attempt(&state, &message).await;
         let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
         record(
             &state,
-            (&owner, S::CHANNEL),
+            (&self.sender, &owner),
             (&message, made.as_deref()),
             (started_at, duration_ms),
-            outcome,
+            (outcome, effect.as_ref()),
             &self.timing,
         )
         .await;
@@ -227,14 +250,16 @@ async fn claim_due(
 /// with `outcome` after `duration_ms`, with the bytes `made` for it at its first attempt, in one
 /// write (the outbox shares the writer with bookings); errors are logged (an unrecorded attempt
 /// is retried once its lease expires, and made again).
-async fn record(
+async fn record<S: Sender>(
     state: &AppState,
-    (owner, channel): (&str, &str),
+    (sender, owner): (&S, &str),
     (message, made): (&Message, Option<&str>),
     (started_at, duration_ms): (DateTime<Utc>, i64),
-    outcome: Outcome,
+    (outcome, effect): (Outcome, Option<&S::Effect>),
     timing: &Timing,
 ) {
+    let channel = S::CHANNEL;
+    let settled = outcome.clone();
     // Not before the backoff, nor before the receiver's `Retry-After`; given up past the window.
     let retry = |code: Option<u16>, error: String, after: Duration| {
         let wait =
@@ -289,14 +314,20 @@ async fn record(
     };
     let recorded = async {
         let mut tx = state.db.write().await?;
-        outbox::finish_with_body(
+        let now = state.clock.now();
+        let ours = outbox::finish_with_body(
             &mut tx,
             (&message.id, message.attempts),
             owner,
             (&record, made),
-            state.clock.now(),
+            now,
         )
         .await?;
+        if ours {
+            sender
+                .settle(&mut tx, message, (&settled, effect), (started_at, now))
+                .await?;
+        }
         tx.commit().await?;
         crate::Result::<()>::Ok(())
     };

@@ -58,10 +58,18 @@ impl Sender for Emails {
         raw
     }
 
-    async fn send(&self, message: &Message, (envelope, raw): (Envelope, String)) -> Outcome {
-        self.transport
+    type Effect = ();
+
+    async fn send(
+        &self,
+        message: &Message,
+        (envelope, raw): (Envelope, String),
+    ) -> (Outcome, Option<()>) {
+        let outcome = self
+            .transport
             .send(&message.id, &envelope, raw.as_bytes())
-            .await
+            .await;
+        (outcome, None)
     }
 }
 

@@ -43,12 +43,16 @@ pub fn default_timing() -> crate::notify::delivery::Timing {
     }
 }
 
-/// What a row carries: the appointment as written, to render the event at the first attempt.
+/// What a row carries: the appointment as written, to render the event at the first attempt, and
+/// the version it is (its `change_seq`, assigned under the write lock, so in commit order).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Payload {
     pub appointment: Appointment,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// Rows planned before versions were kept have none (0): older than any since.
+    #[serde(default)]
+    pub seq: i64,
 }
 
 impl Payload {
@@ -105,13 +109,14 @@ fn shown_with(stored: &StoredAppointment, personal_sync: bool) -> Option<&str> {
     shown.then_some(staff)
 }
 
-/// Plans the calendar writes of an appointment write (inside its transaction): `delete` to the
-/// CalDAV connections of the staff member who showed it before when they no longer should, `put`
-/// to those of the one who shows it now. `before` is `None` for an insert.
+/// Plans the calendar writes of an appointment write (inside its transaction, `seq` its
+/// `change_seq`): `delete` to the CalDAV connections of the staff member who showed it before when
+/// they no longer should, `put` to those of the one who shows it now. `before` is `None` for an
+/// insert.
 pub async fn enqueue(
     conn: &mut Conn,
-    before: Option<&StoredAppointment>,
-    after: &StoredAppointment,
+    (before, after): (Option<&StoredAppointment>, &StoredAppointment),
+    seq: i64,
     change: &Change<'_>,
 ) -> Result<()> {
     let now_shown = shown_with(after, change.personal_calendar_sync);
@@ -128,35 +133,57 @@ pub async fn enqueue(
     if planned.is_empty() {
         return Ok(());
     }
-    let payload = serde_json::to_string(&Payload {
-        appointment: after.appointment.clone(),
-        start: after.start,
-        end: after.end,
-    })
-    .map_err(anyhow::Error::from)?;
-    let time_zone = change
-        .setup
-        .company
-        .time_zone
-        .clone()
-        .unwrap_or_else(|| "UTC".to_owned());
-    let subject_id = after.appointment.id.clone().unwrap_or_default();
+    let time_zone = change.setup.company.time_zone.as_deref().unwrap_or("UTC");
     for (staff, kind) in planned {
         for connection in
             calendar_events::caldav_connections(conn, &after.company_id, staff).await?
         {
-            let message = NewMessage {
-                channel: CHANNEL,
-                company_id: &after.company_id,
-                recipient: &connection,
-                subject_id: &subject_id,
+            let row = Planned {
+                connection: &connection,
                 kind,
-                payload: &payload,
-                time_zone: &time_zone,
+                time_zone,
+                now: change.now,
             };
-            outbox::enqueue_at(conn, &message, change.now).await?;
+            plan(conn, (after, seq), &row).await?;
         }
     }
+    Ok(())
+}
+
+/// One calendar write to plan.
+struct Planned<'a> {
+    connection: &'a str,
+    /// [`PUT`] or [`DELETE`].
+    kind: &'a str,
+    time_zone: &'a str,
+    /// When it is due (the change's instant).
+    now: DateTime<Utc>,
+}
+
+/// Adds the outbox row writing version `seq` of `stored` to one connection.
+async fn plan(
+    conn: &mut Conn,
+    (stored, seq): (&StoredAppointment, i64),
+    row: &Planned<'_>,
+) -> Result<()> {
+    let payload = serde_json::to_string(&Payload {
+        appointment: stored.appointment.clone(),
+        start: stored.start,
+        end: stored.end,
+        seq,
+    })
+    .map_err(anyhow::Error::from)?;
+    let subject_id = stored.appointment.id.clone().unwrap_or_default();
+    let message = NewMessage {
+        channel: CHANNEL,
+        company_id: &stored.company_id,
+        recipient: row.connection,
+        subject_id: &subject_id,
+        kind: row.kind,
+        payload: &payload,
+        time_zone: row.time_zone,
+    };
+    outbox::enqueue_at(conn, &message, row.now).await?;
     Ok(())
 }
 
@@ -175,25 +202,18 @@ pub async fn enqueue_existing(
     let upcoming =
         crate::db::appointments::staff_upcoming(conn, company_id, staff_id, now, BACKFILL_LIMIT)
             .await?;
+    let row = Planned {
+        connection: connection_id,
+        kind: PUT,
+        time_zone,
+        now,
+    };
     let mut planned = 0;
-    for stored in upcoming.iter().filter(|s| shown_with(s, false).is_some()) {
-        let payload = serde_json::to_string(&Payload {
-            appointment: stored.appointment.clone(),
-            start: stored.start,
-            end: stored.end,
-        })
-        .map_err(anyhow::Error::from)?;
-        let subject_id = stored.appointment.id.clone().unwrap_or_default();
-        let message = NewMessage {
-            channel: CHANNEL,
-            company_id,
-            recipient: connection_id,
-            subject_id: &subject_id,
-            kind: PUT,
-            payload: &payload,
-            time_zone,
-        };
-        outbox::enqueue_at(conn, &message, now).await?;
+    for (stored, seq) in upcoming
+        .iter()
+        .filter(|(s, _)| shown_with(s, false).is_some())
+    {
+        plan(conn, (stored, *seq), &row).await?;
         planned += 1;
     }
     Ok(planned)

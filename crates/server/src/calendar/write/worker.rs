@@ -14,11 +14,13 @@ use crate::clock::Clock;
 use crate::db::calendar_connections as connections;
 use crate::db::calendar_events::{self as events, Written};
 use crate::db::outbox::Message;
+use crate::db::Conn;
 use crate::db::{business, Db};
 use crate::notify::delivery::{Sender, Worker};
 use crate::notify::transport::Outcome;
 use crate::webhooks::ssrf;
 use crate::AppState;
+use chrono::{DateTime, Utc};
 
 /// Starts the calendar writer; it stops like the other workers once `stop` completes.
 pub fn spawn_until(
@@ -44,11 +46,15 @@ struct CalendarWrites {
 
 /// A write ready to send.
 struct Prepared {
+    /// The version of the appointment it writes (its `change_seq`).
+    seq: i64,
+    /// A newer version was already applied there: nothing to send.
+    stale: bool,
     /// The event (empty for a removal).
     ics: String,
     /// Where it is, or goes: the stored href, else `{calendar}/{resource_name}`.
     href: String,
-    /// Our last write there, if any.
+    /// Our copy there, if any.
     written: Option<Written>,
     username: String,
     password: String,
@@ -91,6 +97,27 @@ impl CalendarWrites {
                 error: "an ics subscription is read-only: nothing is written to it".to_owned(),
             });
         }
+        let payload: Payload =
+            serde_json::from_str(&message.payload).map_err(|e| Outcome::Final {
+                code: None,
+                error: format!("unreadable calendar payload: {e}"),
+            })?;
+        let applied = events::get(&mut conn, company_id, (&message.subject_id, &connection.id))
+            .await
+            .map_err(storage)?;
+        // Rows of one appointment and calendar go out in the order they were planned, which is not
+        // always the order their changes committed in: the version decides.
+        if applied.as_ref().is_some_and(|a| a.seq > payload.seq) {
+            return Ok(Prepared {
+                seq: payload.seq,
+                stale: true,
+                ics: String::new(),
+                href: String::new(),
+                written: None,
+                username: String::new(),
+                password: String::new(),
+            });
+        }
         // The address is checked before every request, as for reads: DNS may have changed.
         // Bounded like a read's: a slow DNS must not outlast the lease.
         tokio::time::timeout(
@@ -124,15 +151,8 @@ impl CalendarWrites {
                 code: None,
                 error: e.to_string(),
             })?;
-        let payload: Payload =
-            serde_json::from_str(&message.payload).map_err(|e| Outcome::Final {
-                code: None,
-                error: format!("unreadable calendar payload: {e}"),
-            })?;
         let stored = payload.stored(company_id);
-        let written = events::get(&mut conn, company_id, (&message.subject_id, &connection.id))
-            .await
-            .map_err(storage)?;
+        let written = applied.and_then(|a| a.written);
         let href = match &written {
             Some(w) => w.href.clone(),
             None => event_url(
@@ -158,6 +178,8 @@ impl CalendarWrites {
             _ => String::new(),
         };
         Ok(Prepared {
+            seq: payload.seq,
+            stale: false,
             ics,
             href,
             written,
@@ -231,87 +253,86 @@ impl CalendarWrites {
             }),
         }
     }
+}
 
-    /// Records the attempt's effect: the copy written or removed, or the connection's error.
-    async fn record(
-        &self,
-        message: &Message,
-        done: &Result<Option<Written>, Outcome>,
-    ) -> crate::Result<()> {
-        let now = self.clock.now();
-        let company_id = &message.company_id;
-        let key = (message.subject_id.as_str(), message.recipient.as_str());
-        let mut tx = self.db.write().await?;
-        match done {
-            Ok(Some(written)) => {
-                events::record_written(&mut tx, company_id, key, written, now).await?
-            }
-            Ok(None) => events::record_removed(&mut tx, company_id, key, now).await?,
-            Err(outcome) => {
-                events::record_status(
-                    &mut tx,
-                    company_id,
-                    &message.recipient,
-                    now,
-                    error_of(outcome),
-                )
-                .await?
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
+/// What a sent write applied to the calendar.
+pub struct Done {
+    /// Where the copy is (or was, once removed), and its ETag.
+    written: Written,
+    seq: i64,
+    removed: bool,
 }
 
 impl Sender for CalendarWrites {
     const CHANNEL: &'static str = super::CHANNEL;
     type Prepared = Prepared;
+    type Effect = Done;
 
     async fn prepare(&self, state: &AppState, message: &Message) -> Result<Prepared, Outcome> {
-        let prepared = self.prepare_write(state, message).await;
-        if let Err(outcome) = &prepared {
-            // The connection's status says why nothing could be sent (when it still exists).
-            if let Err(e) = self.record(message, &Err(outcome.clone())).await {
-                tracing::warn!(error = %e, "could not record a calendar write's status");
-            }
-        }
-        prepared
+        self.prepare_write(state, message).await
     }
 
     fn body(prepared: &Prepared) -> &str {
         &prepared.ics
     }
 
-    async fn send(&self, message: &Message, prepared: Prepared) -> Outcome {
+    async fn send(&self, message: &Message, prepared: Prepared) -> (Outcome, Option<Done>) {
+        if prepared.stale {
+            return (Outcome::Sent, None);
+        }
         let target = Target {
             client: &self.client,
             username: &prepared.username,
             password: &prepared.password,
         };
         let done = match message.kind.as_str() {
-            PUT => self.put(&target, &prepared).await.map(|etag| {
-                Some(Written {
-                    href: prepared.href.clone(),
-                    etag,
-                })
-            }),
-            DELETE => self.delete(&target, &prepared).await.map(|()| None),
+            PUT => self.put(&target, &prepared).await.map(|etag| (etag, false)),
+            DELETE => self.delete(&target, &prepared).await.map(|()| (None, true)),
             other => Err(Outcome::Final {
                 code: None,
                 error: format!("unknown calendar write {other:?}"),
             }),
         };
-        if let Err(e) = self.record(message, &done).await {
-            tracing::warn!(error = %e, message = %message.id, "could not record a calendar write");
-            // Sent but not recorded: tried again (the stored ETag is then stale: 412, re-read).
-            return Outcome::Retry {
-                code: None,
-                error: format!("database: {e}"),
-            };
-        }
         match done {
-            Ok(_) => Outcome::Sent,
-            Err(outcome) => outcome,
+            Ok((etag, removed)) => {
+                let written = Written {
+                    href: prepared.href,
+                    etag,
+                };
+                let seq = prepared.seq;
+                (
+                    Outcome::Sent,
+                    Some(Done {
+                        written,
+                        seq,
+                        removed,
+                    }),
+                )
+            }
+            Err(outcome) => (outcome, None),
+        }
+    }
+
+    /// The copy written or removed and the connection's write status; or, for a failure, the
+    /// connection's error (when it still exists). A stale row skipped records nothing.
+    async fn settle(
+        &self,
+        conn: &mut Conn,
+        message: &Message,
+        (outcome, done): (&Outcome, Option<&Done>),
+        times: (DateTime<Utc>, DateTime<Utc>),
+    ) -> crate::Result<()> {
+        let company_id = &message.company_id;
+        let key = (message.subject_id.as_str(), message.recipient.as_str());
+        if let Some(done) = done {
+            let applied = (&done.written, done.seq, done.removed);
+            events::record_applied(conn, company_id, key, applied, times.1).await?;
+        }
+        match (error_of(outcome), done) {
+            (None, None) => Ok(()),
+            (error, _) => {
+                events::record_status(conn, company_id, &message.recipient, times, error).await
+            }
         }
     }
 }

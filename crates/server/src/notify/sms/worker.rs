@@ -71,9 +71,13 @@ impl Sender for TextMessages {
         body
     }
 
-    async fn send(&self, message: &Message, body: String) -> Outcome {
-        self.gateway
+    type Effect = ();
+
+    async fn send(&self, message: &Message, body: String) -> (Outcome, Option<()>) {
+        let outcome = self
+            .gateway
             .send(&message.id, &message.recipient, &body)
-            .await
+            .await;
+        (outcome, None)
     }
 }
