@@ -305,7 +305,7 @@ pub fn render(
     let invite = kind.carries_invite().then(|| {
         let stored = payload.stored(company_id);
         let method = ics::Method::for_appointment(&stored);
-        ics::invite(&stored, company, method, targets.uid_host, now)
+        ics::invite_in(&stored, company, method, targets.uid_host, now, words.lang)
     });
     let signature = signature(company, &company_name);
 

@@ -147,6 +147,33 @@ async fn a_widget_booking_emails_client_staff_and_company_and_the_cancel_link_ca
         .expect("the cancellation carries the invitation");
     assert!(notice_ics.contains("METHOD:CANCEL"), "{notice_ics}");
     assert!(notice_ics.contains(&uid), "the same event: {notice_ics}");
+    // Read by a real iCalendar parser: the cancellation supersedes the confirmation (same UID,
+    // higher SEQUENCE), carries no alarm, and both describe the booking in its language.
+    let (booked_event, cancel_event) = (vevent(&ics), vevent(&notice_ics));
+    assert_eq!(
+        property(&booked_event, "UID"),
+        property(&cancel_event, "UID")
+    );
+    let sequence = |e: &Event| {
+        property(e, "SEQUENCE")
+            .parse::<u32>()
+            .expect("a SEQUENCE number")
+    };
+    assert!(
+        sequence(&cancel_event) > sequence(&booked_event),
+        "{notice_ics}"
+    );
+    assert!(booked_event.alarms, "the confirmation has a VALARM: {ics}");
+    assert!(!cancel_event.alarms, "a CANCEL has no VALARM: {notice_ics}");
+    assert_eq!(property(&cancel_event, "STATUS"), "CANCELLED");
+    for event in [&booked_event, &cancel_event] {
+        let description = property(event, "DESCRIPTION");
+        assert!(
+            description.starts_with(&format!("Référence: {reference}")),
+            "in French: {description}"
+        );
+        assert!(description.contains("Avec: Camille"), "{description}");
+    }
     assert!(
         !notice_text.contains("action=cancel"),
         "no links on a cancelled booking"
@@ -214,6 +241,40 @@ async fn silent_sends_nothing_and_sendto_parent_writes_to_the_parent() {
         .map(|r| r.1)
         .collect();
     assert!(!kinds.iter().any(|k| k.contains("ancel")), "{kinds:?}");
+}
+
+/// An invitation's VEVENT as the `icalendar` parser reads it (values unescaped): its properties
+/// and whether it has a VALARM.
+struct Event {
+    properties: Vec<(String, String)>,
+    alarms: bool,
+}
+
+fn vevent(ics: &str) -> Event {
+    let unfolded = icalendar::parser::unfold(ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("a valid iCalendar file");
+    let event = calendar
+        .components
+        .iter()
+        .find(|c| c.name == "VEVENT")
+        .expect("a VEVENT");
+    Event {
+        properties: event
+            .properties
+            .iter()
+            .map(|p| (p.name.as_str().to_owned(), p.val.as_str().to_owned()))
+            .collect(),
+        alarms: event.components.iter().any(|c| c.name == "VALARM"),
+    }
+}
+
+fn property(event: &Event, name: &str) -> String {
+    event
+        .properties
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| panic!("no {name}"))
 }
 
 fn subject_has(raw: &[u8], needle: &str) -> bool {

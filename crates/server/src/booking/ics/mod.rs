@@ -182,7 +182,7 @@ pub fn resource_name(stored: &StoredAppointment) -> String {
 /// The invitation for `stored` as the company (`ORGANIZER`) sends it to the client (`ATTENDEE`).
 /// `UID` is the appointment's record id at `uid_host` (see [`uid_host`]); `SEQUENCE` counts the
 /// changes after creation (its history entries), so each reschedule, edit or cancellation supersedes
-/// the previous file; `now` stamps it (`DTSTAMP`).
+/// the previous file; `now` stamps it (`DTSTAMP`). Its words are English: see [`invite_in`].
 pub fn invite(
     stored: &StoredAppointment,
     company: Option<&Company>,
@@ -190,6 +190,20 @@ pub fn invite(
     uid_host: &str,
     now: DateTime<Utc>,
 ) -> String {
+    invite_in(stored, company, method, uid_host, now, "en")
+}
+
+/// [`invite`] with its DESCRIPTION's words in `lang` (the emails' catalogues), as an email to a
+/// reader of that language carries it.
+pub fn invite_in(
+    stored: &StoredAppointment,
+    company: Option<&Company>,
+    method: Method,
+    uid_host: &str,
+    now: DateTime<Utc>,
+    lang: &str,
+) -> String {
+    let words = crate::notify::strings::words(lang);
     let a = &stored.appointment;
     let zone = zone_of(company);
     let company_name = company.and_then(|c| c.name.clone()).unwrap_or_default();
@@ -221,12 +235,16 @@ pub fn invite(
         })
         .unwrap_or_default();
     let place = location(stored, company);
-    let mut description = format!("Reference: {}", a.reference.as_deref().unwrap_or(""));
+    let mut description = format!(
+        "{}: {}",
+        words.raw("label.reference"),
+        a.reference.as_deref().unwrap_or("")
+    );
     if !staff.trim().is_empty() {
-        description.push_str(&format!("\nWith: {}", staff.trim()));
+        description.push_str(&format!("\n{}: {}", words.raw("label.staff"), staff.trim()));
     }
     if a.effective_location() == Location::Videoconference && !place.is_empty() {
-        description.push_str(&format!("\nVideo: {place}"));
+        description.push_str(&format!("\n{}: {place}", words.raw("label.video")));
     }
     let sequence = a.history.len().saturating_sub(1);
     let organizer_email = company

@@ -383,3 +383,43 @@ fn a_zone_that_changed_its_rules_gets_explicit_observances() {
     assert_eq!(offset_at(&onsets, utc("2023-07-15T12:00:00Z")), -6 * h);
     assert_eq!(instant(&calendar, "DTSTART"), utc("2023-06-10T15:00:00Z"));
 }
+
+#[test]
+fn the_description_is_in_the_readers_language() {
+    let start = utc("2026-06-10T08:00:00Z");
+    let mut online = stored(start, 0);
+    online.appointment.location = Some(Location::Videoconference);
+    online.appointment.staff = Some(booking_model::StaffRef {
+        first_name: Some("Hugo".into()),
+        ..booking_model::StaffRef::default()
+    });
+    online.appointment.online_meeting = Some(booking_model::OnlineMeeting {
+        video_link: Some("https://meet.example/r".into()),
+        ..booking_model::OnlineMeeting::default()
+    });
+    let description = |lang: &str| {
+        let text = invite_in(
+            &online,
+            Some(&company("Europe/Paris")),
+            Method::Request,
+            "h",
+            start,
+            lang,
+        );
+        let calendar = parse(&text);
+        let event = calendar.iter().find(|c| c.name == "VEVENT").expect("event");
+        value(event, "DESCRIPTION").to_owned()
+    };
+    assert_eq!(
+        description("fr"),
+        "Référence: K7M-4QX2\nAvec: Hugo\nLien vidéo: https://meet.example/r"
+    );
+    let english = description("en");
+    assert!(english.starts_with("Reference: K7M-4QX2"), "{english}");
+    for lang in crate::notify::strings::LANGS
+        .into_iter()
+        .filter(|l| *l != "en")
+    {
+        assert_ne!(description(lang), english, "{lang}");
+    }
+}
