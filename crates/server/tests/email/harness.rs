@@ -108,6 +108,17 @@ impl Sink {
         }
     }
 
+    /// While on, every message is refused with 451 (try again later).
+    pub fn tempfail(&self, on: bool) {
+        let flag = self.dir.path().join("tempfail");
+        match on {
+            true => std::fs::write(flag, "").expect("tempfail flag"),
+            false => {
+                let _ = std::fs::remove_file(flag);
+            }
+        }
+    }
+
     /// Everything received so far, in order.
     pub fn received(&self) -> Vec<Received> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())

@@ -2,6 +2,7 @@
 //! receives them, `silent` and `sendto`, and the faults (server down for a while, 550). Text
 //! messages through a local HTTP gateway are in `sms.rs`.
 
+mod edges;
 mod flows;
 mod harness;
 mod sms;

@@ -1,7 +1,8 @@
 """A real SMTP server for the email tests (aiosmtpd): `python smtp_sink.py PORT DIR`.
 
 Each message received is written to DIR/<n>.eml (envelope recipients in DIR/<n>.rcpt). While the
-file DIR/reject exists, every message is refused with 550. Prints "ready" once it listens, and runs
+file DIR/reject exists, every message is refused with 550; while DIR/tempfail exists, with 451
+(a transient refusal). Prints "ready" once it listens, and runs
 until its standard input closes (the test process ended) or it is killed.
 """
 import os
@@ -20,6 +21,8 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         if os.path.exists(os.path.join(self.directory, "reject")):
             return "550 5.1.1 mailbox unavailable"
+        if os.path.exists(os.path.join(self.directory, "tempfail")):
+            return "451 4.3.0 try again later"
         with self.lock:
             self.count += 1
             n = self.count
