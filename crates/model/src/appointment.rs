@@ -202,6 +202,14 @@ pub struct Synchronization {
     /// reference): `id` is the event resource's URL (its href). Set by the server once written.
     #[serde(rename = "caldavCalendar", skip_serializing_if = "Option::is_none")]
     pub caldav_calendar: Option<ExternalEventRef>,
+    /// A personal appointment's `personalAppointmentSync` (extension of the reference, which
+    /// takes it as a write parameter only): whether it goes to the staff member's CalDAV
+    /// calendars, as last given (default `true`). Set by the server; a value sent is ignored.
+    #[serde(
+        rename = "personalAppointmentSync",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub personal_appointment_sync: Option<bool>,
 }
 
 /// An event in an external calendar or CRM.

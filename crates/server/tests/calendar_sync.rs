@@ -1347,3 +1347,70 @@ async fn a_write_error_is_cleared_only_by_a_write_attempted_after_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn personal_appointment_sync_is_kept_shown_and_honoured_by_a_write_that_omits_it() {
+    let dav = Radicale::start().await;
+    let calendar = dav.make_calendar("work").await;
+    let server = server(true, true).await;
+    let connection = connect(&server, "camille", caldav(&calendar)).await;
+    wait_for(&server, &connection, synced_at(server.clock.now())).await;
+    let personal = json!({
+        "type": "personal", "staff": {"id": "camille"}, "notes": "Dentist",
+        "start": {"dateTime": "2027-03-17T10:00:00", "timeZone": "Europe/Paris"},
+        "end": {"dateTime": "2027-03-17T11:00:00", "timeZone": "Europe/Paris"},
+    });
+    let (status, created) = call(
+        &server,
+        Method::POST,
+        "/appointments?personalAppointmentSync=false",
+        Some(&personal),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().expect("id");
+    let path = format!("/appointments/{id}");
+    let (_, read) = call(&server, Method::GET, &path, None).await;
+    assert_eq!(
+        read["synchronization"]["personalAppointmentSync"],
+        json!(false),
+        "{read}"
+    );
+    // Edited without the parameter: still kept out of the calendar.
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        &path,
+        Some(&json!({"notes": "Dentist, then lunch"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (planned,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE channel = 'caldav' AND subject_id = $1")
+            .bind(id)
+            .fetch_one(&server.db)
+            .await
+            .expect("count");
+    assert_eq!(planned, 0, "nothing planned for an appointment kept out");
+    let (_, read) = call(&server, Method::GET, &path, None).await;
+    assert_eq!(
+        read["synchronization"]["personalAppointmentSync"],
+        json!(false)
+    );
+    // Given again (true): written, and shown so.
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        &format!("{path}?personalAppointmentSync=true"),
+        Some(&json!({"notes": "Dentist"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let copies = wait_copies(&dav, "/test/work/", |c| c.len() == 1).await;
+    assert_eq!(copies[0].uid, format!("demo-{id}@booking-server"));
+    let (_, read) = call(&server, Method::GET, &path, None).await;
+    assert_eq!(
+        read["synchronization"]["personalAppointmentSync"],
+        json!(true)
+    );
+}

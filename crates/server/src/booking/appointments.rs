@@ -41,8 +41,8 @@ pub struct WriteOptions {
     /// Send no email for this change (the reference's `silent`).
     pub silent: bool,
     /// Write a personal appointment to the staff member's calendars (the reference's
-    /// `personalAppointmentSync`; absent: yes).
-    pub personal_calendar_sync: bool,
+    /// `personalAppointmentSync`; absent: as stored, else yes).
+    pub personal_calendar_sync: Option<bool>,
 }
 
 impl WriteOptions {
@@ -540,11 +540,12 @@ fn merge_fields(a: &mut Appointment, input: &Appointment) {
     no_calendar_copy(a);
 }
 
-/// Drops a client's `synchronization.caldavCalendar`: the CalDAV copy is the server's to report
-/// (read from `calendar_events`), never stored in the document.
+/// Drops a client's `synchronization.caldavCalendar` and `personalAppointmentSync`: the server
+/// reports them (from `calendar_events`, and the write parameter as stored), never from the document.
 fn no_calendar_copy(a: &mut Appointment) {
     if let Some(sync) = a.synchronization.as_mut() {
         sync.caldav_calendar = None;
+        sync.personal_appointment_sync = None;
     }
 }
 
@@ -593,7 +594,7 @@ pub async fn delete(
         now,
         silent,
         // A deleted appointment leaves every calendar, whatever the flag.
-        personal_calendar_sync: true,
+        personal_calendar_sync: None,
         catalog: &catalog,
     };
     assemble::record(

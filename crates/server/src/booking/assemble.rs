@@ -36,8 +36,9 @@ pub struct Author<'a> {
     pub now: DateTime<Utc>,
     /// `silent=true`: the change sends no email.
     pub silent: bool,
-    /// `personalAppointmentSync`: a personal appointment goes to the staff member's calendars.
-    pub personal_calendar_sync: bool,
+    /// `personalAppointmentSync`: a personal appointment goes to the staff member's calendars
+    /// (`None`: as stored).
+    pub personal_calendar_sync: Option<bool>,
     /// The company's catalogue, as this write read it.
     pub catalog: &'a Catalog,
 }

@@ -204,7 +204,7 @@ pub async fn book(
         source: SOURCE,
         now,
         silent: false,
-        personal_calendar_sync: true,
+        personal_calendar_sync: None,
         catalog,
     };
     let mut stored = assemble::new_appointment(catalog, base, &placement, &author);
@@ -329,7 +329,7 @@ pub async fn reschedule(
         source: SOURCE,
         now,
         silent: false,
-        personal_calendar_sync: true,
+        personal_calendar_sync: None,
         catalog: &catalog,
     };
     assemble::record(
@@ -372,7 +372,7 @@ pub async fn cancel(
         source: SOURCE,
         now,
         silent: false,
-        personal_calendar_sync: true,
+        personal_calendar_sync: None,
         catalog: &catalog,
     };
     assemble::record(a, HistoryType::Cancelled, &author, catalog.zone);

@@ -126,8 +126,9 @@ pub struct Change<'a> {
     /// `silent=true`: this change sends no message.
     pub silent: bool,
     /// `personalAppointmentSync`: a personal appointment is written to the staff member's
-    /// calendars (`false`: not, and a copy written before is removed).
-    pub personal_calendar_sync: bool,
+    /// calendars (`false`: not, and a copy written before is removed; `None`: as last given, kept
+    /// in `appointments.personal_calendar_sync`, else yes).
+    pub personal_calendar_sync: Option<bool>,
     /// The company's setup as the writer already read it.
     pub setup: Setup<'a>,
 }

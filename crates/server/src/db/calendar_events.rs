@@ -1,6 +1,7 @@
 //! Where the bookings written out to CalDAV calendars live (`calendar_events`, migration 0014):
 //! per appointment and connection, the event resource's href and the ETag of our last write; and
-//! each connection's last write status.
+//! each connection's last write status; and each appointment's `personalAppointmentSync` as last
+//! given (`appointments.personal_calendar_sync`, migration 0016).
 
 use std::collections::HashMap;
 
@@ -171,4 +172,48 @@ pub async fn hrefs(
         }
     }
     Ok(found)
+}
+
+/// The `personalAppointmentSync` last given for each of `appointment_ids` (none: never given).
+pub async fn personal_sync(
+    conn: &mut Conn,
+    company_id: &str,
+    appointment_ids: &[&str],
+) -> Result<HashMap<String, bool>> {
+    let mut found = HashMap::new();
+    for chunk in appointment_ids.chunks(200) {
+        let placeholders: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT id, personal_calendar_sync FROM appointments WHERE company_id = $1 \
+             AND personal_calendar_sync IS NOT NULL AND id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(company_id);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let flag: i64 = row.try_get("personal_calendar_sync")?;
+            found.insert(row.try_get("id")?, flag != 0);
+        }
+    }
+    Ok(found)
+}
+
+/// Keeps the `personalAppointmentSync` a write gave (inside its transaction).
+pub async fn keep_personal_sync(
+    conn: &mut Conn,
+    company_id: &str,
+    appointment_id: &str,
+    sync: bool,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE appointments SET personal_calendar_sync = $1 WHERE company_id = $2 AND id = $3",
+    )
+    .bind(i64::from(sync))
+    .bind(company_id)
+    .bind(appointment_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -145,7 +145,7 @@ const FORCE: Param = query(
 const PERSONAL_SYNC: Param = query(
     "personalAppointmentSync",
     flag,
-    "`false`: a personal appointment is not written to the staff member's CalDAV calendars (a copy written before is removed). Default `true`.",
+    "`false`: a personal appointment is not written to the staff member's CalDAV calendars (a copy written before is removed). Kept with the appointment (shown as `synchronization.personalAppointmentSync`): absent, the value last given applies, else `true`.",
 );
 
 const BASE: &str = "/api/2.1/scheduling/companies/{companyId}";

@@ -158,12 +158,13 @@ struct WriteParams {
 
 impl WriteParams {
     /// Checks every parameter. `calculateGeolocation` is accepted and checked but changes
-    /// nothing: this server has no geocoder. `personalAppointmentSync` (absent: `true`) decides
-    /// whether a personal appointment is written to the staff member's CalDAV calendars.
+    /// nothing: this server has no geocoder. `personalAppointmentSync` decides whether a personal
+    /// appointment is written to the staff member's CalDAV calendars (absent: as last given, else
+    /// `true`).
     fn options(&self) -> Result<WriteOptions> {
         let personal_sync = match self.personal_appointment_sync.as_deref().map(str::trim) {
-            None | Some("") => true,
-            value => flag("personalAppointmentSync", value)?,
+            None | Some("") => None,
+            value => Some(flag("personalAppointmentSync", value)?),
         };
         flag(
             "calculateGeolocation",

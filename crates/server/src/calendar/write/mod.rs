@@ -70,7 +70,8 @@ impl Payload {
 }
 
 /// Shows in each appointment's `synchronization.caldavCalendar.id` the href of its copy in the
-/// staff member's CalDAV calendar, once written. Kept beside the appointment, not in its document:
+/// staff member's CalDAV calendar, once written, and a personal one's `personalAppointmentSync`
+/// as last given (default `true`). Kept beside the appointment, not in its document:
 /// the copy is written after the appointment, and recording it must not count as a change.
 pub async fn show_copies<'a>(
     conn: &mut Conn,
@@ -86,14 +87,26 @@ pub async fn show_copies<'a>(
         return Ok(());
     }
     let hrefs = calendar_events::hrefs(conn, company_id, &ids).await?;
+    let personal: Vec<&str> = appointments
+        .iter()
+        .filter(|s| s.appointment.is_personal())
+        .filter_map(|s| s.appointment.id.as_deref())
+        .collect();
+    let flags = calendar_events::personal_sync(conn, company_id, &personal).await?;
     for stored in &mut appointments {
         let a = &mut stored.appointment;
         let copy = a.id.as_ref().and_then(|id| hrefs.get(id));
+        let shown_flag = a.is_personal().then(|| {
+            a.id.as_ref()
+                .and_then(|id| flags.get(id).copied())
+                .unwrap_or(true)
+        });
         let sync = a.synchronization.get_or_insert_with(Default::default);
         // Only the server says where its copy is: a value sent by a writer is not shown.
         sync.caldav_calendar = copy.map(|href| ExternalEventRef {
             id: Some(href.clone()),
         });
+        sync.personal_appointment_sync = shown_flag;
         if *sync == Synchronization::default() {
             a.synchronization = None;
         }
@@ -119,10 +132,22 @@ pub async fn enqueue(
     seq: i64,
     change: &Change<'_>,
 ) -> Result<()> {
-    let now_shown = shown_with(after, change.personal_calendar_sync);
-    // Before: whoever may show it (the earlier write's personalAppointmentSync is not stored; a
-    // delete of a copy that was never written is answered 404, which counts as done).
-    let was_shown = before.and_then(|b| shown_with(b, true));
+    let personal =
+        after.appointment.is_personal() || before.is_some_and(|b| b.appointment.is_personal());
+    let id = after.appointment.id.as_deref().unwrap_or_default();
+    // The flag as last given (read before this write stores its own): it decided what was shown.
+    let kept = match personal || change.personal_calendar_sync.is_some() {
+        true => calendar_events::personal_sync(conn, &after.company_id, &[id])
+            .await?
+            .remove(id),
+        false => None,
+    };
+    if let Some(given) = change.personal_calendar_sync.filter(|g| Some(*g) != kept) {
+        calendar_events::keep_personal_sync(conn, &after.company_id, id, given).await?;
+    }
+    let was_sync = kept.unwrap_or(true);
+    let now_shown = shown_with(after, change.personal_calendar_sync.unwrap_or(was_sync));
+    let was_shown = before.and_then(|b| shown_with(b, was_sync));
     let mut planned: Vec<(&str, &str)> = Vec::new();
     if let Some(old) = was_shown.filter(|old| Some(*old) != now_shown) {
         planned.push((old, DELETE));
@@ -191,8 +216,8 @@ async fn plan(
 const BACKFILL_LIMIT: i64 = 2_000;
 
 /// Plans a `put` to a newly connected CalDAV calendar (`connection_id`, of `staff_id`) for each of
-/// the staff member's appointments still to come (personal ones only when asked for, as their
-/// `personalAppointmentSync` is not kept), inside the connection's transaction; returns how many.
+/// the staff member's appointments still to come (personal ones as their stored
+/// `personalAppointmentSync` says), inside the connection's transaction; returns how many.
 pub async fn enqueue_existing(
     conn: &mut Conn,
     (company_id, staff_id, connection_id): (&str, &str, &str),
@@ -208,10 +233,23 @@ pub async fn enqueue_existing(
         time_zone,
         now,
     };
+    let personal: Vec<&str> = upcoming
+        .iter()
+        .filter(|(s, _)| s.appointment.is_personal())
+        .filter_map(|(s, _)| s.appointment.id.as_deref())
+        .collect();
+    let flags = calendar_events::personal_sync(conn, company_id, &personal).await?;
+    let sync_of = |s: &StoredAppointment| {
+        s.appointment
+            .id
+            .as_ref()
+            .and_then(|id| flags.get(id).copied())
+            .unwrap_or(true)
+    };
     let mut planned = 0;
     for (stored, seq) in upcoming
         .iter()
-        .filter(|(s, _)| shown_with(s, false).is_some())
+        .filter(|(s, _)| shown_with(s, sync_of(s)).is_some())
     {
         plan(conn, (stored, *seq), &row).await?;
         planned += 1;
