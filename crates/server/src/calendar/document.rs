@@ -3,7 +3,7 @@
 //! parser rejects a whole calendar for one malformed line; then each component of that calendar is
 //! parsed on its own, so one broken event is skipped and reported, not fatal.
 
-use icalendar::parser::{read_components, Component};
+use icalendar::parser::{read_components, Component, ParseString};
 
 use super::{ReadError, SkippedEvent};
 
@@ -45,7 +45,22 @@ pub(super) fn read(unfolded: &str) -> Result<Document<'_>, ReadError> {
             }
         }
     }
+    document.components.iter_mut().for_each(upper_case_names);
     Ok(document)
+}
+
+/// Component, property and parameter names are case-insensitive (RFC 5545 §2): written in upper
+/// case here, so the readers can match them exactly (`dtstart;tzid=…` is `DTSTART;TZID=…`).
+fn upper_case_names(component: &mut Component<'_>) {
+    let upper = |name: &str| ParseString::from(name.to_ascii_uppercase());
+    component.name = upper(component.name.as_str());
+    for property in &mut component.properties {
+        property.name = upper(property.name.as_str());
+        for param in &mut property.params {
+            param.key = upper(param.key.as_str());
+        }
+    }
+    component.components.iter_mut().for_each(upper_case_names);
 }
 
 /// `(name, text)` of the components beginning at `level` (0: top level, 1: inside a top-level

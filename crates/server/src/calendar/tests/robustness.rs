@@ -402,3 +402,31 @@ fn a_byte_order_mark_and_lower_case_names_are_read() {
     let got = read(&lower).expect("lower-case component names");
     assert_eq!(spans(&got), ["2026-04-20T08:00Z/2026-04-20T09:00Z"]);
 }
+
+#[test]
+fn names_are_matched_whatever_their_case() {
+    // RFC 5545 §2: names are case-insensitive; a weekly lower-case event in Paris time.
+    let ics = crlf(
+        "
+begin:vcalendar
+version:2.0
+prodid:-//tests//lower//EN
+begin:vevent
+uid:lower@example.com
+dtstamp:20260401T000000Z
+dtstart;tzid=Europe/Paris:20260504T100000
+dtend;tzid=Europe/Paris:20260504T110000
+rrule:FREQ=WEEKLY;COUNT=2
+end:vevent
+end:vcalendar
+",
+    );
+    let found = busy(&ics, "2026-05-01T00:00:00Z", "2026-05-31T00:00:00Z");
+    assert_eq!(
+        spans(&found),
+        [
+            "2026-05-04T08:00Z/2026-05-04T09:00Z",
+            "2026-05-11T08:00Z/2026-05-11T09:00Z"
+        ]
+    );
+}
