@@ -189,11 +189,13 @@ pub async fn release_expired_leases(db: &Db, channel: &str, now: DateTime<Utc>) 
 /// Claims up to `limit` due messages of `channel` for `owner` until `lease_until`, counting the
 /// attempt. The single `UPDATE … RETURNING` is atomic, so two workers never claim the same row.
 ///
-/// Per recipient and subject, changes go out in order: a message waits while an earlier one (by
-/// `occurred_at`, then creation) of the same subject to the same recipient is still pending or in
-/// flight (a retrying `updated` holds back the `deleted` that followed it; other subjects are not
-/// held up). `occurred_at` is the instant a message is about, so a reminder planned together with a
-/// later one is not held back by it.
+/// Per recipient and subject, changes go out in order, one at a time: a message waits while an
+/// earlier one (by `occurred_at`, then creation) of the same subject to the same recipient is still
+/// pending (a retrying `updated` holds back the `deleted` that followed it; other subjects are not
+/// held up), and while any of them is in flight, whatever its `occurred_at`: a change that read its
+/// clock first but committed later would otherwise be sent beside the one in flight, and the older
+/// of two concurrent calendar writes could land last. `occurred_at` is the instant a message is
+/// about, so a reminder planned together with a later one is not held back by it.
 pub async fn claim(
     db: &Db,
     channel: &str,
@@ -224,9 +226,9 @@ pub async fn claim(
          WHERE id IN (SELECT d.id FROM outbox d WHERE d.channel = $3 AND d.state = 'pending' \
          AND d.next_attempt_at <= $4 AND NOT EXISTS (SELECT 1 FROM outbox e \
          WHERE e.channel = d.channel AND e.company_id = d.company_id AND e.recipient = d.recipient \
-         AND e.subject_id = d.subject_id AND e.state IN ('pending', 'delivering') \
+         AND e.subject_id = d.subject_id AND (e.state = 'delivering' OR (e.state = 'pending' \
          AND (e.occurred_at < d.occurred_at OR (e.occurred_at = d.occurred_at \
-         AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))))) \
+         AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND e.id < d.id))))))) \
          ORDER BY d.next_attempt_at, d.created_at LIMIT $5{skip_locked}) AND state = 'pending' \
          RETURNING {COLUMNS}"
     ))
@@ -284,8 +286,9 @@ pub struct AttemptRecord {
 }
 
 /// Records an attempt of a claimed message inside the caller's transaction: its new state and
-/// (unless skipped) its log entry. `false`, with nothing written, when the lease was lost to another
-/// worker: that worker's result is the one that counts.
+/// (unless skipped) its log entry. `false`, with nothing written, when the lease was lost: another
+/// attempt (of another worker, or of this one after the lease expired) holds the row, and its result
+/// is the one that counts.
 pub async fn finish(
     conn: &mut Conn,
     (id, attempt): (&str, i64),
@@ -306,7 +309,7 @@ pub async fn finish(
          attempts = CASE WHEN $3 THEN attempts - 1 ELSE attempts END, \
          last_status = CASE WHEN $4 THEN last_status ELSE $5 END, last_error = $6, \
          finished_at = CASE WHEN $7 = 'pending' THEN NULL ELSE $8 END \
-         WHERE id = $9 AND lease_owner = $10 AND state = 'delivering'",
+         WHERE id = $9 AND lease_owner = $10 AND state = 'delivering' AND attempts = $11",
     )
     .bind(state)
     .bind(&next)
@@ -318,6 +321,9 @@ pub async fn finish(
     .bind(ms_text(now))
     .bind(id)
     .bind(owner)
+    // The attempt too, not only the owner: one worker loop re-claims a row whose lease it let
+    // expire under the same owner name, and the stale attempt must not record over the live one.
+    .bind(attempt)
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {

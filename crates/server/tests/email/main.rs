@@ -5,6 +5,7 @@
 mod edges;
 mod flows;
 mod harness;
+mod outbox_claims;
 mod sms;
 mod sms_gateway;
 #[path = "../support/mod.rs"]
