@@ -240,6 +240,15 @@ fn browser_tests() -> Result<Vec<String>> {
     )
 }
 
+/// Builds `target/debug/booking-server` with the dependency features of `cargo test --workspace`.
+/// Cargo unifies features over the packages and targets a command selects, so `cargo build -p
+/// booking-server` picks other features of tokio, syn and others than the workspace's tests and
+/// recompiled ~80 crates and the server after the test part; `--workspace --tests` selects as
+/// `cargo test --workspace` does, so after it everything is fresh.
+fn build_server_as_tests_do() -> Result<()> {
+    run(Cmd::new("cargo").args(["build", "--quiet", "--workspace", "--tests"]))
+}
+
 /// A `booking-server --demo` on a free loopback port with a throw-away database; killed on drop.
 struct TestServer {
     child: Child,
@@ -249,7 +258,7 @@ struct TestServer {
 
 impl TestServer {
     fn start() -> Result<Self> {
-        run(Cmd::new("cargo").args(["build", "--quiet", "-p", "booking-server"]))?;
+        build_server_as_tests_do()?;
         let dir = std::env::temp_dir().join(format!("booking-xtask-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let mut child = Command::new(target_dir().join("debug/booking-server"))

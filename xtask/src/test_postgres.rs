@@ -28,7 +28,9 @@ const ON_POSTGRES: &[&str] = &[
 
 pub fn run() -> Result<Vec<String>> {
     crate::tools::ensure_postgres()?;
-    let mut cmd = Cmd::new("cargo").args(["test", "-p", "booking-server"]);
+    // `--workspace`, not `-p booking-server`: the same feature selection as the workspace tests
+    // before, so their build is reused instead of ~80 crates compiled again.
+    let mut cmd = Cmd::new("cargo").args(["test", "--workspace"]);
     for test in ON_POSTGRES {
         cmd = cmd.args(["--test", test]);
     }
