@@ -118,6 +118,10 @@ pub struct EmailTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::EMAIL_TEXT), length(max = 2000)))]
     pub intro: Option<String>,
+    /// The closing paragraph, before the sign-off and signature (max 2000 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::schema::EMAIL_TEXT), length(max = 2000)))]
+    pub closing: Option<String>,
     /// The text message of this kind (max 320 characters; the manage link follows it while the
     /// booking is on), for companies with `smsNotifications`.
     #[serde(skip_serializing_if = "Option::is_none")]

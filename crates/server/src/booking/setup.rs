@@ -119,6 +119,7 @@ impl Check {
             let fields = [
                 ("subject", &t.subject, 255),
                 ("intro", &t.intro, 2000),
+                ("closing", &t.closing, 2000),
                 ("sms", &t.sms, 320),
             ];
             for (field, text, max) in fields {

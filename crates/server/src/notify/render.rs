@@ -189,6 +189,11 @@ pub fn render(
         Some(text) => strings::fill(text, &values),
         None => words.text(&intro_key, &values),
     };
+    // No default closing: the catalogue's words end with the summary, links and sign-off.
+    let closing = custom
+        .and_then(|t| t.closing.as_deref())
+        .map(|text| strings::fill(text, &values))
+        .filter(|text| !text.trim().is_empty());
     let greeting = match &payload.name {
         Some(name) => words.text("greeting", &[("name", name)]),
         None => words.raw("greetingAnonymous").to_owned(),
@@ -322,6 +327,9 @@ pub fn render(
     if invite.is_some() {
         text.push_str(&format!("\n{}\n", words.raw("invite")));
     }
+    if let Some(closing) = &closing {
+        text.push_str(&format!("\n{closing}\n"));
+    }
     text.push_str(&format!(
         "\n{}\n{}\n",
         words.raw("signoff"),
@@ -335,6 +343,7 @@ pub fn render(
         lines: &lines,
         links: &links,
         invite: invite.is_some(),
+        closing: closing.as_deref(),
         signature: &signature,
     });
     Rendered {
@@ -372,6 +381,7 @@ struct HtmlParts<'a> {
     lines: &'a [Line],
     links: &'a [(&'a str, String)],
     invite: bool,
+    closing: Option<&'a str>,
     signature: &'a [String],
 }
 
@@ -402,6 +412,10 @@ fn html(p: &HtmlParts<'_>) -> String {
         ),
         false => String::new(),
     };
+    let closing = p
+        .closing
+        .map(|c| format!("<p>{}</p>\n", escape(c)))
+        .unwrap_or_default();
     let signature = p
         .signature
         .iter()
@@ -412,7 +426,7 @@ fn html(p: &HtmlParts<'_>) -> String {
         "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head>\n\
          <body style=\"font-family:system-ui,sans-serif;color:#222;line-height:1.5\">\n\
          <p>{greeting}</p>\n<p>{intro}</p>\n<table role=\"presentation\">\n{rows}</table>\n\
-         <p>{actions}</p>\n{invite}<p>{signoff}<br>{signature}</p>\n</body></html>\n",
+         <p>{actions}</p>\n{invite}{closing}<p>{signoff}<br>{signature}</p>\n</body></html>\n",
         lang = p.lang.lang,
         greeting = escape(p.greeting),
         intro = escape(p.intro),

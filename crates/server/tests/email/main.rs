@@ -819,10 +819,21 @@ async fn a_company_words_its_emails_itself_with_placeholders_checked_when_saved(
         "{refused}"
     );
     assert!(refused.to_string().contains("{nom}"), "{refused}");
+    company["emailTemplates"] =
+        json!([{"kind": "confirmation", "lang": "de", "closing": "Parken: {parking}"}]);
+    let (status, refused) = server
+        .call(Method::PUT, &company_path, Some(&company))
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(
+        refused["error"]["fields"][0]["name"], "emailTemplates[0].closing",
+        "{refused}"
+    );
     let template = json!({
         "kind": "confirmation", "lang": "de",
         "subject": "Bis bald, {name}: {service} ({reference})",
-        "intro": "Wir freuen uns auf Sie bei {company}."
+        "intro": "Wir freuen uns auf Sie bei {company}.",
+        "closing": "Parken im Hof, {name}; Ihre Nummer: {reference}."
     });
     company["emailTemplates"] = json!([template, template]);
     let (status, refused) = server
@@ -861,6 +872,15 @@ async fn a_company_words_its_emails_itself_with_placeholders_checked_when_saved(
         text.contains("Leistung: "),
         "the rest keeps the catalogue's words:\n{text}"
     );
+    // The closing paragraph comes before the sign-off, in both parts.
+    let closing = format!("Parken im Hof, Ada Lovelace; Ihre Nummer: {reference}.");
+    let signoff = text.find("Mit freundlichen").expect("the German sign-off");
+    assert!(text.find(&closing).is_some_and(|at| at < signoff), "{text}");
+    let html = MessageParser::default()
+        .parse(&received.raw)
+        .and_then(|m| m.body_html(0).map(|t| t.into_owned()))
+        .expect("html");
+    assert!(html.contains(&format!("<p>{closing}</p>")), "{html}");
     // Other kinds and languages keep the defaults.
     sink.wait_for("camille@atelier-lumiere.example", "Nieuwe boeking")
         .await;
