@@ -65,6 +65,10 @@ enum Command {
         /// in the `mail` directory beside the SQLite database (`data/mail` with PostgreSQL).
         #[arg(long, env = booking_server::notify::SMTP_URL_ENV, hide_env_values = true)]
         smtp_url: Option<String>,
+        /// A PEM file of certificate authorities the SMTP server's certificate may chain to (a
+        /// private CA), beside the public ones; needs smtps:// or ?tls=required.
+        #[arg(long, env = booking_server::notify::SMTP_CA_FILE_ENV)]
+        smtp_ca_file: Option<PathBuf>,
         /// Sender address of emails for companies without an email address of their own.
         #[arg(long, default_value = "bookings@localhost")]
         mail_from: String,
@@ -261,6 +265,7 @@ async fn main() -> anyhow::Result<()> {
             bookings_per_minute,
             allow_private_webhooks,
             smtp_url,
+            smtp_ca_file,
             mail_from,
             sms,
             outbox,
@@ -286,6 +291,7 @@ async fn main() -> anyhow::Result<()> {
                 email: booking_server::notify::Settings {
                     mail_dir: smtp_url.is_none().then(|| mail_dir(&location)),
                     smtp_url,
+                    smtp_ca_file,
                     default_from: mail_from,
                     timing: outbox.timing(),
                 },

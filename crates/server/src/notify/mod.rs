@@ -41,12 +41,18 @@ const CLIENT_SOURCE: &str = "widget";
 /// Environment variable equivalent of `--smtp-url`.
 pub const SMTP_URL_ENV: &str = "BOOKING_SMTP_URL";
 
+/// Environment variable equivalent of `--smtp-ca-file`.
+pub const SMTP_CA_FILE_ENV: &str = "BOOKING_SMTP_CA_FILE";
+
 /// Where emails go and how their delivery is timed. The defaults suit production; tests shrink the
 /// timings.
 #[derive(Clone)]
 pub struct Settings {
     /// `smtp://user:pass@host:port` (`?tls=required` for STARTTLS) or `smtps://…`; none: files.
     pub smtp_url: Option<String>,
+    /// A PEM file of certificate authorities the SMTP server's certificate may also chain to (a
+    /// private CA), beside the public ones.
+    pub smtp_ca_file: Option<PathBuf>,
     /// Without SMTP, each email is written here as `<message id>.eml` (beside the database).
     pub mail_dir: Option<PathBuf>,
     /// Sender when the company has no address of its own.
@@ -59,6 +65,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             smtp_url: None,
+            smtp_ca_file: None,
             mail_dir: None,
             default_from: "bookings@localhost".to_owned(),
             timing: delivery::Timing::default(),
@@ -74,6 +81,7 @@ impl std::fmt::Debug for Settings {
                 "smtp_url",
                 &self.smtp_url.as_deref().map(crate::redact::url),
             )
+            .field("smtp_ca_file", &self.smtp_ca_file)
             .field("mail_dir", &self.mail_dir)
             .field("default_from", &self.default_from)
             .field("timing", &self.timing)

@@ -50,9 +50,43 @@ impl std::fmt::Debug for Transport {
 /// Checks an SMTP URL the way `--smtp-url` takes it (the error says what is wrong, without the
 /// password).
 pub fn smtp(url: &str, timeout: Duration) -> Result<Transport, String> {
-    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
+    smtp_trusting(url, timeout, None)
+}
+
+/// [`smtp`], the server's certificate also trusted when it chains to a CA of `ca_pem`
+/// (`--smtp-ca-file`), which needs TLS (`smtps://` or `?tls=required|opportunistic`).
+pub fn smtp_trusting(
+    url: &str,
+    timeout: Duration,
+    ca_pem: Option<&[u8]>,
+) -> Result<Transport, String> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
         format!("--smtp-url must look like smtp://user:pass@host:port or smtps://…: {e}")
     })?;
+    if let Some(pem) = ca_pem {
+        // from_url chose the TLS mode with the public roots only; the same mode, with the CA too.
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("--smtp-url: {e}"))?;
+        let host = parsed.host_str().unwrap_or_default().to_owned();
+        let tls = parsed
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        let ca = Certificate::from_pem(pem)
+            .map_err(|e| format!("--smtp-ca-file is not a PEM certificate: {e}"))?;
+        let parameters = TlsParameters::builder(host)
+            .add_root_certificate(ca)
+            .build_rustls()
+            .map_err(|e| format!("--smtp-ca-file: {e}"))?;
+        builder = match (parsed.scheme(), tls.as_deref()) {
+            ("smtps", _) => builder.tls(Tls::Wrapper(parameters)),
+            (_, Some("required")) => builder.tls(Tls::Required(parameters)),
+            (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(parameters)),
+            _ => {
+                return Err("--smtp-ca-file needs TLS: an smtps:// URL or ?tls=required".to_owned())
+            }
+        };
+    }
     Ok(Transport::Smtp(builder.timeout(Some(timeout)).build()))
 }
 
@@ -60,7 +94,16 @@ impl Transport {
     /// SMTP when a URL is configured, else files in `mail_dir`; `None` when neither is.
     pub fn from_settings(settings: &super::Settings) -> Result<Option<Transport>, String> {
         match (&settings.smtp_url, &settings.mail_dir) {
-            (Some(url), _) => smtp(url, settings.timing.timeout).map(Some),
+            (Some(url), _) => {
+                let ca = match &settings.smtp_ca_file {
+                    Some(path) => Some(
+                        std::fs::read(path)
+                            .map_err(|e| format!("--smtp-ca-file {}: {e}", path.display()))?,
+                    ),
+                    None => None,
+                };
+                smtp_trusting(url, settings.timing.timeout, ca.as_deref()).map(Some)
+            }
             (None, Some(dir)) => Ok(Some(Transport::Files(dir.clone()))),
             (None, None) => Ok(None),
         }

@@ -215,10 +215,24 @@ impl EmailServer {
         Self::start_with(None, Clock::system(), Some(sms)).await
     }
 
+    /// Emails sent as `email` says (its timings shortened), e.g. over TLS.
+    pub async fn with_email(email: notify::Settings) -> Self {
+        Self::start_with_email(None, Clock::system(), None, Some(email)).await
+    }
+
     async fn start_with(
         smtp_port: Option<u16>,
         clock: Clock,
         sms: Option<notify::sms::Settings>,
+    ) -> Self {
+        Self::start_with_email(smtp_port, clock, sms, None).await
+    }
+
+    async fn start_with_email(
+        smtp_port: Option<u16>,
+        clock: Clock,
+        sms: Option<notify::sms::Settings>,
+        email: Option<notify::Settings>,
     ) -> Self {
         let mut mail_dir = PathBuf::new();
         let (server, state) = TestServer::configured(clock, |base, dir| {
@@ -226,11 +240,17 @@ impl EmailServer {
             Config {
                 demo: true,
                 public_url: Some(base.to_owned()),
-                email: notify::Settings {
-                    smtp_url: smtp_port.map(|port| format!("smtp://127.0.0.1:{port}")),
-                    mail_dir: Some(mail_dir.clone()),
-                    timing: fast(),
-                    ..notify::Settings::default()
+                email: match email {
+                    Some(email) => notify::Settings {
+                        timing: fast(),
+                        ..email
+                    },
+                    None => notify::Settings {
+                        smtp_url: smtp_port.map(|port| format!("smtp://127.0.0.1:{port}")),
+                        mail_dir: Some(mail_dir.clone()),
+                        timing: fast(),
+                        ..notify::Settings::default()
+                    },
                 },
                 sms: sms
                     .map(|sms| notify::sms::Settings {

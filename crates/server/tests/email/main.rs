@@ -10,6 +10,7 @@ mod sms;
 mod sms_gateway;
 #[path = "../support/mod.rs"]
 mod support;
+mod tls;
 
 use std::time::{Duration, Instant};
 
