@@ -108,6 +108,7 @@ fn test() -> Result<()> {
     let setup = Instant::now();
     tools::ensure_widget_build_tools()?;
     tools::ensure_chromium()?;
+    tools::ensure_openssl()?;
     tools::ensure_axe()?;
     tools::ensure_standardwebhooks()?;
     tools::ensure_aiosmtpd()?;

@@ -293,26 +293,35 @@ pub fn ensure_chromium() -> Result<()> {
     if Path::new("/usr/bin/chromium").exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver"], "browser tests need")
+}
+
+/// The openssl CLI: the SMTP-over-TLS test makes its test CA and certificate with it.
+pub fn ensure_openssl() -> Result<()> {
+    if Path::new("/usr/bin/openssl").exists() {
+        return Ok(());
+    }
+    apt_install(&["openssl"], "the SMTP-over-TLS test needs")
+}
+
+/// Installs Debian `packages` with apt-get (as root), or says what to run.
+fn apt_install(packages: &[&str], who_needs: &str) -> Result<()> {
     let uid = capture(Cmd::new("id").arg("-u")).unwrap_or_default();
     if uid.trim() != "0" {
-        return Err(
-            "browser tests need Debian's chromium and chromium-driver: run \
-                    `sudo apt-get install chromium chromium-driver` (or run this command as root)"
-                .into(),
-        );
+        let list = packages.join(" ");
+        return Err(format!(
+            "{who_needs} Debian's {list}: run `sudo apt-get install {list}` (or run this command \
+             as root)"
+        )
+        .into());
     }
-    eprintln!("xtask: installing chromium and chromium-driver with apt-get");
+    eprintln!("xtask: installing {} with apt-get", packages.join(", "));
     run(Cmd::new("apt-get")
         .arg("update")
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(Cmd::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(())
 }
