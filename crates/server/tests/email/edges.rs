@@ -49,18 +49,7 @@ async fn a_silent_move_sends_no_new_time_and_drops_the_old_reminders_planning_no
     let sink = Sink::up();
     let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
     let server = EmailServer::with_clock(sink.port, clock).await;
-    let booked = server
-        .insert(
-            &json!({
-                "client": {"firstName": "Ada", "email": "ada@example.com"},
-                "service": {"id": "haircut"},
-                "staff": {"id": "camille"},
-                "start": {"dateTime": "2026-11-10T10:00:00", "timeZone": "Europe/Paris"},
-            }),
-            "force=true",
-        )
-        .await;
-    let id = booked["id"].as_str().expect("id").to_owned();
+    let id = server.force_adas_haircut("2026-11-10T10:00:00").await;
     sink.wait_for("ada@example.com", "Confirmed").await;
     let path = format!("{DEMO}/appointments/{id}?apiKey={KEY}&force=true&silent=true");
     let moved = json!({"start": {"dateTime": "2026-11-12T15:00:00", "timeZone": "Europe/Paris"}});

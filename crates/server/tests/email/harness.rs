@@ -322,6 +322,18 @@ impl EmailServer {
         inserted
     }
 
+    /// Ada's haircut with Camille at `local` (Paris time), forced in through the API: the id.
+    pub async fn force_adas_haircut(&self, local: &str) -> String {
+        let appointment = serde_json::json!({
+            "client": {"firstName": "Ada", "email": "ada@example.com"},
+            "service": {"id": "haircut"},
+            "staff": {"id": "camille"},
+            "start": {"dateTime": local, "timeZone": "Europe/Paris"},
+        });
+        let booked = self.insert(&appointment, "force=true").await;
+        booked["id"].as_str().expect("id").to_owned()
+    }
+
     /// The email outbox rows of an appointment: (recipient, kind, state, attempts, last status).
     pub async fn emails_of(
         &self,

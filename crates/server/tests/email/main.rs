@@ -520,18 +520,7 @@ async fn reminders_fire_once_at_their_instants_across_the_paris_dst_weekend() {
     let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 10, 18, 8, 0, 0).unwrap());
     let server = EmailServer::with_clock(sink.port, clock.clone()).await;
     // Sunday 25 October 2026, 03:30 in Paris: just after the clocks went back (03:00 CEST → 02:00 CET).
-    let booked = server
-        .insert(
-            &json!({
-                "client": {"firstName": "Ada", "email": "ada@example.com"},
-                "service": {"id": "haircut"},
-                "staff": {"id": "camille"},
-                "start": {"dateTime": "2026-10-25T03:30:00", "timeZone": "Europe/Paris"},
-            }),
-            "force=true",
-        )
-        .await;
-    let id = booked["id"].as_str().expect("id").to_owned();
+    let id = server.force_adas_haircut("2026-10-25T03:30:00").await;
     // 24 h and 2 h of elapsed time before 02:30Z: Saturday 04:30 CEST and Sunday 02:30 CEST.
     assert_eq!(
         reminders(&log_of(&server, &id).await),
@@ -916,18 +905,7 @@ async fn a_reminder_not_delivered_before_the_start_is_given_up_not_sent_after_it
     // Five hours before a 10:00 (09:00Z) haircut: only the 2 h reminder (07:00Z) is planned.
     let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 10, 4, 0, 0).unwrap());
     let server = EmailServer::with_clock(sink.port, clock.clone()).await;
-    let booked = server
-        .insert(
-            &json!({
-                "client": {"firstName": "Ada", "email": "ada@example.com"},
-                "service": {"id": "haircut"},
-                "staff": {"id": "camille"},
-                "start": {"dateTime": "2026-11-10T10:00:00", "timeZone": "Europe/Paris"},
-            }),
-            "force=true",
-        )
-        .await;
-    let id = booked["id"].as_str().expect("id").to_owned();
+    let id = server.force_adas_haircut("2026-11-10T10:00:00").await;
     assert_eq!(
         reminders(&log_of(&server, &id).await),
         [("2026-11-10T07:00:00.000Z".to_owned(), "pending".to_owned())]
