@@ -72,20 +72,29 @@ pub fn smtp_trusting(
             .query_pairs()
             .find(|(k, _)| k == "tls")
             .map(|(_, v)| v.into_owned());
+        // lettre's from_url maps the scheme and `tls=` the same way.
+        let mode: fn(TlsParameters) -> Tls = match (parsed.scheme(), tls.as_deref()) {
+            ("smtps", _) => Tls::Wrapper,
+            (_, Some("required")) => Tls::Required,
+            (_, Some("opportunistic")) => Tls::Opportunistic,
+            _ => {
+                return Err("--smtp-ca-file needs TLS: an smtps:// URL or ?tls=required".to_owned())
+            }
+        };
+        // lettre reads an empty file, a DER file or a key as "no certificate", without an error:
+        // the flag would then do nothing, and every email fail on the certificate for a day.
+        if !String::from_utf8_lossy(pem).contains("-----BEGIN CERTIFICATE-----") {
+            return Err(
+                "--smtp-ca-file holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+            );
+        }
         let ca = Certificate::from_pem(pem)
             .map_err(|e| format!("--smtp-ca-file is not a PEM certificate: {e}"))?;
         let parameters = TlsParameters::builder(host)
             .add_root_certificate(ca)
             .build_rustls()
             .map_err(|e| format!("--smtp-ca-file: {e}"))?;
-        builder = match (parsed.scheme(), tls.as_deref()) {
-            ("smtps", _) => builder.tls(Tls::Wrapper(parameters)),
-            (_, Some("required")) => builder.tls(Tls::Required(parameters)),
-            (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(parameters)),
-            _ => {
-                return Err("--smtp-ca-file needs TLS: an smtps:// URL or ?tls=required".to_owned())
-            }
-        };
+        builder = builder.tls(mode(parameters));
     }
     Ok(Transport::Smtp(builder.timeout(Some(timeout)).build()))
 }
@@ -103,6 +112,10 @@ impl Transport {
                     None => None,
                 };
                 smtp_trusting(url, settings.timing.timeout, ca.as_deref()).map(Some)
+            }
+            // A CA for no SMTP server is a mistake in the settings, not something to ignore.
+            (None, _) if settings.smtp_ca_file.is_some() => {
+                Err("--smtp-ca-file needs --smtp-url (an smtps:// URL or ?tls=required)".into())
             }
             (None, Some(dir)) => Ok(Some(Transport::Files(dir.clone()))),
             (None, None) => Ok(None),
@@ -145,4 +158,44 @@ async fn write_file(dir: &Path, id: &str, raw: &[u8]) -> std::io::Result<()> {
     let partial = dir.join(format!(".{id}.eml.partial"));
     tokio::fs::write(&partial, raw).await?;
     tokio::fs::rename(&partial, dir.join(format!("{id}.eml"))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(url: &str, pem: &[u8]) -> String {
+        match smtp_trusting(url, Duration::from_secs(5), Some(pem)) {
+            Ok(_) => panic!("{url} with {:?} accepted", String::from_utf8_lossy(pem)),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_ca_file_without_a_certificate_or_without_tls_is_refused_at_start() {
+        for pem in [
+            &b""[..],
+            b"not a certificate",
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n",
+        ] {
+            let error = refused("smtps://mail.example.com:465", pem);
+            assert!(error.contains("no PEM certificate"), "{error}");
+        }
+        let error = refused(
+            "smtp://mail.example.com:25",
+            b"-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
+        );
+        assert!(error.contains("needs TLS"), "{error}");
+    }
+
+    #[test]
+    fn a_ca_file_without_an_smtp_url_is_refused_not_ignored() {
+        let settings = super::super::Settings {
+            smtp_ca_file: Some("/etc/ssl/certs/private-ca.pem".into()),
+            mail_dir: Some("/tmp/mail".into()),
+            ..Default::default()
+        };
+        let error = Transport::from_settings(&settings).err().expect("refused");
+        assert!(error.contains("needs --smtp-url"), "{error}");
+    }
 }

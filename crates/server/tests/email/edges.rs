@@ -106,15 +106,21 @@ async fn an_smtp_451_is_retried_then_delivered_once() {
 async fn a_write_that_fails_after_queueing_its_emails_leaves_no_outbox_row() {
     let server = EmailServer::with_mail_dir().await;
     // The write queues the client's confirmation, then fails on the staff member's notice: a
-    // trigger refuses that row (the way a constraint or a lost connection would fail the write).
+    // trigger refuses that row (the way a constraint or a lost connection would fail the write),
+    // only once the confirmation is queued, so the test can't pass without a row to roll back.
     let refuse = match server.db.dialect() {
         Dialect::Sqlite => vec![
             "CREATE TRIGGER refuse_notice BEFORE INSERT ON outbox WHEN NEW.kind = 'businessNew' \
+             AND EXISTS (SELECT 1 FROM outbox WHERE subject_id = NEW.subject_id \
+             AND kind = 'confirmation') \
              BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
         ],
+        // PostgreSQL allows no subquery in a trigger's WHEN: the function checks.
         Dialect::Postgres => vec![
             "CREATE FUNCTION refuse_notice() RETURNS trigger LANGUAGE plpgsql AS \
-             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+             $$ BEGIN IF EXISTS (SELECT 1 FROM outbox WHERE subject_id = NEW.subject_id \
+             AND kind = 'confirmation') THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+             RETURN NEW; END $$",
             "CREATE TRIGGER refuse_notice BEFORE INSERT ON outbox FOR EACH ROW \
              WHEN (NEW.kind = 'businessNew') EXECUTE FUNCTION refuse_notice()",
         ],
