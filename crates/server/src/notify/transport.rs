@@ -195,7 +195,7 @@ mod tests {
             mail_dir: Some("/tmp/mail".into()),
             ..Default::default()
         };
-        let error = Transport::from_settings(&settings).err().expect("refused");
+        let error = Transport::from_settings(&settings).expect_err("refused");
         assert!(error.contains("needs --smtp-url"), "{error}");
     }
 }
