@@ -589,6 +589,26 @@ mod tests {
         assert_eq!(versions(Dialect::Sqlite), versions(Dialect::Postgres));
     }
 
+    /// PostgreSQL columns are BIGINT where SQLite's are INTEGER: the code reads integers as `i64`,
+    /// and an INTEGER (32-bit) column there is a narrower type than the one its twin stores.
+    #[test]
+    fn postgres_migrations_declare_bigint_not_integer() {
+        let integer = regex::Regex::new(r"(?i)\bINTEGER\b").expect("regex");
+        let found: Vec<String> = migrator(Dialect::Postgres)
+            .iter()
+            .flat_map(|m| {
+                let name = format!("{}_{}", m.version, m.description);
+                m.sql
+                    .lines()
+                    .map(|line| line.split("--").next().unwrap_or_default())
+                    .filter(|code| integer.is_match(code))
+                    .map(move |code| format!("{name}: {}", code.trim()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(found.is_empty(), "BIGINT, not INTEGER: {found:#?}");
+    }
+
     /// Every query is one text for both databases: `$n` placeholders, never `?` (which PostgreSQL
     /// does not read), in any SQL string of the server's sources.
     #[test]
