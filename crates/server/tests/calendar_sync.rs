@@ -60,6 +60,24 @@ async fn server_without_writer(
     secret_key: bool,
     allow_private: bool,
 ) -> (TestServer, booking_server::AppState) {
+    server_timed(secret_key, allow_private, |_| {}).await
+}
+
+/// [`server_without_writer`] with the calendar writer's timing changed by `tune`.
+async fn server_timed(
+    secret_key: bool,
+    allow_private: bool,
+    tune: impl FnOnce(&mut Timing),
+) -> (TestServer, booking_server::AppState) {
+    let mut calendar_write = Timing {
+        poll_interval: Duration::from_millis(50),
+        backoff_base: Duration::from_secs(1),
+        backoff_max: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        lease: Duration::from_secs(30),
+        ..booking_server::calendar::write::default_timing()
+    };
+    tune(&mut calendar_write);
     let monday = DateTime::parse_from_rfc3339(MONDAY)
         .expect("instant")
         .to_utc();
@@ -78,14 +96,7 @@ async fn server_without_writer(
             poll_interval: Duration::from_millis(50),
             ..Settings::default()
         },
-        calendar_write: Timing {
-            poll_interval: Duration::from_millis(50),
-            backoff_base: Duration::from_secs(1),
-            backoff_max: Duration::from_secs(2),
-            timeout: Duration::from_secs(5),
-            lease: Duration::from_secs(30),
-            ..booking_server::calendar::write::default_timing()
-        },
+        calendar_write,
         ..Config::default()
     })
     .await;
@@ -1116,7 +1127,9 @@ async fn manage(server: &TestServer, booked: &Value, start: Option<DateTime<Utc>
 async fn calendar_writes_apply_in_commit_order_not_in_the_order_their_clocks_were_read() {
     let dav = Radicale::start().await;
     let calendar = dav.make_calendar("work").await;
-    let (server, state) = server_without_writer(true, true).await;
+    // The wait below moves the clock (for retries) by up to 80 s: the lease must outlast that, or
+    // an attempt still running would be taken back and sent twice.
+    let (server, state) = server_timed(true, true, |t| t.lease = Duration::from_secs(600)).await;
     let connection = connect(&server, "camille", caldav(&calendar)).await;
     wait_for(&server, &connection, synced_at(server.clock.now())).await;
     // Five slots that don't overlap one another.
@@ -1147,20 +1160,63 @@ async fn calendar_writes_apply_in_commit_order_not_in_the_order_their_clocks_wer
     // Every row due (the first changes' ones at the later instant), then the writer runs.
     server.clock.advance(second * 2);
     writer::spawn_until(state, std::future::pending());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let (left,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM outbox WHERE channel = 'caldav' AND state <> 'succeeded'",
+    // The server's clock stands still: a retry (a send timed out under load, a busy database)
+    // would wait for it forever. Moved by the backoff's maximum every 500 ms, any retry is due.
+    let rows = || async {
+        sqlx::query_as::<_, (String, String, i64, Option<String>)>(
+            "SELECT subject_id, state, attempts, last_error FROM outbox \
+             WHERE channel = 'caldav' ORDER BY occurred_at, id",
         )
-        .fetch_one(&server.db)
+        .fetch_all(&server.db)
         .await
-        .expect("count");
-        if left == 0 {
-            break;
+        .expect("outbox")
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut moved_at = Instant::now();
+    let rows = loop {
+        let rows = rows().await;
+        if rows.iter().all(|r| r.1 != "pending" && r.1 != "delivering") {
+            break rows;
         }
-        assert!(Instant::now() < deadline, "{left} calendar writes not done");
+        assert!(
+            Instant::now() < deadline,
+            "calendar writes not done (subject, state, attempts, last error): {rows:#?}"
+        );
+        if moved_at.elapsed() >= Duration::from_millis(500) {
+            server.clock.advance(second * 2);
+            moved_at = Instant::now();
+        }
         tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    let failed: Vec<_> = rows.iter().filter(|r| r.1 == "failed").collect();
+    assert!(failed.is_empty(), "failed calendar writes: {failed:#?}");
+    // The rows of `three` and `five` committed first but read the later clock: they reach the
+    // worker after the newer versions, and are finished unsent, saying so, not counted as attempts.
+    let mut skipped = Vec::new();
+    for (subject, state, attempts, error) in &rows {
+        if state == "skipped" {
+            let (applied,): (i64,) =
+                sqlx::query_as("SELECT applied_seq FROM calendar_events WHERE appointment_id = $1")
+                    .bind(subject)
+                    .fetch_one(&server.db)
+                    .await
+                    .expect("calendar_events");
+            let reason = format!("superseded by version {applied}");
+            assert_eq!(error.as_deref(), Some(reason.as_str()), "{rows:#?}");
+            assert_eq!(*attempts, 0, "{rows:#?}");
+            skipped.push(subject.as_str());
+        }
     }
+    let ids = [&moved, &cancelled].map(|b| b["id"].as_str().expect("id"));
+    skipped.sort_unstable();
+    let mut expected = ids.to_vec();
+    expected.sort_unstable();
+    assert_eq!(skipped, expected, "{rows:#?}");
+    assert_eq!(
+        rows.iter().filter(|r| r.1 == "succeeded").count(),
+        4,
+        "{rows:#?}"
+    );
     // The last committed versions: moved to `four`, the other one cancelled (not brought back).
     let copies: Vec<WrittenEvent> = dav
         .events("/test/work/")
@@ -1185,19 +1241,23 @@ async fn calendar_writes_apply_in_commit_order_not_in_the_order_their_clocks_wer
     );
 }
 
-/// A CalDAV server whose answers the test times: the first `PUT` waits for `release`, then is
-/// stored with ETag `"first"`; the next ones answer at once, stored (`"put-2"`, …) while `healthy`,
-/// a 500 otherwise. Other requests (the refresher's reads) are 404: only writes matter here.
+/// A CalDAV server whose answers the test times: the `n`th `PUT`, for `n` in `held`, waits for
+/// `release[n]`, then is stored with ETag `"held-n"`; the others answer at once, stored
+/// (`"put-n"`) while `healthy`, a 500 otherwise. Other requests (the refresher's reads) are 404:
+/// only writes matter here.
 struct GatedDav {
     url: String,
     puts: Arc<AtomicUsize>,
-    release: Arc<tokio::sync::Notify>,
+    release: std::collections::HashMap<usize, Arc<tokio::sync::Notify>>,
     healthy: Arc<std::sync::atomic::AtomicBool>,
 }
 
-async fn gated_dav(healthy: bool) -> GatedDav {
+async fn gated_dav(healthy: bool, held: &[usize]) -> GatedDav {
     let puts = Arc::new(AtomicUsize::new(0));
-    let release = Arc::new(tokio::sync::Notify::new());
+    let release: std::collections::HashMap<_, _> = held
+        .iter()
+        .map(|&n| (n, Arc::new(tokio::sync::Notify::new())))
+        .collect();
     let healthy = Arc::new(std::sync::atomic::AtomicBool::new(healthy));
     let (p, r, h) = (puts.clone(), release.clone(), healthy.clone());
     let app = axum::Router::new().fallback(move |method: axum::http::Method| {
@@ -1207,13 +1267,13 @@ async fn gated_dav(healthy: bool) -> GatedDav {
                 return StatusCode::NOT_FOUND.into_response();
             }
             let n = puts.fetch_add(1, Ordering::SeqCst) + 1;
-            let etag = match n {
-                1 => {
-                    release.notified().await;
-                    "\"first\"".to_owned()
+            let etag = match release.get(&n) {
+                Some(gate) => {
+                    gate.notified().await;
+                    format!("\"held-{n}\"")
                 }
-                _ if healthy.load(Ordering::SeqCst) => format!("\"put-{n}\""),
-                _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                None if healthy.load(Ordering::SeqCst) => format!("\"put-{n}\""),
+                None => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             };
             (StatusCode::CREATED, [(header::ETAG, etag)]).into_response()
         }
@@ -1243,6 +1303,27 @@ async fn poll<T, F: std::future::Future<Output = Option<T>>>(what: &str, f: impl
     }
 }
 
+/// A server for the gated tests: sends may wait as long as the test's steps take (the writer's
+/// real-time limit, 5 s elsewhere, would end a held `PUT` under load), and the lease, by the
+/// server's clock, ends only when the test moves it past 600 s.
+async fn gated_server() -> TestServer {
+    let (server, state) = server_timed(true, true, |t| {
+        t.lease = Duration::from_secs(600);
+        t.timeout = Duration::from_secs(300);
+        t.max_in_flight = 2;
+    })
+    .await;
+    writer::spawn_until(state, std::future::pending());
+    server
+}
+
+async fn puts(dav: &GatedDav, n: usize) {
+    poll(&format!("PUT #{n}"), || async {
+        (dav.puts.load(Ordering::SeqCst) >= n).then_some(())
+    })
+    .await;
+}
+
 /// The stored ETag of `appointment`'s copy, if any.
 async fn stored_etag(server: &TestServer, appointment: &str) -> Option<String> {
     let row: Option<(Option<String>,)> =
@@ -1256,8 +1337,8 @@ async fn stored_etag(server: &TestServer, appointment: &str) -> Option<String> {
 
 #[tokio::test]
 async fn a_writer_whose_lease_ran_out_does_not_record_its_copy_over_the_next_one() {
-    let dav = gated_dav(true).await;
-    let server = server(true, true).await;
+    let dav = gated_dav(true, &[1, 3]).await;
+    let server = gated_server().await;
     connect(&server, "camille", caldav(&dav.url)).await;
     let free: Vec<_> = slots(&server, "2027-03-17", "2027-03-17")
         .await
@@ -1265,20 +1346,20 @@ async fn a_writer_whose_lease_ran_out_does_not_record_its_copy_over_the_next_one
         .collect();
     let booked = book(&server, (SERVICE, "camille"), free[0], "ada@example.com").await;
     let id = booked["id"].as_str().expect("id");
-    poll("the first PUT", || async {
-        (dav.puts.load(Ordering::SeqCst) == 1).then_some(())
-    })
-    .await;
-    // The first attempt hangs past its lease (30 s by the server's clock): the row is taken back
+    puts(&dav, 1).await;
+    // The first attempt hangs past its lease (600 s by the server's clock): the row is taken back
     // and written again, and that second write is the one recorded.
-    server.clock.advance(chrono::Duration::seconds(31));
+    server.clock.advance(chrono::Duration::seconds(601));
     let second = poll("the second write recorded", || async {
         stored_etag(&server, id).await
     })
     .await;
     assert_eq!(second, "\"put-2\"");
+    // Both of the writer's two places taken: the first attempt, and another booking's held PUT.
+    book(&server, (SERVICE, "camille"), free[6], "grace@example.com").await;
+    puts(&dav, 3).await;
     // The first attempt's answer arrives now; it lost the row, so it must record nothing.
-    dav.release.notify_one();
+    dav.release[&1].notify_one();
     let (attempts,): (i64,) = poll("the lost attempt logged", || async {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM outbox_attempts a JOIN outbox o ON o.id = a.message_id \
@@ -1295,32 +1376,38 @@ async fn a_writer_whose_lease_ran_out_does_not_record_its_copy_over_the_next_one
         attempts, 2,
         "the interrupted attempt and the one that succeeded"
     );
-    // Nothing observable says when the first worker is done with its answer: give it time.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // A third booking's PUT is sent only once a place is free, and the only one that can free is
+    // the first attempt's, after it recorded what it would (its task ends with the recording).
+    book(
+        &server,
+        (SERVICE, "camille"),
+        free[free.len() - 1],
+        "hedy@example.com",
+    )
+    .await;
+    puts(&dav, 4).await;
     assert_eq!(stored_etag(&server, id).await.as_deref(), Some("\"put-2\""));
+    dav.release[&3].notify_one();
 }
 
 #[tokio::test]
 async fn a_write_error_is_cleared_only_by_a_write_attempted_after_it() {
-    let dav = gated_dav(false).await;
-    let server = server(true, true).await;
+    let dav = gated_dav(false, &[1]).await;
+    let server = gated_server().await;
     let connection = connect(&server, "camille", caldav(&dav.url)).await;
     let free: Vec<_> = slots(&server, "2027-03-17", "2027-03-17")
         .await
         .into_iter()
         .collect();
     let slow = book(&server, (SERVICE, "camille"), free[0], "ada@example.com").await;
-    poll("the first PUT", || async {
-        (dav.puts.load(Ordering::SeqCst) == 1).then_some(())
-    })
-    .await;
+    puts(&dav, 1).await;
     let failing = book(&server, (SERVICE, "camille"), free[6], "grace@example.com").await;
     let failed = wait_for(&server, &connection, |c| {
         c["status"]["lastWriteError"].is_string()
     })
     .await;
     // The slow write started before that failure: its success says nothing of it.
-    dav.release.notify_one();
+    dav.release[&1].notify_one();
     let slow_id = slow["id"].as_str().expect("id");
     poll("the slow write recorded", || async {
         stored_etag(&server, slow_id).await

@@ -299,11 +299,18 @@ async fn record<S: Sender>(
     let (status_code, error, finish) = match outcome {
         Outcome::Sent => (None, None, Finish::Succeeded),
         Outcome::Final { code, error } => (code, Some(error), Finish::Failed),
+        Outcome::Skipped { reason } => (None, Some(reason), Finish::Skipped),
         Outcome::Retry { code, error } => retry(code, error, Duration::ZERO),
         Outcome::RetryAfter { code, error, after } => retry(code, error, after),
     };
-    if let Some(error) = &error {
-        tracing::warn!(message = %message.id, channel, %error, "notification attempt failed");
+    match (&error, &finish) {
+        (Some(reason), Finish::Skipped) => {
+            tracing::info!(message = %message.id, channel, %reason, "notification skipped");
+        }
+        (Some(error), _) => {
+            tracing::warn!(message = %message.id, channel, %error, "notification attempt failed");
+        }
+        (None, _) => {}
     }
     let record = AttemptRecord {
         started_at,

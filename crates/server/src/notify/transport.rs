@@ -29,6 +29,11 @@ pub enum Outcome {
         code: Option<u16>,
         error: String,
     },
+    /// Not sent, and nothing to send: finished as `skipped`, saying why (not counted as an
+    /// attempt).
+    Skipped {
+        reason: String,
+    },
 }
 
 /// The configured way out.

@@ -48,8 +48,6 @@ struct CalendarWrites {
 struct Prepared {
     /// The version of the appointment it writes (its `change_seq`).
     seq: i64,
-    /// A newer version was already applied there: nothing to send.
-    stale: bool,
     /// The event (empty for a removal).
     ics: String,
     /// Where it is, or goes: the stored href, else `{calendar}/{resource_name}`.
@@ -69,7 +67,7 @@ fn storage(e: crate::Error) -> Outcome {
 
 fn error_of(outcome: &Outcome) -> Option<&str> {
     match outcome {
-        Outcome::Sent => None,
+        Outcome::Sent | Outcome::Skipped { .. } => None,
         Outcome::Retry { error, .. }
         | Outcome::RetryAfter { error, .. }
         | Outcome::Final { error, .. } => Some(error),
@@ -107,15 +105,10 @@ impl CalendarWrites {
             .map_err(storage)?;
         // Rows of one appointment and calendar go out in the order they were planned, which is not
         // always the order their changes committed in: the version decides.
-        if applied.as_ref().is_some_and(|a| a.seq > payload.seq) {
-            return Ok(Prepared {
-                seq: payload.seq,
-                stale: true,
-                ics: String::new(),
-                href: String::new(),
-                written: None,
-                username: String::new(),
-                password: String::new(),
+        // Skipped, not `succeeded`: nothing was sent, and the row says so.
+        if let Some(newer) = applied.as_ref().filter(|a| a.seq > payload.seq) {
+            return Err(Outcome::Skipped {
+                reason: format!("superseded by version {}", newer.seq),
             });
         }
         // The address is checked before every request, as for reads: DNS may have changed.
@@ -179,7 +172,6 @@ impl CalendarWrites {
         };
         Ok(Prepared {
             seq: payload.seq,
-            stale: false,
             ics,
             href,
             written,
@@ -277,9 +269,6 @@ impl Sender for CalendarWrites {
     }
 
     async fn send(&self, message: &Message, prepared: Prepared) -> (Outcome, Option<Done>) {
-        if prepared.stale {
-            return (Outcome::Sent, None);
-        }
         let target = Target {
             client: &self.client,
             username: &prepared.username,
@@ -314,7 +303,7 @@ impl Sender for CalendarWrites {
     }
 
     /// The copy written or removed and the connection's write status; or, for a failure, the
-    /// connection's error (when it still exists). A stale row skipped records nothing.
+    /// connection's error (when it still exists). A superseded row (skipped) records nothing.
     async fn settle(
         &self,
         conn: &mut Conn,
