@@ -201,6 +201,7 @@ pub struct Synchronization {
     /// The copy this server wrote to the staff member's CalDAV calendar (extension of the
     /// reference): `id` is the event resource's URL (its href). Set by the server once written.
     #[serde(rename = "caldavCalendar", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(extend("readOnly" = true)))]
     pub caldav_calendar: Option<ExternalEventRef>,
     /// A personal appointment's `personalAppointmentSync` (extension of the reference, which
     /// takes it as a write parameter only): whether it goes to the staff member's CalDAV
@@ -209,6 +210,7 @@ pub struct Synchronization {
         rename = "personalAppointmentSync",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schemars(extend("readOnly" = true)))]
     pub personal_appointment_sync: Option<bool>,
 }
 

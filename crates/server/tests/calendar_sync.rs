@@ -1455,6 +1455,12 @@ async fn personal_appointment_sync_is_kept_shown_and_honoured_by_a_write_that_om
     )
     .await;
     assert_eq!(status, 201, "{created}");
+    // The write's own answer shows it as GET does.
+    assert_eq!(
+        created["synchronization"]["personalAppointmentSync"],
+        json!(false),
+        "{created}"
+    );
     let id = created["id"].as_str().expect("id");
     let path = format!("/appointments/{id}");
     let (_, read) = call(&server, Method::GET, &path, None).await;
@@ -1472,6 +1478,11 @@ async fn personal_appointment_sync_is_kept_shown_and_honoured_by_a_write_that_om
     )
     .await;
     assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["synchronization"]["personalAppointmentSync"],
+        json!(false),
+        "{body}"
+    );
     let (planned,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE channel = 'caldav' AND subject_id = $1")
             .bind(id)

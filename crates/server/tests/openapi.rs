@@ -221,6 +221,11 @@ async fn schemas_follow_the_types_and_their_validators() {
         paid.contains("boolean") && paid.contains("string"),
         "{paid}"
     );
+    // What only the server sets is read-only (a value sent is ignored).
+    let sync = &component(&doc, "Synchronization")["properties"];
+    for field in ["caldavCalendar", "personalAppointmentSync"] {
+        assert_eq!(sync[field]["readOnly"], true, "{field}: {sync}");
+    }
     // Time zones are the names the server accepts.
     let zones = component(&doc, "TimeZone")["enum"]
         .as_array()

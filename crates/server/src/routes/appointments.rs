@@ -199,7 +199,7 @@ async fn create(
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     let wanted_status = input.custom_status.clone();
-    let stored = rules::insert(
+    let mut stored = rules::insert(
         &mut tx,
         &company_id,
         input,
@@ -211,6 +211,8 @@ async fn create(
     // After the appointment's own checks (so their 400 lists every field); a refusal here rolls
     // the write back with the transaction.
     custom_status::check(&mut tx, &company_id, wanted_status.as_ref()).await?;
+    // The answer shows what GET would: the calendar copy and personalAppointmentSync as stored.
+    crate::calendar::write::show_copies(&mut tx, &company_id, [&mut stored]).await?;
     let names = statuses::names(&mut tx, &company_id).await?;
     tx.commit().await?;
     let origin = links::origin(&state.config, Some(&headers));
@@ -232,7 +234,7 @@ async fn replace(
     let now = state.clock.now();
     let mut tx = state.db.write().await?;
     let wanted_status = input.custom_status.clone();
-    let stored = rules::update(
+    let mut stored = rules::update(
         &mut tx,
         &company_id,
         &key,
@@ -245,6 +247,8 @@ async fn replace(
     // After the appointment's own checks (so their 400 lists every field); a refusal here rolls
     // the write back with the transaction.
     custom_status::check(&mut tx, &company_id, wanted_status.as_ref()).await?;
+    // The answer shows what GET would: the calendar copy and personalAppointmentSync as stored.
+    crate::calendar::write::show_copies(&mut tx, &company_id, [&mut stored]).await?;
     let names = statuses::names(&mut tx, &company_id).await?;
     tx.commit().await?;
     let origin = links::origin(&state.config, Some(&headers));
