@@ -873,3 +873,42 @@ fn check_slot_agrees_with_free_slots() {
         assert!(seen.contains(&reason), "{reason:?} never seen");
     }
 }
+
+/// Blocked time (no service) of `staff` from `start`, `minutes` long.
+fn blocked(staff: &str, start: DateTime<Utc>, minutes: i64) -> Busy {
+    Busy {
+        service_id: None,
+        ..appt(staff, "-", start, minutes)
+    }
+}
+
+#[test]
+fn busy_time_beyond_the_days_shown_still_counts() {
+    // The busy index covers the days shown plus the footprints reaching out of them (`index_busy`).
+    // 30-minute service, 30 minutes of preparation, a 60-minute buffer after: the first slot's
+    // footprint reaches back into the previous day, the last one's into the next.
+    let mut rules = ServiceRules::new(30);
+    rules.preparation = 30;
+    rules.buffer_after = 60;
+    let mut q = query(rules);
+    let hours = every_day(&[(t(0, 0), t(1, 0)), (t(22, 0), t(0, 0))]);
+    q.company_hours = hours.clone();
+    q.staff[0].hours = hours;
+    assert_eq!(
+        labels(&q),
+        strs(&["00:00", "00:30", "22:00", "22:30", "23:00", "23:30"])
+    );
+    let before = at(Paris, d(2026, 11, 30), 23, 40);
+    let after = at(Paris, d(2026, 12, 2), 0, 10);
+    q.busy = vec![blocked("ann", before, 10), blocked("ann", after, 30)];
+    // 00:00 needs 23:30–00:30 clear; 23:00 and 23:30 hold the staff member past 00:10.
+    assert_eq!(labels(&q), strs(&["00:30", "22:00", "22:30"]));
+    assert_eq!(
+        check_slot(&q, paris(0, 0), None),
+        Err(Unavailable::Conflict)
+    );
+    assert_eq!(
+        check_slot(&q, paris(23, 0), None),
+        Err(Unavailable::Conflict)
+    );
+}
