@@ -29,6 +29,10 @@ impl Cmd {
         self.0.env(key, value);
         self
     }
+    pub fn current_dir(mut self, dir: impl AsRef<std::path::Path>) -> Self {
+        self.0.current_dir(dir);
+        self
+    }
     fn describe(&self) -> String {
         let args: Vec<_> = self
             .0
@@ -69,6 +73,21 @@ pub fn capture(cmd: Cmd) -> Result<String> {
         return Err(format!("`{name}` failed ({})", output.status).into());
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Runs with stderr shown live and returns stdout; fails if the command can't start or exits non-zero.
+pub fn stdout_of(cmd: Cmd) -> Result<String> {
+    let name = cmd.describe();
+    eprintln!("$ {name}");
+    let mut command = cmd.0;
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("`{name}` could not start: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("`{name}` failed ({})", output.status).into());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Runs with output shown live, and returns the test runners' `test result:` lines it printed.

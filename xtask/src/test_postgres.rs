@@ -4,7 +4,11 @@
 //! `scale_out` (several server processes on one PostgreSQL) always uses PostgreSQL and runs in
 //! the workspace tests.
 
-use crate::cmd::{run_tests, Cmd};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::cmd::{run_tests, stdout_of, Cmd};
 use crate::Result;
 
 /// The server's integration test binaries, all run on PostgreSQL too (each opens its databases
@@ -28,14 +32,68 @@ const ON_POSTGRES: &[&str] = &[
 
 pub fn run() -> Result<Vec<String>> {
     crate::tools::ensure_postgres()?;
-    // `--workspace`, not `-p booking-server`: the same feature selection as the workspace tests
-    // before, so their build is reused instead of ~80 crates compiled again.
-    let mut cmd = Cmd::new("cargo").args(["test", "--workspace"]);
-    for test in ON_POSTGRES {
-        cmd = cmd.args(["--test", test]);
+    let mut summaries = Vec::new();
+    let mut failed = Vec::new();
+    for (name, executable) in test_executables()? {
+        // As cargo runs an integration test: from its package's directory.
+        let cmd = Cmd::new(&executable)
+            .current_dir(crate::project_root().join("crates/server"))
+            .env("BOOKING_TEST_DB", "postgres")
+            .env("RADICALE_PYTHON", crate::tools::radicale_python());
+        match run_tests(cmd) {
+            Ok(lines) => summaries.extend(lines),
+            Err(e) => {
+                eprintln!("xtask: {e}");
+                failed.push(name);
+            }
+        }
     }
-    run_tests(
-        cmd.env("BOOKING_TEST_DB", "postgres")
-            .env("RADICALE_PYTHON", crate::tools::radicale_python()),
-    )
+    if !failed.is_empty() {
+        return Err(format!("failed on PostgreSQL: {}", failed.join(", ")).into());
+    }
+    Ok(summaries)
+}
+
+/// The `ON_POSTGRES` test executables, as `cargo test --workspace` built them. Any other cargo
+/// selection (`-p booking-server`, or `--workspace --test X …`) unifies dependency features
+/// differently and recompiled ~80 crates; asking the same selection with `--no-run` reuses the
+/// workspace tests' build and names the executables.
+fn test_executables() -> Result<Vec<(String, PathBuf)>> {
+    let out = stdout_of(Cmd::new("cargo").args([
+        "test",
+        "--workspace",
+        "--no-run",
+        "--message-format=json",
+    ]))?;
+    let mut found = Vec::new();
+    for line in out.lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let target = &message["target"];
+        let is_test = target["kind"]
+            .as_array()
+            .is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
+        let name = target["name"].as_str().unwrap_or_default();
+        let in_server = target["src_path"]
+            .as_str()
+            .is_some_and(|p| Path::new(p).starts_with(crate::project_root().join("crates/server")));
+        if let (true, true, true, Some(executable)) = (
+            message["reason"] == "compiler-artifact",
+            is_test && in_server,
+            ON_POSTGRES.contains(&name),
+            message["executable"].as_str(),
+        ) {
+            found.push((name.to_owned(), PathBuf::from(executable)));
+        }
+    }
+    found.sort();
+    let missing: Vec<_> = ON_POSTGRES
+        .iter()
+        .filter(|name| !found.iter().any(|(n, _)| n == *name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("cargo built no test executable named {missing:?}").into());
+    }
+    Ok(found)
 }
