@@ -30,12 +30,17 @@ use cmd::{run, run_tests, Cmd};
 
 pub type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
-const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test | bench [web|load|pg] | size [--monos] [--wasm FILE] | mutants [model | availability | booking]…>";
+const USAGE: &str = "usage: cargo xtask <demo [--addr HOST:PORT] | test [postgres] | bench [web|load|pg] | size [--monos] [--wasm FILE] | mutants [model | availability | booking]…>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
+        Some("test") if args[1..] == ["postgres"] => test_postgres::run().map(|lines| {
+            for line in lines {
+                println!("{line}");
+            }
+        }),
         Some("test") => test(),
         Some("bench") if args[1..] == ["web"] => bench_web::standalone(),
         Some("bench") if args[1..] == ["load"] => bench_load::run(),
