@@ -106,16 +106,7 @@ pub async fn connect_calendar(db: &Db, origin: &str, now: DateTime<Utc>) -> Resu
         username: None,
         secret: None,
         created_at: now,
-        validator: None,
-        window_end: None,
-        last_attempt_at: None,
-        last_sync_at: None,
-        last_error: None,
-        failures: 0,
-        event_count: 0,
-        busy_count: 0,
-        last_write_at: None,
-        last_write_error: None,
+        ..StoredConnection::default()
     };
     connections::insert(&mut tx, &connection).await?;
     tx.commit().await?;

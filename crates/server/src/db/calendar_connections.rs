@@ -8,8 +8,9 @@ use super::appointments::utc_text;
 use crate::db::{Conn, DbRow};
 use crate::error::{Error, Result};
 
-/// A connection as stored (the password sealed).
-#[derive(Clone)]
+/// A connection as stored (the password sealed). A new one is its identity fields with the rest
+/// `..Default::default()`: never read, never written, no error.
+#[derive(Clone, Default)]
 pub struct StoredConnection {
     pub company_id: String,
     pub id: String,

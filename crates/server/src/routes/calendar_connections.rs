@@ -121,16 +121,7 @@ async fn create(
         username: new.username.as_deref().map(str::trim).map(str::to_owned),
         secret,
         created_at: state.clock.now(),
-        validator: None,
-        window_end: None,
-        last_attempt_at: None,
-        last_sync_at: None,
-        last_error: None,
-        failures: 0,
-        event_count: 0,
-        busy_count: 0,
-        last_write_at: None,
-        last_write_error: None,
+        ..StoredConnection::default()
     };
     let zone = crate::db::business::get_company(&state.db, &company_id)
         .await?
