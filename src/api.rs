@@ -207,9 +207,14 @@ impl Api {
         parse(&fetch_text(request, Abort::Never).await?)
     }
 
-    /// Address of the appointment's iCalendar file (for an "add to calendar" link).
-    pub fn calendar_url(&self, encrypted_id: &str) -> String {
-        format!("{}/calendar.ics", self.appointment_url(encrypted_id))
+    /// Address of the appointment's iCalendar file (for an "add to calendar" link), its description
+    /// in `lang`.
+    pub fn calendar_url(&self, encrypted_id: &str, lang: &str) -> String {
+        format!(
+            "{}/calendar.ics?lang={}",
+            self.appointment_url(encrypted_id),
+            encode_component(lang)
+        )
     }
 
     fn appointment_url(&self, encrypted_id: &str) -> String {

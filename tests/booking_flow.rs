@@ -87,7 +87,7 @@ async fn the_confirmation_shows_times_in_both_zones_place_price_properties_and_l
         .collect();
     assert_eq!(
         links[0],
-        "https://book.example/api/2.1/scheduling/companies/demo/widget/appointments/enc123/calendar.ics"
+        "https://book.example/api/2.1/scheduling/companies/demo/widget/appointments/enc123/calendar.ics?lang=en"
     );
     assert!(links[1].starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE"));
     assert!(

@@ -37,7 +37,7 @@ pub fn ConfirmationStep(
         let page = page_address();
         let reschedule = ctx.config.manage_link(&page, &id, "reschedule");
         let cancel = ctx.config.manage_link(&page, &id, "cancel");
-        let ics = ctx.api.calendar_url(&id);
+        let ics = ctx.api.calendar_url(&id, ctx.lang.code());
         let appointment = appointment.clone();
         let google = move || google_calendar_link(&appointment, company.get().as_ref());
         view! {

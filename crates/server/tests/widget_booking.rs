@@ -339,12 +339,18 @@ struct CalendarFile {
     /// `DTSTART` as `TZID:local`.
     start: String,
     has_alarm: bool,
+    description: String,
 }
 
 async fn calendar_file(server: &TestServer, path: &str) -> CalendarFile {
+    calendar_file_in(server, path, "").await
+}
+
+/// The calendar file with `query` (e.g. `?lang=fr`) after its address.
+async fn calendar_file_in(server: &TestServer, path: &str, query: &str) -> CalendarFile {
     let response = server
         .client
-        .get(format!("{}{path}/calendar.ics", server.base))
+        .get(format!("{}{path}/calendar.ics{query}", server.base))
         .send()
         .await
         .expect("request");
@@ -380,6 +386,7 @@ async fn calendar_file(server: &TestServer, path: &str) -> CalendarFile {
         uid: value("UID"),
         sequence: value("SEQUENCE").parse().expect("SEQUENCE"),
         status: value("STATUS"),
+        description: value("DESCRIPTION"),
         start: format!(
             "{}:{}",
             tzid.val.as_ref().expect("zone").as_str(),
@@ -412,6 +419,18 @@ async fn reschedule_cancel_and_calendar_file() {
     assert_eq!(booked.method, "REQUEST");
     assert_eq!(booked.sequence, 0);
     assert!(booked.has_alarm, "a VALARM reminds the client");
+    // Its words follow the widget's language (`?lang=`), else English.
+    assert!(
+        booked.description.starts_with("Reference: "),
+        "{}",
+        booked.description
+    );
+    let french = calendar_file_in(&server, &path, "?lang=fr").await;
+    assert!(
+        french.description.starts_with("Référence"),
+        "{}",
+        french.description
+    );
 
     let (status, body) = server
         .send_json(Method::PUT, &path, &json!({"start": later}))

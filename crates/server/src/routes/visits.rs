@@ -173,9 +173,10 @@ async fn reschedule(
     )))
 }
 
-/// `?lang=fr` on a cancellation: the language of its history entry.
+/// `?lang=fr` on a cancellation (the language of its history entry) or on the calendar file (the
+/// language of its description).
 #[derive(Debug, Deserialize)]
-struct CancelParams {
+struct LangParams {
     lang: Option<String>,
 }
 
@@ -201,7 +202,7 @@ fn visitor_lang(sent: Option<&str>, headers: &HeaderMap) -> String {
 async fn cancel(
     State(state): State<AppState>,
     Path((company_id, encrypted_id)): Path<(String, String)>,
-    Query(params): Query<CancelParams>,
+    Query(params): Query<LangParams>,
     headers: HeaderMap,
 ) -> Result<Json<PublicAppointment>> {
     let now = state.clock.now();
@@ -219,16 +220,20 @@ async fn cancel(
 async fn calendar(
     State(state): State<AppState>,
     Path((company_id, encrypted_id)): Path<(String, String)>,
+    Query(params): Query<LangParams>,
+    headers: HeaderMap,
 ) -> Result<impl IntoResponse> {
+    let lang = visitor_lang(params.lang.as_deref(), &headers);
     let mut conn = state.db.acquire().await?;
     let stored = visitor::find(&mut conn, &company_id, &encrypted_id).await?;
     let company = crate::db::business::get_company(&mut *conn, &company_id).await?;
-    let body = ics::invite(
+    let body = ics::invite_in(
         &stored,
         company.as_ref(),
         ics::Method::for_appointment(&stored),
         &ics::uid_host(&state.config),
         state.clock.now(),
+        &lang,
     );
     Ok((
         [
