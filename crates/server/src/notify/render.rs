@@ -560,18 +560,46 @@ mod tests {
     }
 
     fn rendered(kind: Kind, lang: &str, video: bool) -> Rendered {
+        render_payload(&payload(kind, lang, video))
+    }
+
+    fn render_payload(payload: &Payload) -> Rendered {
         let links = Links {
             origin: Some("https://book.example"),
             uid_host: "book.example",
         };
         let now = "2031-06-02T06:00:00Z".parse().expect("instant");
-        render(
-            &payload(kind, lang, video),
-            "demo",
-            Some(&company()),
-            links,
-            now,
-        )
+        render(payload, "demo", Some(&company()), links, now)
+    }
+
+    /// A cancellation the client made says so, in every language (`cancelled.introByClient`).
+    #[test]
+    fn a_cancellation_by_the_client_has_its_own_intro_in_every_language() {
+        let by_client = |lang: &str| {
+            let mut p = payload(Kind::Cancelled, lang, false);
+            p.by_client = true;
+            render_payload(&p)
+        };
+        let english = by_client("en");
+        for lang in strings::LANGS {
+            let r = by_client(lang);
+            let opening = intro(&r.text);
+            assert!(!opening.trim().is_empty(), "{lang}\n{}", r.text);
+            assert!(
+                !r.text.contains('{'),
+                "{lang}: a placeholder left\n{}",
+                r.text
+            );
+            let by_business = rendered(Kind::Cancelled, lang, false);
+            assert_ne!(
+                opening,
+                intro(&by_business.text),
+                "{lang}: the business's intro"
+            );
+            if lang != "en" {
+                assert_ne!(opening, intro(&english.text), "{lang}: in English");
+            }
+        }
     }
 
     /// The opening paragraph of a text part (after the greeting).
