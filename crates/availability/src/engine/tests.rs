@@ -899,16 +899,16 @@ fn busy_time_beyond_the_days_shown_still_counts() {
         strs(&["00:00", "00:30", "22:00", "22:30", "23:00", "23:30"])
     );
     let before = at(Paris, d(2026, 11, 30), 23, 40);
-    let after = at(Paris, d(2026, 12, 2), 0, 10);
-    q.busy = vec![blocked("ann", before, 10), blocked("ann", after, 30)];
-    // 00:00 needs 23:30–00:30 clear; 23:00 and 23:30 hold the staff member past 00:10.
-    assert_eq!(labels(&q), strs(&["00:30", "22:00", "22:30"]));
+    let after = at(Paris, d(2026, 12, 2), 0, 40);
+    q.busy = vec![blocked("ann", before, 10), blocked("ann", after, 10)];
+    // 00:00 needs 23:30–00:30 clear; 23:30 holds the staff member until 01:00, past 00:40.
+    assert_eq!(labels(&q), strs(&["00:30", "22:00", "22:30", "23:00"]));
     assert_eq!(
         check_slot(&q, paris(0, 0), None),
         Err(Unavailable::Conflict)
     );
     assert_eq!(
-        check_slot(&q, paris(23, 0), None),
+        check_slot(&q, paris(23, 30), None),
         Err(Unavailable::Conflict)
     );
 }
