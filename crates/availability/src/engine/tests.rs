@@ -912,3 +912,17 @@ fn busy_time_beyond_the_days_shown_still_counts() {
         Err(Unavailable::Conflict)
     );
 }
+
+#[test]
+fn notice_and_horizon_beyond_the_calendar_saturate() {
+    // A notice or horizon too large for a date (`offset_now`) means "no limit" on that side,
+    // not a panic, and not the opposite limit.
+    let mut rules = ServiceRules::new(60);
+    rules.min_notice = Duration::MIN;
+    rules.horizon = Some(Duration::MAX);
+    let q = query(rules);
+    assert_eq!(labels(&q).len(), 8);
+    let mut rules = ServiceRules::new(60);
+    rules.min_notice = Duration::MAX;
+    assert!(labels(&query(rules)).is_empty());
+}
