@@ -105,6 +105,8 @@ impl Default for Config {
 pub struct AppState {
     pub db: db::Db,
     pub config: Arc<Config>,
+    /// Companies' catalogues and forms, reused while the setup version is unchanged.
+    pub catalogs: Arc<booking::catalog::Cache>,
     /// Form pattern checks (compiled regexes are cached here).
     pub matcher: Arc<booking::pattern::RegexMatcher>,
     /// Per-IP limit on booking requests.
@@ -122,6 +124,7 @@ impl AppState {
     pub fn new(db: db::Db, config: Config) -> Self {
         AppState {
             db,
+            catalogs: Arc::default(),
             matcher: Arc::default(),
             booking_limiter: Arc::new(rate_limit::RateLimiter::per_minute(
                 config.bookings_per_minute,

@@ -163,6 +163,70 @@ async fn the_form_of_a_service_is_public() {
     assert_eq!(body["error"]["fields"][0]["name"], "serviceId");
 }
 
+/// A server keeps each company's catalogue and forms only while the database's setup version is
+/// the one it read them with: a change written by someone else than this server's routes (another
+/// node, an `admin` command; here straight through the writer) reaches the very next request.
+#[tokio::test]
+async fn a_setup_change_written_elsewhere_reaches_the_next_request() {
+    let server = demo_server().await;
+    // Read through the widget routes first, so that the demo's setup is cached.
+    first_slot(&server, "haircut", Some("camille")).await;
+    let (from, to) = next_two_weeks(&server);
+    let trio_slots = format!(
+        "{DEMO}/widget/freeSlots?startDate={from}&endDate={to}&serviceId=trio&staffId=camille&timeZone=Europe/Paris"
+    );
+    let (status, body) = server.get_json(&trio_slots).await;
+    assert_eq!(status, 404, "no such service yet: {body}");
+    let (_, body) = server
+        .get_json(&format!("{DEMO}/widget/form?serviceId=haircut"))
+        .await;
+    let mut form: Form = serde_json::from_value(body).expect("a form");
+
+    let trio: Service = serde_json::from_value(json!({
+        "id": "trio", "name": "Small group", "duration": 60, "capacity": 3, "price": 10,
+        "staff": [{"id": "camille"}], "useCompanyWorkingHours": true
+    }))
+    .expect("service");
+    business::put_doc(
+        server.db.writer(),
+        Collection::Services,
+        "demo",
+        "trio",
+        None,
+        9,
+        &trio,
+    )
+    .await
+    .expect("insert service");
+    form.name = Some("Renamed elsewhere".to_owned());
+    let form_id = form.id.clone().expect("form id");
+    business::put_doc(
+        server.db.writer(),
+        Collection::Forms,
+        "demo",
+        &form_id,
+        None,
+        0,
+        &form,
+    )
+    .await
+    .expect("update form");
+
+    let start = first_slot(&server, "trio", Some("camille")).await;
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("trio", Some("camille"), &start, "trio@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, body) = server
+        .get_json(&format!("{DEMO}/widget/form?serviceId=haircut"))
+        .await;
+    assert_eq!(body["name"], "Renamed elsewhere", "{body}");
+}
+
 #[tokio::test]
 async fn a_visitor_books_views_and_the_slot_is_gone() {
     let server = demo_server().await;

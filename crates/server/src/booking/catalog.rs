@@ -1,13 +1,16 @@
-//! Everything a company offers (company, services, staff, resources), loaded once per request from
-//! `db::business` and looked up by id or externalId.
+//! Everything a company offers (company, services, staff, resources), loaded from `db::business`
+//! (per request, or through the process's [`Cache`] checked against the setup version) and looked
+//! up by id or externalId.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use booking_model::{Company, Resource, Service, Staff};
+use booking_model::{Company, Form, Resource, Service, Staff};
 use chrono_tz::Tz;
 
 use crate::db::business::{self, Collection};
-use crate::db::Conn;
+use crate::db::{Conn, Dialect};
 use crate::error::{Error, Result};
 
 /// Everything a company offers, loaded once per request.
@@ -99,4 +102,73 @@ pub async fn load(conn: &mut Conn, company_id: &str) -> Result<Catalog> {
     let staff = business::list_docs(&mut *conn, Collection::Staff, company_id).await?;
     let resources = business::list_docs(&mut *conn, Collection::Resources, company_id).await?;
     Catalog::new(company, services, staff, resources)
+}
+
+/// A company's catalogue and booking forms, as of one version of the setup.
+#[derive(Debug)]
+pub struct Offer {
+    pub catalog: Catalog,
+    /// Every form of the company, in display order (`forms::choose` picks the one that applies).
+    pub forms: Vec<Form>,
+    version: i64,
+}
+
+/// The setups companies are booked against, kept in process while the database's setup version
+/// (`counters` row `setup`, bumped by triggers on every change to companies, services, staff,
+/// resources and forms, whichever process or node makes it: migration 0017) is the one they were
+/// read with. A hit costs one indexed read instead of five queries and the parsing of every
+/// document; a stale entry is never used, on SQLite or on PostgreSQL behind several nodes.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: Mutex<HashMap<String, Arc<Offer>>>,
+}
+
+/// Companies kept at most: past it the cache starts again empty (each entry is a few KB).
+const CACHE_COMPANIES: usize = 1024;
+
+/// The setup version now, as `conn` sees it.
+async fn setup_version(conn: &mut Conn) -> Result<i64> {
+    let (version,): (i64,) = sqlx::query_as("SELECT value FROM counters WHERE name = 'setup'")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(version)
+}
+
+impl Cache {
+    /// The company's offer as `conn` (a reader) sees it now: the cached one while the setup
+    /// version is unchanged, else read again (version, catalogue and forms in one snapshot).
+    pub async fn offer(&self, conn: &mut Conn, company_id: &str) -> Result<Arc<Offer>> {
+        let version = setup_version(conn).await?;
+        if let Some(hit) = self.get(company_id).filter(|o| o.version == version) {
+            return Ok(hit);
+        }
+        let snapshot = match Dialect::of(conn) {
+            Dialect::Sqlite => "BEGIN",
+            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, snapshot).await?;
+        let offer = Arc::new(Offer {
+            version: setup_version(&mut tx).await?,
+            catalog: load(&mut tx, company_id).await?,
+            forms: business::list_docs(&mut *tx, Collection::Forms, company_id).await?,
+        });
+        tx.commit().await?;
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        // Requests that read concurrently may finish in any order: the newest setup stays.
+        let newer = entries
+            .get(company_id)
+            .is_none_or(|kept| kept.version <= offer.version);
+        if newer {
+            if entries.len() >= CACHE_COMPANIES {
+                entries.clear();
+            }
+            entries.insert(company_id.to_owned(), offer.clone());
+        }
+        Ok(offer)
+    }
+
+    fn get(&self, company_id: &str) -> Option<Arc<Offer>> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.get(company_id).cloned()
+    }
 }

@@ -16,6 +16,12 @@ pub async fn form_for<'c, E: Executor<'c, Database = Backend>>(
     service_id: &str,
 ) -> Result<Form> {
     let forms: Vec<Form> = business::list_docs(db, Collection::Forms, company_id).await?;
+    Ok(choose(&forms, service_id))
+}
+
+/// The booking form for a service among a company's `forms`: one naming it, else one for every
+/// location, else the built-in contact-only form.
+pub fn choose(forms: &[Form], service_id: &str) -> Form {
     let names_service = |f: &&Form| {
         f.objects.iter().any(|o| {
             o.object_type == Some(FormObjectType::Service) && o.id.as_deref() == Some(service_id)
@@ -32,7 +38,7 @@ pub async fn form_for<'c, E: Executor<'c, Database = Backend>>(
         .find(names_service)
         .or_else(|| forms.iter().find(for_everything))
         .cloned();
-    Ok(chosen.unwrap_or_else(default_form))
+    chosen.unwrap_or_else(default_form)
 }
 
 /// The contact fields every booking needs, for companies that defined no form.

@@ -15,10 +15,11 @@ use booking_model::{
     PublicBookingRequest, Service,
 };
 use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
 
 use super::assemble::{self, Author, Placement};
 use super::availability::{self, Ask};
-use super::catalog::{self, Catalog};
+use super::catalog::{self, Catalog, Offer};
 use super::target::{Target, TargetFields};
 use super::{clients, files, forms, waiting_list};
 use crate::db::appointments::{self, StoredAppointment};
@@ -61,16 +62,18 @@ fn stored_target<'c>(catalog: &'c Catalog, stored: &StoredAppointment) -> Result
 /// read here, so two bookings can't both pass on the same free slot.
 pub struct Prepared {
     company_id: String,
-    catalog: Catalog,
+    /// The company's catalogue and forms (shared with the process's cache).
+    offer: Arc<Offer>,
     definition: Form,
     start: DateTime<Utc>,
     wanted_client: ClientRef,
 }
 
 /// Validates the request and form answers with the model's shared rules, against the company's
-/// catalogue and form as `conn` (a reader) sees them.
+/// catalogue and form as `conn` (a reader) sees them (through `catalogs`).
 pub async fn prepare(
     conn: &mut Conn,
+    catalogs: &catalog::Cache,
     company_id: &str,
     request: &PublicBookingRequest,
     matcher: &(dyn PatternMatcher + Sync),
@@ -87,9 +90,10 @@ pub async fn prepare(
         .parse_start()
         .map_err(|reason| Error::field("start", reason))?
         .with_timezone(&Utc);
-    let catalog = catalog::load(conn, company_id).await?;
-    let target = requested_target(&catalog, request)?;
-    let definition = forms::form_for(&mut *conn, company_id, target.form_object_id()).await?;
+    let offer = catalogs.offer(conn, company_id).await?;
+    let catalog = &offer.catalog;
+    let target = requested_target(catalog, request)?;
+    let definition = forms::choose(&offer.forms, target.form_object_id());
     // Report every invalid field at once, each field once (both checks may name the email).
     let request_errors = errors.len();
     let sms_number = clients::sms_answer_error(&catalog.company, &request.form);
@@ -125,7 +129,7 @@ pub async fn prepare(
     }
     Ok(Prepared {
         company_id: company_id.to_owned(),
-        catalog,
+        offer: offer.clone(),
         definition,
         start,
         wanted_client,
@@ -151,7 +155,7 @@ pub async fn book(
     request: &PublicBookingRequest,
     now: DateTime<Utc>,
 ) -> Result<StoredAppointment> {
-    let (catalog, start) = (&prepared.catalog, prepared.start);
+    let (catalog, start) = (&prepared.offer.catalog, prepared.start);
     let company_id = prepared.company_id.as_str();
     let target = requested_target(catalog, request)?;
     let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());

@@ -77,8 +77,10 @@ fn bounds(from: DateTime<Utc>, to: DateTime<Utc>) -> [String; 4] {
     ]
 }
 
-/// Existing appointments overlapping `[from, to)` that occupy their slot, as the slot engine wants them
-/// (`except_id`: leave out the appointment being moved).
+/// Existing appointments overlapping `[from, to)` that occupy their slot, and the busy time of
+/// the staff members' connected calendars there (which blocks them as an appointment does: no
+/// service, resource or id of ours), as the slot engine wants them (`except_id`: leave out the
+/// appointment being moved). One statement: it runs inside the write lock.
 pub async fn busy_between(
     conn: &mut Conn,
     company_id: &str,
@@ -86,10 +88,17 @@ pub async fn busy_between(
     to: DateTime<Utc>,
     except_id: Option<&str>,
 ) -> Result<Vec<Busy>> {
-    let sql = overlapping(
+    let appointments = overlapping(
         "SELECT staff_id, resource_id, resource_units, service_id, start_utc, end_utc FROM appointments",
         "company_id = $1 AND blocks = 1 AND id <> $2",
         2,
+    );
+    // Calendar busy time is stored in pieces of at most a day (`calendar_connections`), so it
+    // reads the same bounded range as the short branch: from `$3` (`from - 1 day`) to `$4`.
+    let sql = format!(
+        "{appointments} UNION ALL SELECT staff_id, CAST(NULL AS TEXT), CAST(0 AS BIGINT), \
+         CAST(NULL AS TEXT), start_utc, end_utc FROM calendar_busy \
+         WHERE company_id = $1 AND start_utc >= $3 AND start_utc < $4 AND end_utc > $5"
     );
     let mut query = sqlx::query(&sql)
         .bind(company_id)
@@ -163,7 +172,8 @@ async fn next_change_seq(conn: &mut Conn) -> Result<i64> {
 }
 
 /// Inserts a new appointment, assigning it a reference from `new_reference` (retrying the rare
-/// collision).
+/// collision). The unique index on references decides, in the insert itself (`ON CONFLICT … DO
+/// NOTHING`): no lookup before it under the write lock.
 pub async fn insert(
     conn: &mut Conn,
     stored: &mut StoredAppointment,
@@ -171,16 +181,9 @@ pub async fn insert(
     change: Change<'_>,
 ) -> Result<()> {
     for _ in 0..5 {
-        let reference = new_reference();
-        let taken: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM appointments WHERE company_id = $1 AND reference = $2")
-                .bind(&stored.company_id)
-                .bind(&reference)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if taken.is_none() {
-            stored.appointment.reference = Some(reference);
-            return write(conn, stored, true, change).await;
+        stored.appointment.reference = Some(new_reference());
+        if write(conn, stored, true, change).await? {
+            return Ok(());
         }
     }
     Err(Error::Internal(anyhow::anyhow!(
@@ -190,7 +193,7 @@ pub async fn insert(
 
 /// Saves changes to an existing appointment.
 pub async fn update(conn: &mut Conn, stored: &StoredAppointment, change: Change<'_>) -> Result<()> {
-    write(conn, stored, false, change).await
+    write(conn, stored, false, change).await.map(drop)
 }
 
 /// The stored appointment before an update, with its booking language.
@@ -210,12 +213,14 @@ async fn before_update(
         .transpose()
 }
 
+/// Inserts or updates the appointment with its change number and outbox rows. `false`: an insert
+/// found its reference taken and wrote nothing (the caller draws another).
 async fn write(
     conn: &mut Conn,
     stored: &StoredAppointment,
     insert: bool,
     change: Change<'_>,
-) -> Result<()> {
+) -> Result<bool> {
     let a = &stored.appointment;
     let before = match insert {
         true => None,
@@ -228,7 +233,8 @@ async fn write(
         "INSERT INTO appointments (company_id, id, reference, encrypted_id, service_id, resource_id, \
          resource_units, staff_id, client_id, status, start_utc, end_utc, blocks, waiting_list, deleted, \
          created_at, created_seq, updated_at, change_seq, doc, appointment_type, search_text, lang) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
+         ON CONFLICT (company_id, reference) DO NOTHING"
     } else {
         "UPDATE appointments SET company_id = $1, id = $2, reference = $3, encrypted_id = $4, service_id = $5, \
          resource_id = $6, resource_units = $7, staff_id = $8, client_id = $9, status = $10, start_utc = $11, \
@@ -275,7 +281,11 @@ async fn write(
         true => query = query.bind(change.lang),
         false => query = query.bind(&stored.company_id).bind(&a.id),
     }
-    query.execute(&mut *conn).await?;
+    if query.execute(&mut *conn).await?.rows_affected() == 0 && insert {
+        // The reference is another appointment's. Its change number is left unused: sync reads
+        // numbers in order, gaps included.
+        return Ok(false);
+    }
     // Webhooks: one outbox row per enabled watch, committed (or not) with this change.
     crate::webhooks::enqueue(conn, stored, insert, change.setup.company).await?;
     // Emails: the messages this change plans, committed (or not) with it.
@@ -287,7 +297,7 @@ async fn write(
     crate::notify::enqueue(conn, before.as_ref(), stored, &change, lang).await?;
     // Calendar writes to the staff member's CalDAV connections, committed (or not) with it.
     crate::calendar::write::enqueue(conn, (before.as_ref(), stored), seq, &change).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// The appointment a visitor's manage link points at, if any.
@@ -507,6 +517,13 @@ pub(super) fn stored_from_row(row: &crate::db::DbRow) -> Result<StoredAppointmen
 mod tests {
     use super::*;
 
+    /// [`busy_between`] reads calendar busy time in the short branch's range: its pieces are no
+    /// longer than a short booking.
+    #[test]
+    fn calendar_pieces_are_no_longer_than_short_bookings() {
+        assert_eq!(super::super::calendar_connections::PIECE, LONG_SPAN);
+    }
+
     /// The overlap queries run inside the write lock: each branch must read a range of the index
     /// bounded on both sides, not every booking since the company began (a plan, not a timing).
     #[tokio::test]
@@ -541,6 +558,80 @@ mod tests {
                 "{plan:?}"
             );
         }
+        db.close().await;
+    }
+
+    /// A reference already taken in the company is drawn again: the insert itself meets the unique
+    /// index (no lookup before it), writes nothing the first time and succeeds with the next one.
+    #[tokio::test]
+    async fn a_taken_reference_is_drawn_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = crate::db::open(&dir.path().join("references.sqlite"))
+            .await
+            .expect("open");
+        let company = Company {
+            id: Some("acme".to_owned()),
+            ..Company::default()
+        };
+        crate::db::business::put_company(db.writer(), &company)
+            .await
+            .expect("company");
+        let change = Change {
+            now: Utc::now(),
+            lang: "en",
+            source: "api",
+            silent: true,
+            personal_calendar_sync: None,
+            setup: Setup {
+                company: &company,
+                services: &[],
+                staff: &[],
+            },
+        };
+        let appointment = |id: &str, encrypted: &str| StoredAppointment {
+            company_id: "acme".to_owned(),
+            appointment: Appointment {
+                id: Some(id.to_owned()),
+                encrypted_id: Some(encrypted.to_owned()),
+                ..Appointment::default()
+            },
+            start: change.now,
+            end: change.now + chrono::Duration::minutes(30),
+            resource_units: 0,
+            deleted: false,
+        };
+        // The first draw of every insert: the same reference.
+        static DRAWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        fn draw() -> String {
+            match DRAWS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 | 1 => "AAA-AAAAA".to_owned(),
+                n => format!("BBB-BBBB{n}"),
+            }
+        }
+        let mut tx = db.write().await.expect("write");
+        let mut first = appointment("first", "enc-first");
+        insert(&mut tx, &mut first, draw, change)
+            .await
+            .expect("first");
+        let mut second = appointment("second", "enc-second");
+        insert(&mut tx, &mut second, draw, change)
+            .await
+            .expect("second");
+        tx.commit().await.expect("commit");
+        assert_eq!(first.appointment.reference.as_deref(), Some("AAA-AAAAA"));
+        assert_eq!(second.appointment.reference.as_deref(), Some("BBB-BBBB2"));
+        let stored: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, reference FROM appointments ORDER BY id")
+                .fetch_all(&db)
+                .await
+                .expect("read");
+        assert_eq!(
+            stored,
+            [
+                ("first".to_owned(), "AAA-AAAAA".to_owned()),
+                ("second".to_owned(), "BBB-BBBB2".to_owned())
+            ]
+        );
         db.close().await;
     }
 }

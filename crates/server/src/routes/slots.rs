@@ -13,8 +13,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::booking::availability::{self, Ask};
+use crate::booking::forms;
 use crate::booking::target::Target;
-use crate::booking::{catalog, forms};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
@@ -100,7 +100,8 @@ async fn free_slots_route(
     .ok_or_else(|| Error::rule("serviceId", "is required (or resourceId)"))?;
 
     let mut conn = state.db.acquire().await?;
-    let catalog = catalog::load(&mut conn, &company_id).await?;
+    let offer = state.catalogs.offer(&mut conn, &company_id).await?;
+    let catalog = &offer.catalog;
     let output_zone = match params.time_zone.as_deref() {
         Some(zone) => parse_zone("timeZone", zone)?,
         None => catalog.zone,
@@ -129,7 +130,7 @@ async fn free_slots_route(
     let days = (first_day, last_day);
     let query = availability::query(
         &mut conn,
-        &catalog,
+        catalog,
         &ask,
         days,
         output_zone,
@@ -196,12 +197,13 @@ async fn form(
 ) -> Result<Json<Form>> {
     let filled = |id: Option<String>| id.filter(|s| !s.is_empty());
     let mut conn = state.db.acquire().await?;
-    let catalog = catalog::load(&mut conn, &company_id).await?;
+    let offer = state.catalogs.offer(&mut conn, &company_id).await?;
+    let catalog = &offer.catalog;
     let id = match (filled(params.service_id), filled(params.resource_id)) {
         (Some(id), _) => catalog.service(&id)?.id.clone(),
         (None, Some(id)) => catalog.resource(&id)?.id.clone(),
         (None, None) => return Err(Error::rule("serviceId", "is required (or resourceId)")),
     }
     .unwrap_or_default();
-    Ok(Json(forms::form_for(&mut *conn, &company_id, &id).await?))
+    Ok(Json(forms::choose(&offer.forms, &id)))
 }

@@ -88,13 +88,19 @@ async fn book(
     let started = std::time::Instant::now();
     // What no other booking can change is read and checked on a reader, in parallel with other
     // requests; the writer's lock is held only for the check against stored bookings and the insert.
-    let prepared = {
-        let mut conn = state.db.acquire().await?;
-        visitor::prepare(&mut conn, &company_id, &request, state.matcher.as_ref()).await?
-    };
-    // Connected calendars whose busy time is stale are read first (a bounded wait, never an error).
+    let mut conn = state.db.acquire().await?;
+    let prepared = visitor::prepare(
+        &mut conn,
+        &state.catalogs,
+        &company_id,
+        &request,
+        state.matcher.as_ref(),
+    )
+    .await?;
+    // Connected calendars whose busy time is stale are read first (a bounded wait, never an error),
+    // on the same reader.
     let staff_id = request.staff_id.as_deref().filter(|s| !s.is_empty());
-    calendar::sync::refresh_stale(&state, &company_id, staff_id).await;
+    calendar::sync::refresh_stale_on(&state, Some(conn), &company_id, staff_id).await;
     let prepared_at = std::time::Instant::now();
     // IMMEDIATE takes SQLite's write lock before the availability check, so concurrent bookings run
     // one after the other: the check and the insert can't interleave with another booking.

@@ -20,12 +20,13 @@ use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use super::{read_busy, BusyQuery};
-use crate::db::business;
 use crate::db::calendar_connections::{self as store, Read, StoredConnection};
+use crate::db::{business, Backend};
 use crate::outbox_worker::{backoff, chrono_duration};
 use crate::webhooks::ssrf;
 use crate::AppState;
 pub use fetch::MAX_BYTES;
+use sqlx::pool::PoolConnection;
 
 /// Environment variable of `--calendar-refresh-secs`.
 pub const REFRESH_ENV: &str = "BOOKING_CALENDAR_REFRESH_SECS";
@@ -300,19 +301,29 @@ async fn company_zone(state: &AppState, company_id: &str) -> crate::Result<Tz> {
 /// Reads still running then go on in the background and update the cache when done; the booking
 /// goes on with the stored busy time. Never fails.
 pub async fn refresh_stale(state: &AppState, company_id: &str, staff_id: Option<&str>) {
+    refresh_stale_on(state, None, company_id, staff_id).await;
+}
+
+/// [`refresh_stale`] reading on `reader` (released after the read) instead of another connection
+/// of the pool: a booking that just read its catalogue reuses that connection.
+pub async fn refresh_stale_on(
+    state: &AppState,
+    reader: Option<PoolConnection<Backend>>,
+    company_id: &str,
+    staff_id: Option<&str>,
+) {
     let settings = &state.config.calendar;
     let now = state.clock.now();
     let before = now - chrono_duration(settings.staleness);
     let lease_until = now + chrono_duration(settings.fetch_timeout.saturating_mul(3));
     // Read first: the common case (nothing stale) takes no write lock away from bookings.
     let stale = async {
-        let stale = store::stale(
-            &mut *state.db.acquire().await?,
-            company_id,
-            staff_id,
-            before,
-        )
-        .await?;
+        let mut reader = match reader {
+            Some(reader) => reader,
+            None => state.db.acquire().await?,
+        };
+        let stale = store::stale(&mut reader, company_id, staff_id, before).await?;
+        drop(reader);
         if stale.is_empty() {
             return Ok(stale);
         }
