@@ -2,15 +2,15 @@
 //! asked about), loads those bookings and hands them to the slot engine, for a service, a resource
 //! on its own, or a staff member's personal time. Free-slot listings and every write use it.
 
-use booking_availability::{check_slot, Busy, Query, Unavailable};
+use booking_availability::{check_slot, Query, Unavailable};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use super::catalog::Catalog;
 use super::schedule::{build_query, build_resource_query, ResourceQuery, SlotQuery};
 use super::target::Target;
+use crate::db::appointments;
 use crate::db::Conn;
-use crate::db::{appointments, calendar_connections};
 use crate::error::{Error, Result};
 
 /// Days on each side of the asked days whose bookings are loaded: zone offsets (up to 26 h apart)
@@ -52,18 +52,8 @@ pub async fn query(
 ) -> Result<Query> {
     let (from, to) = busy_window(first_day, last_day);
     let company_id = catalog.company.id.as_deref().unwrap_or_default();
-    let mut busy = appointments::busy_between(conn, company_id, from, to, ask.ignore_id).await?;
-    // Busy time from the staff members' connected calendars blocks them as an appointment does.
-    let external = calendar_connections::busy_between(conn, company_id, from, to).await?;
-    busy.extend(external.into_iter().map(|(staff_id, start, end)| Busy {
-        staff_id: Some(staff_id),
-        resource_id: None,
-        resource_units: 0,
-        service_id: None,
-        start,
-        end,
-        blocks: true,
-    }));
+    // With the busy time of the staff members' connected calendars.
+    let busy = appointments::busy_between(conn, company_id, from, to, ask.ignore_id).await?;
     match ask.target {
         Target::Service(service) => {
             let request = SlotQuery {

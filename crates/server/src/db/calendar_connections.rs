@@ -365,7 +365,7 @@ pub async fn record_read(
 const ROWS_PER_INSERT: usize = 200;
 
 /// The longest piece of busy time stored in one row.
-const PIECE: chrono::Duration = chrono::Duration::days(1);
+pub(super) const PIECE: chrono::Duration = chrono::Duration::days(1);
 
 /// `[start, end)` cut into consecutive pieces of at most [`PIECE`].
 fn pieces(
@@ -418,36 +418,6 @@ pub async fn record_failure(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// Busy time from connected calendars overlapping `[from, to)`: (staff id, start, end), in the
-/// pieces stored (at most a day each).
-pub async fn busy_between(
-    conn: &mut Conn,
-    company_id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<(String, DateTime<Utc>, DateTime<Utc>)>> {
-    let rows = sqlx::query(
-        "SELECT staff_id, start_utc, end_utc FROM calendar_busy \
-         WHERE company_id = $1 AND start_utc >= $2 AND start_utc < $3 AND end_utc > $4",
-    )
-    .bind(company_id)
-    .bind(utc_text(from - PIECE))
-    .bind(utc_text(to))
-    .bind(utc_text(from))
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let at = |column: &str| -> Result<DateTime<Utc>> {
-                instant(Some(row.try_get(column)?))?.ok_or_else(|| {
-                    Error::Internal(anyhow::anyhow!("calendar_busy.{column} is empty"))
-                })
-            };
-            Ok((row.try_get("staff_id")?, at("start_utc")?, at("end_utc")?))
-        })
-        .collect()
 }
 
 #[cfg(test)]

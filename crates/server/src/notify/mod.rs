@@ -150,11 +150,53 @@ pub async fn enqueue(
     let company = Some(setup.company);
     let sms = sms_on(company);
     // Reminders follow every write, a silent one included (which only drops the obsolete ones).
-    replan_reminders(conn, after, change, lang, (company, sms)).await?;
+    let mut rows =
+        replan_reminders(conn, before.is_none(), after, change, lang, (company, sms)).await?;
     // Most writes the business makes through the API are silent or personal: nothing more.
-    if change.silent || after.appointment.is_personal() {
-        return Ok(());
+    if !change.silent && !after.appointment.is_personal() {
+        rows.extend(planned_messages(before, after, change, lang)?);
     }
+    let messages: Vec<_> = rows.iter().map(|row| (row.message(), row.due)).collect();
+    outbox::enqueue_all(conn, &messages).await?;
+    Ok(())
+}
+
+/// An outbox row a write plans, before it is inserted with the write's others.
+struct Row {
+    channel: &'static str,
+    company_id: String,
+    recipient: String,
+    subject_id: String,
+    kind: &'static str,
+    payload: String,
+    time_zone: String,
+    due: DateTime<Utc>,
+}
+
+impl Row {
+    fn message(&self) -> NewMessage<'_> {
+        NewMessage {
+            channel: self.channel,
+            company_id: &self.company_id,
+            recipient: &self.recipient,
+            subject_id: &self.subject_id,
+            kind: self.kind,
+            payload: &self.payload,
+            time_zone: &self.time_zone,
+        }
+    }
+}
+
+/// The change messages of a write (not its reminders), due now.
+fn planned_messages(
+    before: Option<&StoredAppointment>,
+    after: &StoredAppointment,
+    change: &Change<'_>,
+    lang: &str,
+) -> Result<Vec<Row>> {
+    // The writer's catalogue: no company, staff or service is read again inside the lock.
+    let setup = change.setup;
+    let company = Some(setup.company);
     let staff = after
         .appointment
         .staff
@@ -165,42 +207,36 @@ pub async fn enqueue(
         silent: change.silent,
         staff_email: staff.as_ref().and_then(|s| s.email.as_deref()),
         company_email: company.and_then(|c| c.email.as_deref()),
-        sms,
+        sms: sms_on(company),
     };
-    let planned = plan::plan(before, after, &context);
-    if planned.is_empty() {
-        return Ok(());
-    }
     let time_zone = company
         .and_then(|c| c.time_zone.clone())
         .unwrap_or_else(|| "UTC".to_owned());
     let subject_id = after.appointment.id.clone().unwrap_or_default();
     let previous_start = before.map(|b| b.start).filter(|s| *s != after.start);
     let company_lang = company.and_then(|c| c.lang.as_deref());
-    for message in planned {
-        let payload = payload_json(
-            &message,
-            after,
-            change,
-            (lang, company_lang),
-            previous_start,
-        )?;
-        outbox::enqueue_at(
-            conn,
-            &NewMessage {
+    plan::plan(before, after, &context)
+        .into_iter()
+        .map(|message| {
+            let payload = payload_json(
+                &message,
+                after,
+                change,
+                (lang, company_lang),
+                previous_start,
+            )?;
+            Ok(Row {
                 channel: message.channel.as_str(),
-                company_id: &after.company_id,
-                recipient: &message.to,
-                subject_id: &subject_id,
+                company_id: after.company_id.clone(),
+                recipient: message.to,
+                subject_id: subject_id.clone(),
                 kind: message.kind.as_str(),
-                payload: &payload,
-                time_zone: &time_zone,
-            },
-            change.now,
-        )
-        .await?;
-    }
-    Ok(())
+                payload,
+                time_zone: time_zone.clone(),
+                due: change.now,
+            })
+        })
+        .collect()
 }
 
 /// `lang` is the booking's language; `company_lang` the company's (absent: English), which its
@@ -269,13 +305,17 @@ fn reminder_offsets(
 /// deserves (moved, cancelled, deleted) is dropped (`skipped`, saying why); one it deserves and has
 /// not had is added, due at its instant, unless the change is silent. A reminder already sent, or
 /// in flight, for the same instant is never planned again: each is sent once.
+///
+/// Returns the reminders to add, for the write to insert with its other rows. `new`: the write
+/// inserts the appointment, which can have no reminder yet (ids are never reused), so none is read.
 async fn replan_reminders(
     conn: &mut Conn,
+    new: bool,
     after: &StoredAppointment,
     change: &Change<'_>,
     lang: &str,
     (company, sms): (Option<&Company>, bool),
-) -> Result<()> {
+) -> Result<Vec<Row>> {
     let id = after.appointment.id.clone().unwrap_or_default();
     let subject = reminder_subject(&id);
     let wanted = match plan::deserves_reminders(after, sms) {
@@ -286,18 +326,24 @@ async fn replan_reminders(
         false => Vec::new(),
     };
     // (id, channel, recipient, due, state)
-    let existing: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, channel, recipient, occurred_at, state FROM outbox \
-         WHERE channel IN ($1, $2) AND company_id = $3 AND subject_id = $4 AND state <> 'skipped'",
-    )
-    .bind(CHANNELS[0])
-    .bind(CHANNELS[1])
-    .bind(&after.company_id)
-    .bind(&subject)
-    .fetch_all(&mut *conn)
-    .await?;
+    let existing: Vec<(String, String, String, String, String)> = match new {
+        true => Vec::new(),
+        false => {
+            sqlx::query_as(
+                "SELECT id, channel, recipient, occurred_at, state FROM outbox \
+                 WHERE channel IN ($1, $2) AND company_id = $3 AND subject_id = $4 \
+                 AND state <> 'skipped'",
+            )
+            .bind(CHANNELS[0])
+            .bind(CHANNELS[1])
+            .bind(&after.company_id)
+            .bind(&subject)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
     if wanted.is_empty() && existing.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let key = |channel: &str, to: &str, due: &str| {
         (channel.to_owned(), to.to_ascii_lowercase(), due.to_owned())
@@ -337,7 +383,7 @@ async fn replan_reminders(
         }
     }
     if change.silent {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let time_zone = after
         .appointment
@@ -345,6 +391,7 @@ async fn replan_reminders(
         .as_ref()
         .and_then(|s| s.time_zone.clone())
         .unwrap_or_else(|| "UTC".to_owned());
+    let mut rows = Vec::new();
     for reminder in &wanted {
         let wanted = wanted_key(reminder);
         if existing
@@ -354,21 +401,16 @@ async fn replan_reminders(
             continue;
         }
         let (due, planned) = reminder;
-        let payload = payload_json(planned, after, change, (lang, None), None)?;
-        outbox::enqueue_at(
-            conn,
-            &NewMessage {
-                channel: planned.channel.as_str(),
-                company_id: &after.company_id,
-                recipient: &planned.to,
-                subject_id: &subject,
-                kind: planned.kind.as_str(),
-                payload: &payload,
-                time_zone: &time_zone,
-            },
-            *due,
-        )
-        .await?;
+        rows.push(Row {
+            channel: planned.channel.as_str(),
+            company_id: after.company_id.clone(),
+            recipient: planned.to.clone(),
+            subject_id: subject.clone(),
+            kind: planned.kind.as_str(),
+            payload: payload_json(planned, after, change, (lang, None), None)?,
+            time_zone: time_zone.clone(),
+            due: *due,
+        });
     }
-    Ok(())
+    Ok(rows)
 }
