@@ -23,13 +23,17 @@ pub mod outbox;
 pub mod statuses;
 /// Watches (webhooks), their signing keys, and their deliveries (the outbox's webhook channel).
 pub mod watches;
+/// The writer: SQLite's one connection held by the process, or PostgreSQL's writers' pool.
+mod writer;
+
+pub use writer::{WriteTx, Writer, WriterConn};
 
 use std::path::Path;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor, Transaction};
+use sqlx::{AnyPool, ConnectOptions, Executor, Transaction};
 
 /// The database type every query is written against: sqlx's `Any`, which reaches SQLite or
 /// PostgreSQL through one SQL text (placeholders `$1, $2, …`, read by both).
@@ -67,7 +71,7 @@ impl Dialect {
 #[derive(Debug, Clone)]
 pub struct Db {
     readers: AnyPool,
-    writer: AnyPool,
+    writer: Writer,
     dialect: Dialect,
 }
 
@@ -83,11 +87,11 @@ impl Db {
     /// serializes them. Writers past the writers' pool wait in process, holding no connection, so
     /// a burst of writes never takes the connections reads need; a writer that waits longer than
     /// `lock_timeout` for the lock fails with a "busy" error ([`is_busy`]: a 503).
-    pub async fn write(&self) -> sqlx::Result<Transaction<'static, Backend>> {
+    pub async fn write(&self) -> sqlx::Result<WriteTx> {
         match self.dialect {
-            Dialect::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Sqlite => self.writer.begin_with(Some("BEGIN IMMEDIATE")).await,
             Dialect::Postgres => {
-                let mut tx = self.writer.begin().await?;
+                let mut tx = self.writer.begin_with(None).await?;
                 // `pg_advisory_xact_lock` returns `void`, a type `Any` can't carry: select a count.
                 sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
                     .bind(WRITE_LOCK)
@@ -113,10 +117,11 @@ impl Db {
         }
     }
 
-    /// The writers' pool, bypassing the write lock: only for statements that need none (the
-    /// outbox's claims and records, which lock their rows; a test arranging data). Any other
-    /// write goes through [`Db::write`], or [`ExecuteLocked::execute_locked`] for one statement.
-    pub fn writer(&self) -> &AnyPool {
+    /// The writer (an executor; `acquire` lends its connection), bypassing the write lock: only
+    /// for statements that need none (the outbox's claims and records, which lock their rows; a
+    /// test arranging data). Any other write goes through [`Db::write`], or
+    /// [`ExecuteLocked::execute_locked`] for one statement.
+    pub fn writer(&self) -> &Writer {
         &self.writer
     }
 
@@ -361,7 +366,7 @@ pub async fn open_postgres_with(url: &str, limits: PostgresLimits) -> anyhow::Re
     migrate_postgres(&options).await?;
     let db = Db {
         readers: pool(limits.readers, &readers_session).await?,
-        writer,
+        writer: Writer::postgres(writer),
         dialect: Dialect::Postgres,
     };
     appointments::backfill_search_text(&db).await?;
@@ -434,32 +439,18 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
         std::fs::create_dir_all(dir)?;
     }
     let options: AnyConnectOptions = sqlite_url(path)?.parse()?;
-    let writer = AnyPoolOptions::new()
-        .max_connections(1)
-        // Idle or not, the one writer stays open: reopening it would cost each queued write.
-        .min_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .acquire_timeout(Duration::from_secs(30))
-        // A local file can't drop the connection: skip the ping that would cost each write a
-        // round trip to the connection's thread.
-        .test_before_acquire(false)
-        // busy_timeout: only for a writer outside this process (an `admin` command) or a statement
-        // that bypassed `Db::write`: in-process writers queue for the writer connection instead.
-        //
-        // The writer never checkpoints: an automatic checkpoint (every 1,000 WAL pages, with an
-        // fsync) would stall the commit that triggers it, ~20 ms every hundred bookings, which was the
-        // booking load's p99. `checkpoint_in_background` does it off the write path instead.
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                conn.execute(SQLITE_PRAGMAS).await?;
-                conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
-                Ok(())
-            })
-        })
-        .connect_with(options.clone())
-        .await?;
-    migrator(Dialect::Sqlite).run(&writer).await?;
+    // The one writer, held open by the process for as long as it runs (`db::writer`).
+    //
+    // busy_timeout: only for a writer outside this process (an `admin` command): in-process
+    // writers queue for the writer connection instead.
+    //
+    // The writer never checkpoints: an automatic checkpoint (every 1,000 WAL pages, with an
+    // fsync) would stall the commit that triggers it, ~20 ms every hundred bookings, which was the
+    // booking load's p99. `checkpoint_in_background` does it off the write path instead.
+    let mut writer = options.connect().await?;
+    writer.execute(SQLITE_PRAGMAS).await?;
+    writer.execute("PRAGMA wal_autocheckpoint = 0").await?;
+    migrator(Dialect::Sqlite).run(&mut writer).await?;
     let readers = AnyPoolOptions::new()
         .max_connections(8)
         .test_before_acquire(false)
@@ -473,7 +464,7 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
         .await?;
     let db = Db {
         readers,
-        writer,
+        writer: Writer::sqlite(writer),
         dialect: Dialect::Sqlite,
     };
     appointments::backfill_search_text(&db).await?;
@@ -638,6 +629,46 @@ mod tests {
             }
         }
         assert!(found.is_empty(), "write $1, $2, … instead of ?: {found:#?}");
+    }
+
+    /// A write transaction dropped without a commit (an error, a cancelled request) is rolled
+    /// back before the next writer gets the connection: nothing of it is kept, and the next
+    /// write begins and commits as usual.
+    #[tokio::test]
+    async fn a_write_dropped_without_commit_is_rolled_back_before_the_next() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = open(&dir.path().join("dropped.sqlite"))
+            .await
+            .expect("open");
+        let mut tx = db.write().await.expect("write");
+        sqlx::query("INSERT INTO counters (name, value) VALUES ('dropped', 1)")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        drop(tx);
+        let mut tx = db.write().await.expect("the next write");
+        sqlx::query("INSERT INTO counters (name, value) VALUES ('kept', 2)")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        let names: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM counters WHERE name IN ('dropped', 'kept')")
+                .fetch_all(&db)
+                .await
+                .expect("read");
+        assert_eq!(names, [("kept".to_owned(),)]);
+        // The lone statements of `writer()` queue on the same connection.
+        sqlx::query("UPDATE counters SET value = 3 WHERE name = 'kept'")
+            .execute(db.writer())
+            .await
+            .expect("update");
+        let (value,): (i64,) = sqlx::query_as("SELECT value FROM counters WHERE name = 'kept'")
+            .fetch_one(&db)
+            .await
+            .expect("read");
+        assert_eq!(value, 3);
+        db.close().await;
     }
 
     #[tokio::test]
