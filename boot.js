@@ -1,10 +1,12 @@
 /* The widget page's first moments, before the wasm arrives (inlined into index.html by trunk):
- * 1. start the API reads the first steps will make, so they run while the wasm downloads — the app
- *    adopts them by exact URL (src/api.rs, `Prefetched`) instead of asking again;
+ * 1. take the answers the server inlined into the page (`#bw-early`, crates/server/src/routes/site/
+ *    early.rs) and start the other API reads the first steps will make, so they run while the wasm
+ *    downloads — the app adopts both by exact URL (src/api.rs, `Prefetched`) instead of asking again;
  * 2. paint the services step in the visitor's language and theme, so nothing flashes: its skeleton,
  *    then the real list from the early `services` answer (steps/service.rs `ServiceList`'s markup); a
  *    click on it is kept in `window.__bw_early_choice` for the app, which mounts hidden behind this
  *    page and removes it once its own list (or next step) is ready (lib.rs `release_boot_page`).
+ *    When the server painted the list itself, it is only wired up (clicks, prices through `Intl`).
  * Its rules mirror src/config.rs (query parsing), i18n.rs (`Lang::resolve`), lib.rs (`WidgetContext`,
  * `App`) and steps/time.rs (the first slot window); tests/prefetch.rs checks that they agree. Whenever
  * in doubt it starts nothing: a read the app does not adopt is only a wasted request.
@@ -128,6 +130,27 @@
     return plan;
   };
 
+  /** Stores the answers the server inlined (`{ "<API path>": answer }`, the JSON text of `#bw-early`)
+   *  as reads already answered at `pageOrigin` + path: adopted like the ones `prefetch` starts. */
+  boot.inline = function (pageOrigin, text) {
+    var answers = null;
+    try {
+      answers = text ? JSON.parse(text) : null;
+    } catch (e) {
+      return;
+    }
+    if (!answers || !window.Response || !window.AbortController) return;
+    for (var path in answers) {
+      if (!Object.prototype.hasOwnProperty.call(answers, path) || store[pageOrigin + path]) continue;
+      var response = new Response(JSON.stringify(answers[path]), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' }
+      });
+      // `answer`: the parsed body, for painting now (a Response's body is only read asynchronously).
+      store[pageOrigin + path] = { response: Promise.resolve(response), controller: new AbortController(), answer: answers[path] };
+    }
+  };
+
   /** Starts each read once (a second widget with the same reads leaves them to the first). */
   boot.prefetch = function (urls) {
     if (!window.fetch || !window.AbortController) return;
@@ -160,8 +183,15 @@
       return;
     }
     step.querySelector('h2').textContent = text[0];
-    step.querySelector('.bw-skeleton .bw-visually-hidden').textContent = text[1];
     var read = plan.list && store[plan.list];
+    if (page.hasAttribute('data-bw-list')) {
+      // The server painted the list from the answer it inlined: it only needs its clicks and prices.
+      if (read && read.answer) return wireList(step, read.answer.items, plan.lang);
+      // Not the one this page reads (another language than the browser's): back to the skeleton.
+      page.removeAttribute('data-bw-list');
+      step.replaceChild(skeletonNode(), step.querySelector('.bw-choices'));
+    }
+    step.querySelector('.bw-skeleton .bw-visually-hidden').textContent = text[1];
     if (!read) return;
     page.setAttribute('data-bw-list', '');
     // A copy of the body: the app still reads the original.
@@ -176,19 +206,42 @@
     return node;
   }
 
+  /** index.html's skeleton (`SkeletonList`). */
+  function skeletonNode() {
+    var node = el('div', 'bw-skeleton');
+    node.setAttribute('role', 'status');
+    node.setAttribute('aria-live', 'polite');
+    node.appendChild(el('span', 'bw-visually-hidden'));
+    for (var i = 0; i < 3; i++) node.appendChild(el('div', 'bw-skeleton__row')).setAttribute('aria-hidden', 'true');
+    return node;
+  }
+
+  /** Keeps a click on the painted list for the app. */
+  function choose() { window.__bw_early_choice = this.getAttribute('data-id'); }
+
+  /** `format::price`: through `Intl` in the app's locale (`Lang::locale`), else its fallback. */
+  function priceText(p, lang) {
+    if (!p || !(p.amount > 0)) return TEXT[lang][3];
+    var tag = navigator.language, locale = language(tag) === lang ? tag : lang;
+    try {
+      return new Intl.NumberFormat(locale, { style: 'currency', currency: p.currency }).format(p.amount);
+    } catch (e) {
+      return p.amount.toFixed(2) + ' ' + p.currency;
+    }
+  }
+
   /** `ServiceList`'s markup (steps/service.rs), data written with textContent only. */
   function paintList(step, items, lang) {
     var skeleton = step.querySelector('.bw-skeleton');
     if (!skeleton || !items || !items.length) return;
     var text = TEXT[lang], list = el('ul', 'bw-choices');
-    var tag = navigator.language, locale = language(tag) === lang ? tag : lang;
     list.setAttribute('role', 'list');
     for (var i = 0; i < items.length; i++) {
       var s = items[i], button = el('button', 'bw-choice__button'), meta = el('span', 'bw-choice__meta');
-      var item = el('li', 'bw-choice'), m = s.duration, p = s.price, price = text[3];
+      var item = el('li', 'bw-choice'), m = s.duration;
       button.type = 'button';
       button.setAttribute('data-id', s.id);
-      button.onclick = function () { window.__bw_early_choice = this.getAttribute('data-id'); };
+      button.onclick = choose;
       button.appendChild(el('span', 'bw-choice__name', s.name));
       if (s.description) button.appendChild(el('span', 'bw-choice__description', s.description));
       // `format::duration` and `format::price`.
@@ -196,14 +249,7 @@
         meta.appendChild(el('span', 'bw-choice__duration', m < 60 ? m + ' ' + text[4] :
           Math.floor(m / 60) + ' h' + (m % 60 ? ' ' + m % 60 + ' ' + text[4] : '')));
       }
-      if (p && p.amount > 0) {
-        try {
-          price = new Intl.NumberFormat(locale, { style: 'currency', currency: p.currency }).format(p.amount);
-        } catch (e) {
-          price = p.amount.toFixed(2) + ' ' + p.currency;
-        }
-      }
-      meta.appendChild(el('span', 'bw-choice__price', price));
+      meta.appendChild(el('span', 'bw-choice__price', priceText(s.price, lang)));
       button.appendChild(meta);
       item.appendChild(button);
       list.appendChild(item);
@@ -211,9 +257,23 @@
     step.replaceChild(list, skeleton);
   }
 
+  /** The server's painting of the same list (one button per item, in order): clicks kept, prices
+   *  written as the app writes them (the server writes the fallback form; the browser's `Intl` has
+   *  the locale data). */
+  function wireList(step, items, lang) {
+    var buttons = step.querySelectorAll('.bw-choice__button');
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].onclick = choose;
+      var price = buttons[i].querySelector('.bw-choice__price');
+      if (price && items && items[i]) price.textContent = priceText(items[i].price, lang);
+    }
+  }
+
   // On the widget's own page (index.html holds the skeleton): start now, with the page's URL.
   if (document.getElementById('bw-boot')) {
     var plan = boot.plan(location.search, location.origin, navigator.language);
+    var early = document.getElementById('bw-early');
+    boot.inline(location.origin, early && early.textContent);
     boot.prefetch(plan.reads);
     boot.paint(plan);
   }

@@ -288,3 +288,61 @@ fn the_skeleton_speaks_the_apps_language() {
         );
     }
 }
+
+/// The body of `GET url`, as the server sends it.
+async fn text_of(url: &str) -> String {
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .expect("request");
+    assert!(response.ok(), "{url}: {}", response.status());
+    response.text().await.expect("body")
+}
+
+#[wasm_bindgen_test]
+async fn the_app_adopts_the_answers_the_server_inlined() {
+    forget_fetches();
+    let api = api_url().trim_end_matches('/');
+    let base = "/api/2.1/scheduling/companies/demo/widget/";
+    // `#bw-early` as the server writes it for `?company=demo&lang=en` (routes/site/early.rs): the
+    // API's own answers, by path.
+    let mut inlined = Vec::new();
+    for path in ["company", "services?lang=en"] {
+        let text = text_of(&format!("{api}{base}{path}")).await;
+        inlined.push(format!("{:?}:{text}", format!("{base}{path}")));
+    }
+    let early = format!("{{{}}}", inlined.join(","));
+    web_sys::window()
+        .expect("window")
+        .performance()
+        .expect("performance")
+        .clear_resource_timings();
+    call("inline", &[api.into(), early.into()]);
+    let query = format!("company=demo&api={api}&lang=en");
+    let urls = planned_reads(&query);
+    let (inlined_urls, others): (Vec<String>, Vec<String>) = urls
+        .into_iter()
+        .partition(|u| u.ends_with("/company") || u.ends_with("services?lang=en"));
+    assert_eq!(inlined_urls.len(), 2, "the script reads both first");
+    assert!(
+        inlined_urls.iter().all(|u| unclaimed().contains(u)),
+        "stored under the URLs it reads: {:?}",
+        unclaimed()
+    );
+    prefetch(&others);
+    let config = WidgetConfig::from_query(&query);
+    let root = mount(move || view! { <App config/> });
+    wait_for(&root, ".bw-choice__name").await;
+    assert!(
+        texts(&root, ".bw-choice__name")
+            .iter()
+            .any(|n| n == "Haircut & blow-dry"),
+        "the inlined services shown: {:?}",
+        texts(&root, ".bw-choice__name")
+    );
+    assert_eq!(unclaimed(), Vec::<String>::new(), "both adopted");
+    for url in &inlined_urls {
+        assert_eq!(fetch_count(url), 0, "{url} never fetched: {:?}", fetched());
+    }
+    root.remove();
+}

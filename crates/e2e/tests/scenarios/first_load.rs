@@ -1,7 +1,8 @@
-//! The widget page's first load (issue 13 §2): its first API reads start while the wasm downloads and
-//! the app adopts them (the server sees each read once); the services step, with its real list from
-//! the early read, is painted from index.html before the wasm arrives, in the visitor's language and
-//! theme, the app replaces it without any layout shift, and a service clicked before is honoured.
+//! The widget page's first load (issue 13 §2): the server inlines the first answers into the page and
+//! paints the services list, the other first API reads start while the wasm downloads, and the app
+//! adopts both (the server sees each read once, the inlined ones never); the services step is on
+//! the page before the wasm arrives, in the visitor's language and theme, the app replaces it
+//! without any layout shift, and a service clicked before is honoured.
 
 use anyhow::{ensure, Result};
 use booking_e2e::{cdp, Harness, DEMO_API};
@@ -37,12 +38,15 @@ async fn reads_once(h: &Harness) -> Result<()> {
         .await?;
     h.wait_calendar().await?;
     h.check("time").await?;
-    for read in [
-        "company",
-        "services?lang=en",
-        "staff?serviceId=haircut",
-        "form?serviceId=haircut&lang=en",
-    ] {
+    // The server inlined these into the page (routes/site/early.rs): never asked for.
+    for read in ["company", "services?lang=en"] {
+        let seen = h.requests.matching(&format!("{DEMO_API}/widget/{read}"));
+        ensure!(
+            seen.is_empty(),
+            "{read} came with the page (inlined, adopted by the app), yet the server saw {seen:?}"
+        );
+    }
+    for read in ["staff?serviceId=haircut", "form?serviceId=haircut&lang=en"] {
         let seen = h.requests.matching(&format!("{DEMO_API}/widget/{read}"));
         ensure!(
             seen.len() == 1,
@@ -60,12 +64,12 @@ async fn reads_once(h: &Harness) -> Result<()> {
     );
     let times = h
         .browser
-        .execute(TIMES, vec![Value::from("/widget/services?")])
+        .execute(TIMES, vec![Value::from("/widget/staff?")])
         .await?;
     let (read, wasm) = (times[0].as_f64(), times[1].as_f64());
     ensure!(
         matches!((read, wasm), (Some(read), Some(wasm)) if read < wasm),
-        "the services read started ({read:?} ms) before the wasm had arrived ({wasm:?} ms)"
+        "the staff read started ({read:?} ms) before the wasm had arrived ({wasm:?} ms)"
     );
     Ok(())
 }
@@ -260,6 +264,61 @@ async fn a_service_clicked_before_the_wasm_is_chosen_once_it_mounts() {
         .await
         .expect("harness");
     let outcome = early_click(&h).await;
+    h.finish(outcome).await;
+}
+
+/// The server inlines the first step into the page (routes/site/early.rs): with every API request
+/// and the wasm blocked, the services are on the page as it arrives; then, with the API still
+/// blocked, the wasm's app mounts on the inlined answers and shows its own list.
+async fn inlined_first_step(h: &Harness) -> Result<()> {
+    cdp(&h.browser, "Network.enable", json!({})).await?;
+    cdp(
+        &h.browser,
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*.wasm", "*/api/*"] }),
+    )
+    .await?;
+    h.requests.clear();
+    h.browser
+        .goto(&h.widget_url("company=demo&lang=en"))
+        .await?;
+    h.wait_css("#bw-boot .bw-choice__name").await?;
+    let painted = h.js(PAINTED).await?;
+    ensure!(
+        painted[0]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n == "Haircut & blow-dry")),
+        "the services came with the page: {painted}"
+    );
+    h.check("inlined").await?;
+    cdp(
+        &h.browser,
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*/api/*"] }),
+    )
+    .await?;
+    let loaded = h.browser.execute_async(LOAD_WASM, vec![]).await?;
+    ensure!(loaded == true, "the wasm ran: {loaded}");
+    h.wait_js(
+        "return !document.getElementById('bw-boot') && !!document.querySelector('.bw-choice__name');",
+        "the app's own list",
+    )
+    .await?;
+    let api = h.requests.matching(&format!("{DEMO_API}/"));
+    ensure!(api.is_empty(), "nothing reached the API: {api:?}");
+    cdp(&h.browser, "Network.setBlockedURLs", json!({ "urls": [] })).await?;
+    h.choose("Haircut & blow-dry").await?;
+    h.wait_css("#bw-step-staff-title").await?;
+    h.check("inlined-app").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_first_step_comes_with_the_page() {
+    let h = Harness::start("first-load-inlined", 1280, &[])
+        .await
+        .expect("harness");
+    let outcome = inlined_first_step(&h).await;
     h.finish(outcome).await;
 }
 

@@ -59,13 +59,27 @@ async fn services(
     Query(query): Query<LangQuery>,
 ) -> Result<Json<ListResponse<PublicService>>> {
     let company = load_company(&state, &company_id).await?;
+    let lang = query.lang.as_deref();
+    Ok(Json(
+        services_of(&state, &company_id, &company, lang).await?,
+    ))
+}
+
+/// The `services` answer for `company`, names in `lang`: the route's, and the one the widget page
+/// inlines (routes/site/early.rs), so both are the same text.
+pub async fn services_of(
+    state: &AppState,
+    company_id: &str,
+    company: &Company,
+    lang: Option<&str>,
+) -> Result<ListResponse<PublicService>> {
     let services: Vec<Service> =
-        business::list_docs(&state.db, Collection::Services, &company_id).await?;
+        business::list_docs(&state.db, Collection::Services, company_id).await?;
     let items = services
         .iter()
-        .map(|s| PublicService::from_service(s, company.currency, query.lang.as_deref()))
+        .map(|s| PublicService::from_service(s, company.currency, lang))
         .collect();
-    Ok(Json(ListResponse::new(items)))
+    Ok(ListResponse::new(items))
 }
 
 async fn resources(

@@ -1,12 +1,13 @@
 //! Non-API files: the built widget under `/widget/`, `embed.js` for customer pages, and (with `--demo`)
 //! demo host pages at `/` that embed the widget from the other loopback origin.
 
+mod early;
 mod encoding;
 mod files;
 
 use std::sync::{Arc, OnceLock};
 
-use axum::extract::Path;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -115,9 +116,29 @@ fn serve(asset: &'static Asset) -> Router<AppState> {
     Router::new().route(asset.path, get(handler))
 }
 
-/// The built widget's file at `path`, or 404.
-fn widget_file(files: &FileTable, path: &str, headers: &HeaderMap) -> Response {
-    match files.get(path) {
+/// The built widget as served: its files, and index.html cut at its slots (`None` when the built
+/// page lacks one: it is then served as it is).
+struct Widget {
+    files: FileTable,
+    page: Option<early::Template>,
+}
+
+/// The built widget's file at `path`, or 404; the widget page with its first step inlined when it
+/// can be ([`early::render`]).
+async fn widget_file(
+    widget: &Widget,
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Response {
+    let is_page = matches!(path.trim_start_matches('/'), "" | "index.html");
+    if let (true, Some(template)) = (is_page, &widget.page) {
+        if let Some(page) = early::render(template, state, query, headers).await {
+            return page;
+        }
+    }
+    match widget.files.get(path) {
         Some(file) => file.respond(headers),
         None => (StatusCode::NOT_FOUND, "no such widget file").into_response(),
     }
@@ -129,21 +150,40 @@ pub fn router(config: &Config) -> Router<AppState> {
         Router::new().route("/widget", get(|| async { Redirect::permanent("/widget/") }));
     if let Some(dir) = &config.widget_dir {
         // Read once, here: restart the server after rebuilding the widget.
-        let files = Arc::new(FileTable::load(dir).unwrap_or_else(|e| {
+        let files = FileTable::load(dir).unwrap_or_else(|e| {
             tracing::warn!(dir = %dir.display(), error = %e, "cannot read the widget's files");
             FileTable::default()
-        }));
-        let index = files.clone();
+        });
+        let page = files
+            .get("")
+            .and_then(|index| std::str::from_utf8(index.bytes()).ok())
+            .and_then(early::Template::parse);
+        if page.is_none() && files.get("").is_some() {
+            tracing::warn!(
+                "the widget's index.html lacks its slots: served without its first step"
+            );
+        }
+        let widget = Arc::new(Widget { files, page });
+        let index = widget.clone();
         router = router
             .route(
                 "/widget/",
-                get(move |headers: HeaderMap| async move { widget_file(&index, "", &headers) }),
+                get(
+                    move |State(state): State<AppState>,
+                          RawQuery(query): RawQuery,
+                          headers: HeaderMap| async move {
+                        widget_file(&index, &state, "", query.as_deref(), &headers).await
+                    },
+                ),
             )
             .route(
                 "/widget/{*path}",
                 get(
-                    move |Path(path): Path<String>, headers: HeaderMap| async move {
-                        widget_file(&files, &path, &headers)
+                    move |State(state): State<AppState>,
+                          Path(path): Path<String>,
+                          RawQuery(query): RawQuery,
+                          headers: HeaderMap| async move {
+                        widget_file(&widget, &state, &path, query.as_deref(), &headers).await
                     },
                 ),
             );

@@ -85,6 +85,11 @@ impl StaticFile {
         file
     }
 
+    /// The file's bytes, uncompressed.
+    pub fn bytes(&self) -> &[u8] {
+        &self.identity
+    }
+
     /// The response to a GET (or HEAD) with these request headers.
     pub fn respond(&self, request: &HeaderMap) -> Response {
         let text = |name| {

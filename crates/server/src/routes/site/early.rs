@@ -1,0 +1,549 @@
+//! The widget page with its first step inlined (issue #13): for `/widget/?company=X` answered by this
+//! server, index.html carries the answers boot.js would fetch first (`company`, `services` in the
+//! visitor's language) in `<script type="application/json" id="bw-early">`, and the services list
+//! painted in `ServiceList`'s markup, so the first service shows when the HTML arrives, with no API
+//! round trip. boot.js stores the inlined answers as prefetched reads, which the app adopts by exact
+//! URL (src/api.rs `Prefetched`). Anything else (no or unknown company, a query that does not
+//! decode, `api=` naming another server, a template that lacks its slots) gets the static file.
+//!
+//! Only this small page is rendered per request; its ETag is its body's hash, so a catalogue change
+//! or a deploy reaches visitors at once, and it is compressed per response at a fast setting.
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use booking_model::{ListResponse, PublicCompany, PublicService};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::encoding::{self, Coding};
+use super::files::REVALIDATE;
+use crate::AppState;
+
+/// index.html's variable parts, in document order, exactly as index.html writes them (a test reads
+/// the real file: a slot that went missing fails it, and at run time means the static page).
+const SLOTS: [(Slot, &str); 8] = [
+    (Slot::HtmlLang, r#"<html lang="en">"#),
+    (Slot::Title, "<title>Book an appointment</title>"),
+    (Slot::Page, r#"<main class="bw-page" id="bw-boot">"#),
+    (
+        Slot::Heading,
+        r#"<h1 class="bw-visually-hidden">Book an appointment</h1>"#,
+    ),
+    (
+        Slot::RootLang,
+        r#"<div class="bw-root" lang="en" data-theme="auto">"#,
+    ),
+    (
+        Slot::StepTitle,
+        r#"<h2 id="bw-step-service-title" class="bw-step__title" tabindex="-1">Choose a service</h2>"#,
+    ),
+    (
+        Slot::Skeleton,
+        "<div class=\"bw-skeleton\" role=\"status\" aria-live=\"polite\"><span class=\"bw-visually-hidden\">Loading\u{2026}</span><div class=\"bw-skeleton__row\" aria-hidden=\"true\"></div><div class=\"bw-skeleton__row\" aria-hidden=\"true\"></div><div class=\"bw-skeleton__row\" aria-hidden=\"true\"></div></div>",
+    ),
+    (
+        Slot::Early,
+        r#"<script type="application/json" id="bw-early"></script>"#,
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    HtmlLang,
+    Title,
+    Page,
+    Heading,
+    RootLang,
+    StepTitle,
+    Skeleton,
+    Early,
+}
+
+/// index.html cut at its slots: `text[0]`, slot 0, `text[1]`, slot 1, …, `text[8]`.
+#[derive(Debug)]
+pub struct Template {
+    text: Vec<String>,
+}
+
+impl Template {
+    /// Cuts `html` at every slot, in order; `None` when one is missing.
+    pub fn parse(html: &str) -> Option<Template> {
+        let mut text = Vec::with_capacity(SLOTS.len() + 1);
+        let mut rest = html;
+        for (_, needle) in SLOTS {
+            let at = rest.find(needle)?;
+            text.push(rest[..at].to_owned());
+            rest = &rest[at + needle.len()..];
+        }
+        text.push(rest.to_owned());
+        Some(Template { text })
+    }
+
+    fn render(&self, page: &Page) -> String {
+        let words = page.lang.words();
+        let mut out =
+            String::with_capacity(self.text.iter().map(String::len).sum::<usize>() + 4096);
+        for (i, (slot, _)) in SLOTS.iter().enumerate() {
+            out.push_str(&self.text[i]);
+            let code = page.lang.code();
+            match slot {
+                Slot::HtmlLang => {
+                    let _ = write!(out, r#"<html lang="{code}">"#);
+                }
+                Slot::Title => {
+                    let _ = write!(out, "<title>{}</title>", escape(&words.page_title));
+                }
+                Slot::Page => {
+                    // Tells boot.js and the app (lib.rs `start`) a list is painted.
+                    let list = if page.list.is_some() {
+                        " data-bw-list"
+                    } else {
+                        ""
+                    };
+                    let _ = write!(out, r#"<main class="bw-page" id="bw-boot"{list}>"#);
+                }
+                Slot::Heading => {
+                    let _ = write!(
+                        out,
+                        r#"<h1 class="bw-visually-hidden">{}</h1>"#,
+                        escape(&words.page_title)
+                    );
+                }
+                Slot::RootLang => {
+                    let _ = write!(
+                        out,
+                        r#"<div class="bw-root" lang="{code}" data-theme="auto">"#
+                    );
+                }
+                Slot::StepTitle => {
+                    let _ = write!(
+                        out,
+                        r#"<h2 id="bw-step-service-title" class="bw-step__title" tabindex="-1">{}</h2>"#,
+                        escape(&words.choose_service)
+                    );
+                }
+                Slot::Skeleton => match &page.list {
+                    Some(items) => service_list(&mut out, items, words),
+                    None => {
+                        let _ = write!(
+                            out,
+                            "{}",
+                            SLOTS[6]
+                                .1
+                                .replace("Loading\u{2026}", &escape(&words.loading))
+                        );
+                    }
+                },
+                Slot::Early => {
+                    out.push_str(r#"<script type="application/json" id="bw-early">"#);
+                    out.push_str(&script_safe(&page.answers));
+                    out.push_str("</script>");
+                }
+            }
+        }
+        out.push_str(&self.text[SLOTS.len()]);
+        out
+    }
+}
+
+/// `ServiceList`'s markup (src/steps/service.rs), as boot.js's `paintList` writes it: prices in the
+/// `format::price` fallback form (boot.js rewrites them with `Intl` before the first paint).
+fn service_list(out: &mut String, items: &[PublicService], words: &Words) {
+    out.push_str(r#"<ul class="bw-choices" role="list">"#);
+    for s in items {
+        out.push_str(r#"<li class="bw-choice"><button type="button" class="bw-choice__button""#);
+        if let Some(id) = &s.id {
+            let _ = write!(out, r#" data-id="{}""#, escape(id));
+        }
+        let name = s.name.as_deref().unwrap_or_default();
+        let _ = write!(
+            out,
+            r#"><span class="bw-choice__name">{}</span>"#,
+            escape(name)
+        );
+        if let Some(d) = s.description.as_deref().filter(|d| !d.is_empty()) {
+            let _ = write!(
+                out,
+                r#"<span class="bw-choice__description">{}</span>"#,
+                escape(d)
+            );
+        }
+        out.push_str(r#"<span class="bw-choice__meta">"#);
+        if let Some(m) = s.duration {
+            let _ = write!(
+                out,
+                r#"<span class="bw-choice__duration">{}</span>"#,
+                escape(&duration(m, &words.minutes))
+            );
+        }
+        let price = match &s.price {
+            Some(p) if p.amount > 0.0 => format!("{:.2} {}", p.amount, p.currency.as_str()),
+            _ => words.free.clone(),
+        };
+        let _ = write!(
+            out,
+            r#"<span class="bw-choice__price">{}</span></span></button></li>"#,
+            escape(&price)
+        );
+    }
+    out.push_str("</ul>");
+}
+
+/// `format::duration`.
+fn duration(minutes: u32, unit: &str) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} {unit}"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} {unit}"),
+    }
+}
+
+/// Text for an element's content or a quoted attribute value.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON text that cannot end its `<script>` element or open a comment in it (`<`, `>`, `&` only
+/// ever occur inside JSON strings, where `\uXXXX` means the same), nor trip a JavaScript parser
+/// older than ES2019 (U+2028, U+2029).
+fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The widget's languages (src/i18n.rs `Lang`) and the words of its first step, from the widget's
+/// own catalogues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Lang(usize);
+
+const LANGS: [(&str, &str); 7] = [
+    ("en", include_str!("../../../../../i18n/en.json")),
+    ("fr", include_str!("../../../../../i18n/fr.json")),
+    ("de", include_str!("../../../../../i18n/de.json")),
+    ("es", include_str!("../../../../../i18n/es.json")),
+    ("pt", include_str!("../../../../../i18n/pt.json")),
+    ("nl", include_str!("../../../../../i18n/nl.json")),
+    ("it", include_str!("../../../../../i18n/it.json")),
+];
+
+#[derive(Debug, Default, Deserialize)]
+struct Words {
+    page_title: String,
+    choose_service: String,
+    loading: String,
+    free: String,
+    minutes: String,
+}
+
+impl Lang {
+    /// `Lang::from_tag`: the primary subtag, when it is one of ours.
+    fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        LANGS
+            .iter()
+            .position(|(code, _)| *code == primary)
+            .map(Lang)
+    }
+
+    fn code(self) -> &'static str {
+        LANGS[self.0].0
+    }
+
+    fn words(self) -> &'static Words {
+        static WORDS: OnceLock<Vec<Words>> = OnceLock::new();
+        let all = WORDS.get_or_init(|| {
+            LANGS
+                .iter()
+                // The catalogues are the widget's, checked by its build: never empty in practice.
+                .map(|(_, json)| serde_json::from_str(json).unwrap_or_default())
+                .collect()
+        });
+        &all[self.0]
+    }
+}
+
+/// What the page shows for one request.
+struct Page {
+    lang: Lang,
+    /// `{"<API path>": answer, …}`, the reads boot.js finds inlined.
+    answers: String,
+    /// The services to paint, when the services step comes first and has some.
+    list: Option<Vec<PublicService>>,
+}
+
+/// The query as boot.js's `parse` reads it (src/config.rs `parse_query`): last value wins, `+` is a
+/// space; `None` when a value is not UTF-8 once decoded (boot.js then starts nothing either).
+fn parse_query(query: &str) -> Option<Vec<(String, String)>> {
+    let decode = |text: &str| {
+        let text = text.replace('+', " ");
+        percent_encoding::percent_decode_str(&text)
+            .decode_utf8()
+            .ok()
+            .map(|t| t.into_owned())
+    };
+    let mut params: Vec<(String, String)> = Vec::new();
+    for pair in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (name, value) = (decode(name)?, decode(value)?);
+        params.retain(|(n, _)| *n != name);
+        params.push((name, value));
+    }
+    Some(params)
+}
+
+/// JavaScript's `encodeURIComponent`: how boot.js and the app write the company into API paths.
+fn encode_uri_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// Whether `api` (the `api=` parameter) names the server answering this request (its `Host`).
+/// boot.js checks again against the page's real origin; this only spares the bytes.
+fn names_this_server(api: &str, headers: &HeaderMap) -> bool {
+    let api = api.trim_end_matches('/');
+    let Some(authority) = api
+        .strip_prefix("http://")
+        .or_else(|| api.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| host.eq_ignore_ascii_case(authority))
+}
+
+/// The visitor's language as the widget will resolve it: the URL's `lang`, else the browser's
+/// (its first `Accept-Language`, which is `navigator.language`), else English; and whether the
+/// browser's was read (the answer then varies with that header).
+fn language(lang: Option<&str>, headers: &HeaderMap) -> (Lang, bool) {
+    if let Some(lang) = lang.and_then(Lang::from_tag) {
+        return (lang, false);
+    }
+    let browser = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|tag| tag.split(';').next())
+        .and_then(|tag| Lang::from_tag(tag.trim()));
+    (browser.unwrap_or(Lang(0)), true)
+}
+
+/// The rendered page for this request, or `None` for the static one.
+pub async fn render(
+    template: &Template,
+    state: &AppState,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let params = parse_query(query.unwrap_or_default())?;
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    };
+    let company_id = get("company").or_else(|| get("c"))?;
+    if get("api").is_some_and(|api| !names_this_server(api, headers)) {
+        return None;
+    }
+    let company = match super::super::public::load_company(state, company_id).await {
+        Ok(company) => company,
+        Err(crate::error::Error::NotFound(_)) => return None,
+        Err(error) => {
+            tracing::warn!(%error, "widget page: serving it without its first step");
+            return None;
+        }
+    };
+    let (lang, varies) = language(get("lang"), headers);
+    let base = format!(
+        "/api/2.1/scheduling/companies/{}/widget/",
+        encode_uri_component(company_id)
+    );
+    let mut answers = vec![(
+        format!("{base}company"),
+        serde_json::to_string(&PublicCompany::from(&company)).ok()?,
+    )];
+    let mut list = None;
+    // boot.js's plan: an appointment link or a resource widget reads no services first.
+    if get("appointment").is_none() && get("resource").is_none() {
+        let services: ListResponse<PublicService> =
+            match super::super::public::services_of(state, company_id, &company, Some(lang.code()))
+                .await
+            {
+                Ok(services) => services,
+                Err(error) => {
+                    tracing::warn!(%error, "widget page: serving it without its first step");
+                    return None;
+                }
+            };
+        answers.push((
+            format!("{base}services?lang={}", lang.code()),
+            serde_json::to_string(&services).ok()?,
+        ));
+        // With a preselected service the flow starts further on: the skeleton stays.
+        if get("service").is_none() && !services.items.is_empty() {
+            list = Some(services.items);
+        }
+    }
+    let mut json = String::from("{");
+    for (i, (path, answer)) in answers.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(path).ok()?);
+        json.push(':');
+        json.push_str(answer);
+    }
+    json.push('}');
+    let page = Page {
+        lang,
+        answers: json,
+        list,
+    };
+    Some(respond(
+        template.render(&page).into_bytes(),
+        headers,
+        varies,
+    ))
+}
+
+/// The rendered page with the static files' headers (`no-cache`, strong ETag per coding), its
+/// ETag the hash of this very body.
+fn respond(body: Vec<u8>, request: &HeaderMap, varies_by_language: bool) -> Response {
+    let text = |name| {
+        request
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let digest = Sha256::digest(&body);
+    let hash: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let coding = encoding::negotiate(text(header::ACCEPT_ENCODING), true, true);
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static(if varies_by_language {
+            "accept-encoding, accept-language"
+        } else {
+            "accept-encoding"
+        }),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    // Compressed only once it is known to be sent; identity if that would not be smaller.
+    let etag_of = |coding: Coding| format!("\"{hash}{}\"", coding.etag_suffix());
+    if text(header::IF_NONE_MATCH).is_some_and(|tags| encoding::none_match(tags, &etag_of(coding)))
+    {
+        if let Ok(value) = HeaderValue::from_str(&etag_of(coding)) {
+            headers.insert(header::ETAG, value);
+        }
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    let compressed = match coding {
+        Coding::Br => encoding::brotli_fast(&body).ok(),
+        Coding::Gzip => encoding::gzip_fast(&body).ok(),
+        Coding::Identity => None,
+    }
+    .filter(|c| c.len() < body.len());
+    let (coding, body) = match compressed {
+        Some(c) => (coding, c),
+        None => (Coding::Identity, body),
+    };
+    if let Ok(value) = HeaderValue::from_str(&etag_of(coding)) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    if let Some(name) = coding.header() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    (headers, Bytes::from(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The real index.html has every slot, in order.
+    #[test]
+    fn index_html_has_every_slot() {
+        let html = include_str!("../../../../../index.html");
+        assert!(Template::parse(html).is_some(), "a slot is missing");
+    }
+
+    #[test]
+    fn script_text_cannot_close_its_element() {
+        let json = serde_json::to_string("</script><!-- \u{2028}\u{2029} & >").expect("json");
+        let safe = script_safe(&json);
+        assert!(!safe.contains('<') && !safe.contains('\u{2028}') && !safe.contains('\u{2029}'));
+        assert_eq!(
+            serde_json::from_str::<String>(&safe).expect("still JSON"),
+            "</script><!-- \u{2028}\u{2029} & >"
+        );
+    }
+
+    #[test]
+    fn queries_read_as_boot_js_reads_them() {
+        let params = parse_query("?company=a+b&c=x&company=d%C3%A9mo&lang").expect("decodes");
+        assert_eq!(
+            params,
+            [
+                ("c".to_owned(), "x".to_owned()),
+                ("company".to_owned(), "démo".to_owned()),
+                ("lang".to_owned(), String::new()),
+            ]
+        );
+        assert_eq!(parse_query("?company=%FF"), None, "not UTF-8");
+        assert_eq!(
+            parse_query("company=100%zz").expect("decodes")[0].1,
+            "100%zz",
+            "a malformed escape stays as written"
+        );
+        assert_eq!(
+            encode_uri_component("dé mo/x!'()*~"),
+            "d%C3%A9%20mo%2Fx!'()*~"
+        );
+    }
+}
