@@ -513,9 +513,14 @@ fn lighthouse(url: &str, work: &Path) -> Result<String, String> {
             .as_f64()
             .map_or("n/a".to_owned(), |ms| format!("{:.1} s", ms / 1000.0))
     };
+    // The report is kept for a closer look (the work directory goes).
+    let kept = crate::target_dir().join("bench-lighthouse.json");
+    if std::fs::write(&kept, &text).is_ok() {
+        eprintln!("xtask: lighthouse report in {}", kept.display());
+    }
     Ok(format!(
         "lighthouse {} (mobile, simulated throttling): performance {}, accessibility {} \
-         (FCP {}, LCP {}, TBT {:.0} ms)",
+         (FCP {}, LCP {}, TBT {:.0} ms)\n{}",
         lhr["lighthouseVersion"].as_str().unwrap_or("?"),
         score("performance"),
         score("accessibility"),
@@ -524,7 +529,66 @@ fn lighthouse(url: &str, work: &Path) -> Result<String, String> {
         lhr["audits"]["total-blocking-time"]["numericValue"]
             .as_f64()
             .unwrap_or(f64::NAN),
+        blocking_work(&lhr),
     ))
+}
+
+/// What TBT is made of: the long main-thread tasks (start, duration, the script they are
+/// attributed to) and the main thread's work by kind, as Lighthouse simulated them.
+fn blocking_work(lhr: &Value) -> String {
+    let items = |audit: &str| {
+        lhr["audits"][audit]["details"]["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let file = |url: &str| {
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        path.rsplit('/').next().unwrap_or(path).to_owned()
+    };
+    let tasks: Vec<String> = items("long-tasks")
+        .iter()
+        .map(|t| {
+            format!(
+                "{:.0} ms at {:.0} ms ({})",
+                t["duration"].as_f64().unwrap_or(f64::NAN),
+                t["startTime"].as_f64().unwrap_or(f64::NAN),
+                file(t["url"].as_str().unwrap_or("?"))
+            )
+        })
+        .collect();
+    let work: Vec<String> = items("mainthread-work-breakdown")
+        .iter()
+        .map(|w| {
+            format!(
+                "{} {:.0} ms",
+                w["groupLabel"].as_str().unwrap_or("?"),
+                w["duration"].as_f64().unwrap_or(f64::NAN)
+            )
+        })
+        .collect();
+    let scripts: Vec<String> = items("bootup-time")
+        .iter()
+        .map(|b| {
+            format!(
+                "{} {:.0} ms (evaluation {:.0} ms, parse + compile {:.0} ms)",
+                file(b["url"].as_str().unwrap_or("?")),
+                b["total"].as_f64().unwrap_or(f64::NAN),
+                b["scripting"].as_f64().unwrap_or(f64::NAN),
+                b["scriptParseCompile"].as_f64().unwrap_or(f64::NAN)
+            )
+        })
+        .collect();
+    format!(
+        "  long tasks: {}\n  main thread: {}\n  scripts: {}",
+        if tasks.is_empty() {
+            "none".to_owned()
+        } else {
+            tasks.join(", ")
+        },
+        work.join(", "),
+        scripts.join(", ")
+    )
 }
 
 /// A directory under the system temp dir, removed on drop.
