@@ -142,11 +142,15 @@ impl Cache {
         if let Some(hit) = self.get(company_id).filter(|o| o.version == version) {
             return Ok(hit);
         }
-        let snapshot = match Dialect::of(conn) {
-            Dialect::Sqlite => "BEGIN",
-            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        // SQLite's plain (deferred) BEGIN is a snapshot already; a custom statement there would
+        // leave a wider window for a cancelled request to strand the transaction.
+        let mut tx = match Dialect::of(conn) {
+            Dialect::Sqlite => sqlx::Connection::begin(&mut *conn).await?,
+            Dialect::Postgres => {
+                let snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+                sqlx::Connection::begin_with(&mut *conn, snapshot).await?
+            }
         };
-        let mut tx = sqlx::Connection::begin_with(&mut *conn, snapshot).await?;
         let offer = Arc::new(Offer {
             version: setup_version(&mut tx).await?,
             catalog: load(&mut tx, company_id).await?,

@@ -33,7 +33,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, ConnectOptions, Executor, Transaction};
+use sqlx::{AnyPool, ConnectOptions, Executor, Transaction, TransactionManager};
 
 /// The database type every query is written against: sqlx's `Any`, which reaches SQLite or
 /// PostgreSQL through one SQL text (placeholders `$1, $2, …`, read by both).
@@ -460,6 +460,12 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
                 Ok(())
             })
         })
+        // A request dropped between its BEGIN and the transaction object (a client gone mid-read)
+        // returns its reader still in a transaction, whose snapshot would pin every later read
+        // on it and hold back checkpoints: such a connection is closed, not reused.
+        .after_release(|conn, _| {
+            Box::pin(async move { Ok(writer::Transactions::get_transaction_depth(conn) == 0) })
+        })
         .connect_with(options)
         .await?;
     let db = Db {
@@ -668,6 +674,62 @@ mod tests {
             .await
             .expect("read");
         assert_eq!(value, 3);
+        db.close().await;
+    }
+
+    /// A request cancelled after its BEGIN ran but before its `WriteTx` existed leaves the held
+    /// connection in a transaction, holding SQLite's write lock: the next writer ends it first
+    /// instead of failing (a nested BEGIN IMMEDIATE is refused) and keeping the lock.
+    #[tokio::test]
+    async fn a_write_stranded_between_begin_and_its_transaction_is_ended_for_the_next() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = open(&dir.path().join("stranded.sqlite"))
+            .await
+            .expect("open");
+        let mut conn = db.writer().acquire().await.expect("writer");
+        writer::Transactions::begin(&mut conn, Some("BEGIN IMMEDIATE".into()))
+            .await
+            .expect("begin");
+        sqlx::query("INSERT INTO counters (name, value) VALUES ('stranded', 1)")
+            .execute(&mut *conn)
+            .await
+            .expect("insert");
+        drop(conn);
+        let mut tx = db.write().await.expect("the next write begins");
+        sqlx::query("INSERT INTO counters (name, value) VALUES ('next', 2)")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        let names: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM counters WHERE name IN ('stranded', 'next')")
+                .fetch_all(&db)
+                .await
+                .expect("read");
+        assert_eq!(names, [("next".to_owned(),)]);
+        db.close().await;
+    }
+
+    /// A reader given back inside a transaction (a request cancelled between BEGIN and its
+    /// transaction object) is not lent again: its snapshot would pin every later read on it.
+    #[tokio::test]
+    async fn a_reader_given_back_inside_a_transaction_is_not_lent_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = open(&dir.path().join("reader.sqlite")).await.expect("open");
+        let mut conn = db.readers.acquire().await.expect("reader");
+        writer::Transactions::begin(&mut conn, None)
+            .await
+            .expect("begin");
+        drop(conn);
+        // Holding every reader at once takes whichever came back.
+        let mut held = Vec::new();
+        for _ in 0..db.readers.options().get_max_connections() {
+            held.push(db.readers.acquire().await.expect("reader"));
+        }
+        for conn in &held {
+            assert_eq!(writer::Transactions::get_transaction_depth(conn), 0);
+        }
+        drop(held);
         db.close().await;
     }
 

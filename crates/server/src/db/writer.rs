@@ -26,7 +26,7 @@ use super::{Backend, Conn};
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-type Transactions = <Any as Database>::TransactionManager;
+pub(super) type Transactions = <Any as Database>::TransactionManager;
 
 /// Where writes go: `&Writer` is a sqlx executor (one statement, no write lock: see
 /// [`Db::writer`](super::Db::writer)), [`Writer::acquire`] lends the connection.
@@ -58,9 +58,14 @@ impl Writer {
                 let guard = tokio::time::timeout(ACQUIRE_TIMEOUT, held.clone().lock_owned())
                     .await
                     .map_err(|_| sqlx::Error::PoolTimedOut)?;
-                OwnedMutexGuard::try_map(guard, Option::as_mut)
-                    .map(|conn| WriterConn(Lent::Held(conn)))
-                    .map_err(|_| sqlx::Error::PoolClosed)
+                let mut conn = OwnedMutexGuard::try_map(guard, Option::as_mut)
+                    .map_err(|_| sqlx::Error::PoolClosed)?;
+                // A write dropped between its BEGIN and its `WriteTx` (a cancelled request)
+                // left the transaction, and SQLite's write lock, open: end it before lending.
+                if Transactions::get_transaction_depth(&conn) > 0 {
+                    Transactions::rollback(&mut conn).await?;
+                }
+                Ok(WriterConn(Lent::Held(conn)))
             }
             Kind::Postgres(pool) => Ok(WriterConn(Lent::Pooled(pool.acquire().await?))),
         }
