@@ -227,6 +227,47 @@ async fn a_setup_change_written_elsewhere_reaches_the_next_request() {
     assert_eq!(body["name"], "Renamed elsewhere", "{body}");
 }
 
+/// The catalogue cache is right only while every write to the setup tables bumps the setup
+/// version (migration 0017's triggers): an insert, an update and a delete on each table, on either
+/// database, whoever writes them.
+#[tokio::test]
+async fn every_write_to_a_setup_table_bumps_the_setup_version() {
+    let server = demo_server().await;
+    let version = || async {
+        let (value,): (i64,) = sqlx::query_as("SELECT value FROM counters WHERE name = 'setup'")
+            .fetch_one(&server.db)
+            .await
+            .expect("setup version");
+        value
+    };
+    let copy = |table: &str| match table {
+        "companies" => "INSERT INTO companies (id, doc, created_at, updated_at) \
+             SELECT 'probe', doc, created_at, updated_at FROM companies WHERE id = 'demo'"
+            .to_owned(),
+        _ => format!(
+            "INSERT INTO {table} (company_id, id, position, doc) \
+             SELECT company_id, 'probe', position, doc FROM {table} \
+             WHERE company_id = 'demo' ORDER BY id LIMIT 1"
+        ),
+    };
+    for table in ["companies", "services", "staff", "resources", "forms"] {
+        let statements = [
+            copy(table),
+            format!("UPDATE {table} SET doc = doc WHERE id = 'probe'"),
+            format!("DELETE FROM {table} WHERE id = 'probe'"),
+        ];
+        for statement in statements {
+            let before = version().await;
+            let done = sqlx::query(&statement)
+                .execute(server.db.writer())
+                .await
+                .expect(&statement);
+            assert_eq!(done.rows_affected(), 1, "{statement}");
+            assert!(version().await > before, "not counted: {statement}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_visitor_books_views_and_the_slot_is_gone() {
     let server = demo_server().await;
