@@ -110,8 +110,8 @@ pub fn brotli(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Brotli at quality 5: for a page rendered per request (~1 ms for the widget page), nearly as small
-/// as quality 11 is for such a small text.
+/// Brotli at quality 5: for a page rendered per request, where quality 11 would cost its time on
+/// every answer.
 pub fn brotli_fast(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
     {
