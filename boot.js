@@ -106,9 +106,13 @@
       return plan;
     }
     // `WidgetContext::initial_zone`: the URL's zone if the browser knows it, else the browser's.
-    var zone = (get('timeZone') && zoneOf({ timeZone: get('timeZone') })) || zoneOf({}) || 'UTC';
-    var resource = get('resource'), service = get('service'), staff = get('staff');
+    // Only asked for a slot window: an `Intl.DateTimeFormat` is costly to make on a slow phone.
+    var zoneNow = function () {
+      return (get('timeZone') && zoneOf({ timeZone: get('timeZone') })) || zoneOf({}) || 'UTC';
+    };
+    var resource = get('resource'), service = get('service'), staff = get('staff'), zone;
     if (resource) {
+      zone = zoneNow();
       reads.push(base + 'resources');
       reads.push(base + 'form?resourceId=' + enc(resource) + '&lang=' + lang);
       // One unit: `Booking::choose_resource`.
@@ -123,6 +127,7 @@
       reads.push(base + 'staff?serviceId=' + enc(service));
       reads.push(base + 'form?serviceId=' + enc(service) + '&lang=' + lang);
       if (staff) {
+        zone = zoneNow();
         reads.push(base + 'freeSlots?' + firstWindow(zone) + '&serviceId=' + enc(service) + '&timeZone=' + enc(zone) +
           '&staffId=' + enc(staff));
       }
@@ -219,12 +224,17 @@
   /** Keeps a click on the painted list for the app. */
   function choose() { window.__bw_early_choice = this.getAttribute('data-id'); }
 
+  // One `Intl.NumberFormat` per locale and currency: each is costly to make on a slow phone.
+  var formats = {};
+
   /** `format::price`: through `Intl` in the app's locale (`Lang::locale`), else its fallback. */
   function priceText(p, lang) {
     if (!p || !(p.amount > 0)) return TEXT[lang][3];
     var tag = navigator.language, locale = language(tag) === lang ? tag : lang;
+    var key = locale + ' ' + p.currency;
     try {
-      return new Intl.NumberFormat(locale, { style: 'currency', currency: p.currency }).format(p.amount);
+      formats[key] = formats[key] || new Intl.NumberFormat(locale, { style: 'currency', currency: p.currency });
+      return formats[key].format(p.amount);
     } catch (e) {
       return p.amount.toFixed(2) + ' ' + p.currency;
     }
