@@ -80,6 +80,11 @@ impl Site {
     }
 }
 
+/// `base` (`http://…`) with the other scheme: the same host, another origin for boot.js.
+fn https_of(base: &str) -> String {
+    base.replacen("http://", "https://", 1)
+}
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -274,6 +279,8 @@ async fn pages_it_cannot_vouch_for_are_the_static_file() {
         "?company=demo&api=http://127.0.0.1:1",
         "?company=%FF",
         "?company=",
+        "?company=demo%00",
+        &format!("?company=demo&api={}", https_of(&site.server.base)),
     ] {
         let (status, headers, body) = site.get(&format!("/widget/{query}"), &[]).await;
         assert_eq!(status, 200, "{query}");
@@ -343,6 +350,19 @@ async fn compressed_forms_decode_to_the_page() {
                 .expect("gzip");
         }
         assert_eq!(decoded, identity, "{accept}");
+        let page = String::from_utf8(decoded).expect("UTF-8 page");
+        assert!(
+            page.contains(" data-bw-list>"),
+            "{accept}: the painted page"
+        );
+        assert!(
+            !painted_names(&page).is_empty(),
+            "{accept}: services painted"
+        );
+        assert!(
+            early(&page).as_object().is_some_and(|a| !a.is_empty()),
+            "{accept}: answers inlined"
+        );
         let etag = header(&headers, "etag").expect("etag");
         assert_eq!(
             Some(etag),

@@ -8,7 +8,7 @@ mod files;
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -130,11 +130,12 @@ async fn widget_file(
     state: &AppState,
     path: &str,
     query: Option<&str>,
+    uri: &Uri,
     headers: &HeaderMap,
 ) -> Response {
     let is_page = matches!(path.trim_start_matches('/'), "" | "index.html");
     if let (true, Some(template)) = (is_page, &widget.page) {
-        if let Some(page) = early::render(template, state, query, headers).await {
+        if let Some(page) = early::render(template, state, query, uri, headers).await {
             return page;
         }
     }
@@ -171,8 +172,9 @@ pub fn router(config: &Config) -> Router<AppState> {
                 get(
                     move |State(state): State<AppState>,
                           RawQuery(query): RawQuery,
+                          uri: Uri,
                           headers: HeaderMap| async move {
-                        widget_file(&index, &state, "", query.as_deref(), &headers).await
+                        widget_file(&index, &state, "", query.as_deref(), &uri, &headers).await
                     },
                 ),
             )
@@ -182,8 +184,9 @@ pub fn router(config: &Config) -> Router<AppState> {
                     move |State(state): State<AppState>,
                           Path(path): Path<String>,
                           RawQuery(query): RawQuery,
+                          uri: Uri,
                           headers: HeaderMap| async move {
-                        widget_file(&widget, &state, &path, query.as_deref(), &headers).await
+                        widget_file(&widget, &state, &path, query.as_deref(), &uri, &headers).await
                     },
                 ),
             );

@@ -10,10 +10,12 @@
 //! or a deploy reaches visitors at once, and it is compressed per response at a fast setting.
 
 use std::fmt::Write as _;
+use std::future::Future;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use booking_model::{ListResponse, PublicCompany, PublicService};
 use serde::Deserialize;
@@ -87,7 +89,7 @@ impl Template {
         let words = page.lang.words();
         let mut out =
             String::with_capacity(self.text.iter().map(String::len).sum::<usize>() + 4096);
-        for (i, (slot, _)) in SLOTS.iter().enumerate() {
+        for (i, (slot, needle)) in SLOTS.iter().enumerate() {
             out.push_str(&self.text[i]);
             let code = page.lang.code();
             match slot {
@@ -129,13 +131,7 @@ impl Template {
                 Slot::Skeleton => match &page.list {
                     Some(items) => service_list(&mut out, items, words),
                     None => {
-                        let _ = write!(
-                            out,
-                            "{}",
-                            SLOTS[6]
-                                .1
-                                .replace("Loading\u{2026}", &escape(&words.loading))
-                        );
+                        out.push_str(&needle.replace("Loading\u{2026}", &escape(&words.loading)));
                     }
                 },
                 Slot::Early => {
@@ -333,20 +329,27 @@ fn encode_uri_component(text: &str) -> String {
     out
 }
 
-/// Whether `api` (the `api=` parameter) names the server answering this request (its `Host`).
-/// boot.js checks again against the page's real origin; this only spares the bytes.
-fn names_this_server(api: &str, headers: &HeaderMap) -> bool {
+/// Whether `api` (the `api=` parameter) names the server answering this request as boot.js decides
+/// it: the app adopts inlined answers by exact URL, `api` (trailing `/` removed) + path against the
+/// page's origin + path, so the strings must be equal, scheme and port included. The request's
+/// origin is its URI's scheme (`http` when HTTP/1 names none) and its `Host` (else the URI's
+/// authority, as HTTP/2 sends it); the configured origin (`links::origin`: `--public-url`, trusted
+/// forwarded headers) counts too, for a server behind a TLS proxy. boot.js checks again against the
+/// page's real origin; this only spares the bytes.
+fn names_this_server(api: &str, uri: &Uri, headers: &HeaderMap, configured: Option<&str>) -> bool {
     let api = api.trim_end_matches('/');
-    let Some(authority) = api
-        .strip_prefix("http://")
-        .or_else(|| api.strip_prefix("https://"))
-    else {
-        return false;
-    };
-    headers
+    let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .is_some_and(|host| host.eq_ignore_ascii_case(authority))
+        .or_else(|| uri.authority().map(|a| a.as_str()));
+    let scheme = uri.scheme_str().unwrap_or("http");
+    host.is_some_and(|host| api == format!("{scheme}://{host}")) || configured == Some(api)
+}
+
+/// Whether a company id can name one: ids are the API's path segments, never control characters
+/// (PostgreSQL refuses a NUL in text, which would log a warning per request).
+fn plausible_id(id: &str) -> bool {
+    !id.chars().any(char::is_control)
 }
 
 /// The visitor's language as the widget will resolve it: the URL's `lang`, else the browser's
@@ -365,11 +368,36 @@ fn language(lang: Option<&str>, headers: &HeaderMap) -> (Lang, bool) {
     (browser.unwrap_or(Lang(0)), true)
 }
 
+/// How long the page waits for its database reads before it is served without them: inlining spares
+/// the visitor one API round trip, so waiting longer than a few of those costs more than it saves, and
+/// a saturated or hung database (the pool waits up to 30 s for a connection) must not hold the page.
+const DB_BUDGET: Duration = Duration::from_millis(300);
+
+/// The most services painted and inlined: the page is rendered and compressed per request, so its
+/// cost grows with the catalogue; a catalogue larger than this gets the static page (and the app
+/// reads the list from the API, as without inlining).
+const MAX_SERVICES: usize = 200;
+
+/// `work`'s answer, or `None` (the static page) when it takes longer than `budget`.
+async fn within<T>(budget: Duration, work: impl Future<Output = Option<T>>) -> Option<T> {
+    match tokio::time::timeout(budget, work).await {
+        Ok(answer) => answer,
+        Err(_) => {
+            tracing::warn!(
+                ?budget,
+                "widget page: the database is slow, serving it without its first step"
+            );
+            None
+        }
+    }
+}
+
 /// The rendered page for this request, or `None` for the static one.
 pub async fn render(
     template: &Template,
     state: &AppState,
     query: Option<&str>,
+    uri: &Uri,
     headers: &HeaderMap,
 ) -> Option<Response> {
     let params = parse_query(query.unwrap_or_default())?;
@@ -380,32 +408,41 @@ pub async fn render(
             .map(|(_, v)| v.as_str())
     };
     let company_id = get("company").or_else(|| get("c"))?;
-    if get("api").is_some_and(|api| !names_this_server(api, headers)) {
+    if !plausible_id(company_id) {
         return None;
     }
-    let company = match super::super::public::load_company(state, company_id).await {
-        Ok(company) => company,
-        Err(crate::error::Error::NotFound(_)) => return None,
-        Err(error) => {
-            tracing::warn!(%error, "widget page: serving it without its first step");
-            return None;
-        }
-    };
+    let configured = crate::links::origin(&state.config, Some(headers));
+    if get("api").is_some_and(|api| !names_this_server(api, uri, headers, configured.as_deref())) {
+        return None;
+    }
     let (lang, varies) = language(get("lang"), headers);
-    let base = format!(
-        "/api/2.1/scheduling/companies/{}/widget/",
-        encode_uri_component(company_id)
-    );
-    let mut answers = vec![(
-        format!("{base}company"),
-        serde_json::to_string(&PublicCompany::from(&company)).ok()?,
-    )];
-    let mut list = None;
-    // boot.js's plan: an appointment link or a resource widget reads no services first.
-    if get("appointment").is_none() && get("resource").is_none() {
-        let services: ListResponse<PublicService> =
-            match super::super::public::services_of(state, company_id, &company, Some(lang.code()))
-                .await
+    let page = within(DB_BUDGET, async {
+        let company = match super::super::public::load_company(state, company_id).await {
+            Ok(company) => company,
+            Err(crate::error::Error::NotFound(_)) => return None,
+            Err(error) => {
+                tracing::warn!(%error, "widget page: serving it without its first step");
+                return None;
+            }
+        };
+        let base = format!(
+            "/api/2.1/scheduling/companies/{}/widget/",
+            encode_uri_component(company_id)
+        );
+        let mut answers = vec![(
+            format!("{base}company"),
+            serde_json::to_string(&PublicCompany::from(&company)).ok()?,
+        )];
+        let mut list = None;
+        // boot.js's plan: an appointment link or a resource widget reads no services first.
+        if get("appointment").is_none() && get("resource").is_none() {
+            let services: ListResponse<PublicService> = match super::super::public::services_of(
+                state,
+                company_id,
+                &company,
+                Some(lang.code()),
+            )
+            .await
             {
                 Ok(services) => services,
                 Err(error) => {
@@ -413,30 +450,36 @@ pub async fn render(
                     return None;
                 }
             };
-        answers.push((
-            format!("{base}services?lang={}", lang.code()),
-            serde_json::to_string(&services).ok()?,
-        ));
-        // With a preselected service the flow starts further on: the skeleton stays.
-        if get("service").is_none() && !services.items.is_empty() {
-            list = Some(services.items);
+            if services.items.len() > MAX_SERVICES {
+                return None;
+            }
+            answers.push((
+                format!("{base}services?lang={}", lang.code()),
+                serde_json::to_string(&services).ok()?,
+            ));
+            // With a preselected service the flow starts further on: the skeleton stays.
+            if get("service").is_none() && !services.items.is_empty() {
+                list = Some(services.items);
+            }
         }
-    }
-    let mut json = String::from("{");
-    for (i, (path, answer)) in answers.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
+        let mut json = String::from("{");
+        for (i, (path, answer)) in answers.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(&serde_json::to_string(path).ok()?);
+            json.push(':');
+            json.push_str(answer);
         }
-        json.push_str(&serde_json::to_string(path).ok()?);
-        json.push(':');
-        json.push_str(answer);
-    }
-    json.push('}');
-    let page = Page {
-        lang,
-        answers: json,
-        list,
-    };
+        json.push('}');
+        let page = Page {
+            lang,
+            answers: json,
+            list,
+        };
+        Some(page)
+    })
+    .await?;
     Some(respond(
         template.render(&page).into_bytes(),
         headers,
@@ -545,5 +588,88 @@ mod tests {
             encode_uri_component("dé mo/x!'()*~"),
             "d%C3%A9%20mo%2Fx!'()*~"
         );
+    }
+
+    /// A database that never answers costs the page its budget, not the pool's 30 s wait.
+    #[tokio::test]
+    async fn a_database_that_does_not_answer_gets_the_static_page() {
+        let hung = std::future::pending::<Option<()>>();
+        let answer = tokio::time::timeout(
+            Duration::from_secs(10),
+            within(Duration::from_millis(20), hung),
+        )
+        .await;
+        assert_eq!(answer, Ok(None), "served without its first step, in time");
+        assert_eq!(within(DB_BUDGET, async { Some(7) }).await, Some(7));
+    }
+
+    /// Every word the page writes is in each of the widget's catalogues (they are compiled in and
+    /// read with a default: a renamed key would otherwise paint empty headings).
+    #[test]
+    fn every_language_has_the_page_words() {
+        for (i, (code, _)) in LANGS.iter().enumerate() {
+            let w = Lang(i).words();
+            for (key, word) in [
+                ("page_title", &w.page_title),
+                ("choose_service", &w.choose_service),
+                ("loading", &w.loading),
+                ("free", &w.free),
+                ("minutes", &w.minutes),
+            ] {
+                assert!(!word.trim().is_empty(), "{code}: {key} is empty");
+            }
+        }
+    }
+
+    #[test]
+    fn this_server_is_named_as_boot_js_compares_origins() {
+        let host = |h: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_str(h).expect("host"));
+            headers
+        };
+        let path: Uri = "/widget/?company=demo".parse().expect("uri");
+        let h1 = host("book.example:8080");
+        assert!(names_this_server(
+            "http://book.example:8080/",
+            &path,
+            &h1,
+            None
+        ));
+        assert!(
+            !names_this_server("https://book.example:8080", &path, &h1, None),
+            "another scheme is another origin"
+        );
+        assert!(!names_this_server("http://book.example", &path, &h1, None));
+        assert!(!names_this_server("book.example:8080", &path, &h1, None));
+        // HTTP/2: no Host, the authority in the URI.
+        let h2: Uri = "https://book.example/widget/?company=demo"
+            .parse()
+            .expect("uri");
+        assert!(names_this_server(
+            "https://book.example",
+            &h2,
+            &HeaderMap::new(),
+            None
+        ));
+        assert!(!names_this_server(
+            "http://book.example",
+            &h2,
+            &HeaderMap::new(),
+            None
+        ));
+        // Behind a TLS proxy: the configured origin.
+        assert!(names_this_server(
+            "https://book.example",
+            &path,
+            &host("book.example"),
+            Some("https://book.example")
+        ));
+    }
+
+    #[test]
+    fn ids_with_control_characters_name_no_company() {
+        assert!(plausible_id("demo") && plausible_id("dé mo/x"));
+        assert!(!plausible_id("de\0mo") && !plausible_id("demo\u{1}") && !plausible_id("a\nb"));
     }
 }
