@@ -380,3 +380,27 @@ async fn compressed_forms_decode_to_the_page() {
         assert_eq!(status, 304, "{accept}");
     }
 }
+
+/// A catalogue too large to render per request (early.rs `MAX_SERVICES`, 200) gets the static page.
+#[tokio::test]
+async fn a_huge_catalogue_gets_the_static_page() {
+    let site = Site::start().await;
+    let (_, static_headers, static_body) = site.get("/widget/", &[]).await;
+    for i in 0..200 {
+        let service = serde_json::json!({
+            "id": format!("extra-{i}"), "name": format!("Extra {i}"), "duration": 20,
+            "price": 15, "staff": [{"id": "hugo"}], "useCompanyWorkingHours": true
+        });
+        let (status, body) = site
+            .server
+            .api(Method::POST, &format!("{DEMO}/services"), Some(&service))
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let listed = site.api("/widget/services?lang=en").await;
+    assert!(listed["items"].as_array().expect("items").len() > 200);
+    let (status, headers, body) = site.get("/widget/?company=demo&lang=en", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, static_body, "not rendered");
+    assert_eq!(header(&headers, "etag"), header(&static_headers, "etag"));
+}
