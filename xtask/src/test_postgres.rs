@@ -27,6 +27,7 @@ const ON_POSTGRES: &[&str] = &[
     "static_files",
     "webhooks",
     "widget_booking",
+    "widget_page",
     "write_path",
 ];
 
