@@ -67,8 +67,32 @@ pub fn load_average() -> String {
         .join(" ")
 }
 
+/// Re-runs this xtask command from an optimised build (profile `bench-client`) when this one is
+/// a debug build: `Some(result)` when it did. The load generator then costs the shared cores what
+/// a real client would, not what unoptimised hyper and tokio do.
+pub fn in_optimised_client(command: &[&str]) -> Option<Result<()>> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let optimised = || -> Result<()> {
+        run_cmd(Cmd::new("cargo").args([
+            "build",
+            "--quiet",
+            "--profile",
+            "bench-client",
+            "-p",
+            "xtask",
+        ]))?;
+        run_cmd(Cmd::new(crate::target_dir().join("bench-client/xtask")).args(command))
+    };
+    Some(optimised())
+}
+
 /// Builds the release server, then runs the booking load at each client count.
 pub fn run() -> Result<()> {
+    if let Some(done) = in_optimised_client(&["bench", "load"]) {
+        return done;
+    }
     let binary = release_server()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -21,6 +21,9 @@ use crate::Result;
 const CLIENTS: usize = 32;
 
 pub fn run() -> Result<()> {
+    if let Some(done) = bench_load::in_optimised_client(&["bench", "pg"]) {
+        return done;
+    }
     let binary = bench_load::release_server()?;
     let bin = crate::tools::ensure_postgres()?;
     let cluster = Cluster::start(&bin)?;

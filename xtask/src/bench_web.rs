@@ -542,9 +542,14 @@ fn blocking_work(lhr: &Value) -> String {
             .cloned()
             .unwrap_or_default()
     };
+    // The page itself ends in `/` (`/widget/?company=…`): its inline boot.js is credited to it.
     let file = |url: &str| {
         let path = url.split(['?', '#']).next().unwrap_or(url);
-        path.rsplit('/').next().unwrap_or(path).to_owned()
+        match path.rsplit('/').next() {
+            Some("") => "the page (inline boot.js)".to_owned(),
+            Some(name) => name.to_owned(),
+            None => path.to_owned(),
+        }
     };
     let tasks: Vec<String> = items("long-tasks")
         .iter()
