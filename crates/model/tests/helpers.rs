@@ -159,3 +159,101 @@ fn request_headers_in_either_form() {
         json!([{"name": "X-Api-Key", "value": "k"}])
     );
 }
+
+#[test]
+fn custom_statuses_need_a_name_and_a_hex_colour() {
+    use booking_model::{validate_appointment_status, AppointmentStatusDefinition};
+    let names = |status: Value| -> Vec<String> {
+        let status: AppointmentStatusDefinition = from(status);
+        validate_appointment_status(&status)
+            .into_iter()
+            .map(|e| e.name)
+            .collect()
+    };
+    assert!(names(json!({"id": "paid", "name": "Paid", "color": "#2e7d32"})).is_empty());
+    assert!(names(json!({"name": "Paid"})).is_empty(), "colour optional");
+    assert_eq!(names(json!({"color": "#2e7d32"})), ["name"]);
+    assert_eq!(names(json!({"name": "  "})), ["name"]);
+    for bad in ["2e7d32", "#2e7d3", "#2e7d32f", "#2e7g32"] {
+        assert_eq!(
+            names(json!({"name": "Paid", "color": bad})),
+            ["color"],
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn error_bodies_carry_their_reason() {
+    use booking_model::ErrorBody;
+    let body: ErrorBody = from(json!({"error": {"code": 409, "message": "over",
+        "reason": "appointmentOver"}}));
+    assert_eq!(body.reason(), Some("appointmentOver"));
+    let body: ErrorBody = from(json!({"error": {"code": 404, "message": "no"}}));
+    assert_eq!(body.reason(), None);
+}
+
+#[test]
+fn public_views_keep_what_visitors_see() {
+    use booking_model::{Appointment, Company, PublicAppointment, PublicCompany, PublicResource};
+    use booking_model::{Currency, Resource};
+    let company: Company = from(
+        json!({"id": "demo", "name": "Atelier", "timeZone": "Europe/Paris",
+        "currency": "EUR", "email": "hello@atelier.example", "phone": "+33 1 23"}),
+    );
+    let public = serde_json::to_value(PublicCompany::from(&company)).expect("json");
+    assert_eq!(public["name"], "Atelier");
+    assert_eq!(public["timeZone"], "Europe/Paris");
+    assert_eq!(public["currency"], "EUR");
+    assert_eq!(public["phone"], "+33 1 23");
+    let room: Resource = from(
+        json!({"id": "room", "name": "Room", "duration": 60, "count": 2,
+        "price": 30}),
+    );
+    let public = PublicResource::from_resource(&room, Some(Currency::Eur));
+    assert_eq!(public.name.as_deref(), Some("Room"));
+    assert_eq!(public.count, Some(2));
+    assert_eq!(
+        serde_json::to_value(public.price).expect("json"),
+        json!({"amount": 30.0, "currency": "EUR"})
+    );
+    assert_eq!(PublicResource::from_resource(&room, None).price, None);
+    // External ids are the business's own: the visitor's view drops them.
+    let booked: Appointment = from(json!({"id": "a1",
+        "resource": {"id": "room", "externalId": "crm-room-7"}}));
+    let public = serde_json::to_value(PublicAppointment::from(&booked)).expect("json");
+    assert_eq!(public["resource"], json!({"id": "room"}));
+}
+
+#[test]
+fn urls_are_absolute_http_or_https() {
+    use booking_model::validate::is_valid_url;
+    for good in [
+        "https://dav.example/cal/",
+        "HTTP://dav.example",
+        "http://[::1]:8080/x",
+    ] {
+        assert!(is_valid_url(good), "{good}");
+    }
+    for bad in [
+        "ftp://dav.example",
+        "https://",
+        "dav.example",
+        "https://a b.example",
+        "https://dav.example/a\u{7}b",
+    ] {
+        assert!(!is_valid_url(bad), "{bad}");
+    }
+}
+
+#[test]
+fn basic_auth_passwords_stay_out_of_debug_output() {
+    use booking_model::BasicAuth;
+    let auth: BasicAuth = from(json!({"username": "ann", "password": "hunter2"}));
+    let debug = format!("{auth:?}");
+    assert!(
+        debug.contains("ann") && debug.contains("<redacted>"),
+        "{debug}"
+    );
+    assert!(!debug.contains("hunter2"), "{debug}");
+}

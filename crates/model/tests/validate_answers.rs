@@ -470,3 +470,84 @@ fn codes_are_optional_on_the_wire() {
         json!({"name": "a", "reason": "b", "code": "tooLong", "limit": 3})
     );
 }
+
+#[test]
+fn file_uris_need_a_media_type_base64_and_its_alphabet() {
+    let photo = |value: &str| {
+        let value = value.to_owned();
+        move |a: &mut serde_json::Value| a["additionalFields"][1][2]["value"] = json!(value)
+    };
+    for good in [
+        "data:image/png;base64,ab+/",
+        "DATA:image/png;name=look.png;BASE64,iVBO",
+    ] {
+        let names = names_after(photo(good));
+        assert!(names.is_empty(), "{good}: {names:?}");
+    }
+    for bad in [
+        "data:image/;base64,AAAA",
+        "data:/png;base64,AAAA",
+        "data:imagepng;base64,AAAA",
+        "data:image/png;charset=utf-8,AAAA",
+        "data:image/png;base64,AA-_",
+    ] {
+        let names = names_after(photo(bad));
+        assert_eq!(names, ["form.additionalFields[1][2].value"], "{bad}");
+    }
+    // Exactly the limit passes; one byte more does not.
+    let exactly = |bytes: usize| {
+        // base64 of n bytes: 4 characters per 3, and 2 or 3 for a remainder of 1 or 2.
+        let chars = bytes / 3 * 4 + [0, 2, 3][bytes % 3];
+        format!("data:image/png;base64,{}", "A".repeat(chars))
+    };
+    let names = names_after(photo(&exactly(validate::MAX_FILE_BYTES)));
+    assert!(names.is_empty(), "{names:?}");
+    let names = names_after(photo(&exactly(validate::MAX_FILE_BYTES + 1)));
+    assert_eq!(names, ["form.additionalFields[1][2].value"]);
+}
+
+#[test]
+fn a_choice_may_be_named_by_its_option_id_in_value() {
+    let names = names_after(|a| {
+        a["additionalFields"][0][0]["values"] = json!([]);
+        a["additionalFields"][0][0]["value"] = json!("o-colour");
+    });
+    assert!(names.is_empty(), "{names:?}");
+    // Neither an option's value nor its id.
+    let names = names_after(|a| {
+        a["additionalFields"][0][0]["values"] = json!([]);
+        a["additionalFields"][0][0]["value"] = json!("o-perm");
+    });
+    assert_eq!(names, ["form.additionalFields[0][0].values"]);
+}
+
+#[test]
+fn a_mandatory_compound_item_is_answered_through_its_sub_items() {
+    let mut definition = definition();
+    definition.contact_fields[4].mandatory = Some(true);
+    let run = |answers: serde_json::Value| -> Vec<String> {
+        let answers: Form = serde_json::from_value(answers).expect("answers");
+        validate_answers(&definition, &answers, &FiveDigits)
+            .into_iter()
+            .map(|e| e.name)
+            .collect()
+    };
+    assert!(run(answers()).is_empty());
+    // Only the postcode, given as a chosen value: still answered.
+    let mut a = answers();
+    a["contactFields"][4]["subItem"] =
+        json!([{ "id": "addr-zip", "values": [{ "value": "75001" }] }]);
+    let names = run(a);
+    assert!(
+        !names.iter().any(|n| n == "form.contactFields[4].value"),
+        "{names:?}"
+    );
+    // Sub-items sent but blank: the address is missing.
+    let mut a = answers();
+    a["contactFields"][4]["subItem"] = json!([{ "id": "addr-zip", "value": "" }]);
+    let names = run(a);
+    assert!(
+        names.iter().any(|n| n == "form.contactFields[4].value"),
+        "{names:?}"
+    );
+}
