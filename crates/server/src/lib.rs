@@ -21,6 +21,8 @@ pub mod demo;
 pub mod error;
 /// Typed extractors whose rejections use the JSON error shape.
 pub mod extract;
+/// Escaping text for the HTML the server writes.
+pub mod html;
 /// Where links in answers and notifications point (`rescheduleLink`), and which headers count.
 pub mod links;
 /// Emails and text messages: planning on each appointment write, rendering, SMTP or `.eml`

@@ -13,6 +13,7 @@ use super::plan::{Audience, Kind};
 use super::strings::{self, Words};
 use super::Payload;
 use crate::booking::ics;
+use crate::html::escape;
 
 /// What a reader sees.
 #[derive(Debug, Clone)]
@@ -364,14 +365,6 @@ fn signature(company: Option<&Company>, name: &str) -> Vec<String> {
     }
     out.retain(|l| !l.trim().is_empty());
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 struct HtmlParts<'a> {

@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use mail_parser::{MessageParser, MimeHeaders};
 
+use crate::html::escape;
 use crate::{AppState, Config};
 
 /// The mailbox's routes: only with `--demo` and a mail directory.
@@ -42,13 +43,6 @@ fn file_of(dir: &FsPath, id: &str) -> Option<PathBuf> {
         && id.len() <= 64
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     valid.then(|| dir.join(format!("{id}.eml")))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn page(title: &str, body: &str) -> String {

@@ -19,10 +19,10 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use booking_model::{ListResponse, PublicCompany, PublicService};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::encoding::{self, Coding};
-use super::files::REVALIDATE;
+use super::files::{etag_hash, REVALIDATE};
+use crate::html::escape;
 use crate::AppState;
 
 /// index.html's variable parts, in document order, exactly as index.html writes them (a test reads
@@ -196,22 +196,6 @@ fn duration(minutes: u32, unit: &str) -> String {
         (h, 0) => format!("{h} h"),
         (h, m) => format!("{h} h {m} {unit}"),
     }
-}
-
-/// Text for an element's content or a quoted attribute value.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// JSON text that cannot end its `<script>` element or open a comment in it (`<`, `>`, `&` only
@@ -495,8 +479,7 @@ fn respond(body: Vec<u8>, request: &HeaderMap, varies_by_language: bool) -> Resp
             .get(name)
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
-    let digest = Sha256::digest(&body);
-    let hash: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let hash = etag_hash(&body);
     let coding = encoding::negotiate(text(header::ACCEPT_ENCODING), true, true);
     let mut headers = HeaderMap::new();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));

@@ -59,11 +59,16 @@ pub struct StaticFile {
     compressed: OnceLock<Compressed>,
 }
 
+/// The ETag of `bytes` before its coding's suffix: hex of their SHA-256's first 16 bytes.
+pub(super) fn etag_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl StaticFile {
     /// A file named `name` (for its type and caching) whose compressed forms are still to be made.
     fn pending(name: &str, bytes: Vec<u8>, cache_control: &'static str) -> Self {
-        let digest = Sha256::digest(&bytes);
-        let hash = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let hash = etag_hash(&bytes);
         StaticFile {
             content_type: content_type(name),
             cache_control,
