@@ -10,7 +10,8 @@ use sqlx::{Any, Describe, Either, Execute, Executor};
 
 use super::Db;
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// The future sqlx's `Executor` methods return (also the writer's, `writer.rs`).
+pub(super) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 impl<'d> Executor<'d> for &'_ Db {
     type Database = Any;

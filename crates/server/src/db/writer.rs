@@ -8,7 +8,6 @@
 //! finished write hands it straight to the next.
 
 use std::borrow::Cow;
-use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -20,12 +19,12 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Database, Describe, Either, Execute, Executor, TransactionManager};
 use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 
+use super::executor::BoxFuture;
 use super::{Backend, Conn};
 
 /// How long a write waits for the writer connection before giving up ([`super::is_busy`]).
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub(super) type Transactions = <Any as Database>::TransactionManager;
 
 /// Where writes go: `&Writer` is a sqlx executor (one statement, no write lock: see
