@@ -10,6 +10,13 @@ use crate::schedule::{DayHours, Vacation};
 /// `emailTemplates[].lang`), the server's catalogues and the schema's enum.
 pub const LANGS: [&str; 7] = ["en", "fr", "de", "es", "it", "nl", "pt"];
 
+/// The language of [`LANGS`] a BCP 47 tag names by its primary subtag, in any case (`fr`,
+/// `fr-CA`, `FR`, `pt_BR`); `None` when it names none of them (the caller picks the fallback).
+pub fn lang_from_tag(tag: &str) -> Option<&'static str> {
+    let primary = tag.split(['-', '_']).next()?;
+    LANGS.into_iter().find(|l| l.eq_ignore_ascii_case(primary))
+}
+
 /// A company: its zone, currency, opening hours and closures.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -152,4 +159,26 @@ pub struct Address {
     /// Country (name or ISO code, as entered).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_resolve_by_their_primary_subtag() {
+        for lang in LANGS {
+            assert_eq!(lang_from_tag(lang), Some(lang));
+        }
+        assert_eq!(lang_from_tag("fr-CA"), Some("fr"));
+        assert_eq!(lang_from_tag("FR"), Some("fr"));
+        assert_eq!(lang_from_tag("De-ch"), Some("de"));
+        assert_eq!(lang_from_tag("pt_BR"), Some("pt"));
+        assert_eq!(lang_from_tag("zh-Hant-TW"), None);
+        assert_eq!(lang_from_tag("ja"), None);
+        assert_eq!(lang_from_tag(""), None);
+        assert_eq!(lang_from_tag("-fr"), None, "the primary subtag comes first");
+        assert_eq!(lang_from_tag("fra"), None, "ISO 639-1 codes only");
+        assert_eq!(lang_from_tag("e"), None);
+    }
 }

@@ -83,7 +83,7 @@ pub use calendar_connection::{
     validate_calendar_connection, CalendarConnection, CalendarConnectionStatus,
     NewCalendarConnection,
 };
-pub use company::{Address, Company, EmailTemplate, LANGS};
+pub use company::{lang_from_tag, Address, Company, EmailTemplate, LANGS};
 pub use datetime::DateTimeZone;
 pub use enums::{
     AppointmentStatus, AppointmentType, Currency, LevelDetail, Location, MeetingProvider, SendTo,

@@ -59,12 +59,7 @@ fn all() -> &'static HashMap<&'static str, Catalogue> {
 
 /// The supported language `lang` names (`fr`, `fr-CA` → `fr`), else English.
 pub fn resolve(lang: &str) -> &'static str {
-    let primary = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    LANGS.into_iter().find(|l| *l == primary).unwrap_or("en")
+    booking_model::lang_from_tag(lang).unwrap_or("en")
 }
 
 /// The words of `lang` (English when unsupported).
@@ -248,6 +243,14 @@ mod tests {
             "Montag, 7. Dezember 2026 um 09:30"
         );
         assert_eq!(words("xx").lang, "en");
+    }
+
+    #[test]
+    fn tags_resolve_to_a_language_else_english() {
+        assert_eq!(resolve("FR-ca"), "fr");
+        assert_eq!(resolve("pt_BR"), "pt");
+        assert_eq!(resolve("ja"), "en");
+        assert_eq!(resolve(""), "en");
     }
 
     #[test]

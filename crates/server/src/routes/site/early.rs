@@ -216,12 +216,14 @@ fn script_safe(json: &str) -> String {
     out
 }
 
-/// The widget's languages (src/i18n.rs `Lang`) and the words of its first step, from the widget's
-/// own catalogues.
+/// One of the widget's languages (`booking_model::LANGS`, resolved by `lang_from_tag` as the
+/// widget's `Lang::from_tag` resolves them): an index into [`CATALOGUES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Lang(usize);
 
-const LANGS: [(&str, &str); 7] = [
+/// The widget's own catalogues, one per language of `booking_model::LANGS` (a test checks each
+/// has one), for the words of its first step.
+const CATALOGUES: [(&str, &str); 7] = [
     ("en", include_str!("../../../../../i18n/en.json")),
     ("fr", include_str!("../../../../../i18n/fr.json")),
     ("de", include_str!("../../../../../i18n/de.json")),
@@ -241,23 +243,22 @@ struct Words {
 }
 
 impl Lang {
-    /// `Lang::from_tag`: the primary subtag, when it is one of ours.
+    const ENGLISH: Lang = Lang(0);
+
+    /// The language `tag` names, when it is one of ours.
     fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-        LANGS
-            .iter()
-            .position(|(code, _)| *code == primary)
-            .map(Lang)
+        let code = booking_model::lang_from_tag(tag)?;
+        CATALOGUES.iter().position(|(c, _)| *c == code).map(Lang)
     }
 
     fn code(self) -> &'static str {
-        LANGS[self.0].0
+        CATALOGUES[self.0].0
     }
 
     fn words(self) -> &'static Words {
         static WORDS: OnceLock<Vec<Words>> = OnceLock::new();
         let all = WORDS.get_or_init(|| {
-            LANGS
+            CATALOGUES
                 .iter()
                 // The catalogues are the widget's, checked by its build: never empty in practice.
                 .map(|(_, json)| serde_json::from_str(json).unwrap_or_default())
@@ -349,7 +350,7 @@ fn language(lang: Option<&str>, headers: &HeaderMap) -> (Lang, bool) {
         .and_then(|v| v.split(',').next())
         .and_then(|tag| tag.split(';').next())
         .and_then(|tag| Lang::from_tag(tag.trim()));
-    (browser.unwrap_or(Lang(0)), true)
+    (browser.unwrap_or(Lang::ENGLISH), true)
 }
 
 /// How long the page waits for its database reads before it is served without them: inlining spares
@@ -590,8 +591,10 @@ mod tests {
     /// read with a default: a renamed key would otherwise paint empty headings).
     #[test]
     fn every_language_has_the_page_words() {
-        for (i, (code, _)) in LANGS.iter().enumerate() {
-            let w = Lang(i).words();
+        for code in booking_model::LANGS {
+            let lang = Lang::from_tag(code).unwrap_or_else(|| panic!("{code}: no catalogue"));
+            assert_eq!(lang.code(), code);
+            let w = lang.words();
             for (key, word) in [
                 ("page_title", &w.page_title),
                 ("choose_service", &w.choose_service),
