@@ -404,3 +404,66 @@ async fn a_huge_catalogue_gets_the_static_page() {
     assert_eq!(body, static_body, "not rendered");
     assert_eq!(header(&headers, "etag"), header(&static_headers, "etag"));
 }
+
+/// The page and the public routes read the catalogue through the process's cache
+/// (`catalog::Cache`): a write through the setup API is in both at the very next request, and the
+/// page still inlines the routes' very text.
+#[tokio::test]
+async fn a_catalogue_write_is_seen_at_the_next_request() {
+    let site = Site::start().await;
+    let query = "?company=demo&lang=en";
+    // Each read once, so the cache holds the setup as it was.
+    let (_, page) = site.page(query, &[]).await;
+    assert_eq!(painted_names(&page)[0], "Haircut &amp; blow-dry");
+    assert_ne!(site.api("/widget/company").await["name"], "Salon, renamed");
+    let staff = site.api("/widget/staff").await;
+    assert!(!staff.to_string().contains("Hugo, renamed"));
+
+    let rename = |path: &'static str, field: &'static [&'static str], name: &'static str| {
+        let server = &site.server;
+        async move {
+            let (status, mut doc) = server.api(Method::GET, path, None).await;
+            assert_eq!(status, 200, "{path}: {doc}");
+            let mut at = &mut doc;
+            for key in field {
+                at = &mut at[*key];
+            }
+            *at = name.into();
+            let (status, body) = server.api(Method::PUT, path, Some(&doc)).await;
+            assert_eq!(status, 200, "{path}: {body}");
+        }
+    };
+    rename(
+        "/api/2.1/scheduling/companies/demo/services/haircut",
+        &["i18n", "en", "name"],
+        "Haircut, renamed",
+    )
+    .await;
+    rename(DEMO, &["name"], "Salon, renamed").await;
+    rename(
+        "/api/2.1/scheduling/companies/demo/staff/hugo",
+        &["firstName"],
+        "Hugo, renamed",
+    )
+    .await;
+
+    let services = site.api("/widget/services?lang=en").await;
+    assert_eq!(services["items"][0]["name"], "Haircut, renamed");
+    let company = site.api("/widget/company").await;
+    assert_eq!(company["name"], "Salon, renamed");
+    let staff = site.api("/widget/staff").await;
+    assert!(staff.to_string().contains("Hugo, renamed"), "{staff}");
+    let (_, page) = site.page(query, &[]).await;
+    assert_eq!(painted_names(&page)[0], "Haircut, renamed");
+    // The routes' bytes, as inlined (the page only writes `&`, `<`, `>` as `\u00XX`).
+    let inlined = early_text(&page).replace("\\u0026", "&");
+    for path in ["/widget/company", "/widget/services?lang=en"] {
+        let (status, _, body) = site.get(&format!("{DEMO}{path}"), &[]).await;
+        assert_eq!(status, 200, "{path}");
+        let text = String::from_utf8(body).expect("UTF-8");
+        assert!(
+            inlined.contains(&format!("\"{DEMO}{path}\":{text}")),
+            "{path}: {text} not in {inlined}"
+        );
+    }
+}

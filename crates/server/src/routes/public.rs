@@ -1,18 +1,17 @@
 //! Public routes for the widget, under `/companies/{companyId}/widget/`: no auth, nothing private
 //! (no private extended properties, no other clients, no internal notes).
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use booking_model::{
-    Company, ListResponse, PublicCompany, PublicResource, PublicService, PublicStaff, Resource,
-    Service, Staff,
-};
+use booking_model::{ListResponse, PublicCompany, PublicResource, PublicService, PublicStaff};
 
-use crate::db::business::{self, Collection};
-use crate::error::{Error, Result};
+use crate::booking::catalog::{Catalog, Offer};
+use crate::error::Result;
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
 
@@ -38,19 +37,20 @@ struct StaffQuery {
     service_id: Option<String>,
 }
 
-/// The company, or 404 — the same answer whether it never existed or was removed.
-pub async fn load_company(state: &AppState, company_id: &str) -> Result<Company> {
-    business::get_company(&state.db, company_id)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("company `{company_id}` not found")))
+/// The company's catalogue as bookings and `freeSlots` read it, through the process's
+/// [`Cache`](crate::booking::catalog::Cache) (one indexed read while the setup is unchanged), or 404 — the same answer
+/// whether the company never existed or was removed.
+pub async fn offer(state: &AppState, company_id: &str) -> Result<Arc<Offer>> {
+    let mut conn = state.db.acquire().await?;
+    state.catalogs.offer(&mut conn, company_id).await
 }
 
 async fn company(
     State(state): State<AppState>,
     Path(company_id): Path<String>,
 ) -> Result<Json<PublicCompany>> {
-    let company = load_company(&state, &company_id).await?;
-    Ok(Json(PublicCompany::from(&company)))
+    let offer = offer(&state, &company_id).await?;
+    Ok(Json(PublicCompany::from(&offer.catalog.company)))
 }
 
 async fn services(
@@ -58,40 +58,32 @@ async fn services(
     Path(company_id): Path<String>,
     Query(query): Query<LangQuery>,
 ) -> Result<Json<ListResponse<PublicService>>> {
-    let company = load_company(&state, &company_id).await?;
-    let lang = query.lang.as_deref();
-    Ok(Json(
-        services_of(&state, &company_id, &company, lang).await?,
-    ))
+    let offer = offer(&state, &company_id).await?;
+    Ok(Json(services_of(&offer.catalog, query.lang.as_deref())))
 }
 
-/// The `services` answer for `company`, names in `lang`: the route's, and the one the widget page
+/// The `services` answer of a catalogue, names in `lang`: the route's, and the one the widget page
 /// inlines (routes/site/early.rs), so both are the same text.
-pub async fn services_of(
-    state: &AppState,
-    company_id: &str,
-    company: &Company,
-    lang: Option<&str>,
-) -> Result<ListResponse<PublicService>> {
-    let services: Vec<Service> =
-        business::list_docs(&state.db, Collection::Services, company_id).await?;
-    let items = services
+pub fn services_of(catalog: &Catalog, lang: Option<&str>) -> ListResponse<PublicService> {
+    let currency = catalog.company.currency;
+    let items = catalog
+        .services
         .iter()
-        .map(|s| PublicService::from_service(s, company.currency, lang))
+        .map(|s| PublicService::from_service(s, currency, lang))
         .collect();
-    Ok(ListResponse::new(items))
+    ListResponse::new(items)
 }
 
 async fn resources(
     State(state): State<AppState>,
     Path(company_id): Path<String>,
 ) -> Result<Json<ListResponse<PublicResource>>> {
-    let company = load_company(&state, &company_id).await?;
-    let resources: Vec<Resource> =
-        business::list_docs(&state.db, Collection::Resources, &company_id).await?;
-    let items = resources
+    let offer = offer(&state, &company_id).await?;
+    let catalog = &offer.catalog;
+    let items = catalog
+        .resources
         .iter()
-        .map(|r| PublicResource::from_resource(r, company.currency))
+        .map(|r| PublicResource::from_resource(r, catalog.company.currency))
         .collect();
     Ok(Json(ListResponse::new(items)))
 }
@@ -101,9 +93,10 @@ async fn staff(
     Path(company_id): Path<String>,
     Query(query): Query<StaffQuery>,
 ) -> Result<Json<ListResponse<PublicStaff>>> {
-    load_company(&state, &company_id).await?;
-    let staff: Vec<Staff> = business::list_docs(&state.db, Collection::Staff, &company_id).await?;
-    let items = staff
+    let offer = offer(&state, &company_id).await?;
+    let items = offer
+        .catalog
+        .staff
         .iter()
         .filter(|s| s.is_available_for_widget())
         .filter(|s| query.service_id.as_deref().is_none_or(|id| s.performs(id)))

@@ -17,7 +17,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use booking_model::{ListResponse, PublicCompany, PublicService};
+use booking_model::{PublicCompany, PublicService};
 use serde::Deserialize;
 
 use super::encoding::{self, Coding};
@@ -402,42 +402,32 @@ pub async fn render(
     }
     let (lang, varies) = language(get("lang"), headers);
     let page = within(DB_BUDGET, async {
-        let company = match super::super::public::load_company(state, company_id).await {
-            Ok(company) => company,
+        // The catalogue as the public routes read it (through the process's cache), so the
+        // inlined answers are their text.
+        let offer = match super::super::public::offer(state, company_id).await {
+            Ok(offer) => offer,
             Err(crate::error::Error::NotFound(_)) => return None,
             Err(error) => {
                 tracing::warn!(%error, "widget page: serving it without its first step");
                 return None;
             }
         };
+        let catalog = &offer.catalog;
         let base = format!(
             "/api/2.1/scheduling/companies/{}/widget/",
             encode_uri_component(company_id)
         );
         let mut answers = vec![(
             format!("{base}company"),
-            serde_json::to_string(&PublicCompany::from(&company)).ok()?,
+            serde_json::to_string(&PublicCompany::from(&catalog.company)).ok()?,
         )];
         let mut list = None;
         // boot.js's plan: an appointment link or a resource widget reads no services first.
         if get("appointment").is_none() && get("resource").is_none() {
-            let services: ListResponse<PublicService> = match super::super::public::services_of(
-                state,
-                company_id,
-                &company,
-                Some(lang.code()),
-            )
-            .await
-            {
-                Ok(services) => services,
-                Err(error) => {
-                    tracing::warn!(%error, "widget page: serving it without its first step");
-                    return None;
-                }
-            };
-            if services.items.len() > MAX_SERVICES {
+            if catalog.services.len() > MAX_SERVICES {
                 return None;
             }
+            let services = super::super::public::services_of(catalog, Some(lang.code()));
             answers.push((
                 format!("{base}services?lang={}", lang.code()),
                 serde_json::to_string(&services).ok()?,
