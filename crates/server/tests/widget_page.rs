@@ -467,3 +467,69 @@ async fn a_catalogue_write_is_seen_at_the_next_request() {
         );
     }
 }
+
+/// A `HEAD` of the page gets a GET's headers (validator, coding, length when it is known) and no
+/// body, in every coding, and revalidates the same.
+#[tokio::test]
+async fn head_gets_the_headers_of_get() {
+    let site = Site::start().await;
+    let url = format!("{}/widget/?company=demo&lang=en", site.server.base);
+    let send = |method: Method, headers: Vec<(&'static str, String)>| {
+        let mut request = site.server.client.request(method, &url);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        async move {
+            let response = request.send().await.expect("request");
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.expect("body");
+            (status, headers, body)
+        }
+    };
+    for accept in [None, Some("br"), Some("gzip")] {
+        let asked: Vec<_> = accept
+            .map(|a| ("accept-encoding", a.to_owned()))
+            .into_iter()
+            .collect();
+        let (status, get, body) = send(Method::GET, asked.clone()).await;
+        assert_eq!(status, 200);
+        assert!(!body.is_empty());
+        let (status, head, body) = send(Method::HEAD, asked.clone()).await;
+        assert_eq!(status, 200, "{accept:?}");
+        assert!(body.is_empty(), "{accept:?}: no body");
+        for name in [
+            "etag",
+            "content-encoding",
+            "content-type",
+            "cache-control",
+            "vary",
+            "access-control-allow-origin",
+        ] {
+            assert_eq!(
+                header(&head, name),
+                header(&get, name),
+                "{accept:?}: {name}"
+            );
+        }
+        assert_eq!(
+            header(&get, "content-encoding").unwrap_or("identity"),
+            accept.unwrap_or("identity")
+        );
+        // A HEAD may leave out the length, never announce another one.
+        let length = header(&head, "content-length");
+        assert!(
+            length.is_none() || length == header(&get, "content-length"),
+            "{accept:?}: {length:?} vs {:?}",
+            header(&get, "content-length")
+        );
+        if accept.is_none() {
+            assert_eq!(length, header(&get, "content-length"), "known uncompressed");
+        }
+        let etag = header(&get, "etag").expect("etag").to_owned();
+        let mut revalidate = asked;
+        revalidate.push(("if-none-match", etag));
+        let (status, _, _) = send(Method::HEAD, revalidate).await;
+        assert_eq!(status, 304, "{accept:?}");
+    }
+}

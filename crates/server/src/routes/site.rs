@@ -8,7 +8,7 @@ mod files;
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -123,24 +123,28 @@ struct Widget {
     page: Option<early::Template>,
 }
 
+/// What the widget's routes read of a request.
+struct Request {
+    method: Method,
+    query: Option<String>,
+    uri: Uri,
+    headers: HeaderMap,
+}
+
 /// The built widget's file at `path`, or 404; the widget page with its first step inlined when it
 /// can be ([`early::render`]).
-async fn widget_file(
-    widget: &Widget,
-    state: &AppState,
-    path: &str,
-    query: Option<&str>,
-    uri: &Uri,
-    headers: &HeaderMap,
-) -> Response {
+async fn widget_file(widget: &Widget, state: &AppState, path: &str, request: &Request) -> Response {
     let is_page = matches!(path.trim_start_matches('/'), "" | "index.html");
     if let (true, Some(template)) = (is_page, &widget.page) {
-        if let Some(page) = early::render(template, state, query, uri, headers).await {
+        let head = request.method == Method::HEAD;
+        let query = request.query.as_deref();
+        let (uri, headers) = (&request.uri, &request.headers);
+        if let Some(page) = early::render(template, state, query, uri, headers, head).await {
             return page;
         }
     }
     match widget.files.get(path) {
-        Some(file) => file.respond(headers),
+        Some(file) => file.respond(&request.headers),
         None => (StatusCode::NOT_FOUND, "no such widget file").into_response(),
     }
 }
@@ -172,9 +176,16 @@ pub fn router(config: &Config) -> Router<AppState> {
                 get(
                     move |State(state): State<AppState>,
                           RawQuery(query): RawQuery,
+                          method: Method,
                           uri: Uri,
                           headers: HeaderMap| async move {
-                        widget_file(&index, &state, "", query.as_deref(), &uri, &headers).await
+                        let request = Request {
+                            method,
+                            query,
+                            uri,
+                            headers,
+                        };
+                        widget_file(&index, &state, "", &request).await
                     },
                 ),
             )
@@ -184,9 +195,16 @@ pub fn router(config: &Config) -> Router<AppState> {
                     move |State(state): State<AppState>,
                           Path(path): Path<String>,
                           RawQuery(query): RawQuery,
+                          method: Method,
                           uri: Uri,
                           headers: HeaderMap| async move {
-                        widget_file(&widget, &state, &path, query.as_deref(), &uri, &headers).await
+                        let request = Request {
+                            method,
+                            query,
+                            uri,
+                            headers,
+                        };
+                        widget_file(&widget, &state, &path, &request).await
                     },
                 ),
             );

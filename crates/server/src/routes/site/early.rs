@@ -11,10 +11,12 @@
 
 use std::fmt::Write as _;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::OnceLock;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use booking_model::{PublicCompany, PublicService};
@@ -377,13 +379,15 @@ async fn within<T>(budget: Duration, work: impl Future<Output = Option<T>>) -> O
     }
 }
 
-/// The rendered page for this request, or `None` for the static one.
+/// The rendered page for this request, or `None` for the static one; for a `HEAD` request (`head`),
+/// its headers only.
 pub async fn render(
     template: &Template,
     state: &AppState,
     query: Option<&str>,
     uri: &Uri,
     headers: &HeaderMap,
+    head: bool,
 ) -> Option<Response> {
     let params = parse_query(query.unwrap_or_default())?;
     let get = |name: &str| {
@@ -459,12 +463,16 @@ pub async fn render(
         template.render(&page).into_bytes(),
         headers,
         varies,
+        head,
     ))
 }
 
 /// The rendered page with the static files' headers (`no-cache`, strong ETag per coding), its
-/// ETag the hash of this very body.
-fn respond(body: Vec<u8>, request: &HeaderMap, varies_by_language: bool) -> Response {
+/// ETag the hash of this very body. A `HEAD` (`head`) gets a GET's headers without the cost of
+/// compressing a body it is not sent: the coding negotiated, so the same ETag (compression only
+/// falls back to identity for a body it cannot shrink, and this page is several KB of HTML and
+/// script), and no `Content-Length` when compressed, as its value would need the compression.
+fn respond(body: Vec<u8>, request: &HeaderMap, varies_by_language: bool, head: bool) -> Response {
     let text = |name| {
         request
             .get(name)
@@ -495,15 +503,19 @@ fn respond(body: Vec<u8>, request: &HeaderMap, varies_by_language: bool) -> Resp
         }
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
-    let compressed = match coding {
-        Coding::Br => encoding::brotli_fast(&body).ok(),
-        Coding::Gzip => encoding::gzip_fast(&body).ok(),
-        Coding::Identity => None,
-    }
-    .filter(|c| c.len() < body.len());
-    let (coding, body) = match compressed {
-        Some(c) => (coding, c),
-        None => (Coding::Identity, body),
+    let (coding, body) = if head {
+        (coding, Sent::Head(body.len()))
+    } else {
+        let compressed = match coding {
+            Coding::Br => encoding::brotli_fast(&body).ok(),
+            Coding::Gzip => encoding::gzip_fast(&body).ok(),
+            Coding::Identity => None,
+        }
+        .filter(|c| c.len() < body.len());
+        match compressed {
+            Some(c) => (coding, Sent::Body(c)),
+            None => (Coding::Identity, Sent::Body(body)),
+        }
     };
     if let Ok(value) = HeaderValue::from_str(&etag_of(coding)) {
         headers.insert(header::ETAG, value);
@@ -515,8 +527,37 @@ fn respond(body: Vec<u8>, request: &HeaderMap, varies_by_language: bool) -> Resp
     if let Some(name) = coding.header() {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
     }
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-    (headers, Bytes::from(body)).into_response()
+    match body {
+        Sent::Body(body) => {
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            (headers, Bytes::from(body)).into_response()
+        }
+        Sent::Head(identity_len) => {
+            if coding == Coding::Identity {
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(identity_len));
+            }
+            // A body of unknown length: axum would otherwise announce an empty one's
+            // `Content-Length: 0` before dropping it for the HEAD.
+            (headers, Body::from_stream(Nothing)).into_response()
+        }
+    }
+}
+
+/// What a response carries: the body, or for a `HEAD` the length of the uncompressed one.
+enum Sent {
+    Body(Vec<u8>),
+    Head(usize),
+}
+
+/// An empty body that does not say so (a stream's length is unknown).
+struct Nothing;
+
+impl futures_core::Stream for Nothing {
+    type Item = Result<Bytes, std::convert::Infallible>;
+
+    fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(None)
+    }
 }
 
 #[cfg(test)]
