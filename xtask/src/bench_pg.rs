@@ -59,7 +59,8 @@ pub fn run() -> Result<()> {
             }
         };
         let bases: Vec<String> = servers.iter().map(|s| s.url.clone()).collect();
-        let report = runtime.block_on(bench_load::measure(&bases, CLIENTS))?;
+        let mail = &servers[0].mail;
+        let report = runtime.block_on(bench_load::measure(&bases, mail, CLIENTS))?;
         print_row(name, &report);
         reports.push(report);
     }
