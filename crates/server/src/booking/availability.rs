@@ -26,6 +26,54 @@ pub fn busy_window(first_day: NaiveDate, last_day: NaiveDate) -> (DateTime<Utc>,
     )
 }
 
+/// The UTC window whose bookings can affect a check of `span`, whose local day (company zone) is
+/// `day`: that whole day (its sessions count against the daily limit), at most 14 h before and
+/// 12 h after the naive day in UTC whatever the zone, widened by a day on each side, and by the
+/// span's length with the service's preparation and buffer (every footprint the engine forms of a
+/// stored booking uses them). Narrower than [`busy_window`]'s week: this one runs inside the lock.
+fn check_window(
+    day: NaiveDate,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    target: &Target<'_>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let (before, after) = match target.service() {
+        Some(service) => (
+            service.preparation_duration.unwrap_or(0),
+            service.buffer_duration.unwrap_or(0),
+        ),
+        None => (0, 0),
+    };
+    let margin = Duration::days(1)
+        + (end - start).max(Duration::zero())
+        + Duration::minutes(i64::from(before) + i64::from(after));
+    (
+        day.and_time(NaiveTime::MIN).and_utc() - margin,
+        (day + Duration::days(1)).and_time(NaiveTime::MIN).and_utc() + margin,
+    )
+}
+
+/// Whose stored bookings can affect `ask`: its candidate staff members, and the resource whose
+/// units it needs. The engine counts no other booking (`booking_availability`'s busy index keeps
+/// only these), so the read leaves the rest of the company's bookings in the database.
+fn relevant<'c>(catalog: &'c Catalog, ask: &Ask<'c>) -> (Vec<&'c str>, Option<&'c str>) {
+    match ask.target {
+        Target::Service(service) => {
+            let staff = match ask.staff_id {
+                Some(id) => vec![id],
+                None => catalog
+                    .staff_for(service, ask.widget_only)
+                    .into_iter()
+                    .filter_map(|s| s.id.as_deref())
+                    .collect(),
+            };
+            let resource = service.resource.first().and_then(|r| r.id.as_deref());
+            (staff, resource)
+        }
+        Target::Resource { resource, .. } => (Vec::new(), resource.id.as_deref()),
+        Target::Personal => (ask.staff_id.into_iter().collect(), None),
+    }
+}
+
 /// What is asked about.
 #[derive(Debug, Clone, Copy)]
 pub struct Ask<'a> {
@@ -46,14 +94,41 @@ pub async fn query(
     conn: &mut Conn,
     catalog: &Catalog,
     ask: &Ask<'_>,
-    (first_day, last_day): (NaiveDate, NaiveDate),
+    days: (NaiveDate, NaiveDate),
     zone: Tz,
     now: DateTime<Utc>,
 ) -> Result<Query> {
-    let (from, to) = busy_window(first_day, last_day);
+    query_over(
+        conn,
+        catalog,
+        ask,
+        days,
+        busy_window(days.0, days.1),
+        zone,
+        now,
+    )
+    .await
+}
+
+/// [`query`] with the bookings of the UTC window `(from, to)`.
+async fn query_over(
+    conn: &mut Conn,
+    catalog: &Catalog,
+    ask: &Ask<'_>,
+    (first_day, last_day): (NaiveDate, NaiveDate),
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    zone: Tz,
+    now: DateTime<Utc>,
+) -> Result<Query> {
     let company_id = catalog.company.id.as_deref().unwrap_or_default();
+    let (staff, resource) = relevant(catalog, ask);
+    let whose = appointments::Whose {
+        staff: &staff,
+        resource,
+    };
     // With the busy time of the staff members' connected calendars.
-    let busy = appointments::busy_between(conn, company_id, from, to, ask.ignore_id).await?;
+    let busy =
+        appointments::busy_between(conn, company_id, (from, to), ask.ignore_id, whose).await?;
     match ask.target {
         Target::Service(service) => {
             let request = SlotQuery {
@@ -105,7 +180,8 @@ pub async fn check(
         });
     }
     let day = start.with_timezone(&catalog.zone).date_naive();
-    let query = query(conn, catalog, ask, (day, day), catalog.zone, now).await?;
+    let window = check_window(day, (start, end), &ask.target);
+    let query = query_over(conn, catalog, ask, (day, day), window, catalog.zone, now).await?;
     Ok(match ask.target {
         Target::Service(_) => check_slot(&query, start, ask.staff_id).map(Some),
         // A resource on its own is booked through the engine's one unnamed calendar.

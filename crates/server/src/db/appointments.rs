@@ -77,32 +77,68 @@ fn bounds(from: DateTime<Utc>, to: DateTime<Utc>) -> [String; 4] {
     ]
 }
 
+/// Whose bookings a read of busy time wants: those of these staff members, and those holding
+/// this resource.
+#[derive(Debug, Clone, Copy)]
+pub struct Whose<'a> {
+    pub staff: &'a [&'a str],
+    pub resource: Option<&'a str>,
+}
+
 /// Existing appointments overlapping `[from, to)` that occupy their slot, and the busy time of
 /// the staff members' connected calendars there (which blocks them as an appointment does: no
 /// service, resource or id of ours), as the slot engine wants them (`except_id`: leave out the
-/// appointment being moved). One statement: it runs inside the write lock.
+/// appointment being moved), for `whose` staff and resource only. One statement: it runs inside
+/// the write lock.
 pub async fn busy_between(
     conn: &mut Conn,
     company_id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
     except_id: Option<&str>,
+    whose: Whose<'_>,
 ) -> Result<Vec<Busy>> {
+    if whose.staff.is_empty() && whose.resource.is_none() {
+        return Ok(Vec::new());
+    }
+    // `$1` company, `$2` the appointment left out, `$3…` the staff ids, then the resource.
+    let staff_in = match whose.staff.len() {
+        0 => "0 = 1".to_owned(),
+        n => {
+            let list: Vec<String> = (3..3 + n).map(|i| format!("${i}")).collect();
+            format!("staff_id IN ({})", list.join(", "))
+        }
+    };
+    let mut params = 2 + whose.staff.len();
+    let whose_filter = match whose.resource {
+        Some(_) => {
+            params += 1;
+            format!("({staff_in} OR resource_id = ${params})")
+        }
+        None => staff_in.clone(),
+    };
     let appointments = overlapping(
         "SELECT staff_id, resource_id, resource_units, service_id, start_utc, end_utc FROM appointments",
-        "company_id = $1 AND blocks = 1 AND id <> $2",
-        2,
+        &format!("company_id = $1 AND blocks = 1 AND id <> $2 AND {whose_filter}"),
+        params,
     );
     // Calendar busy time is stored in pieces of at most a day (`calendar_connections`), so it
-    // reads the same bounded range as the short branch: from `$3` (`from - 1 day`) to `$4`.
+    // reads the same bounded range as the short branch.
+    let (lower, upper, after) = (params + 1, params + 2, params + 3);
     let sql = format!(
         "{appointments} UNION ALL SELECT staff_id, CAST(NULL AS TEXT), CAST(0 AS BIGINT), \
          CAST(NULL AS TEXT), start_utc, end_utc FROM calendar_busy \
-         WHERE company_id = $1 AND start_utc >= $3 AND start_utc < $4 AND end_utc > $5"
+         WHERE company_id = $1 AND {staff_in} AND start_utc >= ${lower} AND start_utc < ${upper} \
+         AND end_utc > ${after}"
     );
     let mut query = sqlx::query(&sql)
         .bind(company_id)
         .bind(except_id.unwrap_or(""));
+    for staff_id in whose.staff {
+        query = query.bind(*staff_id);
+    }
+    if let Some(resource) = whose.resource {
+        query = query.bind(resource);
+    }
     for bound in bounds(from, to) {
         query = query.bind(bound);
     }
