@@ -710,6 +710,76 @@ mod tests {
         db.close().await;
     }
 
+    /// Writes queued behind one another are acknowledged by fewer COMMITs than writes (group
+    /// commit); each is visible to a reader once its `commit()` returns; one that fails inside the
+    /// batch takes only its own work with it.
+    #[tokio::test]
+    async fn queued_writes_share_a_commit_and_a_failed_one_leaves_the_others() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = open(&dir.path().join("group.sqlite")).await.expect("open");
+        let mut first = db.write().await.expect("first write");
+        let before = db.writer().commits().expect("SQLite counts commits");
+        let mut writes = Vec::new();
+        for i in 0..10_i64 {
+            let db = db.clone();
+            writes.push(tokio::spawn(async move {
+                let name = format!("w{i}");
+                let mut tx = db.write().await.expect("write");
+                sqlx::query("INSERT INTO counters (name, value) VALUES ($1, $2)")
+                    .bind(&name)
+                    .bind(i)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("insert");
+                if i == 4 {
+                    // A write that fails: dropped without its commit.
+                    return;
+                }
+                tx.commit().await.expect("commit");
+                let seen: Option<(i64,)> =
+                    sqlx::query_as("SELECT value FROM counters WHERE name = $1")
+                        .bind(&name)
+                        .fetch_optional(&db)
+                        .await
+                        .expect("read");
+                assert_eq!(seen, Some((i,)), "{name} acknowledged but not visible");
+            }));
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while db.writer.queued() < 10 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the writes never queued"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        sqlx::query("INSERT INTO counters (name, value) VALUES ('first', 0)")
+            .execute(&mut *first)
+            .await
+            .expect("insert");
+        first.commit().await.expect("first commit");
+        for write in writes {
+            write.await.expect("a write panicked");
+        }
+        let names: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM counters WHERE name = 'first' OR name LIKE 'w%' ORDER BY name",
+        )
+        .fetch_all(&db)
+        .await
+        .expect("read");
+        let names: Vec<&str> = names.iter().map(|(n,)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["first", "w0", "w1", "w2", "w3", "w5", "w6", "w7", "w8", "w9"]
+        );
+        let commits = db.writer().commits().expect("SQLite") - before;
+        assert!(
+            (1..10).contains(&commits),
+            "10 acknowledged writes took {commits} COMMITs"
+        );
+        db.close().await;
+    }
+
     /// A reader given back inside a transaction (a request cancelled between BEGIN and its
     /// transaction object) is not lent again: its snapshot would pin every later read on it.
     #[tokio::test]

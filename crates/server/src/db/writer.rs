@@ -6,10 +6,21 @@
 //! start. Every booking and every outbox record pays it, one after the other, under the lock. Here
 //! writers queue on a fair mutex (first come, first served) for the connection itself, and a
 //! finished write hands it straight to the next.
+//!
+//! **Group commit (SQLite).** A write that finishes while another waits does not COMMIT: it
+//! releases its work into the open transaction, hands the connection to the next write (which
+//! runs inside a SAVEPOINT of that transaction) and waits. The last write of the batch (nobody
+//! waiting, or [`MAX_BATCH`] reached) COMMITs once for all, and only then does each member's
+//! `commit()` return: a write is acknowledged only once it is durable, as before, but a burst of
+//! writes pays one COMMIT (one WAL append of the pages they share) instead of one each. A write
+//! that fails rolls back to its own savepoint; the others' work stays. A COMMIT that fails fails
+//! every member. Every step that ends a write runs in a task of its own that owns the connection,
+//! so a cancelled request can never leave the shared transaction half-ended.
 
 use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use futures_core::stream::BoxStream;
@@ -17,13 +28,20 @@ use futures_core::Stream;
 use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Database, Describe, Either, Execute, Executor, TransactionManager};
-use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+use tokio::sync::{oneshot, Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 
 use super::executor::BoxFuture;
 use super::{Backend, Conn};
 
 /// How long a write waits for the writer connection before giving up ([`super::is_busy`]).
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Most writes one COMMIT acknowledges: bounds how long the first of them waits.
+pub const MAX_BATCH: usize = 16;
+
+/// A member that handed the connection on waits this long for the batch's COMMIT before making
+/// it itself: the write it handed on to may have been cancelled while queued, leaving nobody to.
+const FLUSH_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 
 pub(super) type Transactions = <Any as Database>::TransactionManager;
 
@@ -34,57 +52,180 @@ pub struct Writer(Kind);
 
 #[derive(Debug, Clone)]
 enum Kind {
-    /// `None` once closed.
-    Sqlite(Arc<Mutex<Option<Conn>>>),
+    Sqlite(Arc<Held>),
     Postgres(AnyPool),
+}
+
+/// SQLite's writer connection (`None` once closed), and how many writes queue for it.
+#[derive(Debug)]
+struct Held {
+    slot: Arc<Mutex<Option<Slot>>>,
+    waiting: AtomicUsize,
+    /// COMMITs made on the held connection (each acknowledges one or more writes).
+    commits: AtomicUsize,
+}
+
+/// The connection, and the writes whose work is in its open transaction, waiting for its COMMIT
+/// (non-empty only while that transaction is open).
+#[derive(Debug)]
+struct Slot {
+    conn: Conn,
+    batch: Vec<oneshot::Sender<Result<(), String>>>,
+}
+
+type Guard = OwnedMappedMutexGuard<Option<Slot>, Slot>;
+
+/// Counts a write as queued while it exists (also when the wait is cancelled).
+struct Queued<'a>(&'a AtomicUsize);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Held {
+    /// The connection, once the writes queued before this one are done.
+    async fn lock(&self) -> sqlx::Result<Guard> {
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        let queued = Queued(&self.waiting);
+        // As the pool it replaces: a writer stuck past this is a 503 for the ones behind.
+        let guard = tokio::time::timeout(ACQUIRE_TIMEOUT, self.slot.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        drop(queued);
+        OwnedMutexGuard::try_map(guard, Option::as_mut).map_err(|_| sqlx::Error::PoolClosed)
+    }
+
+    /// The connection outside any transaction: an open batch is committed first, and a write
+    /// dropped between its BEGIN and its `WriteTx` (a cancelled request), which left the
+    /// transaction and SQLite's write lock open, is ended.
+    async fn lock_alone(&self) -> sqlx::Result<Guard> {
+        let mut slot = self.lock().await?;
+        settle(&mut slot, &self.commits).await?;
+        Ok(slot)
+    }
+}
+
+/// Commits the open batch (telling its members), or rolls back a transaction nobody owns.
+async fn settle(slot: &mut Slot, commits: &AtomicUsize) -> sqlx::Result<()> {
+    if !slot.batch.is_empty() {
+        commit_batch(slot, commits, None).await;
+    } else if Transactions::get_transaction_depth(&slot.conn) > 0 {
+        // Nobody else's work is in it: the batch is empty.
+        Transactions::rollback(&mut slot.conn).await?;
+    }
+    Ok(())
+}
+
+/// COMMITs the open transaction (counted in `commits`) and tells each member (and `last`, the write that commits) how
+/// it went. Cancelled midway, the members are still in `slot.batch`: the next holder commits
+/// again, which SQLite's driver skips once nothing is open, and tells them.
+async fn commit_batch(
+    slot: &mut Slot,
+    commits: &AtomicUsize,
+    last: Option<oneshot::Sender<Result<(), String>>>,
+) {
+    commits.fetch_add(1, Ordering::Relaxed);
+    let done = Transactions::commit(&mut slot.conn)
+        .await
+        .map_err(|e| e.to_string());
+    if let Err(e) = &done {
+        tracing::error!(error = %e, members = slot.batch.len() + 1, "a group commit failed");
+    }
+    for member in slot.batch.drain(..).chain(last) {
+        let _ = member.send(done.clone());
+    }
+}
+
+/// The error a member gets when its batch's COMMIT failed.
+fn batch_failed(reason: String) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(format!(
+        "the write was not committed: {reason}"
+    )))
 }
 
 impl Writer {
     pub(super) fn sqlite(conn: Conn) -> Writer {
-        Writer(Kind::Sqlite(Arc::new(Mutex::new(Some(conn)))))
+        Writer(Kind::Sqlite(Arc::new(Held {
+            slot: Arc::new(Mutex::new(Some(Slot {
+                conn,
+                batch: Vec::new(),
+            }))),
+            waiting: AtomicUsize::new(0),
+            commits: AtomicUsize::new(0),
+        })))
+    }
+
+    /// COMMITs made so far on SQLite's held connection (`None` on PostgreSQL): with writes
+    /// queued, fewer than the writes they acknowledge (group commit).
+    pub fn commits(&self) -> Option<usize> {
+        match &self.0 {
+            Kind::Sqlite(held) => Some(held.commits.load(Ordering::Relaxed)),
+            Kind::Postgres(_) => None,
+        }
+    }
+
+    /// Writes queued for SQLite's held connection (tests).
+    #[cfg(test)]
+    pub(super) fn queued(&self) -> usize {
+        match &self.0 {
+            Kind::Sqlite(held) => held.waiting.load(Ordering::Acquire),
+            Kind::Postgres(_) => 0,
+        }
     }
 
     pub(super) fn postgres(pool: AnyPool) -> Writer {
         Writer(Kind::Postgres(pool))
     }
 
-    /// The writer connection (SQLite: once the writes queued before this one are done), for
-    /// statements that need no write lock. Dropped, it goes to the next writer.
+    /// The writer connection (SQLite: once the writes queued before this one are done and their
+    /// batch is committed), for statements that need no write lock. Dropped, it goes to the next
+    /// writer.
     pub async fn acquire(&self) -> sqlx::Result<WriterConn> {
         match &self.0 {
-            Kind::Sqlite(held) => {
-                // As the pool it replaces: a writer stuck past this is a 503 for the ones behind.
-                let guard = tokio::time::timeout(ACQUIRE_TIMEOUT, held.clone().lock_owned())
-                    .await
-                    .map_err(|_| sqlx::Error::PoolTimedOut)?;
-                let mut conn = OwnedMutexGuard::try_map(guard, Option::as_mut)
-                    .map_err(|_| sqlx::Error::PoolClosed)?;
-                // A write dropped between its BEGIN and its `WriteTx` (a cancelled request)
-                // left the transaction, and SQLite's write lock, open: end it before lending.
-                if Transactions::get_transaction_depth(&conn) > 0 {
-                    Transactions::rollback(&mut conn).await?;
-                }
-                Ok(WriterConn(Lent::Held(conn)))
-            }
+            Kind::Sqlite(held) => Ok(WriterConn(Lent::Held(held.lock_alone().await?))),
             Kind::Postgres(pool) => Ok(WriterConn(Lent::Pooled(pool.acquire().await?))),
         }
     }
 
-    /// A transaction on the writer connection, begun with `statement` (`None`: `BEGIN`).
+    /// A transaction on the writer connection, begun with `statement` (`None`: `BEGIN`, never
+    /// part of a batch).
     pub(super) async fn begin_with(
         &self,
         statement: Option<&'static str>,
     ) -> sqlx::Result<WriteTx> {
-        if let Kind::Postgres(pool) = &self.0 {
-            let tx = match statement {
-                Some(statement) => pool.begin_with(statement).await?,
-                None => pool.begin().await?,
-            };
-            return Ok(WriteTx(Tx::Pooled(tx)));
-        }
-        let mut conn = self.acquire().await?;
-        Transactions::begin(&mut conn, statement.map(Cow::Borrowed)).await?;
-        Ok(WriteTx(Tx::Held(HeldTx { conn, open: true })))
+        let held = match &self.0 {
+            Kind::Postgres(pool) => {
+                let tx = match statement {
+                    Some(statement) => pool.begin_with(statement).await?,
+                    None => pool.begin().await?,
+                };
+                return Ok(WriteTx(Tx::Pooled(tx)));
+            }
+            Kind::Sqlite(held) => held,
+        };
+        let mut slot = held.lock().await?;
+        let role = match (statement, slot.batch.is_empty()) {
+            // An open batch: this write runs in a savepoint of its transaction.
+            (Some(_), false) => {
+                Transactions::begin(&mut slot.conn, None).await?;
+                Role::Joined
+            }
+            (statement, _) => {
+                settle(&mut slot, &held.commits).await?;
+                Transactions::begin(&mut slot.conn, statement.map(Cow::Borrowed)).await?;
+                match statement {
+                    Some(_) => Role::First,
+                    None => Role::Alone,
+                }
+            }
+        };
+        Ok(WriteTx(Tx::Held(HeldTx {
+            slot: Some(slot),
+            role,
+            held: held.clone(),
+        })))
     }
 
     /// A deferred transaction on the writer connection, bypassing the write lock like
@@ -93,12 +234,18 @@ impl Writer {
         self.begin_with(None).await
     }
 
-    /// Waits for the write in flight, then closes the connection(s).
+    /// Waits for the write in flight (and commits its batch), then closes the connection(s).
     pub(super) async fn close(&self) {
         match &self.0 {
             Kind::Sqlite(held) => {
-                if let Some(conn) = held.lock().await.take() {
-                    if let Err(e) = sqlx::Connection::close(conn).await {
+                let mut guard = held.slot.lock().await;
+                if let Some(slot) = guard.as_mut() {
+                    if let Err(e) = settle(slot, &held.commits).await {
+                        tracing::warn!(error = %e, "ending the last write failed");
+                    }
+                }
+                if let Some(slot) = guard.take() {
+                    if let Err(e) = sqlx::Connection::close(slot.conn).await {
                         tracing::warn!(error = %e, "closing the writer connection failed");
                     }
                 }
@@ -112,7 +259,7 @@ impl Writer {
 pub struct WriterConn(Lent);
 
 enum Lent {
-    Held(OwnedMappedMutexGuard<Option<Conn>, Conn>),
+    Held(Guard),
     Pooled(PoolConnection<Backend>),
 }
 
@@ -121,7 +268,7 @@ impl Deref for WriterConn {
 
     fn deref(&self) -> &Conn {
         match &self.0 {
-            Lent::Held(conn) => conn,
+            Lent::Held(slot) => &slot.conn,
             Lent::Pooled(conn) => conn,
         }
     }
@@ -130,7 +277,7 @@ impl Deref for WriterConn {
 impl DerefMut for WriterConn {
     fn deref_mut(&mut self) -> &mut Conn {
         match &mut self.0 {
-            Lent::Held(conn) => conn,
+            Lent::Held(slot) => &mut slot.conn,
             Lent::Pooled(conn) => conn,
         }
     }
@@ -138,8 +285,8 @@ impl DerefMut for WriterConn {
 
 /// A transaction on the writer connection ([`Db::write`](super::Db::write)): statements run on it
 /// through `&mut tx` / `&mut *tx`; [`WriteTx::commit`] ends it. Dropped without a commit, it rolls
-/// back, as sqlx's own transactions do (on SQLite's held connection the rollback is queued on it
-/// before anything the next writer sends).
+/// back, as sqlx's own transactions do (on SQLite's held connection, in a task that holds the
+/// connection until the rollback is done: only this write's own work is undone).
 pub struct WriteTx(Tx);
 
 enum Tx {
@@ -149,43 +296,161 @@ enum Tx {
     Pooled(sqlx::Transaction<'static, Backend>),
 }
 
-/// A transaction on the held connection; `open` until committed.
+/// How a write sits in SQLite's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// It began the transaction (`BEGIN IMMEDIATE`); the batch is empty while it runs.
+    First,
+    /// It runs in a savepoint of a batch's open transaction.
+    Joined,
+    /// A deferred `BEGIN` of its own, committed alone.
+    Alone,
+}
+
+/// A write on the held connection; `slot` until it is ended.
 struct HeldTx {
-    conn: WriterConn,
-    open: bool,
+    slot: Option<Guard>,
+    role: Role,
+    held: Arc<Held>,
+}
+
+impl HeldTx {
+    /// Ends the write (`commit`: keeps its work, else undoes it) in a task of its own, which
+    /// owns the connection until the transaction is handed on or committed. `None` (the slot
+    /// left in place) without a runtime to run it.
+    fn end(&mut self, commit: bool) -> Option<oneshot::Receiver<Result<(), String>>> {
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        let mut slot = self.slot.take()?;
+        let (role, held) = (self.role, self.held.clone());
+        let (told, outcome) = oneshot::channel();
+        runtime.spawn(async move {
+            match (role, commit) {
+                (Role::Joined, _) => {
+                    // RELEASE (or ROLLBACK TO) this write's savepoint; the batch's work stays.
+                    let ended = match commit {
+                        true => Transactions::commit(&mut slot.conn).await,
+                        false => Transactions::rollback(&mut slot.conn).await,
+                    };
+                    match ended {
+                        Ok(()) if commit => hand_on(slot, &held, Some(told)).await,
+                        Ok(()) => {
+                            let _ = told.send(Ok(()));
+                            hand_on(slot, &held, None).await;
+                        }
+                        Err(e) => {
+                            let _ = told.send(Err(e.to_string()));
+                            abort(&mut slot, &held.commits, commit).await;
+                        }
+                    }
+                }
+                (Role::First, true) => hand_on(slot, &held, Some(told)).await,
+                // The batch is empty: nothing but this write to commit.
+                (Role::Alone, true) => commit_batch(&mut slot, &held.commits, Some(told)).await,
+                // First or alone: the transaction holds this write's work only.
+                (_, false) => {
+                    let undone = Transactions::rollback(&mut slot.conn).await;
+                    let _ = told.send(undone.map_err(|e| e.to_string()));
+                }
+            }
+        });
+        Some(outcome)
+    }
+}
+
+/// A joined write's savepoint could not be ended (`released`: its RELEASE failed, so it can
+/// still be undone alone). Either its work is rolled back alone and the batch goes on, or the
+/// whole transaction is, and every member is told.
+async fn abort(slot: &mut Guard, commits: &AtomicUsize, released: bool) {
+    if released && Transactions::rollback(&mut slot.conn).await.is_ok() {
+        if !slot.batch.is_empty() {
+            commit_batch(slot, commits, None).await;
+        }
+        return;
+    }
+    while Transactions::get_transaction_depth(&slot.conn) > 0 {
+        if let Err(e) = Transactions::rollback(&mut slot.conn).await {
+            tracing::error!(error = %e, "could not roll back the writer's transaction");
+            break;
+        }
+    }
+    for member in slot.batch.drain(..) {
+        let _ = member.send(Err("a write of its batch failed to end".to_owned()));
+    }
+}
+
+/// After a write: joins `member` (if any) to the open batch and hands the connection to the
+/// next write, when one waits and the batch has room; else COMMITs for all. A member that handed
+/// on waits for the COMMIT, and makes it itself after [`FLUSH_AFTER`].
+async fn hand_on(
+    mut slot: Guard,
+    held: &Arc<Held>,
+    member: Option<oneshot::Sender<Result<(), String>>>,
+) {
+    let joins = member.is_some() as usize;
+    if held.waiting.load(Ordering::Acquire) == 0 || slot.batch.len() + joins >= MAX_BATCH {
+        if !slot.batch.is_empty() || member.is_some() {
+            commit_batch(&mut slot, &held.commits, member).await;
+        }
+        return;
+    }
+    let Some(member) = member else {
+        return;
+    };
+    let (told, mut outcome) = oneshot::channel();
+    slot.batch.push(told);
+    drop(slot);
+    let result = match tokio::time::timeout(FLUSH_AFTER, &mut outcome).await {
+        Ok(result) => result,
+        Err(_) => {
+            // Still uncommitted: whoever it was handed to has not come (cancelled in the queue).
+            match held.lock_alone().await {
+                Ok(slot) => drop(slot),
+                Err(e) => tracing::warn!(error = %e, "could not end a batch"),
+            }
+            outcome.await
+        }
+    };
+    let _ = member.send(result.unwrap_or_else(|_| Err("the batch was dropped".to_owned())));
 }
 
 impl Drop for HeldTx {
     fn drop(&mut self) {
-        if self.open {
-            Transactions::start_rollback(&mut self.conn);
+        if self.slot.is_some() && self.end(false).is_none() {
+            // No runtime (the process is ending): the driver rolls back on its own thread.
+            if let Some(slot) = self.slot.as_mut() {
+                Transactions::start_rollback(&mut slot.conn);
+            }
         }
     }
 }
 
 impl WriteTx {
-    /// Commits the transaction.
+    /// Commits the transaction. On SQLite, returns once the COMMIT that includes this write
+    /// is done (see the module's group commit).
     pub async fn commit(self) -> sqlx::Result<()> {
         match self.0 {
-            Tx::Held(mut held) => {
-                Transactions::commit(&mut held.conn).await?;
-                held.open = false;
-                Ok(())
-            }
+            Tx::Held(mut held) => outcome(held.end(true)).await,
             Tx::Pooled(tx) => tx.commit().await,
         }
     }
 
-    /// Rolls the transaction back.
+    /// Rolls the transaction back (SQLite: this write's own work).
     pub async fn rollback(self) -> sqlx::Result<()> {
         match self.0 {
-            Tx::Held(mut held) => {
-                Transactions::rollback(&mut held.conn).await?;
-                held.open = false;
-                Ok(())
-            }
+            Tx::Held(mut held) => outcome(held.end(false)).await,
             Tx::Pooled(tx) => tx.rollback().await,
         }
+    }
+}
+
+async fn outcome(told: Option<oneshot::Receiver<Result<(), String>>>) -> sqlx::Result<()> {
+    match told {
+        Some(told) => match told.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(reason)) => Err(batch_failed(reason)),
+            Err(_) => Err(batch_failed("the writer stopped".to_owned())),
+        },
+        None => Err(batch_failed("no runtime to end it".to_owned())),
     }
 }
 
@@ -194,7 +459,13 @@ impl Deref for WriteTx {
 
     fn deref(&self) -> &Conn {
         match &self.0 {
-            Tx::Held(held) => &held.conn,
+            Tx::Held(held) => {
+                &held
+                    .slot
+                    .as_ref()
+                    .expect("a live write holds the connection")
+                    .conn
+            }
             Tx::Pooled(tx) => tx,
         }
     }
@@ -203,7 +474,13 @@ impl Deref for WriteTx {
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Conn {
         match &mut self.0 {
-            Tx::Held(held) => &mut held.conn,
+            Tx::Held(held) => {
+                &mut held
+                    .slot
+                    .as_mut()
+                    .expect("a live write holds the connection")
+                    .conn
+            }
             Tx::Pooled(tx) => tx,
         }
     }
