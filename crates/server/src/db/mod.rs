@@ -780,6 +780,74 @@ mod tests {
         db.close().await;
     }
 
+    /// A batch whose COMMIT fails (here a deferred foreign key, checked only at COMMIT) fails
+    /// its members and keeps none of their work, and is rolled back at once: the lone statement
+    /// it was handed to (as an outbox claim is) runs outside any transaction and is kept, and the
+    /// next write begins and commits as usual.
+    #[tokio::test]
+    async fn a_failed_group_commit_fails_its_members_and_the_next_write_still_works() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = open(&dir.path().join("failed.sqlite")).await.expect("open");
+        for statement in [
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+        ] {
+            sqlx::query(statement)
+                .execute(db.writer())
+                .await
+                .expect("schema");
+        }
+        let mut first = db.write().await.expect("first write");
+        let lone = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                sqlx::query("INSERT INTO counters (name, value) VALUES ('lone', 3)")
+                    .execute(db.writer())
+                    .await
+            })
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while db.writer.queued() < 1 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the lone statement never queued"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        for statement in [
+            "INSERT INTO counters (name, value) VALUES ('first', 1)",
+            "INSERT INTO child (parent_id) VALUES (99)",
+        ] {
+            sqlx::query(statement)
+                .execute(&mut *first)
+                .await
+                .expect("insert");
+        }
+        assert!(first.commit().await.is_err(), "the batch's COMMIT failed");
+        lone.await
+            .expect("task")
+            .expect("the lone statement runs after the failed batch");
+        let mut next = db.write().await.expect("the next write begins");
+        sqlx::query("INSERT INTO counters (name, value) VALUES ('next', 2)")
+            .execute(&mut *next)
+            .await
+            .expect("insert");
+        next.commit().await.expect("the next write commits");
+        let names: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM counters WHERE name IN ('first', 'lone', 'next') ORDER BY name",
+        )
+        .fetch_all(&db)
+        .await
+        .expect("read");
+        assert_eq!(names, [("lone".to_owned(),), ("next".to_owned(),)]);
+        let children: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM child")
+            .fetch_one(&db)
+            .await
+            .expect("read");
+        assert_eq!(children.0, 0);
+        db.close().await;
+    }
+
     /// A reader given back inside a transaction (a request cancelled between BEGIN and its
     /// transaction object) is not lent again: its snapshot would pin every later read on it.
     #[tokio::test]

@@ -39,6 +39,10 @@ const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most writes one COMMIT acknowledges: bounds how long the first of them waits.
 pub const MAX_BATCH: usize = 16;
 
+/// A batch is handed on no more once its first member has waited this long: a slow write that
+/// joined can delay the others' acknowledgement only by its own length.
+const MAX_BATCH_AGE: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// A member that handed the connection on waits this long for the batch's COMMIT before making
 /// it itself: the write it handed on to may have been cancelled while queued, leaving nobody to.
 const FLUSH_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
@@ -70,7 +74,9 @@ struct Held {
 #[derive(Debug)]
 struct Slot {
     conn: Conn,
-    batch: Vec<oneshot::Sender<Result<(), String>>>,
+    batch: Vec<oneshot::Sender<Told>>,
+    /// When the batch's first member joined it.
+    since: Option<std::time::Instant>,
 }
 
 type Guard = OwnedMappedMutexGuard<Option<Slot>, Slot>;
@@ -107,41 +113,99 @@ impl Held {
     }
 }
 
-/// Commits the open batch (telling its members), or rolls back a transaction nobody owns.
+/// What a member is told of the COMMIT that included it.
+type Told = Result<(), Failure>;
+
+/// Why a write was not committed; `busy` keeps [`super::is_busy`]'s answer (a 503, not a 500).
+#[derive(Debug, Clone)]
+struct Failure {
+    busy: bool,
+    reason: String,
+}
+
+impl Failure {
+    fn of(error: &sqlx::Error) -> Failure {
+        Failure {
+            busy: super::is_busy(error),
+            reason: error.to_string(),
+        }
+    }
+
+    fn new(reason: &str) -> Failure {
+        Failure {
+            busy: false,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+/// Commits the open batch (telling its members), or rolls back a transaction nobody owns. `Ok`
+/// only with the connection outside any transaction.
 async fn settle(slot: &mut Slot, commits: &AtomicUsize) -> sqlx::Result<()> {
     if !slot.batch.is_empty() {
-        commit_batch(slot, commits, None).await;
+        // Its members are told; a failed COMMIT is rolled back, and the connection checked below.
+        let _ = commit_batch(slot, commits, None).await;
     } else if Transactions::get_transaction_depth(&slot.conn) > 0 {
         // Nobody else's work is in it: the batch is empty.
         Transactions::rollback(&mut slot.conn).await?;
     }
-    Ok(())
+    match Transactions::get_transaction_depth(&slot.conn) {
+        0 => Ok(()),
+        depth => Err(batch_failed(Failure::new(&format!(
+            "the writer connection is still {depth} transaction(s) deep"
+        )))),
+    }
 }
 
-/// COMMITs the open transaction (counted in `commits`) and tells each member (and `last`, the write that commits) how
-/// it went. Cancelled midway, the members are still in `slot.batch`: the next holder commits
-/// again, which SQLite's driver skips once nothing is open, and tells them.
+/// COMMITs the open transaction (counted in `commits`) and tells each member (and `last`, the
+/// write that commits) how it went. A failed COMMIT is rolled back at once, while the connection
+/// is still held. Cancelled midway, the members are still in `slot.batch`: the next holder finds
+/// the transaction ended (depth 0: the COMMIT landed) and tells them.
 async fn commit_batch(
     slot: &mut Slot,
     commits: &AtomicUsize,
-    last: Option<oneshot::Sender<Result<(), String>>>,
-) {
-    commits.fetch_add(1, Ordering::Relaxed);
-    let done = Transactions::commit(&mut slot.conn)
-        .await
-        .map_err(|e| e.to_string());
+    last: Option<oneshot::Sender<Told>>,
+) -> Told {
+    let done = match Transactions::get_transaction_depth(&slot.conn) {
+        0 => Ok(()),
+        1 => {
+            commits.fetch_add(1, Ordering::Relaxed);
+            Transactions::commit(&mut slot.conn)
+                .await
+                .map_err(|e| Failure::of(&e))
+        }
+        // A savepoint left open: COMMIT would only RELEASE it. Nothing of this batch is kept.
+        depth => Err(Failure::new(&format!(
+            "the writer connection was {depth} transactions deep at COMMIT"
+        ))),
+    };
     if let Err(e) = &done {
-        tracing::error!(error = %e, members = slot.batch.len() + 1, "a group commit failed");
+        tracing::error!(error = %e.reason, members = slot.batch.len() + 1, "a group commit failed");
+        for _ in 0..4 {
+            if Transactions::get_transaction_depth(&slot.conn) == 0 {
+                break;
+            }
+            if let Err(e) = Transactions::rollback(&mut slot.conn).await {
+                tracing::error!(error = %e, "could not roll back the writer's transaction");
+                break;
+            }
+        }
     }
+    slot.since = None;
     for member in slot.batch.drain(..).chain(last) {
         let _ = member.send(done.clone());
     }
+    done
 }
 
 /// The error a member gets when its batch's COMMIT failed.
-fn batch_failed(reason: String) -> sqlx::Error {
+fn batch_failed(failure: Failure) -> sqlx::Error {
+    if failure.busy {
+        return sqlx::Error::PoolTimedOut;
+    }
     sqlx::Error::Io(std::io::Error::other(format!(
-        "the write was not committed: {reason}"
+        "the write was not committed: {}",
+        failure.reason
     )))
 }
 
@@ -151,6 +215,7 @@ impl Writer {
             slot: Arc::new(Mutex::new(Some(Slot {
                 conn,
                 batch: Vec::new(),
+                since: None,
             }))),
             waiting: AtomicUsize::new(0),
             commits: AtomicUsize::new(0),
@@ -206,9 +271,10 @@ impl Writer {
             Kind::Sqlite(held) => held,
         };
         let mut slot = held.lock().await?;
-        let role = match (statement, slot.batch.is_empty()) {
+        let open = Transactions::get_transaction_depth(&slot.conn) == 1;
+        let role = match (statement, !slot.batch.is_empty() && open) {
             // An open batch: this write runs in a savepoint of its transaction.
-            (Some(_), false) => {
+            (Some(_), true) => {
                 Transactions::begin(&mut slot.conn, None).await?;
                 Role::Joined
             }
@@ -318,7 +384,7 @@ impl HeldTx {
     /// Ends the write (`commit`: keeps its work, else undoes it) in a task of its own, which
     /// owns the connection until the transaction is handed on or committed. `None` (the slot
     /// left in place) without a runtime to run it.
-    fn end(&mut self, commit: bool) -> Option<oneshot::Receiver<Result<(), String>>> {
+    fn end(&mut self, commit: bool) -> Option<oneshot::Receiver<Told>> {
         let runtime = tokio::runtime::Handle::try_current().ok()?;
         let mut slot = self.slot.take()?;
         let (role, held) = (self.role, self.held.clone());
@@ -338,18 +404,21 @@ impl HeldTx {
                             hand_on(slot, &held, None).await;
                         }
                         Err(e) => {
-                            let _ = told.send(Err(e.to_string()));
+                            let _ = told.send(Err(Failure::of(&e)));
                             abort(&mut slot, &held.commits, commit).await;
                         }
                     }
                 }
                 (Role::First, true) => hand_on(slot, &held, Some(told)).await,
                 // The batch is empty: nothing but this write to commit.
-                (Role::Alone, true) => commit_batch(&mut slot, &held.commits, Some(told)).await,
+                (Role::Alone, true) => {
+                    // Its outcome goes to the members, `told` among them.
+                    let _ = commit_batch(&mut slot, &held.commits, Some(told)).await;
+                }
                 // First or alone: the transaction holds this write's work only.
                 (_, false) => {
                     let undone = Transactions::rollback(&mut slot.conn).await;
-                    let _ = told.send(undone.map_err(|e| e.to_string()));
+                    let _ = told.send(undone.map_err(|e| Failure::of(&e)));
                 }
             }
         });
@@ -363,7 +432,7 @@ impl HeldTx {
 async fn abort(slot: &mut Guard, commits: &AtomicUsize, released: bool) {
     if released && Transactions::rollback(&mut slot.conn).await.is_ok() {
         if !slot.batch.is_empty() {
-            commit_batch(slot, commits, None).await;
+            let _ = commit_batch(slot, commits, None).await;
         }
         return;
     }
@@ -373,23 +442,23 @@ async fn abort(slot: &mut Guard, commits: &AtomicUsize, released: bool) {
             break;
         }
     }
+    slot.since = None;
     for member in slot.batch.drain(..) {
-        let _ = member.send(Err("a write of its batch failed to end".to_owned()));
+        let _ = member.send(Err(Failure::new("a write of its batch failed to end")));
     }
 }
 
 /// After a write: joins `member` (if any) to the open batch and hands the connection to the
 /// next write, when one waits and the batch has room; else COMMITs for all. A member that handed
 /// on waits for the COMMIT, and makes it itself after [`FLUSH_AFTER`].
-async fn hand_on(
-    mut slot: Guard,
-    held: &Arc<Held>,
-    member: Option<oneshot::Sender<Result<(), String>>>,
-) {
+async fn hand_on(mut slot: Guard, held: &Arc<Held>, member: Option<oneshot::Sender<Told>>) {
     let joins = member.is_some() as usize;
-    if held.waiting.load(Ordering::Acquire) == 0 || slot.batch.len() + joins >= MAX_BATCH {
+    let old = slot
+        .since
+        .is_some_and(|since| since.elapsed() >= MAX_BATCH_AGE);
+    if held.waiting.load(Ordering::Acquire) == 0 || slot.batch.len() + joins >= MAX_BATCH || old {
         if !slot.batch.is_empty() || member.is_some() {
-            commit_batch(&mut slot, &held.commits, member).await;
+            let _ = commit_batch(&mut slot, &held.commits, member).await;
         }
         return;
     }
@@ -398,6 +467,7 @@ async fn hand_on(
     };
     let (told, mut outcome) = oneshot::channel();
     slot.batch.push(told);
+    slot.since.get_or_insert_with(std::time::Instant::now);
     drop(slot);
     let result = match tokio::time::timeout(FLUSH_AFTER, &mut outcome).await {
         Ok(result) => result,
@@ -410,7 +480,7 @@ async fn hand_on(
             outcome.await
         }
     };
-    let _ = member.send(result.unwrap_or_else(|_| Err("the batch was dropped".to_owned())));
+    let _ = member.send(result.unwrap_or_else(|_| Err(Failure::new("the batch was dropped"))));
 }
 
 impl Drop for HeldTx {
@@ -443,14 +513,14 @@ impl WriteTx {
     }
 }
 
-async fn outcome(told: Option<oneshot::Receiver<Result<(), String>>>) -> sqlx::Result<()> {
+async fn outcome(told: Option<oneshot::Receiver<Told>>) -> sqlx::Result<()> {
     match told {
         Some(told) => match told.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(reason)) => Err(batch_failed(reason)),
-            Err(_) => Err(batch_failed("the writer stopped".to_owned())),
+            Err(_) => Err(batch_failed(Failure::new("the writer stopped"))),
         },
-        None => Err(batch_failed("no runtime to end it".to_owned())),
+        None => Err(batch_failed(Failure::new("no runtime to end it"))),
     }
 }
 
