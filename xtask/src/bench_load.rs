@@ -333,25 +333,19 @@ type Offer = (&'static str, String, i64, i64);
 /// services) through the setup API, and returns every offer to book, the copies' included.
 async fn add_staff(base: &str) -> Result<Vec<Offer>> {
     let client = reqwest::Client::new();
-    let listed = client
-        .get(format!("{base}{DEMO}/staff"))
-        .header("apiKey", API_KEY)
-        .send()
-        .await?
-        .error_for_status()?
-        .bytes()
-        .await?;
-    let listed: Value = serde_json::from_slice(&listed)?;
+    // The demo's collection `name`, read through the setup API.
+    let setup = |name: &str| {
+        let request = client
+            .get(format!("{base}{DEMO}/{name}"))
+            .header("apiKey", API_KEY);
+        async move {
+            let body = request.send().await?.error_for_status()?.bytes().await?;
+            Ok::<Value, Box<dyn std::error::Error>>(serde_json::from_slice(&body)?)
+        }
+    };
+    let listed = setup("staff").await?;
     // A service holding a resource (the massage room) can't take more staff at once.
-    let services = client
-        .get(format!("{base}{DEMO}/services"))
-        .header("apiKey", API_KEY)
-        .send()
-        .await?
-        .error_for_status()?
-        .bytes()
-        .await?;
-    let services: Value = serde_json::from_slice(&services)?;
+    let services = setup("services").await?;
     let holds_resource = |id: &str| {
         services["items"].as_array().into_iter().flatten().any(|s| {
             s["id"].as_str() == Some(id) && s["resource"].as_array().is_some_and(|r| !r.is_empty())
