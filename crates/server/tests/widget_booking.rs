@@ -350,6 +350,31 @@ async fn a_visitor_books_views_and_the_slot_is_gone() {
     assert_eq!(status, 404, "another company's path never finds it");
 }
 
+/// A staff member named by externalId is the same calendar: a slot booked with hugo is not free
+/// for `HR-0042` (hugo's externalId). The availability read once filtered bookings by the id as
+/// sent, and found none of hugo's.
+#[tokio::test]
+async fn a_staff_member_named_by_external_id_sees_their_bookings() {
+    let server = demo_server().await;
+    let start = first_slot(&server, "haircut", Some("hugo")).await;
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("haircut", Some("hugo"), &start, "a@example.com"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = server
+        .send_json(
+            Method::POST,
+            &format!("{DEMO}/widget/appointments"),
+            &booking("haircut", Some("HR-0042"), &start, "b@example.com"),
+        )
+        .await;
+    assert_eq!(status, 409, "the slot is hugo's already: {body}");
+}
+
 #[tokio::test]
 async fn any_staff_picks_someone_free_and_validation_names_fields() {
     let server = demo_server().await;

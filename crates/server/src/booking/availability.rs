@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use super::catalog::Catalog;
-use super::schedule::{build_query, build_resource_query, ResourceQuery, SlotQuery};
+use super::schedule::{
+    build_query, build_resource_query, candidate_staff, ResourceQuery, SlotQuery,
+};
 use super::target::Target;
 use crate::db::appointments;
 use crate::db::Conn;
@@ -52,26 +54,23 @@ fn check_window(
     )
 }
 
-/// Whose stored bookings can affect `ask`: its candidate staff members, and the resource whose
-/// units it needs. The engine counts no other booking (`booking_availability`'s busy index keeps
-/// only these), so the read leaves the rest of the company's bookings in the database.
-fn relevant<'c>(catalog: &'c Catalog, ask: &Ask<'c>) -> (Vec<&'c str>, Option<&'c str>) {
-    match ask.target {
+/// Whose stored bookings can affect `ask`: its candidate staff members (the engine's, by their
+/// stored ids, also when the ask names one by externalId), and the resource whose units it needs.
+/// The engine counts no other booking (`booking_availability`'s busy index keeps only these), so
+/// the read leaves the rest of the company's bookings in the database.
+fn relevant<'c>(catalog: &'c Catalog, ask: &Ask<'c>) -> Result<(Vec<&'c str>, Option<&'c str>)> {
+    Ok(match ask.target {
         Target::Service(service) => {
-            let staff = match ask.staff_id {
-                Some(id) => vec![id],
-                None => catalog
-                    .staff_for(service, ask.widget_only)
-                    .into_iter()
-                    .filter_map(|s| s.id.as_deref())
-                    .collect(),
-            };
+            let staff = candidate_staff(catalog, service, ask.staff_id, ask.widget_only)?
+                .into_iter()
+                .filter_map(|s| s.id.as_deref())
+                .collect();
             let resource = service.resource.first().and_then(|r| r.id.as_deref());
             (staff, resource)
         }
         Target::Resource { resource, .. } => (Vec::new(), resource.id.as_deref()),
         Target::Personal => (ask.staff_id.into_iter().collect(), None),
-    }
+    })
 }
 
 /// What is asked about.
@@ -121,7 +120,7 @@ async fn query_over(
     now: DateTime<Utc>,
 ) -> Result<Query> {
     let company_id = catalog.company.id.as_deref().unwrap_or_default();
-    let (staff, resource) = relevant(catalog, ask);
+    let (staff, resource) = relevant(catalog, ask)?;
     let whose = appointments::Whose {
         staff: &staff,
         resource,

@@ -3,7 +3,7 @@
 use booking_availability::{
     Busy, DateRange, Query, ResourcePool, ServiceRules, StaffCalendar, WeeklyHours,
 };
-use booking_model::{DayHours, Resource, Service, Vacation};
+use booking_model::{DayHours, Resource, Service, Staff, Vacation};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -60,6 +60,26 @@ pub struct ResourceQuery<'a> {
     pub output_zone: Tz,
 }
 
+/// The staff members a query is about: the one asked for (by id or externalId; a 404 when the
+/// widget may not show them), else everyone who performs `service`.
+pub fn candidate_staff<'c>(
+    catalog: &'c Catalog,
+    service: &Service,
+    staff_id: Option<&str>,
+    widget_only: bool,
+) -> Result<Vec<&'c Staff>> {
+    Ok(match staff_id {
+        Some(id) => {
+            let member = catalog.staff_member(id)?;
+            if widget_only && !member.is_available_for_widget() {
+                return Err(Error::NotFound(format!("staff member `{id}` not found")));
+            }
+            vec![member]
+        }
+        None => catalog.staff_for(service, widget_only),
+    })
+}
+
 /// The engine query for `request` given the existing appointments in its window.
 pub fn build_query(
     catalog: &Catalog,
@@ -70,17 +90,7 @@ pub fn build_query(
     let service = request.service;
     let service_id = service.id.clone().unwrap_or_default();
     let company_hours = weekly_hours(&catalog.company.working_hours)?;
-    let staff = match request.staff_id {
-        Some(id) => {
-            let member = catalog.staff_member(id)?;
-            if request.widget_only && !member.is_available_for_widget() {
-                return Err(Error::NotFound(format!("staff member `{id}` not found")));
-            }
-            vec![member]
-        }
-        None => catalog.staff_for(service, request.widget_only),
-    };
-    let staff = staff
+    let staff = candidate_staff(catalog, service, request.staff_id, request.widget_only)?
         .into_iter()
         .map(|s| {
             // Staff without hours of their own work the company's hours.

@@ -179,23 +179,32 @@ async fn commit_batch(
             "the writer connection was {depth} transactions deep at COMMIT"
         ))),
     };
-    if let Err(e) = &done {
-        tracing::error!(error = %e.reason, members = slot.batch.len() + 1, "a group commit failed");
-        for _ in 0..4 {
-            if Transactions::get_transaction_depth(&slot.conn) == 0 {
-                break;
+    match &done {
+        Ok(()) => {
+            slot.since = None;
+            for member in slot.batch.drain(..).chain(last) {
+                let _ = member.send(Ok(()));
             }
-            if let Err(e) = Transactions::rollback(&mut slot.conn).await {
-                tracing::error!(error = %e, "could not roll back the writer's transaction");
-                break;
-            }
+        }
+        Err(failure) => fail_batch(slot, failure, last).await,
+    }
+    done
+}
+
+/// Rolls the whole transaction back, every member's work with it, while the connection is still
+/// held, and tells each member (and `last`) `failure`.
+async fn fail_batch(slot: &mut Slot, failure: &Failure, last: Option<oneshot::Sender<Told>>) {
+    tracing::error!(error = %failure.reason, members = slot.batch.len() + 1, "a batch of writes failed");
+    while Transactions::get_transaction_depth(&slot.conn) > 0 {
+        if let Err(e) = Transactions::rollback(&mut slot.conn).await {
+            tracing::error!(error = %e, "could not roll back the writer's transaction");
+            break;
         }
     }
     slot.since = None;
     for member in slot.batch.drain(..).chain(last) {
-        let _ = member.send(done.clone());
+        let _ = member.send(Err(failure.clone()));
     }
-    done
 }
 
 /// The error a member gets when its batch's COMMIT failed.
@@ -436,16 +445,12 @@ async fn abort(slot: &mut Guard, commits: &AtomicUsize, released: bool) {
         }
         return;
     }
-    while Transactions::get_transaction_depth(&slot.conn) > 0 {
-        if let Err(e) = Transactions::rollback(&mut slot.conn).await {
-            tracing::error!(error = %e, "could not roll back the writer's transaction");
-            break;
-        }
-    }
-    slot.since = None;
-    for member in slot.batch.drain(..) {
-        let _ = member.send(Err(Failure::new("a write of its batch failed to end")));
-    }
+    fail_batch(
+        slot,
+        &Failure::new("a write of its batch failed to end"),
+        None,
+    )
+    .await;
 }
 
 /// After a write: joins `member` (if any) to the open batch and hands the connection to the
