@@ -279,28 +279,17 @@ impl Writer {
             }
             Kind::Sqlite(held) => held,
         };
-        let mut slot = held.lock().await?;
-        let open = Transactions::get_transaction_depth(&slot.conn) == 1;
-        let role = match (statement, !slot.batch.is_empty() && open) {
-            // An open batch: this write runs in a savepoint of its transaction.
-            (Some(_), true) => {
-                Transactions::begin(&mut slot.conn, None).await?;
-                Role::Joined
-            }
-            (statement, _) => {
-                settle(&mut slot, &held.commits).await?;
-                Transactions::begin(&mut slot.conn, statement.map(Cow::Borrowed)).await?;
-                match statement {
-                    Some(_) => Role::First,
-                    None => Role::Alone,
-                }
-            }
-        };
-        Ok(WriteTx(Tx::Held(HeldTx {
-            slot: Some(slot),
-            role,
-            held: held.clone(),
-        })))
+        begin_held(held, statement, false).await
+    }
+
+    /// The write of one statement sent to `&Writer` on SQLite: a member of the group commit like
+    /// any other, not an autocommit that would first COMMIT the open batch and then pay a COMMIT
+    /// of its own. The outbox records each delivery's outcome this way, several per booking.
+    async fn begin_one(&self) -> sqlx::Result<WriteTx> {
+        match &self.0 {
+            Kind::Sqlite(held) => begin_held(held, Some("BEGIN IMMEDIATE"), true).await,
+            Kind::Postgres(_) => self.begin_with(None).await,
+        }
     }
 
     /// A deferred transaction on the writer connection, bypassing the write lock like
@@ -328,6 +317,41 @@ impl Writer {
             Kind::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// SQLite: a write on the held connection, begun with `statement` (see [`Writer::begin_with`]);
+/// `one`: of one statement (`&Writer` as an executor), which joins an open batch as a
+/// [`Role::Statement`].
+async fn begin_held(
+    held: &Arc<Held>,
+    statement: Option<&'static str>,
+    one: bool,
+) -> sqlx::Result<WriteTx> {
+    let mut slot = held.lock().await?;
+    let open = Transactions::get_transaction_depth(&slot.conn) == 1;
+    let role = match (statement, !slot.batch.is_empty() && open) {
+        // An open batch: this write runs in a savepoint of its transaction.
+        (Some(_), true) => {
+            Transactions::begin(&mut slot.conn, None).await?;
+            match one {
+                true => Role::Statement,
+                false => Role::Joined,
+            }
+        }
+        (statement, _) => {
+            settle(&mut slot, &held.commits).await?;
+            Transactions::begin(&mut slot.conn, statement.map(Cow::Borrowed)).await?;
+            match statement {
+                Some(_) => Role::First,
+                None => Role::Alone,
+            }
+        }
+    };
+    Ok(WriteTx(Tx::Held(HeldTx {
+        slot: Some(slot),
+        role,
+        held: held.clone(),
+    })))
 }
 
 /// The writer connection, lent by [`Writer::acquire`].
@@ -380,6 +404,10 @@ enum Role {
     Joined,
     /// A deferred `BEGIN` of its own, committed alone.
     Alone,
+    /// One statement sent to `&Writer`, in a savepoint of a batch's open transaction like a
+    /// joined write, which then COMMITs the batch at once: its caller asked for an autocommit
+    /// and waits for it, and nothing is gained by making it wait for later writes too.
+    Statement,
 }
 
 /// A write on the held connection; `slot` until it is ended.
@@ -400,13 +428,16 @@ impl HeldTx {
         let (told, outcome) = oneshot::channel();
         runtime.spawn(async move {
             match (role, commit) {
-                (Role::Joined, _) => {
+                (Role::Joined | Role::Statement, _) => {
                     // RELEASE (or ROLLBACK TO) this write's savepoint; the batch's work stays.
                     let ended = match commit {
                         true => Transactions::commit(&mut slot.conn).await,
                         false => Transactions::rollback(&mut slot.conn).await,
                     };
                     match ended {
+                        Ok(()) if commit && role == Role::Statement => {
+                            let _ = commit_batch(&mut slot, &held.commits, Some(told)).await;
+                        }
                         Ok(()) if commit => hand_on(slot, &held, Some(told)).await,
                         Ok(()) => {
                             let _ = told.send(Ok(()));
@@ -561,7 +592,8 @@ impl DerefMut for WriteTx {
     }
 }
 
-/// `&Writer` as an executor: each statement takes the writer connection for itself.
+/// `&Writer` as an executor: each statement is a write of its own (SQLite: group-committed, and
+/// answered once durable; PostgreSQL: on the writers' pool).
 impl<'w> Executor<'w> for &'w Writer {
     type Database = Any;
 
@@ -576,18 +608,28 @@ impl<'w> Executor<'w> for &'w Writer {
         if let Kind::Postgres(pool) = &self.0 {
             return pool.fetch_many(query);
         }
-        // The rows are collected while the connection is held, then handed out.
+        // The rows are collected in the statement's own write, then handed out once committed.
         let rows = async move {
-            let mut conn = match self.acquire().await {
-                Ok(conn) => conn,
+            let mut tx = match self.begin_one().await {
+                Ok(tx) => tx,
                 Err(e) => return vec![Err(e)],
             };
-            let mut stream = (&mut *conn).fetch_many(query);
             let mut rows = Vec::new();
-            while let Some(row) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
-                rows.push(row);
+            {
+                let mut stream = (&mut *tx).fetch_many(query);
+                while let Some(row) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await
+                {
+                    rows.push(row);
+                }
             }
-            rows
+            if rows.iter().any(Result::is_err) {
+                // Dropped: its own work is undone.
+                return rows;
+            }
+            match tx.commit().await {
+                Ok(()) => rows,
+                Err(e) => vec![Err(e)],
+            }
         };
         Box::pin(Rows::Pending(Box::pin(rows)))
     }
@@ -597,9 +639,14 @@ impl<'w> Executor<'w> for &'w Writer {
         'w: 'e,
         E: 'q + Execute<'q, Any>,
     {
+        if let Kind::Postgres(pool) = &self.0 {
+            return pool.fetch_optional(query);
+        }
         Box::pin(async move {
-            let mut conn = self.acquire().await?;
-            (&mut *conn).fetch_optional(query).await
+            let mut tx = self.begin_one().await?;
+            let row = (&mut *tx).fetch_optional(query).await?;
+            tx.commit().await?;
+            Ok(row)
         })
     }
 
