@@ -198,13 +198,34 @@ impl<'a> Setup<'a> {
 }
 
 /// Bumps and returns the appointments change counter (inside the caller's transaction).
-async fn next_change_seq(conn: &mut Conn) -> Result<i64> {
-    let (seq,): (i64,) = sqlx::query_as(
-        "UPDATE counters SET value = value + 1 WHERE name = 'appointments' RETURNING value",
+/// A change's number, and whether the company has anything it fans out to beyond emails (an
+/// enabled watch, a CalDAV connection). Read with the number, in the one statement the change
+/// needs anyway: most companies have neither, and their bookings then skip both lookups under
+/// the write lock.
+struct Numbered {
+    seq: i64,
+    watched: bool,
+    synced: bool,
+}
+
+async fn next_change_seq(conn: &mut Conn, company_id: &str) -> Result<Numbered> {
+    // `COUNT(*)` over a `LIMIT 1`: an integer of one type on both databases (EXISTS is a boolean
+    // on PostgreSQL, an integer on SQLite).
+    let (seq, watched, synced): (i64, i64, i64) = sqlx::query_as(
+        "UPDATE counters SET value = value + 1 WHERE name = 'appointments' RETURNING value, \
+         (SELECT COUNT(*) FROM (SELECT 1 FROM watches \
+          WHERE company_id = $1 AND status = 'enabled' LIMIT 1) AS w), \
+         (SELECT COUNT(*) FROM (SELECT 1 FROM calendar_connections \
+          WHERE company_id = $1 AND kind = 'caldav' LIMIT 1) AS c)",
     )
+    .bind(company_id)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(seq)
+    Ok(Numbered {
+        seq,
+        watched: watched > 0,
+        synced: synced > 0,
+    })
 }
 
 /// Inserts a new appointment, assigning it a reference from `new_reference` (retrying the rare
@@ -262,7 +283,11 @@ async fn write(
         true => None,
         false => before_update(conn, stored).await?,
     };
-    let seq = next_change_seq(conn).await?;
+    let Numbered {
+        seq,
+        watched,
+        synced,
+    } = next_change_seq(conn, &stored.company_id).await?;
     let now = utc_text(change.now);
     let doc = serde_json::to_string(a).map_err(anyhow::Error::from)?;
     let sql = if insert {
@@ -323,7 +348,9 @@ async fn write(
         return Ok(false);
     }
     // Webhooks: one outbox row per enabled watch, committed (or not) with this change.
-    crate::webhooks::enqueue(conn, stored, insert, change.setup.company).await?;
+    if watched {
+        crate::webhooks::enqueue(conn, stored, insert, change.setup.company).await?;
+    }
     // Emails: the messages this change plans, committed (or not) with it.
     let (before, lang) = match before {
         Some((before, lang)) => (Some(before), lang),
@@ -331,8 +358,10 @@ async fn write(
     };
     let lang = lang.as_deref().unwrap_or(change.lang);
     crate::notify::enqueue(conn, before.as_ref(), stored, &change, lang).await?;
-    // Calendar writes to the staff member's CalDAV connections, committed (or not) with it.
-    crate::calendar::write::enqueue(conn, (before.as_ref(), stored), seq, &change).await?;
+    // Calendar writes to the staff member's CalDAV connections (`synced`: the company has any),
+    // committed (or not) with it.
+    crate::calendar::write::enqueue(conn, (before.as_ref(), stored), (seq, synced), &change)
+        .await?;
     Ok(true)
 }
 

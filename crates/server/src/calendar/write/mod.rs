@@ -125,11 +125,12 @@ fn shown_with(stored: &StoredAppointment, personal_sync: bool) -> Option<&str> {
 /// Plans the calendar writes of an appointment write (inside its transaction, `seq` its
 /// `change_seq`): `delete` to the CalDAV connections of the staff member who showed it before when
 /// they no longer should, `put` to those of the one who shows it now. `before` is `None` for an
-/// insert.
+/// insert. Without `synced` (the company has no CalDAV connection) only a personal appointment's
+/// `personalAppointmentSync` is kept, for a connection made later.
 pub async fn enqueue(
     conn: &mut Conn,
     (before, after): (Option<&StoredAppointment>, &StoredAppointment),
-    seq: i64,
+    (seq, synced): (i64, bool),
     change: &Change<'_>,
 ) -> Result<()> {
     let personal =
@@ -155,7 +156,7 @@ pub async fn enqueue(
     if let Some(staff) = now_shown {
         planned.push((staff, PUT));
     }
-    if planned.is_empty() {
+    if planned.is_empty() || !synced {
         return Ok(());
     }
     let time_zone = change.setup.company.time_zone.as_deref().unwrap_or("UTC");
