@@ -8,6 +8,8 @@ use chrono::{
     DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc, Weekday,
 };
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// The years described exactly: the event's, the one before and the two after.
 const WINDOW_YEARS: usize = 4;
@@ -171,12 +173,43 @@ fn component(
     lines
 }
 
+/// Zone-years [`lines`] keeps: far more than the zones and years one business's events use, and
+/// a bound on what arbitrary dates could make it hold.
+const CACHED: usize = 256;
+
 /// The `VTIMEZONE` for `zone`, exact for every instant from 1 January of the year before `year` to the
 /// end of the second year after it (`None` for UTC: times are written with `Z`).
+///
+/// Remembered per zone and year: finding the changes takes some 1,500 offset lookups, and every
+/// invitation and feed of a company asks for the same few.
 pub fn lines(zone: Tz, year: i32) -> Option<Vec<String>> {
+    type Known = Mutex<HashMap<(Tz, i32), Arc<[String]>>>;
+    static CACHE: LazyLock<Known> = LazyLock::new(Known::default);
     if zone == Tz::UTC {
         return None;
     }
+    // A poisoned lock only means a thread panicked while holding it; the map is still whole.
+    let known = CACHE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&(zone, year))
+        .cloned();
+    let found = match known {
+        Some(found) => found,
+        None => {
+            let found: Arc<[String]> = computed(zone, year)?.into();
+            let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() >= CACHED {
+                cache.clear();
+            }
+            cache.insert((zone, year), found.clone());
+            found
+        }
+    };
+    Some(found.to_vec())
+}
+
+fn computed(zone: Tz, year: i32) -> Option<Vec<String>> {
     let start_of = |y: i32| {
         NaiveDate::from_ymd_opt(y, 1, 1)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
