@@ -46,36 +46,35 @@ impl StoredAppointment {
 /// the overlap queries can't bound where they start.
 const LONG_SPAN: chrono::Duration = chrono::Duration::days(1);
 
-/// `{select} WHERE {filter}` restricted to the rows overlapping a window, as two branches so that
-/// both read a bounded range of the `appointments_overlap` index: bookings of a day or less start
-/// after `from - LONG_SPAN`; longer ones are few. `filter` uses the parameters `$1` to `$params`
-/// (both branches read the same ones); the bounds follow them, bound in [`bounds`]'s order.
+/// `{select} WHERE {filter}` restricted to the rows overlapping a window `[from, to)`, as two
+/// branches that each read a bounded range of an index: every booking that starts in
+/// `[from - LONG_SPAN, to)` (`appointments_busy`, which also holds every column the availability
+/// check reads, so that check never reads a table row and its document), and the few longer ones
+/// that started before (`appointments_overlap`). A booking of a day or less that starts before
+/// `from - LONG_SPAN` ends before `from`, so the two branches find each overlapping booking once.
+/// The short branch names no `long_span`: it is a virtual column, and SQLite reads the table row
+/// of any query that names one. `filter` uses the parameters `$1` to `$params` (both branches
+/// read the same ones); the bounds follow them, bound in [`bounds`]'s order.
 fn overlapping(select: &str, filter: &str, params: usize) -> String {
-    let (short_lower, to, from, long_lower) = (params + 1, params + 2, params + 3, params + 4);
-    let branch = |long, lower| {
-        format!(
-            "{select} WHERE {filter} AND long_span = {long} AND start_utc >= ${lower} \
-             AND start_utc < ${to} AND end_utc > ${from}"
-        )
-    };
+    let (lower, to, from) = (params + 1, params + 2, params + 3);
     format!(
-        "{} UNION ALL {}",
-        branch(0, short_lower),
-        branch(1, long_lower)
+        "{select} WHERE {filter} AND start_utc >= ${lower} AND start_utc < ${to} \
+         AND end_utc > ${from} UNION ALL \
+         {select} WHERE {filter} AND long_span = 1 AND start_utc < ${lower} AND end_utc > ${from}"
     )
 }
 
-/// The bounds an [`overlapping`] query binds after its filter's parameters, for `[from, to)`: the
-/// short branch's lower bound, `to`, `from`, then the long branch's lower bound (the empty string,
-/// before all).
-fn bounds(from: DateTime<Utc>, to: DateTime<Utc>) -> [String; 4] {
-    [
-        utc_text(from - LONG_SPAN),
-        utc_text(to),
-        utc_text(from),
-        String::new(),
-    ]
+/// The bounds an [`overlapping`] query binds after its filter's parameters, for `[from, to)`:
+/// `from - LONG_SPAN`, `to`, `from`.
+fn bounds(from: DateTime<Utc>, to: DateTime<Utc>) -> [String; 3] {
+    [utc_text(from - LONG_SPAN), utc_text(to), utc_text(from)]
 }
+
+/// What [`busy_between`] reads of the bookings, and how it picks them (besides whose they are):
+/// every column it names is in `appointments_busy`, so the check never reads the table's rows.
+const BUSY_SELECT: &str =
+    "SELECT staff_id, resource_id, resource_units, service_id, start_utc, end_utc FROM appointments";
+const BUSY_FILTER: &str = "blocks = 1 AND id <> $2";
 
 /// Whose bookings a read of busy time wants: those of these staff members, and those holding
 /// this resource.
@@ -117,8 +116,8 @@ pub async fn busy_between(
         None => staff_in.clone(),
     };
     let appointments = overlapping(
-        "SELECT staff_id, resource_id, resource_units, service_id, start_utc, end_utc FROM appointments",
-        &format!("company_id = $1 AND blocks = 1 AND id <> $2 AND {whose_filter}"),
+        BUSY_SELECT,
+        &format!("company_id = $1 AND {BUSY_FILTER} AND {whose_filter}"),
         params,
     );
     // Calendar busy time is stored in pieces of at most a day (`calendar_connections`), so it
@@ -589,38 +588,53 @@ mod tests {
         assert_eq!(super::super::calendar_connections::PIECE, LONG_SPAN);
     }
 
-    /// The overlap queries run inside the write lock: each branch must read a range of the index
-    /// bounded on both sides, not every booking since the company began (a plan, not a timing).
+    /// The overlap queries run inside the write lock: the branch of a day or less must read a
+    /// range of the index bounded on both sides, not every booking since the company began, and
+    /// from the index alone (covering: no table row, with its document, is read), for staff and
+    /// resource checks alike; the long branch reads the long bookings only (a plan, not a timing).
     #[tokio::test]
     async fn overlap_queries_read_a_bounded_range_of_the_index() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = crate::db::open(&dir.path().join("plan.sqlite"))
             .await
             .expect("open");
-        let sql = overlapping(
-            "SELECT staff_id FROM appointments",
-            "company_id = $1 AND blocks = 1 AND id <> $2",
-            2,
-        );
-        let explain = format!("EXPLAIN QUERY PLAN {sql}");
-        let mut query = sqlx::query(&explain).bind("demo").bind("");
-        for bound in bounds(Utc::now(), Utc::now()) {
-            query = query.bind(bound);
-        }
-        let plan: Vec<String> = query
-            .fetch_all(&db)
-            .await
-            .expect("plan")
-            .iter()
-            .map(|row| row.get::<String, _>("detail"))
-            .collect();
-        let searches: Vec<&String> = plan.iter().filter(|d| d.contains("SEARCH")).collect();
-        assert_eq!(searches.len(), 2, "{plan:?}");
-        for search in searches {
+        for whose in [
+            "staff_id IN ($3, $4)",
+            "(staff_id IN ($3) OR resource_id = $4)",
+        ] {
+            let sql = overlapping(
+                BUSY_SELECT,
+                &format!("company_id = $1 AND {BUSY_FILTER} AND {whose}"),
+                4,
+            );
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut query = sqlx::query(&explain)
+                .bind("demo")
+                .bind("")
+                .bind("camille")
+                .bind("lea");
+            for bound in bounds(Utc::now(), Utc::now()) {
+                query = query.bind(bound);
+            }
+            let plan: Vec<String> = query
+                .fetch_all(&db)
+                .await
+                .expect("plan")
+                .iter()
+                .map(|row| row.get::<String, _>("detail"))
+                .collect();
+            let searches: Vec<&String> = plan.iter().filter(|d| d.contains("SEARCH")).collect();
+            assert_eq!(searches.len(), 2, "{whose}: {plan:?}");
             assert!(
-                search.contains("appointments_overlap")
-                    && search.contains("start_utc>? AND start_utc<?"),
-                "{plan:?}"
+                searches[0].contains("USING COVERING INDEX appointments_busy")
+                    && searches[0].contains("start_utc>? AND start_utc<?"),
+                "{whose}: {plan:?}"
+            );
+            // The long ones: all that started before the window, few in any business.
+            assert!(
+                searches[1].contains("USING INDEX appointments_overlap")
+                    && searches[1].contains("long_span=? AND start_utc<?"),
+                "{whose}: {plan:?}"
             );
         }
         db.close().await;
