@@ -639,6 +639,15 @@ mod tests {
         assert!(found.is_empty(), "write $1, $2, … instead of ?: {found:#?}");
     }
 
+    /// Waits (at most 10 s) until `n` writes queue for the writer connection.
+    async fn until_queued(db: &Db, n: usize, what: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while db.writer.queued() < n {
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     /// A write transaction dropped without a commit (an error, a cancelled request) is rolled
     /// back before the next writer gets the connection: nothing of it is kept, and the next
     /// write begins and commits as usual.
@@ -747,14 +756,7 @@ mod tests {
                 assert_eq!(seen, Some((i,)), "{name} acknowledged but not visible");
             }));
         }
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while db.writer.queued() < 10 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the writes never queued"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        until_queued(&db, 10, "the writes never queued").await;
         sqlx::query("INSERT INTO counters (name, value) VALUES ('first', 0)")
             .execute(&mut *first)
             .await
@@ -809,14 +811,7 @@ mod tests {
                 (value, seen)
             })
         };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while db.writer.queued() < 1 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the lone statement never queued"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        until_queued(&db, 1, "the lone statement never queued").await;
         sqlx::query("INSERT INTO counters (name, value) VALUES ('first', 1)")
             .execute(&mut *first)
             .await
@@ -834,10 +829,7 @@ mod tests {
                     .await
             })
         };
-        while db.writer.queued() < 1 {
-            assert!(std::time::Instant::now() < deadline, "never queued");
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        until_queued(&db, 1, "the failing statement never queued").await;
         sqlx::query("INSERT INTO counters (name, value) VALUES ('second', 2)")
             .execute(&mut *open_batch)
             .await
@@ -891,14 +883,7 @@ mod tests {
                     .await
             })
         };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while db.writer.queued() < 1 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the lone statement never queued"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        until_queued(&db, 1, "the lone statement never queued").await;
         for statement in [
             "INSERT INTO counters (name, value) VALUES ('first', 1)",
             "INSERT INTO child (parent_id) VALUES (99)",
