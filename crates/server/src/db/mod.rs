@@ -118,7 +118,7 @@ impl Db {
     }
 
     /// The writer (an executor; `acquire` lends its connection), bypassing the write lock: only
-    /// for statements that need none (the outbox's claims and records, which lock their rows; a
+    /// for statements that need none (the outbox's claims, which lock their rows; a
     /// test arranging data). Any other write goes through [`Db::write`], or
     /// [`ExecuteLocked::execute_locked`] for one statement. On SQLite a statement sent to it is
     /// still a member of the group commit (one writer connection serializes every write anyway),
@@ -784,7 +784,7 @@ mod tests {
         db.close().await;
     }
 
-    /// A lone statement of `&Writer` (an outbox claim or record) that finds a batch open joins
+    /// A lone statement of `&Writer` (an outbox claim) that finds a batch open joins
     /// it and COMMITs it at once: two acknowledged writes, one COMMIT (an autocommit would have
     /// first committed the batch, then itself).
     #[tokio::test]
@@ -859,7 +859,7 @@ mod tests {
 
     /// A batch whose COMMIT fails (here a deferred foreign key, checked only at COMMIT) fails
     /// its members and keeps none of their work, and is rolled back at once: the lone statement
-    /// it was handed to (as an outbox record is) is a member too and fails with it, and the next
+    /// it was handed to (as an outbox claim is) is a member too and fails with it, and the next
     /// write begins and commits as usual.
     #[tokio::test]
     async fn a_failed_group_commit_fails_its_members_and_the_next_write_still_works() {

@@ -284,7 +284,7 @@ impl Writer {
 
     /// The write of one statement sent to `&Writer` on SQLite: a member of the group commit like
     /// any other, not an autocommit that would first COMMIT the open batch and then pay a COMMIT
-    /// of its own. The outbox records each delivery's outcome this way, several per booking.
+    /// of its own. The outbox workers claim their messages this way, while bookings write.
     async fn begin_one(&self) -> sqlx::Result<WriteTx> {
         match &self.0 {
             Kind::Sqlite(held) => begin_held(held, Some("BEGIN IMMEDIATE"), true).await,
@@ -404,9 +404,10 @@ enum Role {
     Joined,
     /// A deferred `BEGIN` of its own, committed alone.
     Alone,
-    /// One statement sent to `&Writer`, in a savepoint of a batch's open transaction like a
-    /// joined write, which then COMMITs the batch at once: its caller asked for an autocommit
-    /// and waits for it, and nothing is gained by making it wait for later writes too.
+    /// One statement sent to `&Writer` that found a batch open: in a savepoint of its
+    /// transaction like a joined write, which then COMMITs the batch at once (its caller asked
+    /// for an autocommit and waits for it). One that finds none begins the transaction as
+    /// [`Role::First`] and is batched like any write.
     Statement,
 }
 
