@@ -282,16 +282,6 @@ impl Writer {
         begin_held(held, statement, false).await
     }
 
-    /// The write of one statement sent to `&Writer` on SQLite: a member of the group commit like
-    /// any other, not an autocommit that would first COMMIT the open batch and then pay a COMMIT
-    /// of its own. The outbox workers claim their messages this way, while bookings write.
-    async fn begin_one(&self) -> sqlx::Result<WriteTx> {
-        match &self.0 {
-            Kind::Sqlite(held) => begin_held(held, Some("BEGIN IMMEDIATE"), true).await,
-            Kind::Postgres(_) => self.begin_with(None).await,
-        }
-    }
-
     /// A deferred transaction on the writer connection, bypassing the write lock like
     /// [`Writer::acquire`] (tests arranging data).
     pub async fn begin(&self) -> sqlx::Result<WriteTx> {
@@ -322,6 +312,10 @@ impl Writer {
 /// SQLite: a write on the held connection, begun with `statement` (see [`Writer::begin_with`]);
 /// `one`: of one statement (`&Writer` as an executor), which joins an open batch as a
 /// [`Role::Statement`].
+///
+/// Such a statement is a member of the group commit like any other write, not an autocommit that
+/// would first COMMIT the open batch and then pay a COMMIT of its own: the outbox workers claim
+/// their messages this way, while bookings write.
 async fn begin_held(
     held: &Arc<Held>,
     statement: Option<&'static str>,
@@ -606,12 +600,13 @@ impl<'w> Executor<'w> for &'w Writer {
         'w: 'e,
         E: 'q + Execute<'q, Any>,
     {
-        if let Kind::Postgres(pool) = &self.0 {
-            return pool.fetch_many(query);
-        }
+        let held = match &self.0 {
+            Kind::Postgres(pool) => return pool.fetch_many(query),
+            Kind::Sqlite(held) => held,
+        };
         // The rows are collected in the statement's own write, then handed out once committed.
         let rows = async move {
-            let mut tx = match self.begin_one().await {
+            let mut tx = match begin_held(held, Some("BEGIN IMMEDIATE"), true).await {
                 Ok(tx) => tx,
                 Err(e) => return vec![Err(e)],
             };
@@ -640,11 +635,12 @@ impl<'w> Executor<'w> for &'w Writer {
         'w: 'e,
         E: 'q + Execute<'q, Any>,
     {
-        if let Kind::Postgres(pool) = &self.0 {
-            return pool.fetch_optional(query);
-        }
+        let held = match &self.0 {
+            Kind::Postgres(pool) => return pool.fetch_optional(query),
+            Kind::Sqlite(held) => held,
+        };
         Box::pin(async move {
-            let mut tx = self.begin_one().await?;
+            let mut tx = begin_held(held, Some("BEGIN IMMEDIATE"), true).await?;
             let row = (&mut *tx).fetch_optional(query).await?;
             tx.commit().await?;
             Ok(row)
