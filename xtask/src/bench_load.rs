@@ -5,7 +5,8 @@
 //! overlap for the same staff member, so each one should get a 201: a non-201 is a finding, not noise.
 //! Each client count runs against a fresh server and database; `freeSlots` (one day) is then measured
 //! on the same server. `BOOKING_BENCH_SERVER=path/to/booking-server` measures another build instead
-//! (e.g. an older one, for a before/after comparison on the same machine load).
+//! (e.g. an older one, for a before/after comparison on the same machine load);
+//! `BOOKING_BENCH_BUSY_POLL=off` passes `--busy-poll off`.
 //! `BOOKING_BENCH_TRACE=1` has the server log each booking's phases (the reader part, the wait for
 //! the writer, the time holding it) and prints their percentiles: where a booking's time goes.
 
@@ -558,6 +559,13 @@ impl Server {
             .arg(dir.join("no-widget"))
             .arg("--db")
             .arg(db.map_or_else(|| dir.join("bench.sqlite").into_os_string(), Into::into))
+            // `BOOKING_BENCH_BUSY_POLL=off`: the server without busy polling (its default is
+            // `auto`; builds older than the flag take none).
+            .args(
+                std::env::var("BOOKING_BENCH_BUSY_POLL")
+                    .map(|mode| vec!["--busy-poll".to_owned(), mode])
+                    .unwrap_or_default(),
+            )
             .env("RUST_LOG", log_filter)
             // Plain `key=value` fields in the log, which `print_phases` reads.
             .env("NO_COLOR", "1")

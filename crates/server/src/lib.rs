@@ -9,6 +9,8 @@ pub mod admin;
 pub mod auth;
 /// Booking rules shared by the widget routes and the Appointments API.
 pub mod booking;
+/// Busy polling while SQLite's writer is contended (`--busy-poll`).
+pub mod busy_poll;
 /// Calendar sync: staff calendars (CalDAV, ICS) read into busy time that blocks their slots.
 pub mod calendar;
 /// The injectable clock every "now" of the write path reads.

@@ -57,6 +57,11 @@ enum Command {
         /// Booking requests allowed per visitor IP per minute.
         #[arg(long, default_value_t = 30)]
         bookings_per_minute: u32,
+        /// Spin a lowest-priority thread while writes queue for SQLite's writer, so that CPUs stay
+        /// awake for the wake-ups each write waits on (`auto`: not with one CPU or a cgroup CPU
+        /// quota).
+        #[arg(long, value_enum, default_value_t = booking_server::busy_poll::Mode::Auto)]
+        busy_poll: booking_server::busy_poll::Mode,
         /// Let watches (webhooks) call loopback and private-network addresses (tests, demos).
         #[arg(long)]
         allow_private_webhooks: bool,
@@ -263,6 +268,7 @@ async fn main() -> anyhow::Result<()> {
             public_url,
             trust_forwarded_headers,
             bookings_per_minute,
+            busy_poll,
             allow_private_webhooks,
             smtp_url,
             smtp_ca_file,
@@ -277,6 +283,12 @@ async fn main() -> anyhow::Result<()> {
                 .with_context(|| format!("opening database {}", location.describe()))?;
             if with_demo {
                 demo::seed(&db).await.context("seeding demo data")?;
+            }
+            if db.dialect() == db::Dialect::Sqlite {
+                match booking_server::busy_poll::start(busy_poll) {
+                    Ok(()) => tracing::info!("busy poll: on while writes queue"),
+                    Err(why) => tracing::info!(why, "busy poll: off"),
+                }
             }
             if !widget_dir.join("index.html").exists() {
                 tracing::warn!(dir = %widget_dir.display(), "no built widget here; run `cargo xtask demo`");

@@ -93,7 +93,9 @@ impl Drop for Queued<'_> {
 impl Held {
     /// The connection, once the writes queued before this one are done.
     async fn lock(&self) -> sqlx::Result<Guard> {
-        self.waiting.fetch_add(1, Ordering::AcqRel);
+        if self.waiting.fetch_add(1, Ordering::AcqRel) > 0 {
+            crate::busy_poll::demand();
+        }
         let queued = Queued(&self.waiting);
         // As the pool it replaces: a writer stuck past this is a 503 for the ones behind.
         let guard = tokio::time::timeout(ACQUIRE_TIMEOUT, self.slot.clone().lock_owned())
