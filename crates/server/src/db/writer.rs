@@ -244,7 +244,7 @@ impl Writer {
 
     /// Writes queued for SQLite's held connection (tests).
     #[cfg(test)]
-    pub(super) fn queued(&self) -> usize {
+    pub fn queued(&self) -> usize {
         match &self.0 {
             Kind::Sqlite(held) => held.waiting.load(Ordering::Acquire),
             Kind::Postgres(_) => 0,

@@ -115,7 +115,14 @@ impl<S: Sender> Worker<S> {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> tokio::task::JoinHandle<()> {
         self.timing = self.timing.within_lease();
-        tokio::spawn(outbox_worker::run(Arc::new(self), state, stop))
+        let running = Running {
+            worker: self,
+            recorder: Recorder {
+                queued: std::sync::Mutex::new(Vec::new()),
+                turn: tokio::sync::Mutex::new(()),
+            },
+        };
+        tokio::spawn(outbox_worker::run(Arc::new(running), state, stop))
     }
 
     /// One attempt's outcome, the bytes made for it when the row had none yet (to be saved
@@ -153,16 +160,43 @@ impl<S: Sender> Worker<S> {
     }
 }
 
-impl<S: Sender> Channel for Worker<S> {
+/// A [`Worker`] in its loop, with the outcomes of its attempts waiting to be written.
+struct Running<S: Sender> {
+    worker: Worker<S>,
+    recorder: Recorder<S>,
+}
+
+/// The outcomes of attempts waiting for their write, and the turn to write them. Attempts that end
+/// while a write waits for the write lock are written with it, in one transaction: a burst of
+/// deliveries takes one turn of the writer from bookings, not one each.
+struct Recorder<S: Sender> {
+    queued: std::sync::Mutex<Vec<Attempted<S>>>,
+    turn: tokio::sync::Mutex<()>,
+}
+
+/// One attempt's outcome, as it will be written.
+struct Attempted<S: Sender> {
+    message: Message,
+    /// The bytes made for it, when the row had none yet.
+    made: Option<String>,
+    record: AttemptRecord,
+    /// The outcome and effect, for [`Sender::settle`].
+    settled: (Outcome, Option<S::Effect>),
+    started_at: DateTime<Utc>,
+    /// Told once the write that included it is over (whatever its result).
+    written: tokio::sync::oneshot::Sender<()>,
+}
+
+impl<S: Sender> Channel for Running<S> {
     type Item = Message;
     const NAME: &'static str = S::CHANNEL;
 
     fn poll_interval(&self) -> Duration {
-        self.timing.poll_interval
+        self.worker.timing.poll_interval
     }
 
     fn max_in_flight(&self) -> usize {
-        self.timing.max_in_flight
+        self.worker.timing.max_in_flight
     }
 
     async fn claim(
@@ -171,24 +205,132 @@ impl<S: Sender> Channel for Worker<S> {
         owner: &str,
         room: usize,
     ) -> crate::Result<Vec<Message>> {
-        claim_due(state, S::CHANNEL, self.timing.lease, owner, room).await
+        claim_due(state, S::CHANNEL, self.worker.timing.lease, owner, room).await
     }
 
     async fn deliver(self: Arc<Self>, state: AppState, owner: Arc<str>, message: Message) {
         let started_at = state.clock.now();
         let clock = Instant::now();
-        let (outcome, made, effect) = self.attempt(&state, &message).await;
+        let (outcome, made, effect) = self.worker.attempt(&state, &message).await;
         let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
-        record(
+        let record = attempt_record(
             &state,
-            (&self.sender, &owner),
-            (&message, made.as_deref()),
+            &message,
             (started_at, duration_ms),
-            (outcome, effect.as_ref()),
-            &self.timing,
-        )
-        .await;
+            outcome.clone(),
+            &self.worker.timing,
+        );
+        let (written, was_written) = tokio::sync::oneshot::channel();
+        let attempted = Attempted {
+            message,
+            made,
+            record,
+            settled: (outcome, effect),
+            started_at,
+            written,
+        };
+        self.recorder.queue(attempted);
+        let _turn = self.recorder.turn.lock().await;
+        if was_written.is_empty() {
+            // Still queued: this turn writes it, with every outcome queued by the time the write
+            // lock is ours.
+            self.recorder
+                .write(&state, &self.worker.sender, &owner)
+                .await;
+        }
     }
+}
+
+impl<S: Sender> Recorder<S> {
+    fn queue(&self, attempted: Attempted<S>) {
+        self.queued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(attempted);
+    }
+
+    fn take(&self) -> Vec<Attempted<S>> {
+        std::mem::take(
+            &mut *self
+                .queued
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    /// Writes the queued outcomes in one transaction; when it fails, each in one of its own, so
+    /// that one outcome that can't be written does not lose the others. Errors are logged (an
+    /// unrecorded attempt is retried once its lease expires, and made again).
+    async fn write(&self, state: &AppState, sender: &S, owner: &str) {
+        let together = async {
+            let mut tx = state.db.write().await?;
+            let batch = self.take();
+            let written = write_each(&mut tx, sender, owner, &batch, state.clock.now()).await;
+            let committed = match written {
+                Ok(()) => tx.commit().await.map_err(crate::Error::from),
+                Err(e) => Err(e),
+            };
+            Ok::<_, crate::Error>((batch, committed))
+        };
+        let (batch, committed) = match together.await {
+            Ok(done) => done,
+            Err(e) => {
+                // No write lock: nothing was taken, the next turn writes them.
+                tracing::warn!(error = %e, channel = S::CHANNEL, "could not record attempts");
+                return;
+            }
+        };
+        if let Err(e) = committed {
+            tracing::warn!(error = %e, channel = S::CHANNEL, attempts = batch.len(), "could not record attempts together: one at a time");
+            for attempted in &batch {
+                let alone = async {
+                    let mut tx = state.db.write().await?;
+                    let one = std::slice::from_ref(attempted);
+                    write_each(&mut tx, sender, owner, one, state.clock.now()).await?;
+                    tx.commit().await?;
+                    crate::Result::<()>::Ok(())
+                };
+                if let Err(e) = alone.await {
+                    tracing::warn!(error = %e, message = %attempted.message.id, channel = S::CHANNEL, "could not record an attempt");
+                }
+            }
+        }
+        for attempted in batch {
+            let _ = attempted.written.send(());
+        }
+    }
+}
+
+/// Finishes each of `batch`'s messages in `tx`, settling those this worker still owned.
+async fn write_each<S: Sender>(
+    conn: &mut Conn,
+    sender: &S,
+    owner: &str,
+    batch: &[Attempted<S>],
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    for a in batch {
+        let ours = outbox::finish_with_body(
+            conn,
+            (&a.message.id, a.message.attempts),
+            owner,
+            (&a.record, a.made.as_deref()),
+            now,
+        )
+        .await?;
+        if ours {
+            let (outcome, effect) = &a.settled;
+            sender
+                .settle(
+                    conn,
+                    &a.message,
+                    (outcome, effect.as_ref()),
+                    (a.started_at, now),
+                )
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Why `message` is no longer worth an attempt at `now`: the appointment a reminder announces
@@ -246,20 +388,17 @@ async fn claim_due(
     outbox::claim(&state.db, channel, (now, lease_until), owner, room).await
 }
 
-/// Records the attempt of claimed `message` by `owner` that started at `started_at` and ended
-/// with `outcome` after `duration_ms`, with the bytes `made` for it at its first attempt, in one
-/// write (the outbox shares the writer with bookings); errors are logged (an unrecorded attempt
-/// is retried once its lease expires, and made again).
-async fn record<S: Sender>(
+/// What is written of the attempt of claimed `message` that started at `started_at` and ended
+/// with `outcome` after `duration_ms`: sent, retried after the backoff, or given up. Logs why an
+/// attempt failed or was skipped.
+fn attempt_record(
     state: &AppState,
-    (sender, owner): (&S, &str),
-    (message, made): (&Message, Option<&str>),
+    message: &Message,
     (started_at, duration_ms): (DateTime<Utc>, i64),
-    (outcome, effect): (Outcome, Option<&S::Effect>),
+    outcome: Outcome,
     timing: &Timing,
-) {
-    let channel = S::CHANNEL;
-    let settled = outcome.clone();
+) -> AttemptRecord {
+    let channel = message.channel.as_str();
     // Not before the backoff, nor before the receiver's `Retry-After`; given up past the window.
     let retry = |code: Option<u16>, error: String, after: Duration| {
         let wait =
@@ -312,40 +451,130 @@ async fn record<S: Sender>(
         }
         (None, _) => {}
     }
-    let record = AttemptRecord {
+    AttemptRecord {
         started_at,
         duration_ms,
         status_code,
         error,
         finish,
-    };
-    let recorded = async {
-        let mut tx = state.db.write().await?;
-        let now = state.clock.now();
-        let ours = outbox::finish_with_body(
-            &mut tx,
-            (&message.id, message.attempts),
-            owner,
-            (&record, made),
-            now,
-        )
-        .await?;
-        if ours {
-            sender
-                .settle(&mut tx, message, (&settled, effect), (started_at, now))
-                .await?;
-        }
-        tx.commit().await?;
-        crate::Result::<()>::Ok(())
-    };
-    if let Err(e) = recorded.await {
-        tracing::warn!(error = %e, message = %message.id, channel, "could not record an attempt");
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A channel whose sends all wait for `go`: the test decides when attempts end.
+    struct Gated {
+        go: Arc<tokio::sync::Semaphore>,
+    }
+
+    impl Sender for Gated {
+        const CHANNEL: &'static str = "gated-test";
+        type Prepared = ();
+        type Effect = ();
+
+        async fn prepare(&self, _: &AppState, _: &Message) -> Result<(), Outcome> {
+            Ok(())
+        }
+
+        fn body(_: &()) -> &str {
+            "body"
+        }
+
+        async fn send(&self, _: &Message, _: ()) -> (Outcome, Option<()>) {
+            match self.go.acquire().await {
+                Ok(permit) => permit.forget(),
+                Err(_) => {
+                    return (
+                        Outcome::Final {
+                            code: None,
+                            error: "closed".into(),
+                        },
+                        None,
+                    )
+                }
+            }
+            (Outcome::Sent, None)
+        }
+    }
+
+    async fn count(db: &crate::db::Db, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(db).await.expect("count")
+    }
+
+    /// Waits (bounded) until `sql` counts `n`.
+    async fn until_counts(db: &crate::db::Db, sql: &str, n: i64) {
+        for _ in 0..2_000 {
+            if count(db, sql).await == n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("`{sql}` never counted {n}");
+    }
+
+    /// Attempts that end while bookings hold the writer queue one write for all their outcomes,
+    /// not one write each, and every outcome is recorded once it runs.
+    #[tokio::test]
+    async fn attempts_ending_while_the_writer_is_taken_are_recorded_in_one_write() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = crate::db::open(&dir.path().join("record.sqlite"))
+            .await
+            .expect("open");
+        crate::admin::create_company(&db, "demo", "Demo", "Europe/Paris")
+            .await
+            .expect("company");
+        let state = AppState::new(db.clone(), crate::Config::default());
+        let now = outbox::ms_text(Utc::now());
+        for id in ["m1", "m2", "m3"] {
+            // A subject each: the outbox sends one message per subject and recipient at a time.
+            sqlx::query(
+                "INSERT INTO outbox (id, channel, company_id, recipient, subject_id, kind, payload, \
+                 occurred_at, time_zone, state, attempts, next_attempt_at, created_at) VALUES \
+                 ($1, 'gated-test', 'demo', 'ada@example.com', $1, 'confirmation', '{}', $2, \
+                 'Europe/Paris', 'pending', 0, $2, $2)",
+            )
+            .bind(id)
+            .bind(&now)
+            .execute(db.writer())
+            .await
+            .expect("insert");
+        }
+        let go = Arc::new(tokio::sync::Semaphore::new(0));
+        let worker = Worker {
+            sender: Gated { go: go.clone() },
+            timing: Timing {
+                poll_interval: Duration::from_millis(10),
+                ..Timing::default()
+            },
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = worker.spawn_until(state, async {
+            let _ = stopped.await;
+        });
+        let delivering = "SELECT COUNT(*) FROM outbox WHERE state = 'delivering'";
+        until_counts(&db, delivering, 3).await;
+
+        let booking = db.write().await.expect("a booking holds the writer");
+        go.add_permits(3);
+        // Every send is over at once; give their outcomes time to queue.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(
+            db.writer().queued(),
+            1,
+            "one write waits for the writer with the three outcomes, not one each"
+        );
+        booking.commit().await.expect("the booking commits");
+
+        let recorded = "SELECT COUNT(*) FROM outbox WHERE state = 'succeeded' \
+                        AND attempts = 1 AND body = 'body'";
+        until_counts(&db, recorded, 3).await;
+        let logged = "SELECT COUNT(*) FROM outbox_attempts WHERE attempt = 1 AND error IS NULL";
+        assert_eq!(count(&db, logged).await, 3, "each attempt is logged");
+        let _ = stop.send(());
+        running.await.expect("the worker stops");
+    }
 
     fn message(occurred_at: DateTime<Utc>) -> Message {
         let at = outbox::ms_text(occurred_at);
