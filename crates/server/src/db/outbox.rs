@@ -346,11 +346,110 @@ async fn finish_keeping(
     (record, body): (&AttemptRecord, Option<&str>),
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let (state, next) = match &record.finish {
-        Finish::Succeeded => ("succeeded", None),
-        Finish::Retry { next_attempt_at } => ("pending", Some(ms_text(*next_attempt_at))),
-        Finish::Failed => ("failed", None),
-        Finish::Skipped => ("skipped", None),
+    let attempted = Attempted {
+        id,
+        attempt,
+        record,
+        body,
+    };
+    Ok(
+        finish_all(conn, owner, std::slice::from_ref(&attempted), now)
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(false),
+    )
+}
+
+/// One attempt of a claimed message to record with [`finish_all`]: the message, the attempt (its
+/// `attempts` when claimed), what came of it, and the bytes made for it when the row had none.
+pub struct Attempted<'a> {
+    pub id: &'a str,
+    pub attempt: i64,
+    pub record: &'a AttemptRecord,
+    pub body: Option<&'a str>,
+}
+
+/// Records several attempts of messages `owner` claimed, inside the caller's transaction, as
+/// [`finish`] does one: each row's new state, then one `INSERT` for every log entry (a statement
+/// less per attempt under the write lock). Says of each whether it was still `owner`'s (nothing is
+/// written for one that was not).
+pub async fn finish_all(
+    conn: &mut Conn,
+    owner: &str,
+    attempts: &[Attempted<'_>],
+    now: DateTime<Utc>,
+) -> Result<Vec<bool>> {
+    let mut ours = Vec::with_capacity(attempts.len());
+    for a in attempts {
+        ours.push(mark_finished(conn, a, owner, now).await?);
+    }
+    let logged: Vec<&Attempted<'_>> = attempts
+        .iter()
+        .zip(&ours)
+        .filter(|(a, ours)| **ours && !matches!(a.record.finish, Finish::Skipped))
+        .map(|(a, _)| a)
+        .collect();
+    if logged.is_empty() {
+        return Ok(ours);
+    }
+    let rows: Vec<String> = (0..logged.len())
+        .map(|row| {
+            let n = row * 7;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6,
+                n + 7
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO outbox_attempts (message_id, attempt, started_at, duration_ms, status_code, \
+         error, next_attempt_at) VALUES {} ON CONFLICT (message_id, attempt) DO NOTHING",
+        rows.join(", ")
+    );
+    let mut insert = sqlx::query(&sql);
+    for a in logged {
+        insert = insert
+            .bind(a.id)
+            .bind(a.attempt)
+            .bind(ms_text(a.record.started_at))
+            .bind(a.record.duration_ms)
+            .bind(a.record.status_code.map(i64::from))
+            .bind(a.record.error.as_deref())
+            .bind(next_attempt(&a.record.finish));
+    }
+    insert.execute(&mut *conn).await?;
+    Ok(ours)
+}
+
+/// When a retried message is next due (`None` when it is not retried).
+fn next_attempt(finish: &Finish) -> Option<String> {
+    match finish {
+        Finish::Retry { next_attempt_at } => Some(ms_text(*next_attempt_at)),
+        _ => None,
+    }
+}
+
+/// The row's new state after attempt `a`; `false`, with nothing written, when `owner` no longer
+/// held it.
+async fn mark_finished(
+    conn: &mut Conn,
+    a: &Attempted<'_>,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let record = a.record;
+    let state = match &record.finish {
+        Finish::Succeeded => "succeeded",
+        Finish::Retry { .. } => "pending",
+        Finish::Failed => "failed",
+        Finish::Skipped => "skipped",
     };
     let skipped = matches!(record.finish, Finish::Skipped);
     let updated = sqlx::query(
@@ -362,42 +461,22 @@ async fn finish_keeping(
          WHERE id = $9 AND lease_owner = $10 AND state = 'delivering' AND attempts = $11",
     )
     .bind(state)
-    .bind(&next)
+    .bind(next_attempt(&record.finish))
     .bind(skipped)
     .bind(skipped)
     .bind(record.status_code.map(i64::from))
     .bind(&record.error)
     .bind(state)
     .bind(ms_text(now))
-    .bind(id)
+    .bind(a.id)
     .bind(owner)
     // The attempt too, not only the owner: one worker loop re-claims a row whose lease it let
     // expire under the same owner name, and the stale attempt must not record over the live one.
-    .bind(attempt)
-    .bind(body)
+    .bind(a.attempt)
+    .bind(a.body)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Ok(false);
-    }
-    if skipped {
-        return Ok(true);
-    }
-    sqlx::query(
-        "INSERT INTO outbox_attempts (message_id, attempt, started_at, duration_ms, status_code, \
-         error, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (message_id, attempt) DO NOTHING",
-    )
-    .bind(id)
-    .bind(attempt)
-    .bind(ms_text(record.started_at))
-    .bind(record.duration_ms)
-    .bind(record.status_code.map(i64::from))
-    .bind(&record.error)
-    .bind(&next)
-    .execute(&mut *conn)
-    .await?;
-    Ok(true)
+    Ok(updated.rows_affected() > 0)
 }
 
 /// [`finish`], and fixes `body` (the bytes made for this attempt) only while `owner` still held

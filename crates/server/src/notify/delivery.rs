@@ -309,26 +309,26 @@ async fn write_each<S: Sender>(
     batch: &[Attempted<S>],
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
-    for a in batch {
-        let ours = outbox::finish_with_body(
-            conn,
-            (&a.message.id, a.message.attempts),
-            owner,
-            (&a.record, a.made.as_deref()),
-            now,
-        )
-        .await?;
-        if ours {
-            let (outcome, effect) = &a.settled;
-            sender
-                .settle(
-                    conn,
-                    &a.message,
-                    (outcome, effect.as_ref()),
-                    (a.started_at, now),
-                )
-                .await?;
-        }
+    let attempts: Vec<outbox::Attempted<'_>> = batch
+        .iter()
+        .map(|a| outbox::Attempted {
+            id: &a.message.id,
+            attempt: a.message.attempts,
+            record: &a.record,
+            body: a.made.as_deref(),
+        })
+        .collect();
+    let ours = outbox::finish_all(conn, owner, &attempts, now).await?;
+    for (a, _) in batch.iter().zip(ours).filter(|(_, ours)| *ours) {
+        let (outcome, effect) = &a.settled;
+        sender
+            .settle(
+                conn,
+                &a.message,
+                (outcome, effect.as_ref()),
+                (a.started_at, now),
+            )
+            .await?;
     }
     Ok(())
 }
