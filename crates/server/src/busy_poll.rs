@@ -15,7 +15,7 @@
 //! limit, which counts idle-class time too and would throttle the server).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
@@ -44,6 +44,9 @@ struct Poller {
 
 static POLLER: OnceLock<Poller> = OnceLock::new();
 
+/// Held while a poller is being started: one thread per process, even if two callers race.
+static STARTING: Mutex<()> = Mutex::new(());
+
 /// Starts the poller when `mode` allows it on this machine (once per process). Says whether it
 /// runs, and why not.
 pub fn start(mode: Mode) -> Result<(), &'static str> {
@@ -59,6 +62,7 @@ pub fn start(mode: Mode) -> Result<(), &'static str> {
         }
         Mode::On => {}
     }
+    let _starting = STARTING.lock().unwrap_or_else(PoisonError::into_inner);
     if POLLER.get().is_some() {
         return Ok(());
     }
@@ -66,14 +70,14 @@ pub fn start(mode: Mode) -> Result<(), &'static str> {
         .name("busy-poll".into())
         .spawn(run)
         .map_err(|_| "no thread")?;
-    let poller = Poller {
+    let poller = POLLER.get_or_init(|| Poller {
         thread: thread.thread().clone(),
         epoch: Instant::now(),
         demanded: AtomicU64::new(0),
         spinning: AtomicBool::new(false),
-    };
-    // A second caller racing this one keeps the first poller; this thread then parks for good.
-    let _ = POLLER.set(poller);
+    });
+    // It waits for the poller to exist before its first look.
+    poller.thread.unpark();
     Ok(())
 }
 
