@@ -328,20 +328,7 @@ pub async fn record_read(
     // Many rows per statement: this runs under the write lock that bookings wait for.
     let rows: Vec<_> = read.busy.iter().flat_map(|&(s, e)| pieces(s, e)).collect();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values = (0..chunk.len())
-            .map(|i| {
-                let n = 5 * i;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = super::numbered_rows(chunk.len(), 5);
         let sql = format!(
             "INSERT INTO calendar_busy (company_id, connection_id, staff_id, start_utc, end_utc) \
              VALUES {values}"

@@ -527,9 +527,30 @@ pub fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// The `VALUES` list of a many-row `INSERT` of `rows` rows of `columns` parameters each, numbered
+/// in order: `($1, $2), ($3, $4)` for 2 × 2, bound row after row.
+pub(crate) fn numbered_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let numbers: Vec<String> = (1..=columns)
+                .map(|k| format!("${}", row * columns + k))
+                .collect();
+            format!("({})", numbers.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_row_values_are_numbered_row_after_row() {
+        assert_eq!(numbered_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(numbered_rows(1, 1), "($1)");
+        assert_eq!(numbered_rows(0, 5), "");
+    }
 
     #[test]
     fn db_locations() {

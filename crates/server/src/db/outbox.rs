@@ -393,25 +393,11 @@ pub async fn finish_all(
     if logged.is_empty() {
         return Ok(ours);
     }
-    let rows: Vec<String> = (0..logged.len())
-        .map(|row| {
-            let n = row * 7;
-            format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5,
-                n + 6,
-                n + 7
-            )
-        })
-        .collect();
+    // 7 parameters a row, at most one row per attempt in flight: far below either database's limit.
     let sql = format!(
         "INSERT INTO outbox_attempts (message_id, attempt, started_at, duration_ms, status_code, \
          error, next_attempt_at) VALUES {} ON CONFLICT (message_id, attempt) DO NOTHING",
-        rows.join(", ")
+        super::numbered_rows(logged.len(), 7)
     );
     let mut insert = sqlx::query(&sql);
     for a in logged {
