@@ -113,7 +113,11 @@ impl Poller {
 }
 
 fn run() {
-    lowest_priority();
+    // At any other priority, spinning would take CPU time from the server's own threads.
+    if let Err(e) = lowest_priority() {
+        tracing::warn!(error = %e, "busy poll: off, its thread could not take the idle priority");
+        return;
+    }
     let poller = loop {
         match POLLER.get() {
             Some(poller) => break poller,
@@ -124,9 +128,7 @@ fn run() {
         poller.spinning.store(true, Ordering::Release);
         // Reading the clock keeps the CPU busy without `pause`, which a hypervisor may take for
         // a spinning lock waiter and deschedule the vCPU for (pause-loop exiting).
-        while poller.wanted() {
-            std::hint::black_box(Instant::now());
-        }
+        while poller.wanted() {}
         poller.spinning.store(false, Ordering::Release);
         // A demand between the last check and the store above saw `spinning` and did not unpark.
         if !poller.wanted() {
@@ -137,17 +139,19 @@ fn run() {
 
 /// `SCHED_IDLE` for the calling thread: it runs only when no other thread wants its CPU.
 #[cfg(target_os = "linux")]
-fn lowest_priority() {
+fn lowest_priority() -> std::io::Result<()> {
     let param = libc::sched_param { sched_priority: 0 };
     // SAFETY: `param` outlives the call, which only reads it; pid 0 is the calling thread.
-    let done = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
-    if done != 0 {
-        tracing::warn!(error = %std::io::Error::last_os_error(), "busy poll: could not lower its priority");
+    match unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) } {
+        0 => Ok(()),
+        _ => Err(std::io::Error::last_os_error()),
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn lowest_priority() {}
+fn lowest_priority() -> std::io::Result<()> {
+    Err(std::io::Error::other("SCHED_IDLE is Linux's"))
+}
 
 /// Whether the process's cgroup (as mounted at /sys/fs/cgroup, a container's own) limits its CPU
 /// time.
